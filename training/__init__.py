@@ -1,0 +1,84 @@
+"""Jinfanwan (金饭碗): training programmes, attendance, certificates and placements."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from training import config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, error pages, CLI."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("JINFANWAN_INSTANCE") or None,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_request_hooks(app)
+    register_commands(app)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    from training import logs
+
+    logs.configure(app.config["LOG_LEVEL"])
+
+
+def register_extensions(app: Flask) -> None:
+    from training import auth, i18n, models  # noqa: F401  (models: the metadata migrations compare)
+    from training.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    login_manager.init_app(app)
+    auth.configure_login_manager(login_manager)
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+
+def register_blueprints(app: Flask) -> None:
+    from training.admin.views import bp as admin_bp
+    from training.auth.views import bp as auth_bp
+    from training.jobs.views import bp as jobs_bp
+    from training.main.views import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, admin_bp, jobs_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from training import errors
+
+    errors.register(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from training import i18n, security
+
+    security.register(app)
+    i18n.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from training import cli
+
+    cli.register(app)

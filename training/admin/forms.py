@@ -1,0 +1,37 @@
+"""Account forms for admins."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from training.labels import ROLES as ROLE_LABELS
+
+
+class _AccountFields(FlaskForm):
+    display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=80)])
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    county_code = SelectField(_l("County scope"), validators=[Optional()])
+
+    def set_county_choices(self, counties) -> None:
+        self.county_code.choices = [("", _l("Whole city (no county)"))] + [(c.code, c.name) for c in counties]
+
+
+class UserCreateForm(_AccountFields):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=64)])
+    password = PasswordField(_l("Initial password"), validators=[DataRequired()])
+
+
+class UserEditForm(_AccountFields):
+    active = BooleanField(_l("Account enabled"))
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired()])
+
+
+class UserFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=64)])
+    role = SelectField(_l("Role"), choices=[("", _l("All roles"))] + list(ROLE_LABELS.items()), validators=[Optional()])

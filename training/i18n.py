@@ -1,0 +1,35 @@
+"""Language choice: zh_CN by default, English on request, remembered in a cookie and on the account."""
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+from flask_login import current_user
+
+LANG_COOKIE = "jfw_lang"
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = getattr(g, "locale_choice", None) or request.cookies.get(LANG_COOKIE)
+    if not chosen and current_user and current_user.is_authenticated:
+        chosen = current_user.locale
+    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def register(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from training.labels import template_labels
+    from training.identity import mask_id_number, mask_name
+
+    app.context_processor(template_labels)
+    app.add_template_filter(mask_id_number, "mask_id")
+    app.add_template_filter(mask_name, "mask_name")
+
+    @app.context_processor
+    def language_context():
+        english = get_locale().language == "en"
+        return {"current_locale": "en" if english else "zh_CN", "html_lang": "en" if english else "zh-CN"}

@@ -1,0 +1,87 @@
+"""Home pages per role, the trainee's own page, language switch and health check."""
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import get_timezone
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from training.extensions import db
+from training.i18n import LANG_COOKIE
+from training.main import services
+from training.models import Role, utcnow
+from training.permissions import roles_required
+from training.web import safe_next
+
+bp = Blueprint("main", __name__)
+
+
+def _local_day_start() -> datetime:
+    now_local = utcnow().astimezone(get_timezone())
+    return datetime.combine(now_local.date(), time.min, tzinfo=now_local.tzinfo)
+
+
+NAVIGATION = {
+    Role.ADMIN: [("main.home", _l("Home")), ("admin.users", _l("Accounts"))],
+    Role.COORDINATOR: [("main.home", _l("Home"))],
+    Role.TRAINER: [("main.home", _l("Today"))],
+    Role.TRAINEE: [("main.me", _l("My training"))],
+}
+
+
+@bp.app_context_processor
+def navigation():
+    # A callable, so error pages that must not touch the database never evaluate it.
+    return {"nav_items": lambda: NAVIGATION.get(current_user.role, [])}
+
+
+@bp.get("/")
+@login_required
+def home():
+    role = current_user.role
+    if role == Role.TRAINEE:
+        return redirect(url_for("main.me"))
+    if role == Role.TRAINER:
+        lock_hours = current_app.config["ATTENDANCE_LOCK_HOURS"]
+        day = services.trainer_day(current_user, _local_day_start(), lock_hours)
+        return render_template("main/home_trainer.html", day=day)
+    if role == Role.COORDINATOR:
+        overview = services.coordinator_overview(current_user, utcnow())
+        return render_template("main/home_coordinator.html", overview=overview)
+    return render_template("main/home_admin.html", accounts=services.accounts_by_role())
+
+
+@bp.get("/me")
+@roles_required(Role.TRAINEE)
+def me():
+    trainee = current_user.trainee
+    enrollments = services.trainee_enrollments(trainee.id) if trainee else []
+    upcoming = services.next_session(trainee.id, utcnow()) if trainee else None
+    return render_template("main/me.html", trainee=trainee, enrollments=enrollments, upcoming=upcoming)
+
+
+@bp.post("/language")
+def set_language():
+    lang = request.form.get("lang", "")
+    if lang not in current_app.config["LANGUAGES"]:
+        lang = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user.is_authenticated and current_user.locale != lang:
+        current_user.locale = lang
+        db.session.commit()
+    response = make_response(redirect(safe_next(url_for("main.home"))))
+    response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable", "reason": type(error).__name__}, 503
+    return {"status": "ok", "database": "ok"}

@@ -1,0 +1,27 @@
+"""All models, importable from one place: `from training.models import Trainee`."""
+from training.models.attendance import Attendance, AttendanceStatus, MarkMethod
+from training.models.audit import AuditEvent
+from training.orm import Base, utcnow
+from training.models.catalog import (
+    ClassSession,
+    Cohort,
+    CohortStatus,
+    Course,
+    SessionKind,
+    SiteKind,
+    cohort_trainer,
+)
+from training.models.certificates import Certificate, CertificateStatus, SerialCounter, SigningKey
+from training.models.enrollment import Enrollment, EnrollmentStatus
+from training.models.jobs import Job, JobStatus
+from training.models.people import County, HouseholdCategory, LoginSession, Role, Trainee, TraineeCategory, User
+from training.models.placement import Employer, FollowUp, Placement, PlacementKind, PlacementScope
+
+__all__ = [
+    "Attendance", "AttendanceStatus", "AuditEvent", "Base", "Certificate", "CertificateStatus",
+    "ClassSession", "Cohort", "CohortStatus", "County", "Course", "Employer", "Enrollment",
+    "EnrollmentStatus", "FollowUp", "HouseholdCategory", "Job", "JobStatus", "LoginSession",
+    "MarkMethod", "Placement", "PlacementKind", "PlacementScope", "Role", "SerialCounter",
+    "SessionKind", "SigningKey", "SiteKind", "Trainee", "TraineeCategory", "User",
+    "cohort_trainer", "utcnow",
+]

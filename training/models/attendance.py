@@ -1,0 +1,52 @@
+"""Attendance marks: one per enrollment and session, with how and by whom."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from training.extensions import db
+from training.orm import one_of, utcnow
+from training.models.catalog import ClassSession
+from training.models.enrollment import Enrollment
+from training.models.people import User
+
+
+class AttendanceStatus(enum.StrEnum):
+    PRESENT = "present"
+    LATE = "late"
+    ABSENT = "absent"
+    EXCUSED = "excused"
+
+
+class MarkMethod(enum.StrEnum):
+    ROSTER = "roster"
+    QR = "qr"
+    CODE = "code"
+    CORRECTION = "correction"
+
+
+class Attendance(db.Model):
+    __table_args__ = (
+        UniqueConstraint("enrollment_id", "session_id"),
+        one_of("status", AttendanceStatus),
+        one_of("method", MarkMethod),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollment.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("class_session.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(10))
+    method: Mapped[str] = mapped_column(String(12), default=MarkMethod.ROSTER)
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    marked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped on every change: a roster page posts the versions it loaded (optimistic check).
+    version: Mapped[int] = mapped_column(default=1)
+
+    enrollment: Mapped[Enrollment] = relationship()
+    session: Mapped[ClassSession] = relationship()
+    marked_by: Mapped[User | None] = relationship()

@@ -1,0 +1,114 @@
+"""Courses, cohorts (a course run at a site), their trainers and scheduled sessions."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Numeric, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from training.extensions import db
+from training.orm import one_of, utcnow
+from training.models.people import County, User
+
+
+class CohortStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    RUNNING = "running"
+    FINISHED = "finished"
+    CLOSED = "closed"
+
+
+class SiteKind(enum.StrEnum):
+    COMMUNITY_FACTORY = "community_factory"  # 新社区工厂
+    RESETTLEMENT_COMMUNITY = "resettlement_community"  # 安置社区
+    TOWN_CENTRE = "town_centre"  # 集镇
+    TRAINING_SCHOOL = "training_school"  # 培训学校
+
+
+class SessionKind(enum.StrEnum):
+    THEORY = "theory"
+    PRACTICE = "practice"
+
+
+class Course(db.Model):
+    __table_args__ = (
+        CheckConstraint("min_attendance_pct BETWEEN 1 AND 100", name="min_attendance_range"),
+        CheckConstraint("pass_score BETWEEN 0 AND 100", name="pass_score_range"),
+        CheckConstraint("total_hours > 0", name="total_hours_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    occupation: Mapped[str] = mapped_column(String(80))
+    level: Mapped[int]  # national vocational levels: 5 (初级) … 1 (高级技师)
+    labour_brand: Mapped[str] = mapped_column(String(40), default="")
+    total_hours: Mapped[int]
+    min_attendance_pct: Mapped[int] = mapped_column(default=80)
+    pass_score: Mapped[int] = mapped_column(default=60)
+    subsidy_yuan: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+cohort_trainer = Table(
+    "cohort_trainer",
+    db.Model.metadata,
+    Column("cohort_id", ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Cohort(db.Model):
+    __table_args__ = (
+        one_of("status", CohortStatus),
+        one_of("site_kind", SiteKind),
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint("end_date >= start_date", name="dates_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    county_code: Mapped[str] = mapped_column(ForeignKey("county.code"), index=True)
+    site_name: Mapped[str] = mapped_column(String(100))
+    site_kind: Mapped[str] = mapped_column(String(30))
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    capacity: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20), default=CohortStatus.DRAFT, index=True)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"))
+    committed_placements: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    course: Mapped[Course] = relationship()
+    county: Mapped[County] = relationship()
+    trainers: Mapped[list[User]] = relationship(secondary=cohort_trainer)
+    sessions: Mapped[list[ClassSession]] = relationship(
+        back_populates="cohort", order_by="ClassSession.starts_at", cascade="all, delete-orphan"
+    )
+
+
+class ClassSession(db.Model):
+    """One scheduled class (课次) of a cohort."""
+
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "starts_at"),
+        one_of("kind", SessionKind),
+        CheckConstraint("ends_at > starts_at", name="times_ordered"),
+        CheckConstraint("hours > 0", name="hours_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    hours: Mapped[Decimal] = mapped_column(Numeric(4, 1))
+    topic: Mapped[str] = mapped_column(String(120), default="")
+    kind: Mapped[str] = mapped_column(String(20), default=SessionKind.THEORY)
+    location: Mapped[str] = mapped_column(String(120), default="")
+
+    cohort: Mapped[Cohort] = relationship(back_populates="sessions")

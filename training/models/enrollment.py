@@ -1,0 +1,51 @@
+"""A trainee's place in a cohort, with scores and the decisions taken on it."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from training.extensions import db
+from training.orm import one_of, utcnow
+from training.models.catalog import Cohort
+from training.models.people import Trainee, User
+
+
+class EnrollmentStatus(enum.StrEnum):
+    APPLIED = "applied"
+    WAITLISTED = "waitlisted"
+    ENROLLED = "enrolled"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class Enrollment(db.Model):
+    __table_args__ = (
+        UniqueConstraint("trainee_id", "cohort_id"),
+        one_of("status", EnrollmentStatus),
+        CheckConstraint("theory_score BETWEEN 0 AND 100", name="theory_score_range"),
+        CheckConstraint("practical_score BETWEEN 0 AND 100", name="practical_score_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainee.id"), index=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=EnrollmentStatus.APPLIED)
+    subsidised: Mapped[bool] = mapped_column(default=True)
+    subsidy_override_reason: Mapped[str | None] = mapped_column(Text)
+    theory_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    practical_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    applied_at: Mapped[datetime] = mapped_column(default=utcnow)
+    waitlisted_at: Mapped[datetime | None]
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+    trainee: Mapped[Trainee] = relationship()
+    cohort: Mapped[Cohort] = relationship()
+    decided_by: Mapped[User | None] = relationship()

@@ -1,0 +1,19 @@
+"""Small helpers shared by the views: the client's address, safe redirects, pagination size."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import request
+
+
+def client_ip() -> str | None:
+    return request.remote_addr
+
+
+def safe_next(default: str) -> str:
+    """The ?next= target when it stays on this site, else default."""
+    target = request.args.get("next") or request.form.get("next") or ""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
+        return target
+    return default
