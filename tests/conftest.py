@@ -1,0 +1,172 @@
+"""Fixtures: an app per test on a fresh, migrated database (SQLite file or PostgreSQL), a
+client that posts forms with their CSRF token, an `auth` helper and record factories.
+
+JFW_TEST_DB=postgresql (with JFW_TEST_POSTGRES_URL pointing at a server whose user may
+create databases) runs the same tests on PostgreSQL; `make test` does both.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import tempfile
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+# Before anything imports training: an instance folder and a queue file of our own.
+_INSTANCE = tempfile.mkdtemp(prefix="jfw-test-instance-")
+os.environ["JINFANWAN_INSTANCE"] = _INSTANCE
+os.environ["HUEY_SQLITE_PATH"] = os.path.join(_INSTANCE, "huey.sqlite")
+for _name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY"):
+    os.environ.pop(_name, None)
+
+from training import create_app  # noqa: E402
+from training.extensions import db  # noqa: E402
+from tests.factories import TEST_PASSWORD, Factories  # noqa: E402
+
+BACKEND = os.environ.get("JFW_TEST_DB", "sqlite")
+POSTGRES_ADMIN_URL = os.environ.get("JFW_TEST_POSTGRES_URL", "")
+CSRF_FIELD = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def pytest_report_header(config):
+    return f"database backend: {BACKEND}"
+
+
+def base_config(uri: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-" + secrets.token_hex(8),
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "ARGON2_CHEAP": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": "localhost",
+    }
+
+
+def new_postgres_database() -> str:
+    """Create an empty database on the test server; return its URL."""
+    if not POSTGRES_ADMIN_URL:
+        pytest.fail("JFW_TEST_DB=postgresql needs JFW_TEST_POSTGRES_URL (make test sets it)")
+    name = "jfw_test_" + secrets.token_hex(6)
+    engine = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_postgres_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    engine = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def migrate(uri: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(base_config(uri))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """A database at the newest migration: a template file (SQLite) or one database (PostgreSQL)."""
+    if BACKEND == "postgresql":
+        url = new_postgres_database()
+        migrate(url)
+        yield url
+        drop_postgres_database(url)
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.sqlite"
+        migrate(f"sqlite:///{path}")
+        yield path
+
+
+def _reset_postgres(app) -> None:
+    # Every table but the reference data that the migrations load.
+    tables = [t.name for t in db.metadata.sorted_tables if t.name != "county"]
+    db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def database_url(migrated_database, tmp_path) -> str:
+    if BACKEND == "postgresql":
+        return migrated_database
+    path = tmp_path / "test.sqlite"
+    shutil.copyfile(migrated_database, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app(base_config(database_url))
+    app.test_client_class = FormClient
+    with app.app_context():
+        if BACKEND == "postgresql":
+            _reset_postgres(app)
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+class FormClient(FlaskClient):
+    """A test client that can submit a form the way a browser does, CSRF token included."""
+
+    def csrf_token(self, page: str = "/login") -> str:
+        html = self.get(page).get_data(as_text=True)
+        match = CSRF_FIELD.search(html)
+        assert match, f"no CSRF token on {page}"
+        return match.group(1)
+
+    def submit(self, url: str, data: dict | None = None, page: str | None = None, **kwargs):
+        """POST data with the CSRF token of `page` (default: the form's own URL)."""
+        data = dict(data or {})
+        data["csrf_token"] = self.csrf_token(page or url)
+        return self.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def client(app) -> FormClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(app) -> Factories:
+    return Factories()
+
+
+class AuthActions:
+    def __init__(self, client: FormClient, make: Factories):
+        self.client, self.make = client, make
+
+    def login(self, role_or_user="coordinator", county: str | None = None, **user_fields):
+        """Sign in as a new user of this role (or as the given user); returns the user."""
+        user = role_or_user
+        if isinstance(role_or_user, str):
+            user = self.make.user(role=role_or_user, county_code=county, **user_fields)
+            db.session.commit()
+        response = self.client.submit("/login", {"username": user.username, "password": TEST_PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return user
+
+    def logout(self):
+        return self.client.submit("/logout", page="/")
+
+
+@pytest.fixture
+def auth(client, make) -> AuthActions:
+    return AuthActions(client, make)

@@ -1,0 +1,115 @@
+"""Record factories for tests: each returns a flushed model with sensible defaults."""
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from training.auth.services import hash_password
+from training.extensions import db
+from training.identity import birth_date_of, gender_of, make_id_number
+from training.models import (
+    ClassSession,
+    Cohort,
+    CohortStatus,
+    Course,
+    Enrollment,
+    EnrollmentStatus,
+    Trainee,
+    User,
+)
+
+_counter = itertools.count(1)
+TEST_PASSWORD = "correct horse battery"
+
+
+class Factories:
+    """`make.user(role="trainer")`, `make.cohort(county_code="610924")`, …"""
+
+    def _add(self, record):
+        db.session.add(record)
+        db.session.flush()
+        return record
+
+    def user(self, role="coordinator", county_code=None, username=None, password=TEST_PASSWORD, **fields) -> User:
+        n = next(_counter)
+        return self._add(
+            User(
+                username=username or f"{role}{n}",
+                role=role,
+                county_code=county_code,
+                password_hash=hash_password(password),
+                display_name=fields.pop("display_name", f"{role} {n}"),
+                **fields,
+            )
+        )
+
+    def course(self, **fields) -> Course:
+        n = next(_counter)
+        values = dict(code=f"C{n}", name=f"足部修护师{n}", occupation=f"足部修护师{n}", level=5, total_hours=40)
+        values.update(fields)
+        return self._add(Course(**values))
+
+    def cohort(self, course=None, county_code="610924", trainers=(), sessions=0, **fields) -> Cohort:
+        n = next(_counter)
+        start = fields.pop("start_date", date.today())
+        values = dict(
+            code=f"CH{n}",
+            course=course or self.course(),
+            county_code=county_code,
+            site_name=f"金川社区新社区工厂{n}",
+            site_kind="community_factory",
+            start_date=start,
+            end_date=start + timedelta(days=10),
+            capacity=30,
+            status=CohortStatus.RUNNING,
+        )
+        values.update(fields)
+        cohort = self._add(Cohort(**values))
+        cohort.trainers.extend(trainers)
+        base = datetime.combine(start, datetime.min.time(), tzinfo=timezone.utc) + timedelta(hours=1)
+        for day in range(sessions):
+            self.session(cohort, starts_at=base + timedelta(days=day))
+        return cohort
+
+    def session(self, cohort, starts_at=None, hours=4, **fields) -> ClassSession:
+        starts_at = starts_at or datetime.now(timezone.utc) + timedelta(hours=1)
+        return self._add(
+            ClassSession(
+                cohort=cohort,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=hours),
+                hours=Decimal(hours),
+                topic=fields.pop("topic", "理论授课"),
+                **fields,
+            )
+        )
+
+    def trainee(self, county_code="610924", name=None, birth=date(1990, 5, 17), **fields) -> Trainee:
+        n = next(_counter)
+        id_number = fields.pop("id_number", None) or make_id_number(county_code, birth, n % 1000)
+        while db.session.scalar(select(Trainee.id).where(Trainee.id_number == id_number)):
+            n = next(_counter)
+            id_number = make_id_number(county_code, birth, n % 1000)
+        return self._add(
+            Trainee(
+                id_number=id_number,
+                name=name or f"王秀{n}",
+                gender=gender_of(id_number),
+                birth_date=birth_date_of(id_number),
+                county_code=county_code,
+                **fields,
+            )
+        )
+
+    def enrollment(self, trainee=None, cohort=None, status=EnrollmentStatus.ENROLLED, **fields) -> Enrollment:
+        return self._add(
+            Enrollment(trainee=trainee or self.trainee(), cohort=cohort or self.cohort(), status=status, **fields)
+        )
+
+    def trainee_user(self, trainee=None, **fields) -> User:
+        """A trainee with a login account."""
+        trainee = trainee or self.trainee()
+        return self.user(role="trainee", trainee=trainee, **fields)
