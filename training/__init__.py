@@ -72,10 +72,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from training import i18n, security
+    from training import i18n, navigation, security
 
     security.register(app)
     i18n.register(app)
+    navigation.register(app)
 
 
 def register_commands(app: Flask) -> None:

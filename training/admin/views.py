@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from training import navigation
 from training.admin import services
 from training.admin.forms import PasswordResetForm, UserCreateForm, UserEditForm, UserFilterForm
 from training.exceptions import DomainError
@@ -14,6 +16,7 @@ from training.permissions import roles_required
 from training.search import contains
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+navigation.add([Role.ADMIN], "admin.users", _l("Accounts"), order=90)
 
 
 def _counties():

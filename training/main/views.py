@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from training import navigation
 from training.extensions import db
 from training.i18n import LANG_COOKIE
 from training.main import services
@@ -25,18 +26,9 @@ def _local_day_start() -> datetime:
     return datetime.combine(now_local.date(), time.min, tzinfo=now_local.tzinfo)
 
 
-NAVIGATION = {
-    Role.ADMIN: [("main.home", _l("Home")), ("admin.users", _l("Accounts"))],
-    Role.COORDINATOR: [("main.home", _l("Home"))],
-    Role.TRAINER: [("main.home", _l("Today"))],
-    Role.TRAINEE: [("main.me", _l("My training"))],
-}
-
-
-@bp.app_context_processor
-def navigation():
-    # A callable, so error pages that must not touch the database never evaluate it.
-    return {"nav_items": lambda: NAVIGATION.get(current_user.role, [])}
+navigation.add([Role.ADMIN, Role.COORDINATOR], "main.home", _l("Home"), order=0)
+navigation.add([Role.TRAINER], "main.home", _l("Today"), order=0)
+navigation.add([Role.TRAINEE], "main.me", _l("My training"), order=0)
 
 
 @bp.get("/")
