@@ -56,13 +56,16 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from training.admin.views import bp as admin_bp
-    from training.auth.views import bp as auth_bp
-    from training.jobs.views import bp as jobs_bp
-    from training.main.views import bp as main_bp
+    from training.admin import views as admin
+    from training.auth import views as auth
+    from training.catalog import views as catalog
+    from training.enrollment import views as enrollment
+    from training.jobs import views as jobs
+    from training.main import views as main
+    from training.trainees import import_views, views as trainees
 
-    for blueprint in (main_bp, auth_bp, admin_bp, jobs_bp):
-        app.register_blueprint(blueprint)
+    for feature in (main, auth, admin, jobs, catalog, trainees, import_views, enrollment):
+        app.register_blueprint(feature.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Enrollment under the capacity and subsidy rules."""

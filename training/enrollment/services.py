@@ -1,0 +1,186 @@
+"""Enrollment operations: enroll, apply, accept, decline, withdraw, with capacity and subsidy rules.
+
+Every operation locks the rows it decides on (the trainee for the subsidy count, the
+cohort for its seats) so two requests at once cannot both take the last slot.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from training import audit
+from training.enrollment.rules import PastTraining, SubsidyConflict, subsidy_conflicts
+from training.exceptions import DomainError
+from training.extensions import db
+from training.models import Cohort, CohortStatus, Course, Enrollment, EnrollmentStatus, Trainee, utcnow
+
+ENROLLABLE_COHORTS = (CohortStatus.OPEN, CohortStatus.RUNNING)
+HOLDING_A_PLACE = (EnrollmentStatus.APPLIED, EnrollmentStatus.WAITLISTED, EnrollmentStatus.ENROLLED)
+
+
+class EnrollmentRefused(DomainError):
+    def __init__(self, message, conflicts: list[SubsidyConflict] | None = None):
+        super().__init__(str(message))
+        self.conflicts = conflicts or []
+
+
+def _locked(model, record_id: int):
+    # FOR UPDATE on PostgreSQL; SQLite serialises writers by itself.
+    return db.session.scalars(
+        select(model).where(model.id == record_id).with_for_update().execution_options(populate_existing=True)
+    ).one()
+
+
+def history(trainee_id: int, excluding_cohort_id: int | None = None) -> list[PastTraining]:
+    """The trainee's trainings, as the subsidy rules see them."""
+    rows = db.session.execute(
+        select(Cohort.code, Course.name, Course.occupation, Course.level, Cohort.start_date, Enrollment.status,
+               Enrollment.subsidised)
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .join(Course, Course.id == Cohort.course_id)
+        .where(Enrollment.trainee_id == trainee_id, Enrollment.cohort_id != (excluding_cohort_id or 0))
+    )
+    return [
+        PastTraining(code, name, occupation, level, start.year, status, subsidised)
+        for code, name, occupation, level, start, status, subsidised in rows
+    ]
+
+
+def check_subsidy(trainee: Trainee, cohort: Cohort, override_reason: str | None) -> list[SubsidyConflict]:
+    """Raise EnrollmentRefused naming the rule and the earlier trainings, unless overridden."""
+    course = cohort.course
+    conflicts = subsidy_conflicts(
+        history(trainee.id, excluding_cohort_id=cohort.id), course.occupation, course.level, cohort.start_date.year
+    )
+    if conflicts and not (override_reason and override_reason.strip()):
+        raise EnrollmentRefused(" ".join(str(c.message) for c in conflicts), conflicts)
+    return conflicts
+
+
+def seats_taken(cohort_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).where(Enrollment.cohort_id == cohort_id, Enrollment.status == EnrollmentStatus.ENROLLED)
+    )
+
+
+def _place(enrollment: Enrollment, cohort: Cohort) -> None:
+    """Enrolled while seats remain, else at the end of the waiting list."""
+    now = utcnow()
+    if seats_taken(cohort.id) < cohort.capacity:
+        enrollment.status = EnrollmentStatus.ENROLLED
+    else:
+        enrollment.status, enrollment.waitlisted_at = EnrollmentStatus.WAITLISTED, now
+    enrollment.status_changed_at = now
+
+
+def _existing(trainee_id: int, cohort_id: int) -> Enrollment | None:
+    return db.session.scalar(
+        select(Enrollment).where(Enrollment.trainee_id == trainee_id, Enrollment.cohort_id == cohort_id)
+    )
+
+
+def _audit(action: str, enrollment: Enrollment, before: str | None, **extra) -> None:
+    audit.record(action, "enrollment", enrollment.id, before={"status": before} if before else None,
+                 after={"status": enrollment.status, "trainee_id": enrollment.trainee_id,
+                        "cohort_id": enrollment.cohort_id, **extra})
+
+
+def enroll(trainee_id: int, cohort_id: int, decided_by_id: int | None, override_reason: str | None = None) -> Enrollment:
+    """A coordinator's enrollment: subsidy rules, then a seat or the waiting list."""
+    trainee = _locked(Trainee, trainee_id)
+    cohort = _locked(Cohort, cohort_id)
+    if cohort.status not in ENROLLABLE_COHORTS:
+        raise EnrollmentRefused(_("This cohort does not take enrollments now."))
+    enrollment = _existing(trainee.id, cohort.id)
+    if enrollment is not None and enrollment.status not in (EnrollmentStatus.WITHDRAWN, EnrollmentStatus.DECLINED,
+                                                             EnrollmentStatus.APPLIED):
+        raise EnrollmentRefused(_("%(name)s is already in this cohort.", name=trainee.name))
+    conflicts = check_subsidy(trainee, cohort, override_reason)
+    before = enrollment.status if enrollment else None
+    if enrollment is None:
+        enrollment = Enrollment(trainee=trainee, cohort=cohort)
+        db.session.add(enrollment)
+    enrollment.decided_by_id = decided_by_id
+    enrollment.subsidised = True
+    enrollment.subsidy_override_reason = override_reason.strip() if conflicts else None
+    _place(enrollment, cohort)
+    db.session.flush()
+    _audit("enrollment_" + enrollment.status, enrollment, before)
+    if conflicts:
+        audit.record("subsidy_override", "enrollment", enrollment.id,
+                     after={"rules": [c.rule for c in conflicts], "reason": enrollment.subsidy_override_reason})
+    return enrollment
+
+
+def apply(trainee_id: int, cohort_id: int) -> Enrollment:
+    """A trainee's own application to an open cohort; a coordinator decides on it."""
+    trainee = _locked(Trainee, trainee_id)
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or cohort.status != CohortStatus.OPEN:
+        raise EnrollmentRefused(_("This class is not open for applications."))
+    enrollment = _existing(trainee.id, cohort.id)
+    if enrollment is not None and enrollment.status in HOLDING_A_PLACE:
+        raise EnrollmentRefused(_("You have already applied to this class."))
+    check_subsidy(trainee, cohort, None)
+    before = enrollment.status if enrollment else None
+    if enrollment is None:
+        enrollment = Enrollment(trainee=trainee, cohort=cohort)
+        db.session.add(enrollment)
+    enrollment.status, enrollment.status_changed_at = EnrollmentStatus.APPLIED, utcnow()
+    enrollment.applied_at = utcnow()
+    db.session.flush()
+    _audit("enrollment_applied", enrollment, before)
+    return enrollment
+
+
+def accept(enrollment_id: int, decided_by_id: int, override_reason: str | None = None) -> Enrollment:
+    """Accept an application: the same rules as enroll()."""
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.status != EnrollmentStatus.APPLIED:
+        raise EnrollmentRefused(_("Only applications can be accepted."))
+    return enroll(enrollment.trainee_id, enrollment.cohort_id, decided_by_id, override_reason)
+
+
+def decline(enrollment_id: int, decided_by_id: int, reason: str) -> Enrollment:
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.status != EnrollmentStatus.APPLIED:
+        raise EnrollmentRefused(_("Only applications can be declined."))
+    if not reason.strip():
+        raise EnrollmentRefused(_("Give a reason."))
+    enrollment.status, enrollment.status_changed_at = EnrollmentStatus.DECLINED, utcnow()
+    enrollment.decided_by_id, enrollment.decision_reason = decided_by_id, reason.strip()
+    _audit("enrollment_declined", enrollment, EnrollmentStatus.APPLIED, reason=reason.strip())
+    return enrollment
+
+
+def withdraw(enrollment_id: int, decided_by_id: int | None, reason: str) -> Enrollment | None:
+    """Withdraw with a reason; a freed seat goes to the first on the waiting list, who is returned."""
+    if not reason.strip():
+        raise EnrollmentRefused(_("Give a reason."))
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.status not in HOLDING_A_PLACE:
+        raise EnrollmentRefused(_("Only a trainee who holds a place can withdraw."))
+    cohort = _locked(Cohort, enrollment.cohort_id)
+    before = enrollment.status
+    enrollment.status, enrollment.status_changed_at = EnrollmentStatus.WITHDRAWN, utcnow()
+    enrollment.decided_by_id, enrollment.decision_reason = decided_by_id, reason.strip()
+    _audit("enrollment_withdrawn", enrollment, before, reason=reason.strip())
+    db.session.flush()
+    return promote_from_waitlist(cohort) if before == EnrollmentStatus.ENROLLED else None
+
+
+def promote_from_waitlist(cohort: Cohort) -> Enrollment | None:
+    """Give a free seat to the longest-waiting trainee, if any."""
+    if seats_taken(cohort.id) >= cohort.capacity:
+        return None
+    first = db.session.scalar(
+        select(Enrollment)
+        .where(Enrollment.cohort_id == cohort.id, Enrollment.status == EnrollmentStatus.WAITLISTED)
+        .order_by(Enrollment.waitlisted_at, Enrollment.id)
+        .limit(1)
+    )
+    if first is None:
+        return None
+    first.status, first.status_changed_at = EnrollmentStatus.ENROLLED, utcnow()
+    _audit("enrollment_promoted", first, EnrollmentStatus.WAITLISTED)
+    return first

@@ -1,0 +1,102 @@
+"""The trainee registry: create and update people, look them up, reveal an ID number (audited)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from training import audit
+from training.exceptions import DomainError
+from training.extensions import db
+from training.models import Trainee, TraineeCategory
+from training.trainees.rules import identity_facts
+
+
+class TraineeRefused(DomainError):
+    pass
+
+
+@dataclass
+class TraineeData:
+    """Validated fields of one person, from a form or a sheet row."""
+
+    id_number: str
+    name: str
+    phone: str | None = None
+    county_code: str | None = None
+    town: str = ""
+    village: str = ""
+    education: str = ""
+    categories: set[str] = field(default_factory=set)
+
+
+def find_by_id_number(id_number: str) -> Trainee | None:
+    return db.session.scalar(select(Trainee).where(Trainee.id_number == id_number))
+
+
+def snapshot(trainee: Trainee) -> dict:
+    """What is stored of a person, ID number masked, for audit events and comparisons."""
+    from training.identity import mask_id_number
+
+    return {
+        "id_number": mask_id_number(trainee.id_number),
+        "name": trainee.name,
+        "phone": trainee.phone,
+        "county_code": trainee.county_code,
+        "town": trainee.town,
+        "village": trainee.village,
+        "education": trainee.education,
+        "categories": sorted(trainee.category_set),
+    }
+
+
+def differs(trainee: Trainee, data: TraineeData) -> bool:
+    """Whether applying data would change anything."""
+    return (
+        trainee.name != data.name
+        or trainee.phone != data.phone
+        or trainee.county_code != data.county_code
+        or trainee.town != data.town
+        or trainee.village != data.village
+        or trainee.education != data.education
+        or trainee.category_set != set(data.categories)
+    )
+
+
+def _apply(trainee: Trainee, data: TraineeData) -> None:
+    trainee.name, trainee.phone, trainee.county_code = data.name, data.phone, data.county_code
+    trainee.town, trainee.village, trainee.education = data.town, data.village, data.education
+    current = trainee.category_set
+    wanted = set(data.categories)
+    trainee.categories[:] = [c for c in trainee.categories if c.category in wanted]
+    trainee.categories.extend(TraineeCategory(category=c) for c in sorted(wanted - current))
+
+
+def create_trainee(data: TraineeData, audit_action: str = "trainee_created") -> Trainee:
+    """A new person; the same ID number never makes two trainees."""
+    if find_by_id_number(data.id_number) is not None:
+        raise TraineeRefused(_("A trainee with this ID number is already registered."))
+    gender, birth_date = identity_facts(data.id_number)
+    trainee = Trainee(id_number=data.id_number, gender=gender, birth_date=birth_date)
+    _apply(trainee, data)
+    db.session.add(trainee)
+    db.session.flush()
+    audit.record(audit_action, "trainee", trainee.id, after=snapshot(trainee))
+    return trainee
+
+
+def update_trainee(trainee: Trainee, data: TraineeData, audit_action: str = "trainee_updated") -> bool:
+    """Apply changed fields (the ID number itself never changes here); False when nothing changed."""
+    if not differs(trainee, data):
+        return False
+    before = snapshot(trainee)
+    _apply(trainee, data)
+    audit.record(audit_action, "trainee", trainee.id, before=before, after=snapshot(trainee))
+    return True
+
+
+def reveal_id_number(trainee: Trainee, reason: str = "") -> str:
+    """The full ID number, for a coordinator who asked to see it; the viewing is audited."""
+    audit.record("id_number_viewed", "trainee", trainee.id, after={"reason": reason[:200]})
+    return trainee.id_number
