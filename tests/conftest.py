@@ -13,6 +13,7 @@ import shutil
 import tempfile
 
 import pytest
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
@@ -121,6 +122,16 @@ def app(database_url):
 class FormClient(FlaskClient):
     """A test client that can submit a form the way a browser does, CSRF token included."""
 
+    def open(self, *args, **kwargs):
+        # Requests run inside the app context the `app` fixture pushed, so they would share its
+        # `g`: the signed-in user and the CSRF token would leak from one request to the next.
+        # A server gives every request a fresh one; so do we, keeping the shared db.session.
+        _clear_g()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _clear_g()
+
     def csrf_token(self, page: str = "/login") -> str:
         html = self.get(page).get_data(as_text=True)
         match = CSRF_FIELD.search(html)
@@ -132,6 +143,11 @@ class FormClient(FlaskClient):
         data = dict(data or {})
         data["csrf_token"] = self.csrf_token(page or url)
         return self.post(url, data=data, **kwargs)
+
+
+def _clear_g() -> None:
+    if has_app_context():
+        vars(g._get_current_object()).clear()
 
 
 @pytest.fixture
