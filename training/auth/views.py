@@ -15,6 +15,17 @@ from training.web import client_ip, safe_next
 bp = Blueprint("auth", __name__)
 
 
+@bp.before_app_request
+def remember_the_actor() -> None:
+    """Audit events written during this request name the signed-in user and the client's address."""
+    if (request.endpoint or "").rpartition(".")[2] == "static":
+        return
+    if current_user.is_authenticated:
+        audit.set_actor(current_user.id, current_user.username, client_ip())
+    else:
+        audit.set_actor(None, "anonymous", client_ip())
+
+
 def _login_failed(response) -> bool:
     return response.status_code != 302
 
