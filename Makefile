@@ -1,0 +1,44 @@
+# Jinfanwan: `make run` serves the app with a worker, `make test` runs the whole suite.
+# Both install what they need first (Debian packages, .venv, pip), and skip what is there.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+# Debian packages: WeasyPrint's Pango and CJK fonts for the app; servers,
+# a browser and PDF tools on top for the tests.
+APP_PACKAGES  := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
+TEST_PACKAGES := $(APP_PACKAGES) postgresql redis-server chromium poppler-utils
+
+export PYTHON
+
+.PHONY: run test install install-test translations clean
+# Steps rely on running in the order written (install before translations).
+.NOTPARALLEL:
+
+run: install translations
+	PORT=$(PORT) scripts/run.sh
+
+test: install-test translations
+	scripts/test.sh $(PYTEST_ARGS)
+
+install:
+	scripts/install-system.sh $(APP_PACKAGES)
+	scripts/install-python.sh requirements.txt
+
+install-test:
+	scripts/install-system.sh $(TEST_PACKAGES)
+	scripts/install-python.sh requirements-test.txt
+
+# Compiled catalogs (*.mo) are not committed; build them from the .po files.
+translations:
+	@if find training/translations -name '*.po' 2>/dev/null | grep -q .; then \
+		.venv/bin/pybabel compile -f -d training/translations; \
+	else \
+		echo "translations: no catalogs under training/translations, nothing to compile"; \
+	fi
+
+# Only the virtualenv: instance/ holds the database, secret key and demo logins.
+clean:
+	rm -rf .venv

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Run the whole pytest suite twice, on SQLite and on PostgreSQL, with a Redis server
+# for both. PostgreSQL and Redis are throwaway servers on free loopback ports, in a
+# temporary folder that is removed afterwards whatever happens.
+# Usage: scripts/test.sh [pytest args...]   (`make test` installs everything first)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+work=$(mktemp -d /tmp/jfw-test.XXXXXX)
+# The postgres user must be able to reach its data directory inside.
+chmod 711 "$work"
+redis_pid=""
+pg_data=""
+
+free_port() {
+    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# As root, PostgreSQL must run as another user: the one Debian's package creates.
+as_postgres() {
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+cleanup() {
+    if [ -n "$pg_data" ] && [ -f "$pg_data/postmaster.pid" ]; then
+        as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    if [ -n "$redis_pid" ]; then
+        kill "$redis_pid" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 "$redis_pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start_redis() {
+    redis_port=$(free_port)
+    redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no \
+        --daemonize yes --dir "$work" --pidfile "$work/redis.pid" --logfile "$work/redis.log"
+    for _ in $(seq 100); do
+        redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    redis_pid=$(cat "$work/redis.pid")
+    redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null || { cat "$work/redis.log" >&2; exit 1; }
+}
+
+start_postgres() {
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    if [ -z "$pg_bin" ]; then
+        echo "test: no PostgreSQL server under /usr/lib/postgresql (make install-test)" >&2
+        exit 1
+    fi
+    pg_port=$(free_port)
+    local root="$work/pg"
+    mkdir -p "$root"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$root"
+    chmod 700 "$root"
+    pg_data="$root/data"
+    as_postgres "$pg_bin/initdb" -D "$pg_data" -U postgres -E UTF8 --locale=C.UTF-8 \
+        --auth=trust --no-sync >"$work/initdb.log" 2>&1 || { cat "$work/initdb.log" >&2; exit 1; }
+    # Trust, but only over loopback and the private socket directory.
+    printf '%s\n' 'local all all trust' 'host all all 127.0.0.1/32 trust' >"$pg_data/pg_hba.conf"
+    # A throwaway cluster: durability buys nothing here.
+    cat >>"$pg_data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $pg_port
+unix_socket_directories = '$root'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
+    as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -l "$root/server.log" -w -t 60 start >/dev/null ||
+        { cat "$root/server.log" >&2; exit 1; }
+}
+
+failed=()
+run_suite() {
+    local name=$1; shift
+    echo
+    echo "=== pytest on $name ==="
+    local status=0
+    env "$@" "$PY" -m pytest --junitxml="$work/$name.xml" "${pytest_args[@]}" || status=$?
+    # Any non-zero exit fails, 5 ("no tests collected") included.
+    [ "$status" -eq 0 ] || failed+=("$name (pytest exit $status)")
+}
+
+pytest_args=("$@")
+start_redis
+start_postgres
+redis_url="redis://127.0.0.1:$redis_port/0"
+
+run_suite sqlite -u JFW_TEST_DB -u JFW_TEST_POSTGRES_URL \
+    JFW_TEST_REDIS_URL="$redis_url"
+run_suite postgresql JFW_TEST_REDIS_URL="$redis_url" JFW_TEST_DB=postgresql \
+    JFW_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$pg_port/postgres"
+
+echo
+[ ${#failed[@]} -eq 0 ] || echo "test: FAILED: ${failed[*]}"
+# The last line sums both runs, in the form CI dashboards read.
+"$PY" scripts/junit_total.py "$work/sqlite.xml" "$work/postgresql.xml"
+[ ${#failed[@]} -eq 0 ]
