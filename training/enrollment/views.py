@@ -1,6 +1,181 @@
-"""Enrolling trainees, applications, waiting list and withdrawals."""
+"""Enrolling trainees (one, or many ticked from a list), applications, withdrawals, and a
+trainee's own applications to open classes in their county."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from training import navigation
+from training.enrollment import queries, services
+from training.enrollment.forms import ApplyForm, DecisionForm, EnrollManyForm, EnrollOneForm, WithdrawForm
+from training.enrollment.services import EnrollmentRefused
+from training.extensions import db
+from training.models import Enrollment, Role, Trainee
+from training.permissions import can_manage_cohort, deny, require_cohort, roles_required, trainee_scope
+from training.trainees.forms import TraineeFilterForm
+from training.trainees.rules import InvalidValue, normalize_id_number
 
 bp = Blueprint("enrollment", __name__)
+navigation.add([Role.TRAINEE], "enrollment.open_classes", _l("Apply"), order=10)
+STAFF = (Role.COORDINATOR, Role.ADMIN)
+
+
+@bp.app_template_global()
+def enrollment_panel(cohort):
+    """What the cohort page shows of its enrollments (the catalog page includes the panel)."""
+    return queries.cohort_panel(cohort, can_manage_cohort(current_user, cohort))
+
+
+def _managed_cohort(cohort_id: int):
+    cohort = require_cohort(cohort_id)
+    if not can_manage_cohort(current_user, cohort):
+        deny("cohort", cohort_id)
+    return cohort
+
+
+def _managed_enrollment(enrollment_id: int) -> Enrollment:
+    enrollment = db.get_or_404(Enrollment, enrollment_id)
+    _managed_cohort(enrollment.cohort_id)
+    return enrollment
+
+
+def _refusal_message(refusal: EnrollmentRefused) -> str:
+    earlier = "; ".join(
+        f"{t.cohort_code} {t.course_name} ({t.year})" for c in refusal.conflicts for t in c.trainings
+    )
+    return f"{refusal} {_('Earlier trainings')}: {earlier}" if earlier else str(refusal)
+
+
+@bp.post("/cohorts/<int:cohort_id>/enroll-one")
+@roles_required(*STAFF)
+def enroll_one(cohort_id: int):
+    cohort = _managed_cohort(cohort_id)
+    form = EnrollOneForm()
+    if form.validate_on_submit():
+        try:
+            id_number = normalize_id_number(form.person.data)
+        except InvalidValue as error:
+            flash(str(error), "danger")
+            return redirect(url_for("catalog.cohort", cohort_id=cohort.id))
+        trainee = db.session.scalar(
+            select(Trainee).where(Trainee.id_number == id_number, trainee_scope(current_user))
+        )
+        if trainee is None:
+            flash(_("No trainee with this ID number in your registry. Register the person first."), "danger")
+            return redirect(url_for("catalog.cohort", cohort_id=cohort.id))
+        try:
+            enrollment = services.enroll(trainee.id, cohort.id, current_user.id, form.override_reason.data)
+        except EnrollmentRefused as refusal:
+            db.session.rollback()
+            flash(_refusal_message(refusal), "danger")
+        else:
+            db.session.commit()
+            flash(_("%(name)s: %(status)s.", name=trainee.name, status=queries.status_label(enrollment.status)),
+                  "success")
+    return redirect(url_for("catalog.cohort", cohort_id=cohort.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/enroll", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def enroll_many(cohort_id: int):
+    """Tick trainees from a filtered list of the registry and enroll them together."""
+    cohort = _managed_cohort(cohort_id)
+    filters = TraineeFilterForm(request.args)
+    filters.county.choices = [("", _l("All counties"))]
+    form = EnrollManyForm()
+    ticked = [int(i) for i in request.form.getlist("trainee_id") if i.isdigit()]
+    results = None
+    if form.validate_on_submit() and ticked:
+        results = queries.enroll_ticked(cohort, ticked, current_user, form.override_reason.data)
+        db.session.commit()
+        ticked = [r.trainee.id for r in results if r.refusal]
+    page = db.paginate(queries.candidates(cohort, current_user, filters.q.data or "", filters.category.data or ""),
+                       per_page=100)
+    return render_template("enrollment/enroll_many.html", cohort=cohort, page=page, filters=filters, form=form,
+                           ticked=set(ticked), results=results, refusal_message=_refusal_message)
+
+
+@bp.post("/enrollments/<int:enrollment_id>/accept")
+@roles_required(*STAFF)
+def accept(enrollment_id: int):
+    enrollment = _managed_enrollment(enrollment_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            services.accept(enrollment.id, current_user.id, form.override_reason.data)
+        except EnrollmentRefused as refusal:
+            db.session.rollback()
+            flash(_refusal_message(refusal), "danger")
+        else:
+            db.session.commit()
+            flash(_("Application accepted."), "success")
+    return redirect(url_for("catalog.cohort", cohort_id=enrollment.cohort_id))
+
+
+@bp.post("/enrollments/<int:enrollment_id>/decline")
+@roles_required(*STAFF)
+def decline(enrollment_id: int):
+    enrollment = _managed_enrollment(enrollment_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            services.decline(enrollment.id, current_user.id, form.reason.data or "")
+        except EnrollmentRefused as refusal:
+            db.session.rollback()
+            flash(str(refusal), "danger")
+        else:
+            db.session.commit()
+            flash(_("Application declined."), "info")
+    return redirect(url_for("catalog.cohort", cohort_id=enrollment.cohort_id))
+
+
+@bp.post("/enrollments/<int:enrollment_id>/withdraw")
+@roles_required(*STAFF)
+def withdraw(enrollment_id: int):
+    enrollment = _managed_enrollment(enrollment_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash(_("Give a reason for the withdrawal."), "danger")
+        return redirect(url_for("catalog.cohort", cohort_id=enrollment.cohort_id))
+    try:
+        promoted = services.withdraw(enrollment.id, current_user.id, form.reason.data)
+    except EnrollmentRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "danger")
+    else:
+        db.session.commit()
+        flash(_("Withdrawn."), "info")
+        if promoted is not None:
+            flash(_("%(name)s moved up from the waiting list.", name=promoted.trainee.name), "success")
+    return redirect(url_for("catalog.cohort", cohort_id=enrollment.cohort_id))
+
+
+@bp.get("/apply")
+@roles_required(Role.TRAINEE)
+def open_classes():
+    trainee = current_user.trainee
+    classes = queries.open_cohorts_for(trainee) if trainee else []
+    return render_template("enrollment/open_classes.html", classes=classes, form=ApplyForm())
+
+
+@bp.post("/apply/<int:cohort_id>")
+@roles_required(Role.TRAINEE)
+def apply(cohort_id: int):
+    trainee = current_user.trainee
+    if trainee is None or cohort_id not in {c.cohort.id for c in queries.open_cohorts_for(trainee)}:
+        return render_template("errors/error.html", code=404, title=_("Not found"),
+                               message=_("This class is not open for you.")), 404
+    form = ApplyForm()
+    if form.validate_on_submit():
+        try:
+            services.apply(trainee.id, cohort_id)
+        except EnrollmentRefused as refusal:
+            db.session.rollback()
+            flash(str(refusal), "danger")
+        else:
+            db.session.commit()
+            flash(_("Your application was sent. The training centre will tell you its decision."), "success")
+    return redirect(url_for("enrollment.open_classes"))

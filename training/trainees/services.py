@@ -100,3 +100,38 @@ def reveal_id_number(trainee: Trainee, reason: str = "") -> str:
     """The full ID number, for a coordinator who asked to see it; the viewing is audited."""
     audit.record("id_number_viewed", "trainee", trainee.id, after={"reason": reason[:200]})
     return trainee.id_number
+
+
+def registry_query(scope, text: str = "", county_code: str = "", category: str = ""):
+    """The registry list as a select(), newest first: search by name, phone or a full ID number."""
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from training.search import contains
+    from training.trainees.rules import InvalidValue, normalize_id_number
+
+    query = select(Trainee).where(scope)
+    text = text.strip()
+    if text:
+        try:
+            query = query.where(Trainee.id_number == normalize_id_number(text))
+        except InvalidValue:
+            query = query.where(contains(Trainee.name, text) | contains(Trainee.phone, text))
+    if county_code:
+        query = query.where(Trainee.county_code == county_code)
+    if category:
+        query = query.where(Trainee.categories.any(TraineeCategory.category == category))
+    return query.options(joinedload(Trainee.county), selectinload(Trainee.categories)).order_by(Trainee.id.desc())
+
+
+def enrollment_history(trainee_id: int):
+    """The person's enrollments with cohort and course, newest first."""
+    from sqlalchemy.orm import joinedload
+
+    from training.models import Cohort, Enrollment
+
+    return db.session.scalars(
+        select(Enrollment)
+        .where(Enrollment.trainee_id == trainee_id)
+        .options(joinedload(Enrollment.cohort).joinedload(Cohort.course))
+        .order_by(Enrollment.applied_at.desc())
+    ).all()

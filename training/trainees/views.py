@@ -1,6 +1,110 @@
-"""The trainee registry pages (coordinators)."""
+"""The trainee registry pages (coordinators): list and search, create, edit, the person's page."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from training import navigation
+from training.exceptions import DomainError
+from training.extensions import db
+from training.models import County, Role
+from training.permissions import require_trainee, roles_required, trainee_scope
+from training.trainees import services
+from training.trainees.forms import RevealIdForm, TraineeFilterForm, TraineeForm
 
 bp = Blueprint("trainees", __name__, url_prefix="/trainees")
+navigation.add([Role.COORDINATOR, Role.ADMIN], "trainees.index", _l("Trainees"), order=30)
+STAFF = (Role.COORDINATOR, Role.ADMIN)
+
+
+def _county_choices():
+    query = select(County).order_by(County.code)
+    if current_user.county_code:
+        query = query.where(County.code == current_user.county_code)
+    return [(c.code, c.name) for c in db.session.scalars(query)]
+
+
+def _data(form: TraineeForm, id_number: str) -> services.TraineeData:
+    return services.TraineeData(
+        id_number=id_number,
+        name=form.name.data.strip(),
+        phone=form.phone.data,
+        county_code=form.county_code.data,
+        town=(form.town.data or "").strip(),
+        village=(form.village.data or "").strip(),
+        education=form.education.data or "",
+        categories=set(form.categories.data or []),
+    )
+
+
+@bp.get("")
+@roles_required(*STAFF)
+def index():
+    filters = TraineeFilterForm(request.args)
+    filters.county.choices = [("", _l("All counties"))] + _county_choices()
+    query = services.registry_query(
+        trainee_scope(current_user), filters.q.data or "", filters.county.data or "", filters.category.data or ""
+    )
+    page = db.paginate(query, per_page=50)
+    params = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("trainees/index.html", page=page, filters=filters, params=params)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def create():
+    form = TraineeForm()
+    form.county_code.choices = _county_choices()
+    if form.validate_on_submit():
+        try:
+            trainee = services.create_trainee(_data(form, form.id_number.data))
+        except DomainError as refusal:
+            form.id_number.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash(_("%(name)s was registered.", name=trainee.name), "success")
+            return redirect(url_for("trainees.show", trainee_id=trainee.id))
+    return render_template("trainees/form.html", form=form, trainee=None)
+
+
+@bp.route("/<int:trainee_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit(trainee_id: int):
+    trainee = require_trainee(trainee_id)
+    form = TraineeForm(obj=trainee)
+    if not form.is_submitted():
+        form.categories.data = sorted(trainee.category_set)
+    form.county_code.choices = _county_choices()
+    del form.id_number  # the number identifies the person; a wrong one means a new registration
+    if form.validate_on_submit():
+        services.update_trainee(trainee, _data(form, trainee.id_number))
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("trainees.show", trainee_id=trainee.id))
+    return render_template("trainees/form.html", form=form, trainee=trainee)
+
+
+@bp.get("/<int:trainee_id>")
+@roles_required(*STAFF)
+def show(trainee_id: int):
+    trainee = require_trainee(trainee_id)
+    history = services.enrollment_history(trainee.id)
+    return render_template("trainees/show.html", trainee=trainee, history=history, reveal_form=RevealIdForm(),
+                           full_id=None)
+
+
+@bp.post("/<int:trainee_id>/reveal")
+@roles_required(Role.COORDINATOR)
+def reveal(trainee_id: int):
+    """Show the full ID number once, on this response only; the viewing is audited."""
+    trainee = require_trainee(trainee_id)
+    form = RevealIdForm()
+    full_id = None
+    if form.validate_on_submit():
+        full_id = services.reveal_id_number(trainee, form.reason.data.strip())
+        db.session.commit()
+    history = services.enrollment_history(trainee.id)
+    return render_template("trainees/show.html", trainee=trainee, history=history, reveal_form=form, full_id=full_id)

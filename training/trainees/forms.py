@@ -1,0 +1,57 @@
+"""Trainee registry forms; ID numbers and phones are checked by training.trainees.rules."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, ValidationError, widgets
+from wtforms.validators import DataRequired, Length, Optional
+
+from training.labels import HOUSEHOLD_CATEGORIES
+from training.trainees.rules import InvalidValue, normalize_id_number, normalize_phone
+
+EDUCATION = ["", "小学", "初中", "高中", "中专", "大专", "本科及以上"]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class TraineeForm(FlaskForm):
+    id_number = StringField(_l("Resident ID number"), validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=50)])
+    phone = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=20)])
+    county_code = SelectField(_l("County"), validators=[DataRequired()])
+    town = StringField(_l("Town"), validators=[Optional(), Length(max=50)])
+    village = StringField(_l("Village / community"), validators=[Optional(), Length(max=50)])
+    education = SelectField(_l("Education"), choices=[(e, e or "—") for e in EDUCATION], validators=[Optional()])
+    categories = MultiCheckboxField(_l("Household categories"), choices=list(HOUSEHOLD_CATEGORIES.items()))
+
+    def validate_id_number(self, field) -> None:
+        try:
+            field.data = normalize_id_number(field.data)
+        except InvalidValue as error:
+            raise ValidationError(str(error)) from None
+
+    def validate_phone(self, field) -> None:
+        try:
+            field.data = normalize_phone(field.data)
+        except InvalidValue as error:
+            raise ValidationError(str(error)) from None
+
+
+class TraineeFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name, phone or full ID number"), validators=[Optional(), Length(max=40)])
+    county = SelectField(_l("County"), validators=[Optional()])
+    category = SelectField(
+        _l("Household category"),
+        choices=[("", _l("All categories"))] + list(HOUSEHOLD_CATEGORIES.items()),
+        validators=[Optional()],
+    )
+
+
+class RevealIdForm(FlaskForm):
+    reason = StringField(_l("Why do you need the full number?"), validators=[DataRequired(), Length(max=200)])
