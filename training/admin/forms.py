@@ -2,18 +2,25 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from training.labels import ROLES as ROLE_LABELS
 
 
+def _roles() -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in ROLE_LABELS.items()]
+
+
 class _AccountFields(FlaskForm):
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=80)])
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=_roles())
     county_code = SelectField(_l("County scope"), validators=[Optional()])
 
     def set_county_choices(self, counties) -> None:
-        self.county_code.choices = [("", _l("Whole city (no county)"))] + [(c.code, c.name) for c in counties]
+        self.county_code.choices = [SelectChoice("", _l("Whole city (no county)"))] + [
+            SelectChoice(c.code, c.name) for c in counties
+        ]
 
 
 class UserCreateForm(_AccountFields):
@@ -34,4 +41,4 @@ class UserFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=64)])
-    role = SelectField(_l("Role"), choices=[("", _l("All roles"))] + list(ROLE_LABELS.items()), validators=[Optional()])
+    role = SelectField(_l("Role"), choices=[SelectChoice("", _l("All roles")), *_roles()], validators=[Optional()])
