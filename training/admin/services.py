@@ -82,6 +82,8 @@ def update_user(user: User, *, display_name: str, role: str, county_code: str | 
 
 def reset_password(user: User, password: str) -> None:
     """Set a new password chosen by an admin and sign the account out everywhere."""
+    before = {"password_changed_at": user.password_changed_at.isoformat()}
     set_password(user, password)
     end_all_sessions(user)
-    audit.record("password_reset", "user", user.id)
+    after = {"password_changed_at": user.password_changed_at.isoformat()}
+    audit.record("password_reset", "user", user.id, before=before, after=after)
