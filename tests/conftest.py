@@ -37,6 +37,10 @@ def pytest_report_header(config):
     return f"database backend: {BACKEND}"
 
 
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_INSTANCE, ignore_errors=True)
+
+
 def base_config(uri: str) -> dict:
     return {
         "TESTING": True,

@@ -1,7 +1,7 @@
 """Language choice: zh_CN by default, English on request, remembered in a cookie and on the account."""
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
 
 LANG_COOKIE = "jfw_lang"
@@ -9,6 +9,8 @@ LANG_COOKIE = "jfw_lang"
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # command line and worker: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = getattr(g, "locale_choice", None) or request.cookies.get(LANG_COOKIE)
     if not chosen and current_user and current_user.is_authenticated:
         chosen = current_user.locale
