@@ -56,6 +56,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from training.activation import views as activation
     from training.admin import views as admin
     from training.auth import views as auth
     from training.catalog import views as catalog
@@ -64,7 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from training.main import views as main
     from training.trainees import import_views, views as trainees
 
-    for feature in (main, auth, admin, jobs, catalog, trainees, import_views, enrollment):
+    for feature in (main, auth, admin, jobs, catalog, trainees, import_views, enrollment, activation):
         app.register_blueprint(feature.bp)
 
 

@@ -14,11 +14,11 @@ from training.models.catalog import (
 from training.models.certificates import Certificate, CertificateStatus, SerialCounter, SigningKey
 from training.models.enrollment import Enrollment, EnrollmentStatus
 from training.models.jobs import Job, JobStatus
-from training.models.people import County, HouseholdCategory, LoginSession, Role, Trainee, TraineeCategory, User
+from training.models.people import ActivationCode, County, HouseholdCategory, LoginSession, Role, Trainee, TraineeCategory, User
 from training.models.placement import Employer, FollowUp, Placement, PlacementKind, PlacementScope
 
 __all__ = [
-    "Attendance", "AttendanceStatus", "AuditEvent", "Base", "Certificate", "CertificateStatus",
+    "ActivationCode", "Attendance", "AttendanceStatus", "AuditEvent", "Base", "Certificate", "CertificateStatus",
     "ClassSession", "Cohort", "CohortStatus", "County", "Course", "Employer", "Enrollment",
     "EnrollmentStatus", "FollowUp", "HouseholdCategory", "Job", "JobStatus", "LoginSession",
     "MarkMethod", "Placement", "PlacementKind", "PlacementScope", "Role", "SerialCounter",

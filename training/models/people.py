@@ -131,3 +131,17 @@ __all__ = [
     "TraineeCategory",
     "User",
 ]
+
+
+class ActivationCode(db.Model):
+    """A one-time code printed on a slip, with which a trainee sets up their own login."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainee.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    trainee: Mapped[Trainee] = relationship()
