@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from training import navigation
+from training.choices import choices
 from training.enrollment import queries, services
 from training.enrollment.forms import ApplyForm, DecisionForm, EnrollManyForm, EnrollOneForm, WithdrawForm
 from training.enrollment.services import EnrollmentRefused
@@ -84,7 +85,7 @@ def enroll_many(cohort_id: int):
     """Tick trainees from a filtered list of the registry and enroll them together."""
     cohort = _managed_cohort(cohort_id)
     filters = TraineeFilterForm(request.args)
-    filters.county.choices = [("", _l("All counties"))]
+    filters.county.choices = choices([("", _l("All counties"))])
     form = EnrollManyForm()
     ticked = [int(i) for i in request.form.getlist("trainee_id") if i.isdigit()]
     results = None

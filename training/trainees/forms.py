@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, ValidationError, widgets
 from wtforms.validators import DataRequired, Length, Optional
 
+from training.choices import choices
 from training.labels import HOUSEHOLD_CATEGORIES
 from training.trainees.rules import InvalidValue, normalize_id_number, normalize_phone
 
@@ -24,8 +25,8 @@ class TraineeForm(FlaskForm):
     county_code = SelectField(_l("County"), validators=[DataRequired()])
     town = StringField(_l("Town"), validators=[Optional(), Length(max=50)])
     village = StringField(_l("Village / community"), validators=[Optional(), Length(max=50)])
-    education = SelectField(_l("Education"), choices=[(e, e or "—") for e in EDUCATION], validators=[Optional()])
-    categories = MultiCheckboxField(_l("Household categories"), choices=list(HOUSEHOLD_CATEGORIES.items()))
+    education = SelectField(_l("Education"), choices=choices((e, e or "—") for e in EDUCATION), validators=[Optional()])
+    categories = MultiCheckboxField(_l("Household categories"), choices=choices(HOUSEHOLD_CATEGORIES.items()))
 
     def validate_id_number(self, field) -> None:
         try:
@@ -48,7 +49,7 @@ class TraineeFilterForm(FlaskForm):
     county = SelectField(_l("County"), validators=[Optional()])
     category = SelectField(
         _l("Household category"),
-        choices=[("", _l("All categories"))] + list(HOUSEHOLD_CATEGORIES.items()),
+        choices=choices([("", _l("All categories")), *HOUSEHOLD_CATEGORIES.items()]),
         validators=[Optional()],
     )
 

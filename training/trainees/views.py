@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from training import navigation
+from training.choices import choices
 from training.exceptions import DomainError
 from training.extensions import db
 from training.models import County, Role
@@ -24,7 +25,7 @@ def _county_choices():
     query = select(County).order_by(County.code)
     if current_user.county_code:
         query = query.where(County.code == current_user.county_code)
-    return [(c.code, c.name) for c in db.session.scalars(query)]
+    return choices((c.code, c.name) for c in db.session.scalars(query))
 
 
 def _data(form: TraineeForm, id_number: str) -> services.TraineeData:
@@ -44,7 +45,7 @@ def _data(form: TraineeForm, id_number: str) -> services.TraineeData:
 @roles_required(*STAFF)
 def index():
     filters = TraineeFilterForm(request.args)
-    filters.county.choices = [("", _l("All counties"))] + _county_choices()
+    filters.county.choices = choices([("", _l("All counties"))]) + _county_choices()
     query = services.registry_query(
         trainee_scope(current_user), filters.q.data or "", filters.county.data or "", filters.category.data or ""
     )
