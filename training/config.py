@@ -46,6 +46,8 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "jfw_session",
         "ATTENDANCE_LOCK_HOURS": _int("ATTENDANCE_LOCK_HOURS", 48),
+        "CHECKIN_OPENS_MINUTES": _int("CHECKIN_OPENS_MINUTES", 30),
+        "CHECKIN_ROTATE_SECONDS": _int("CHECKIN_ROTATE_SECONDS", 30),
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 5 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 5 minutes"),
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
