@@ -65,7 +65,9 @@ def set_language():
         current_user.locale = lang
         db.session.commit()
     response = make_response(redirect(safe_next(url_for("main.home"))))
-    response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
+    response.set_cookie(
+        LANG_COOKIE, lang, max_age=365 * 24 * 3600, httponly=True, samesite="Lax", secure=request.is_secure
+    )
     return response
 
 
