@@ -1,0 +1,34 @@
+"""Coordinator pages render without horizontal scrolling on a 360-px phone and a 1280-px desktop."""
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE, assert_fits, sign_in
+from tests.factories import TEST_PASSWORD
+from training.extensions import db
+from training.models import CohortStatus, EnrollmentStatus
+
+
+@pytest.fixture
+def cohort_with_people(make):
+    coordinator = make.user("coordinator", county_code="610924", username="coord_layout")
+    cohort = make.cohort(status=CohortStatus.OPEN, capacity=3, site_name="紫阳县蒿坪镇金川社区新社区工厂（二期）")
+    for n in range(4):
+        make.enrollment(cohort=cohort, trainee=make.trainee(name=f"欧阳秀英{n}"),
+                        status=EnrollmentStatus.ENROLLED if n < 3 else EnrollmentStatus.WAITLISTED)
+    make.enrollment(cohort=cohort, status=EnrollmentStatus.APPLIED)
+    for n in range(3):
+        make.trainee(name=f"候选人{n}")
+    db.session.commit()
+    return coordinator, cohort
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_enrollment_pages_fit_the_screen(live_server, new_page, cohort_with_people, viewport, tmp_path):
+    coordinator, cohort = cohort_with_people
+    page = new_page(viewport)
+    sign_in(page, live_server, coordinator.username, TEST_PASSWORD)
+    for path in (f"/cohorts/{cohort.id}", f"/cohorts/{cohort.id}/enroll", "/trainees"):
+        response = page.goto(live_server + path)
+        assert response.ok, f"{path}: {response.status}"
+        assert page.locator("h1").first.is_visible()
+        assert_fits(page)
+        page.screenshot(path=tmp_path / f"{path.strip('/').replace('/', '-')}-{viewport['width']}.png", full_page=True)
