@@ -1,0 +1,1 @@
+"""Attendance: the trainer's roster, locks and corrections, and trainees' QR / code self check-in."""
