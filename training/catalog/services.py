@@ -1,0 +1,538 @@
+"""Catalog operations: courses, cohorts, the cohort status path and timetables.
+
+Functions over db.session that raise CatalogRefused (a DomainError with a message for
+the user) instead of returning flags; they never commit. Every change is audited.
+Times are stored in UTC; dates and clock times given by people are in `timezone`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone as tz
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from training import audit
+from training.catalog.schedule import PlannedSession, Slot, plan_sessions
+from training.exceptions import DomainError
+from training.extensions import db
+from training.labels import COHORT_STATUSES
+from training.models import (
+    Attendance, ClassSession, Cohort, CohortStatus, County, Course, Employer, Enrollment, EnrollmentStatus, Role, User,
+)
+from training.permissions import cohort_scope, sees_everything
+from training.search import contains
+
+NEXT_STATUS = {
+    CohortStatus.DRAFT: CohortStatus.OPEN,
+    CohortStatus.OPEN: CohortStatus.RUNNING,
+    CohortStatus.RUNNING: CohortStatus.FINISHED,
+    CohortStatus.FINISHED: CohortStatus.CLOSED,
+}
+HOLDING_A_PLACE = (EnrollmentStatus.APPLIED, EnrollmentStatus.WAITLISTED, EnrollmentStatus.ENROLLED)
+MAX_SESSIONS_AT_ONCE = 400
+
+
+class CatalogRefused(DomainError):
+    pass
+
+
+class StatusChangeRefused(CatalogRefused):
+    pass
+
+
+class ScheduleRefused(CatalogRefused):
+    pass
+
+
+# ---- courses ---------------------------------------------------------------------------------
+
+@dataclass
+class CourseDetails:
+    code: str
+    name: str
+    occupation: str
+    level: int
+    labour_brand: str
+    total_hours: int
+    min_attendance_pct: int
+    pass_score: int
+    subsidy_yuan: Decimal
+
+
+def _course_snapshot(course: Course) -> dict:
+    return {
+        "code": course.code, "name": course.name, "occupation": course.occupation, "level": course.level,
+        "labour_brand": course.labour_brand, "total_hours": course.total_hours,
+        "min_attendance_pct": course.min_attendance_pct, "pass_score": course.pass_score,
+        "subsidy_yuan": str(course.subsidy_yuan), "active": course.active,
+    }
+
+
+def _check_course(details: CourseDetails, course_id: int | None = None) -> None:
+    taken = db.session.scalar(
+        select(Course.id).where(func.lower(Course.code) == details.code.lower(), Course.id != (course_id or 0))
+    )
+    if taken:
+        raise CatalogRefused(_("The course code %(code)s is already used.", code=details.code))
+    if details.level not in range(1, 6):
+        raise CatalogRefused(_("The level is one of the national levels 5 to 1."))
+
+
+def _apply_course(course: Course, details: CourseDetails) -> None:
+    for name, value in vars(details).items():
+        setattr(course, name, value.strip() if isinstance(value, str) else value)
+
+
+def courses_query() -> Select:
+    """All courses, active ones first."""
+    return select(Course).order_by(Course.active.desc(), Course.code)
+
+
+def cohort_counts(course_ids: list[int]) -> dict[int, int]:
+    """How many cohorts each of these courses has."""
+    rows = db.session.execute(
+        select(Cohort.course_id, func.count()).where(Cohort.course_id.in_(course_ids)).group_by(Cohort.course_id)
+    )
+    return dict(rows.all())
+
+
+def create_course(details: CourseDetails) -> Course:
+    _check_course(details)
+    course = Course()
+    _apply_course(course, details)
+    db.session.add(course)
+    db.session.flush()
+    audit.record("course_created", "course", course.id, after=_course_snapshot(course))
+    return course
+
+
+def update_course(course: Course, details: CourseDetails) -> None:
+    _check_course(details, course.id)
+    before = _course_snapshot(course)
+    _apply_course(course, details)
+    if _course_snapshot(course) != before:
+        audit.record("course_updated", "course", course.id, before=before, after=_course_snapshot(course))
+
+
+def set_course_active(course: Course, active: bool) -> None:
+    """Retire a course (no new cohorts) or bring it back."""
+    if course.active == active:
+        return
+    course.active = active
+    audit.record("course_reactivated" if active else "course_retired", "course", course.id,
+                 before={"active": not active}, after={"active": active})
+
+
+def delete_course(course: Course) -> None:
+    """Only a course that never had a cohort may go; the others are retired."""
+    if cohort_counts([course.id]).get(course.id):
+        raise CatalogRefused(_("The course %(code)s has cohorts and cannot be deleted; retire it instead.",
+                               code=course.code))
+    audit.record("course_deleted", "course", course.id, before=_course_snapshot(course))
+    db.session.delete(course)
+
+
+# ---- cohorts ---------------------------------------------------------------------------------
+
+@dataclass
+class CohortDetails:
+    code: str
+    course_id: int
+    county_code: str
+    site_name: str
+    site_kind: str
+    start_date: date
+    end_date: date
+    capacity: int
+    trainer_ids: list[int]
+    employer_id: int | None = None
+    committed_placements: int | None = None
+
+
+@dataclass
+class CohortChoices:
+    """What the cohort form offers to this user."""
+
+    courses: list[Course]
+    counties: list[County]
+    trainers: list[User]
+    employers: list[Employer]
+
+
+def _cohort_snapshot(cohort: Cohort) -> dict:
+    return {
+        "code": cohort.code, "course_id": cohort.course_id, "county_code": cohort.county_code,
+        "site_name": cohort.site_name, "site_kind": cohort.site_kind,
+        "start_date": cohort.start_date.isoformat(), "end_date": cohort.end_date.isoformat(),
+        "capacity": cohort.capacity, "status": cohort.status, "employer_id": cohort.employer_id,
+        "committed_placements": cohort.committed_placements, "trainer_ids": sorted(t.id for t in cohort.trainers),
+    }
+
+
+def cohort_choices(user: User, cohort: Cohort | None = None) -> CohortChoices:
+    """Active courses, the user's counties, active trainers they may assign, employers."""
+    keep_course = cohort.course_id if cohort else 0
+    keep_trainers = [t.id for t in cohort.trainers] if cohort else []
+    trainers = select(User).options(joinedload(User.county)).where(
+        User.role == Role.TRAINER, User.active | User.id.in_(keep_trainers)
+    )
+    counties = select(County).order_by(County.code)
+    if not sees_everything(user):
+        trainers = trainers.where((User.county_code == user.county_code) | User.county_code.is_(None))
+        counties = counties.where(County.code == user.county_code)
+    return CohortChoices(
+        courses=list(db.session.scalars(
+            select(Course).where(Course.active | (Course.id == keep_course)).order_by(Course.code))),
+        counties=list(db.session.scalars(counties)),
+        trainers=list(db.session.scalars(trainers.order_by(User.county_code, User.display_name, User.username))),
+        employers=list(db.session.scalars(select(Employer).order_by(Employer.name))),
+    )
+
+
+def filter_choices(user: User) -> tuple[list[County], list[Course]]:
+    """The counties and courses the cohort list can be filtered by."""
+    counties = select(County).order_by(County.code)
+    if not sees_everything(user) and user.county_code:
+        counties = counties.where(County.code == user.county_code)
+    return list(db.session.scalars(counties)), list(db.session.scalars(select(Course).order_by(Course.code)))
+
+
+def cohorts_query(user: User, county_code: str | None = None, course_id: int | None = None,
+                  status: str | None = None, text: str | None = None) -> Select:
+    """The cohorts the user sees, filtered, newest first, with course and county loaded."""
+    query = (
+        select(Cohort).where(cohort_scope(user))
+        .options(joinedload(Cohort.course), joinedload(Cohort.county))
+        .order_by(Cohort.start_date.desc(), Cohort.code)
+    )
+    if county_code:
+        query = query.where(Cohort.county_code == county_code)
+    if course_id:
+        query = query.where(Cohort.course_id == course_id)
+    if status:
+        query = query.where(Cohort.status == status)
+    if text and text.strip():
+        query = query.where(contains(Cohort.code, text) | contains(Cohort.site_name, text))
+    return query
+
+
+def enrolled_counts(cohort_ids: list[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        select(Enrollment.cohort_id, func.count())
+        .where(Enrollment.cohort_id.in_(cohort_ids), Enrollment.status == EnrollmentStatus.ENROLLED)
+        .group_by(Enrollment.cohort_id)
+    )
+    return dict(rows.all())
+
+
+def places_held(cohort_id: int) -> int:
+    """Applications, waiting-list places and seats in the cohort."""
+    return db.session.scalar(
+        select(func.count()).where(Enrollment.cohort_id == cohort_id, Enrollment.status.in_(HOLDING_A_PLACE))
+    )
+
+
+def _check_changeable(cohort: Cohort) -> None:
+    if cohort.status == CohortStatus.CLOSED:
+        raise CatalogRefused(_("The cohort is closed and can no longer change."))
+
+
+def _trainers(ids: list[int], county_code: str, kept: list[User]) -> list[User]:
+    trainers = list(db.session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
+    if len(trainers) != len(set(ids)):
+        raise CatalogRefused(_("One of the chosen trainers does not exist."))
+    for trainer in trainers:
+        name = trainer.display_name or trainer.username
+        if trainer.role != Role.TRAINER or trainer.county_code not in (None, county_code):
+            raise CatalogRefused(_("%(name)s cannot teach a cohort in this county.", name=name))
+        if not trainer.active and trainer not in kept:
+            raise CatalogRefused(_("The account of %(name)s is disabled.", name=name))
+    return trainers
+
+
+def _check_cohort(user: User, details: CohortDetails, cohort: Cohort | None) -> list[User]:
+    if not sees_everything(user) and details.county_code != user.county_code:
+        raise CatalogRefused(_("You can only manage cohorts in your own county."))
+    if db.session.get(County, details.county_code) is None:
+        raise CatalogRefused(_("Unknown county."))
+    course = db.session.get(Course, details.course_id)
+    if course is None or not (course.active or (cohort and cohort.course_id == course.id)):
+        raise CatalogRefused(_("Choose an active course."))
+    taken = db.session.scalar(select(Cohort.id).where(
+        func.lower(Cohort.code) == details.code.lower(), Cohort.id != (cohort.id if cohort else 0)))
+    if taken:
+        raise CatalogRefused(_("The cohort code %(code)s is already used.", code=details.code))
+    if details.end_date < details.start_date:
+        raise CatalogRefused(_("The end date is before the start date."))
+    if details.employer_id is not None and db.session.get(Employer, details.employer_id) is None:
+        raise CatalogRefused(_("Unknown employer."))
+    if details.committed_placements and details.employer_id is None:
+        raise CatalogRefused(_("Committed placements need a partner employer."))
+    if details.committed_placements and details.committed_placements > details.capacity:
+        raise CatalogRefused(_("More placements are committed than the cohort has seats."))
+    return _trainers(details.trainer_ids, details.county_code, cohort.trainers if cohort else [])
+
+
+def _apply_cohort(cohort: Cohort, details: CohortDetails, trainers: list[User]) -> None:
+    for name, value in vars(details).items():
+        if name != "trainer_ids":
+            setattr(cohort, name, value.strip() if isinstance(value, str) else value)
+    if not details.employer_id:
+        cohort.committed_placements = None
+    cohort.trainers = trainers
+
+
+def create_cohort(user: User, details: CohortDetails) -> Cohort:
+    """A new cohort in draft; a county coordinator only creates in their own county."""
+    trainers = _check_cohort(user, details, None)
+    cohort = Cohort(status=CohortStatus.DRAFT)
+    _apply_cohort(cohort, details, trainers)
+    db.session.add(cohort)
+    db.session.flush()
+    audit.record("cohort_created", "cohort", cohort.id, after=_cohort_snapshot(cohort))
+    return cohort
+
+
+def _session_days(cohort_id: int, timezone: str) -> tuple[date, date] | None:
+    first, last = db.session.execute(
+        select(func.min(ClassSession.starts_at), func.max(ClassSession.starts_at))
+        .where(ClassSession.cohort_id == cohort_id)
+    ).one()
+    if first is None:
+        return None
+    zone = ZoneInfo(timezone)
+    return first.astimezone(zone).date(), last.astimezone(zone).date()
+
+
+def update_cohort(user: User, cohort: Cohort, details: CohortDetails, timezone: str) -> None:
+    """Change a cohort; refuses what would strand its trainees or sessions."""
+    _check_changeable(cohort)
+    trainers = _check_cohort(user, details, cohort)
+    if details.course_id != cohort.course_id and db.session.scalar(
+        select(func.count()).where(Enrollment.cohort_id == cohort.id)
+    ):
+        raise CatalogRefused(_("Trainees have applied to this cohort; its course can no longer change."))
+    enrolled = enrolled_counts([cohort.id]).get(cohort.id, 0)
+    if details.capacity < enrolled:
+        raise CatalogRefused(_("%(n)d trainees are enrolled; the capacity cannot be lower.", n=enrolled))
+    days = _session_days(cohort.id, timezone)
+    if days and (days[0] < details.start_date or days[1] > details.end_date):
+        raise CatalogRefused(_("Sessions are scheduled from %(first)s to %(last)s; the dates must include them.",
+                               first=days[0].isoformat(), last=days[1].isoformat()))
+    before = _cohort_snapshot(cohort)
+    _apply_cohort(cohort, details, trainers)
+    if _cohort_snapshot(cohort) != before:
+        audit.record("cohort_updated", "cohort", cohort.id, before=before, after=_cohort_snapshot(cohort))
+
+
+# ---- status ----------------------------------------------------------------------------------
+
+def allowed_transitions(status: str, places_taken: bool) -> list[str]:
+    """The next step along draft → open → running → finished → closed, and back to draft
+    from open while nobody has applied or enrolled."""
+    steps = [str(NEXT_STATUS[status])] if status in NEXT_STATUS else []
+    if status == CohortStatus.OPEN and not places_taken:
+        steps.append(str(CohortStatus.DRAFT))
+    return steps
+
+
+def change_status(cohort: Cohort, new_status: str) -> None:
+    if new_status not in COHORT_STATUSES:
+        raise StatusChangeRefused(_("Unknown status."))
+    taken = places_held(cohort.id) > 0
+    if new_status not in allowed_transitions(cohort.status, taken):
+        if cohort.status == CohortStatus.OPEN and new_status == CohortStatus.DRAFT:
+            raise StatusChangeRefused(_("Trainees have applied or enrolled; the cohort cannot go back to draft."))
+        raise StatusChangeRefused(_("A cohort cannot go from “%(old)s” to “%(new)s”.",
+                                    old=COHORT_STATUSES[cohort.status], new=COHORT_STATUSES[new_status]))
+    before = cohort.status
+    cohort.status = new_status
+    audit.record("cohort_status_changed", "cohort", cohort.id, before={"status": before}, after={"status": new_status})
+
+
+# ---- timetable -------------------------------------------------------------------------------
+
+@dataclass
+class CohortPage:
+    """What the cohort page shows, loaded in a fixed number of statements."""
+
+    cohort: Cohort
+    sessions: list[ClassSession]
+    marked: dict[int, int]  # session id → attendance rows
+    employer: Employer | None
+    next_statuses: list[str]
+
+    @property
+    def scheduled_hours(self) -> Decimal:
+        return sum((s.hours for s in self.sessions), Decimal(0))
+
+    @property
+    def hours_differ(self) -> bool:
+        return self.scheduled_hours != self.cohort.course.total_hours
+
+
+def cohort_page(cohort_id: int) -> CohortPage:
+    cohort = db.session.scalars(
+        select(Cohort).where(Cohort.id == cohort_id)
+        .options(joinedload(Cohort.course), joinedload(Cohort.county), selectinload(Cohort.trainers),
+                 selectinload(Cohort.sessions))
+        .execution_options(populate_existing=True)
+    ).one()
+    marked = db.session.execute(
+        select(Attendance.session_id, func.count())
+        .join(ClassSession, ClassSession.id == Attendance.session_id)
+        .where(ClassSession.cohort_id == cohort_id).group_by(Attendance.session_id)
+    )
+    return CohortPage(
+        cohort=cohort,
+        sessions=list(cohort.sessions),
+        marked=dict(marked.all()),
+        employer=db.session.get(Employer, cohort.employer_id) if cohort.employer_id else None,
+        next_statuses=allowed_transitions(cohort.status, places_held(cohort.id) > 0),
+    )
+
+
+@dataclass
+class SchedulePreview:
+    count: int
+    hours: Decimal
+    first: datetime
+    last: datetime
+
+
+def _check_slots(slots: list[Slot]) -> None:
+    for slot in slots:
+        if slot.end <= slot.start:
+            raise ScheduleRefused(_("A time slot must end after it starts."))
+    ordered = sorted(slots, key=lambda s: s.start)
+    if any(later.start < earlier.end for earlier, later in zip(ordered, ordered[1:])):
+        raise ScheduleRefused(_("The two time slots overlap."))
+
+
+def _overlapping(cohort_id: int, planned: list[PlannedSession] | list[tuple[datetime, datetime]],
+                 except_id: int | None = None) -> list[datetime]:
+    """Start times of the planned sessions that overlap a session the cohort already has."""
+    spans = [(p.starts_at, p.ends_at) if isinstance(p, PlannedSession) else p for p in planned]
+    existing = db.session.execute(
+        select(ClassSession.starts_at, ClassSession.ends_at).where(
+            ClassSession.cohort_id == cohort_id, ClassSession.id != (except_id or 0),
+            ClassSession.starts_at < max(end for _, end in spans),
+            ClassSession.ends_at > min(start for start, _ in spans),
+        )
+    ).all()
+    return [start for start, end in spans if any(start < e_end and e_start < end for e_start, e_end in existing)]
+
+
+def _local(moment: datetime, timezone: str) -> str:
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def plan_schedule(cohort: Cohort, weekdays: list[int], slots: list[Slot], holidays: list[date],
+                  timezone: str) -> list[PlannedSession]:
+    """Sessions from the cohort's start to end date; refuses an empty plan and any overlap."""
+    _check_changeable(cohort)
+    _check_slots(slots)
+    planned = plan_sessions(cohort.start_date, cohort.end_date, weekdays, slots, timezone, holidays)
+    if not planned:
+        raise ScheduleRefused(_("No day from %(start)s to %(end)s falls on the chosen weekdays.",
+                                start=cohort.start_date.isoformat(), end=cohort.end_date.isoformat()))
+    if len(planned) > MAX_SESSIONS_AT_ONCE:
+        raise ScheduleRefused(_("That would be %(n)d sessions; at most %(max)d can be created at once.",
+                                n=len(planned), max=MAX_SESSIONS_AT_ONCE))
+    clashes = _overlapping(cohort.id, planned)
+    if clashes:
+        raise ScheduleRefused(_(
+            "%(n)d of the new sessions overlap sessions already scheduled, the first at %(when)s. "
+            "Choose other days or times, or change the existing sessions first.",
+            n=len(clashes), when=_local(clashes[0], timezone)))
+    return planned
+
+
+def preview(planned: list[PlannedSession]) -> SchedulePreview:
+    return SchedulePreview(len(planned), sum((p.hours for p in planned), Decimal(0)),
+                           planned[0].starts_at, planned[-1].starts_at)
+
+
+def create_sessions(cohort: Cohort, planned: list[PlannedSession], topic: str = "") -> list[ClassSession]:
+    """Store planned sessions; a clash that slipped in since the check is refused, not a 500."""
+    db.session.scalars(select(Cohort.id).where(Cohort.id == cohort.id).with_for_update()).one()
+    sessions = [
+        ClassSession(cohort_id=cohort.id, starts_at=p.starts_at, ends_at=p.ends_at, hours=p.hours,
+                     kind=p.kind, topic=topic.strip())
+        for p in planned
+    ]
+    db.session.add_all(sessions)
+    try:
+        db.session.flush()
+    except IntegrityError as clash:
+        raise ScheduleRefused(_("Some of these sessions were just scheduled by someone else; "
+                                "reload the page and try again.")) from clash
+    audit.record("sessions_generated", "cohort", cohort.id, after={
+        "count": len(sessions), "hours": str(preview(planned).hours),
+        "first": planned[0].starts_at.isoformat(), "last": planned[-1].starts_at.isoformat(),
+    })
+    return sessions
+
+
+@dataclass
+class SessionDetails:
+    day: date
+    starts: time
+    ends: time
+    hours: Decimal | None
+    topic: str
+    kind: str
+    location: str
+
+
+def session_details(session: ClassSession, timezone: str) -> SessionDetails:
+    """The session as people read it: local date and clock times."""
+    zone = ZoneInfo(timezone)
+    starts, ends = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+    return SessionDetails(starts.date(), starts.time(), ends.time(), session.hours, session.topic,
+                          session.kind, session.location)
+
+
+def _session_snapshot(session: ClassSession) -> dict:
+    return {"starts_at": session.starts_at.isoformat(), "ends_at": session.ends_at.isoformat(),
+            "hours": str(session.hours), "topic": session.topic, "kind": session.kind, "location": session.location}
+
+
+def update_session(session: ClassSession, details: SessionDetails, timezone: str) -> None:
+    """Move or describe one session; it stays within the cohort's dates and overlaps no other."""
+    cohort = session.cohort
+    _check_changeable(cohort)
+    zone = ZoneInfo(timezone)
+    starts = datetime.combine(details.day, details.starts, tzinfo=zone).astimezone(tz.utc)
+    ends = datetime.combine(details.day, details.ends, tzinfo=zone).astimezone(tz.utc)
+    if ends <= starts:
+        raise ScheduleRefused(_("The session must end after it starts."))
+    if not cohort.start_date <= details.day <= cohort.end_date:
+        raise ScheduleRefused(_("The date must be between the cohort's start and end dates."))
+    length = Slot(details.starts, details.ends).hours
+    hours = details.hours or length
+    if hours > length:
+        raise ScheduleRefused(_("The session lasts %(length)s hours; it cannot count for more.",
+                                length=f"{length.normalize():f}"))
+    if _overlapping(cohort.id, [(starts, ends)], except_id=session.id):
+        raise ScheduleRefused(_("This time overlaps another session of the cohort."))
+    before = _session_snapshot(session)
+    session.starts_at, session.ends_at, session.hours = starts, ends, hours
+    session.topic, session.kind, session.location = details.topic.strip(), details.kind, details.location.strip()
+    if _session_snapshot(session) != before:
+        audit.record("session_updated", "session", session.id, before=before, after=_session_snapshot(session))
+
+
+def delete_session(session: ClassSession) -> None:
+    """Only a session without attendance marks may go."""
+    _check_changeable(session.cohort)
+    if db.session.scalar(select(func.count()).where(Attendance.session_id == session.id)):
+        raise ScheduleRefused(_("Attendance has been recorded for this session; it cannot be deleted."))
+    audit.record("session_deleted", "session", session.id, before=_session_snapshot(session) | {
+        "cohort_id": session.cohort_id})
+    db.session.delete(session)
