@@ -1,0 +1,105 @@
+"""Rosters for the import tests, built in the test: .xlsx with openpyxl, .csv in any encoding.
+
+`person()` is one row as a dict of fields; `workbook()` and `csv_file()` lay rows out under
+Chinese (default) or English headers, below a merged title row as county offices do.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from datetime import date
+
+from openpyxl import Workbook
+
+from training.identity import make_id_number
+
+FIELDS = ("name", "id_number", "phone", "county", "town", "village", "categories", "education")
+ZH = {"name": "姓名", "id_number": "身份证号", "phone": "联系电话", "county": "区县", "town": "乡镇",
+      "village": "村（社区）", "categories": "人员类别", "education": "文化程度"}
+EN = {name: name for name in FIELDS}
+TITLE = "紫阳县2026年第一期足部修护师培训花名册"
+
+_sequence = itertools.count(1)
+
+
+def person(region: str = "610924", birth: date = date(1986, 3, 12), **fields) -> dict:
+    """A valid row; a birth date the record factories do not use, so ID numbers never collide."""
+    n = next(_sequence)
+    row = dict(name=f"李春{n}", id_number=make_id_number(region, birth, n % 1000), phone=f"139{n:08d}",
+               county="紫阳县", town="蒿坪镇", village="金川社区", categories="脱贫人口、易地搬迁", education="初中")
+    row.update(fields)
+    return row
+
+
+def _rows(people, headers: dict, numbered: bool):
+    columns = [name for name in FIELDS if name in headers]
+    yield (["序号"] if numbered else []) + [headers[name] for name in columns]
+    for n, row in enumerate(people, start=1):
+        yield ([n] if numbered else []) + [row.get(name) for name in columns]
+
+
+def workbook(people, headers: dict = ZH, titles=(TITLE,), numbered: bool = True, text=()) -> bytes:
+    """An .xlsx roster; `text` lists (row index, field) cells whose string must be stored as text, not a formula."""
+    book = Workbook()
+    sheet = book.active
+    for title in titles:
+        sheet.append([title])
+    width = len(headers) + numbered
+    for number in range(1, len(titles) + 1):
+        sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=width)
+    header_row = len(titles) + 1
+    for values in _rows(people, headers, numbered):
+        sheet.append(values)
+    columns = [name for name in FIELDS if name in headers]
+    for index, name in text:
+        cell = sheet.cell(row=header_row + 1 + index, column=columns.index(name) + 1 + numbered)
+        cell.data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_file(people, headers: dict = ZH, encoding: str = "utf-8", titles=(TITLE,)) -> bytes:
+    """A .csv roster in this encoding ("utf-8-sig" for the BOM Excel writes, "gbk" for WPS)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    for title in titles:
+        writer.writerow([title])
+    for values in _rows(people, headers, numbered=True):
+        writer.writerow(["" if value is None else value for value in values])
+    return buffer.getvalue().encode(encoding)
+
+
+def id_number_where(predicate, region: str = "610924", birth: date = date(1984, 7, 9)) -> str:
+    """A valid ID number whose text satisfies predicate (ending in X, in 000, …)."""
+    for sequence in range(1000):
+        candidate = make_id_number(region, birth, sequence)
+        if predicate(candidate):
+            return candidate
+    raise LookupError("no such ID number for this birth date")
+
+
+def preview_of(tmp_path, content: bytes, scope=None, name: str = "roster.xlsx"):
+    """Step 1 on these bytes, as a city-level coordinator whose default county is 紫阳县."""
+    from training.trainees import importer
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    return importer.preview(path, scope or importer.ImportScope(default_county="610924"))
+
+
+def with_cell(content: bytes, coordinate: str, cell_xml: str, part: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """The workbook with one cell's XML replaced, e.g. a number with all 18 digits, as some tools write it."""
+    import re
+    import zipfile
+
+    source, target = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename == part:
+                data, replaced = re.subn(rf'<c r="{coordinate}"[^>]*?(/>|>.*?</c>)'.encode(), cell_xml.encode(), data)
+                assert replaced == 1, f"no cell {coordinate} in {part}"
+            out.writestr(entry, data)
+    return target.getvalue()

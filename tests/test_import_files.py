@@ -1,0 +1,142 @@
+"""Step 1 on whole files: what is not a roster, too big, or hostile is refused with a plain message."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from flask_babel import force_locale
+
+from tests.support.import_sheets import csv_file, person, preview_of, with_cell, workbook
+from training.trainees import importer
+from training.trainees.importer import ImportRefused
+
+NOT_A_SPREADSHEET = "This file is not a spreadsheet"
+
+
+@pytest.fixture
+def check(app, tmp_path):
+    with force_locale("en"):
+        yield lambda content, **options: preview_of(tmp_path, content, **options)
+
+
+def refusal(check, content, **options) -> str:
+    with pytest.raises(ImportRefused) as refused:
+        check(content, **options)
+    return str(refused.value)
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"This program cannot be run"
+
+
+@pytest.mark.parametrize("content", [PNG, EXE], ids=["png", "exe"])
+def test_a_file_that_is_not_a_spreadsheet_is_refused_whatever_its_name(check, content):
+    assert NOT_A_SPREADSHEET in refusal(check, content, name="roster.xlsx")
+
+
+def test_an_old_xls_workbook_is_refused_with_what_to_do(check):
+    assert "Save it as .xlsx" in refusal(check, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, name="r.xls")
+
+
+def zipped(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(check):
+    document = zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
+    assert "not an Excel workbook" in refusal(check, document)
+
+
+def test_a_damaged_workbook_is_refused(check):
+    assert "cannot be read" in refusal(check, zipped({"xl/workbook.xml": b"<workbook", "[Content_Types].xml": b"<"}))
+
+
+def test_a_truncated_zip_is_refused(check):
+    assert NOT_A_SPREADSHEET in refusal(check, workbook([person()])[:300])
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_inflated(check):
+    bomb = zipped({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"\x00" * (101 * 1024 * 1024)})
+    assert len(bomb) < 1024 * 1024
+    assert "too large once unpacked" in refusal(check, bomb)
+
+
+def test_a_workbook_of_too_many_parts_is_refused(check):
+    parts = {"xl/workbook.xml": b"<workbook/>", **{f"xl/media/{n}.bin": b"" for n in range(1_001)}}
+    assert "too large once unpacked" in refusal(check, zipped(parts))
+
+
+def test_openpyxl_parses_with_defusedxml():
+    assert openpyxl.DEFUSEDXML is True
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{n} "{("&lol" + str(n - 1) + ";") * 10 if n > 1 else "&lol;" * 10}">' for n in range(1, 10))
+    + ']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+      "<si><t>&lol9;</t></si></sst>"
+)
+
+
+def _replace_part(content: bytes, part: str, data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(content))
+    return zipped({**{name: source.read(name) for name in source.namelist()}, part: data})
+
+
+def test_a_billion_laughs_in_the_shared_strings_is_refused(check):
+    content = _replace_part(workbook([person()]), "xl/sharedStrings.xml", BILLION_LAUGHS.encode())
+    types = zipfile.ZipFile(io.BytesIO(content)).read("[Content_Types].xml").replace(b"</Types>", (
+        b'<Override PartName="/xl/sharedStrings.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
+    assert "XML that is not accepted" in refusal(check, _replace_part(content, "[Content_Types].xml", types))
+
+
+def test_a_billion_laughs_in_the_sheet_is_refused(check):
+    sheet = BILLION_LAUGHS.replace("<sst", "<worksheet").replace("</sst>", "</worksheet>")
+    sheet = sheet.replace("<si><t>&lol9;</t></si>", '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>')
+    content = _replace_part(workbook([person()]), "xl/worksheets/sheet1.xml", sheet.encode())
+    assert "XML that is not accepted" in refusal(check, content)
+
+
+def test_more_rows_than_the_limit_are_refused(check):
+    rows = "\n".join(f"王秀{n},61092419860312{n % 10000:04d}" for n in range(importer.MAX_ROWS + 1))
+    assert "more than 50000 rows" in refusal(check, ("姓名,身份证号\n" + rows).encode(), name="r.csv")
+
+
+def test_a_workbook_over_the_row_limit_is_refused(check, monkeypatch):
+    monkeypatch.setattr(importer, "MAX_ROWS", 3)
+    assert "more than 3 rows" in refusal(check, workbook([person() for _ in range(4)]))
+    assert len(check(workbook([person() for _ in range(3)])).rows) == 3
+
+
+def test_a_row_beyond_excel_s_last_row_is_refused(check):
+    content = workbook([person()], numbered=False)
+    source = zipfile.ZipFile(io.BytesIO(content))
+    sheet = source.read("xl/worksheets/sheet1.xml").replace(b"</sheetData>",
+                                                             b'<row r="1048577"><c r="A1048577"><v>1</v></c></row></sheetData>')
+    assert "more rows than Excel allows" in refusal(check, _replace_part(content, "xl/worksheets/sheet1.xml", sheet))
+
+
+def test_a_file_over_the_size_limit_is_refused(check, app):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    assert "larger than" in refusal(check, csv_file([person() for _ in range(40)]), name="r.csv")
+
+
+def test_a_sheet_without_the_name_and_id_columns_is_refused(check):
+    assert "No header row found" in refusal(check, csv_file([person()], headers={"phone": "联系电话"}), name="r.csv")
+
+
+def test_the_header_must_be_within_the_first_ten_rows(check):
+    titles = tuple(f"第{n}行说明" for n in range(10))
+    assert "No header row found" in refusal(check, workbook([person()], titles=titles))
+    assert len(check(workbook([person()], titles=titles[:9])).rows) == 1
+
+
+def test_a_text_file_in_an_unknown_encoding_is_refused(check):
+    assert NOT_A_SPREADSHEET in refusal(check, b"\xff\xfe\x80\x81 binary-ish \x80\xff", name="r.csv")
