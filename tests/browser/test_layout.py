@@ -9,8 +9,9 @@ from training.models import CohortStatus, EnrollmentStatus
 
 @pytest.fixture
 def cohort_with_people(make):
-    coordinator = make.user("coordinator", county_code="610924", username="coord_layout")
-    cohort = make.cohort(status=CohortStatus.OPEN, capacity=3, site_name="紫阳县蒿坪镇金川社区新社区工厂（二期）")
+    coordinator = make.user("coordinator", username="coord_layout")
+    cohort = make.cohort(status=CohortStatus.OPEN, capacity=3, site_name="紫阳县蒿坪镇金川社区新社区工厂（二期）",
+                         sessions=3)
     for n in range(4):
         make.enrollment(cohort=cohort, trainee=make.trainee(name=f"欧阳秀英{n}"),
                         status=EnrollmentStatus.ENROLLED if n < 3 else EnrollmentStatus.WAITLISTED)
@@ -22,11 +23,13 @@ def cohort_with_people(make):
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_enrollment_pages_fit_the_screen(live_server, new_page, cohort_with_people, viewport, tmp_path):
+def test_catalog_and_enrollment_pages_fit_the_screen(live_server, new_page, cohort_with_people, viewport, tmp_path):
     coordinator, cohort = cohort_with_people
     page = new_page(viewport)
     sign_in(page, live_server, coordinator.username, TEST_PASSWORD)
-    for path in (f"/cohorts/{cohort.id}", f"/cohorts/{cohort.id}/enroll", "/trainees"):
+    session_id = cohort.sessions[0].id
+    for path in (f"/cohorts/{cohort.id}", f"/cohorts/{cohort.id}/enroll", "/trainees", "/courses", "/courses/new",
+                 "/cohorts", "/cohorts/new", f"/cohorts/{cohort.id}/edit", f"/cohorts/{cohort.id}/sessions/{session_id}"):
         response = page.goto(live_server + path)
         assert response.ok, f"{path}: {response.status}"
         assert page.locator("h1").first.is_visible()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from training.extensions import db
 from training.orm import one_of, utcnow
 from training.models.people import County, User
+
+if TYPE_CHECKING:
+    from training.models.placement import Employer
 
 
 class CohortStatus(enum.StrEnum):
@@ -86,6 +90,7 @@ class Cohort(db.Model):
 
     course: Mapped[Course] = relationship()
     county: Mapped[County] = relationship()
+    employer: Mapped[Employer | None] = relationship()
     trainers: Mapped[list[User]] = relationship(secondary=cohort_trainer)
     sessions: Mapped[list[ClassSession]] = relationship(
         back_populates="cohort", order_by="ClassSession.starts_at", cascade="all, delete-orphan"
