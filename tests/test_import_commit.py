@@ -201,3 +201,12 @@ def test_a_job_whose_preview_went_stale_writes_nothing_and_says_why(roster, make
     assert "registry changed since the preview" in job.message
     assert count(Trainee) == 0
     assert upload.path.exists()
+
+
+def test_a_person_registered_between_check_and_write_refuses_the_import_by_row(roster, make):
+    path = roster([person(), person()])
+    plan = importer.preview(path, CITY)
+    make.trainee(id_number=plan.rows[1].data.id_number)
+    with pytest.raises(importer.ImportRefused) as refused:
+        importer.apply(plan)
+    assert str(refused.value).startswith("Row 4: A trainee with this ID number is already registered.")

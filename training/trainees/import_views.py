@@ -1,6 +1,153 @@
 """Importing trainees from the sheets county offices keep: upload, preview, commit."""
 from __future__ import annotations
 
-from flask import Blueprint
+import io
+from pathlib import Path
+
+from flask import Blueprint, abort, redirect, render_template, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from training import navigation
+from training.extensions import db
+from training.jobs.services import create_job
+from training.jobs.worker import enqueue
+from training.models import County, Role
+from training.permissions import roles_required
+from training.trainees import importer
+from training.trainees.import_forms import CommitForm, UploadForm, cohort_choices
+from training.web import client_ip
 
 bp = Blueprint("imports", __name__, url_prefix="/trainees/import")
+navigation.add([Role.COORDINATOR, Role.ADMIN], "imports.upload", _l("Import"), order=35)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _upload_or_404(token: str) -> importer.Upload:
+    """This user's upload still waiting for its commit, or 404."""
+    upload = importer.find_upload(token, current_user.id)
+    if upload is None or upload.committed:
+        abort(404)
+    return upload
+
+
+def _scope(upload: importer.Upload) -> importer.ImportScope:
+    return importer.ImportScope.of(current_user, upload.default_county)
+
+
+def _cohort(cohort_id: str | None):
+    """A cohort the user may enroll into, or None; the form's choices were built from the same list."""
+    cohorts = {str(c.id): c for c in importer.enrollable_cohorts(current_user)}
+    return cohorts.get(cohort_id or "")
+
+
+def _preview_page(upload, plan=None, refusal: str | None = None, cohort_id: str | None = None, form=None):
+    """The preview of a stored upload, with the commit form (the posted one, to show its errors)."""
+    if plan is None:
+        try:
+            plan = importer.preview(upload.path, _scope(upload))
+        except importer.ImportRefused as problem:
+            importer.discard_upload(upload)
+            return render_template("imports/refused.html", message=str(problem))
+    if form is None:
+        chosen = cohort_id if cohort_id is not None else str(upload.cohort_id or "")
+        form = CommitForm(formdata=None, fingerprint=plan.fingerprint, cohort_id=chosen)
+        form.cohort_id.choices = cohort_choices(importer.enrollable_cohorts(current_user))
+    county_names = dict(db.session.execute(select(County.code, County.name)).tuples().all())
+    return render_template("imports/preview.html", plan=plan, form=form, upload=upload, refusal=refusal,
+                           county_names=county_names)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def upload():
+    form = UploadForm()
+    counties = db.session.scalars(select(County).order_by(County.code)).all()
+    form.set_choices(counties, importer.enrollable_cohorts(current_user), current_user.county_code)
+    if form.validate_on_submit():
+        stored = importer.store_upload(
+            form.file.data.read(), owner_id=current_user.id, filename=form.file.data.filename,
+            default_county=form.county_code.data or None, cohort_id=int(form.cohort_id.data or 0) or None,
+        )
+        try:
+            plan = importer.preview(stored.path, _scope(stored))
+        except importer.ImportRefused as problem:
+            importer.discard_upload(stored)
+            form.file.errors.append(str(problem))
+        else:
+            stored.rows = len(plan.rows)
+            stored.save()
+            return _preview_page(stored, plan)
+    return render_template("imports/upload.html", form=form)
+
+
+@bp.get("/<token>")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def show(token: str):
+    return _preview_page(_upload_or_404(token))
+
+
+@bp.post("/<token>/commit")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def commit(token: str):
+    upload = _upload_or_404(token)
+    form = CommitForm()
+    form.cohort_id.choices = cohort_choices(importer.enrollable_cohorts(current_user))
+    if not form.validate_on_submit():
+        return _preview_page(upload, form=form)
+    cohort = _cohort(form.cohort_id.data)
+    if upload.rows > importer.LARGE_IMPORT_ROWS:
+        return _start_job(upload, form.fingerprint.data, cohort)
+    try:
+        plan, result = importer.commit(upload.path, _scope(upload), expected=form.fingerprint.data, cohort=cohort,
+                                       decided_by_id=current_user.id, filename=upload.filename)
+    except importer.PreviewChanged as changed:
+        db.session.rollback()
+        return _preview_page(upload, changed.preview, str(changed), form.cohort_id.data)
+    except importer.ImportRefused as refusal:
+        db.session.rollback()
+        return _preview_page(upload, refusal=str(refusal), cohort_id=form.cohort_id.data)
+    except BaseException:
+        db.session.rollback()  # all or nothing, whatever failed
+        raise
+    db.session.commit()
+    importer.finish_upload(upload, plan)
+    return render_template("imports/result.html", result=result, upload=upload, has_errors=bool(plan.of("error")))
+
+
+def _start_job(upload, fingerprint: str, cohort):
+    params = {"token": upload.token, "user_id": current_user.id, "fingerprint": fingerprint,
+              "cohort_id": cohort.id if cohort else None, "default_county": upload.default_county,
+              "locale": str(get_locale() or ""), "ip": client_ip()}
+    job = create_job("trainee_import", params, current_user.id, total=upload.rows)
+    db.session.commit()
+    enqueue(job.id)
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
+@bp.get("/<token>/errors.xlsx")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def error_rows(token: str):
+    upload = importer.find_upload(token, current_user.id)
+    if upload is None:
+        abort(404)
+    if upload.committed:
+        content = upload.errors_path.read_bytes()
+    else:
+        try:
+            content = importer.error_rows_workbook(importer.preview(upload.path, _scope(upload)))
+        except importer.ImportRefused:
+            abort(404)
+    name = f"{Path(upload.filename).stem or 'roster'}-errors.xlsx"
+    return send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=name)
+
+
+@bp.post("/<token>/discard")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def discard(token: str):
+    upload = importer.find_upload(token, current_user.id)  # CSRFProtect has checked the form's token
+    if upload is not None:
+        importer.discard_upload(upload)
+    return redirect(url_for(".upload"))

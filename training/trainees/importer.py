@@ -480,7 +480,11 @@ def _write_rows(plan: Preview, result: ImportResult) -> list[tuple[PlannedRow, T
     with db.session.no_autoflush:
         for row in plan.rows:
             if row.action == "create":
-                imported.append((row, services.create_trainee(row.data, audit_action="trainee_imported")))
+                try:
+                    imported.append((row, services.create_trainee(row.data, audit_action="trainee_imported")))
+                except services.TraineeRefused as refusal:  # registered meanwhile, by another request
+                    raise ImportRefused(_("Row %(row)d: %(reason)s Nothing was imported.", row=row.row,
+                                          reason=str(refusal))) from None
                 result.created += 1
             elif row.action == "update":
                 services.update_trainee(row.trainee, row.data, audit_action="trainee_imported")
