@@ -113,3 +113,9 @@ class Factories:
         """A trainee with a login account."""
         trainee = trainee or self.trainee()
         return self.user(role="trainee", trainee=trainee, **fields)
+
+    def attendance(self, enrollment, session, status="present", **fields):
+        """One attendance mark of an enrollment in a session."""
+        from training.models import Attendance
+
+        return self._add(Attendance(enrollment=enrollment, session=session, status=status, **fields))

@@ -58,6 +58,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from training.activation import views as activation
     from training.admin import views as admin
+    from training.assessment import views as assessment
     from training.attendance import views as attendance
     from training.auth import views as auth
     from training.catalog import views as catalog
@@ -66,7 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from training.main import views as main
     from training.trainees import import_views, views as trainees
 
-    for feature in (main, auth, admin, jobs, catalog, trainees, import_views, enrollment, activation, attendance):
+    for feature in (main, auth, admin, jobs, catalog, trainees, import_views, enrollment, activation, attendance, assessment):
         app.register_blueprint(feature.bp)
 
 

@@ -85,6 +85,11 @@ class Verdict:
         return not self.shortfalls
 
     @property
+    def percent(self) -> str | None:
+        """The rate as shown to people (rounded down), None when no session has been held."""
+        return None if self.rate is None else format_percent(self.rate)
+
+    @property
     def reasons(self) -> list[str]:
         return [str(s.message) for s in self.shortfalls]
 

@@ -1,0 +1,1 @@
+"""Assessment and completion: the score grid of a cohort, and finalising it (completed / not passed)."""
