@@ -62,9 +62,19 @@ def test_a_search_by_full_id_number_finds_the_person_without_showing_the_number(
     make.trainee(name="别人")
     db.session.commit()
     auth.login("coordinator", county="610924")
-    page = client.get("/trainees", query_string={"q": wanted.id_number}).get_data(as_text=True)
-    assert "要找的人" in page and "别人" not in page
-    assert wanted.id_number not in page
+    response = client.submit("/trainees/find", {"id_number": wanted.id_number.lower()}, page="/trainees")
+    assert response.location.endswith(f"/trainees/{wanted.id}")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "要找的人" in page and wanted.id_number not in page
+
+
+def test_a_search_by_an_id_number_out_of_scope_finds_nobody(client, auth, make):
+    elsewhere = make.trainee(county_code="610929")
+    db.session.commit()
+    auth.login("coordinator", county="610924")
+    response = client.submit("/trainees/find", {"id_number": elsewhere.id_number}, page="/trainees")
+    assert response.location.endswith("/trainees")
+    assert "Nobody with this ID number" in client.get("/trainees").get_data(as_text=True)
 
 
 def test_search_wildcards_are_literal(client, auth, make):

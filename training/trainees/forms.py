@@ -45,13 +45,23 @@ class TraineeFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Name, phone or full ID number"), validators=[Optional(), Length(max=40)])
+    q = StringField(_l("Name or phone"), validators=[Optional(), Length(max=40)])
     county = SelectField(_l("County"), validators=[Optional()])
     category = SelectField(
         _l("Household category"),
         choices=choices([("", _l("All categories")), *HOUSEHOLD_CATEGORIES.items()]),
         validators=[Optional()],
     )
+
+
+class FindByIdForm(FlaskForm):
+    id_number = StringField(_l("Full ID number"), validators=[DataRequired(), Length(max=40)])
+
+    def validate_id_number(self, field) -> None:
+        try:
+            field.data = normalize_id_number(field.data)
+        except InvalidValue as error:
+            raise ValidationError(str(error)) from None
 
 
 class RevealIdForm(FlaskForm):

@@ -103,19 +103,15 @@ def reveal_id_number(trainee: Trainee, reason: str = "") -> str:
 
 
 def registry_query(scope, text: str = "", county_code: str = "", category: str = ""):
-    """The registry list as a select(), newest first: search by name, phone or a full ID number."""
+    """The registry list as a select(), newest first: search by name or phone (IDs: see the find form)."""
     from sqlalchemy.orm import joinedload, selectinload
 
     from training.search import contains
-    from training.trainees.rules import InvalidValue, normalize_id_number
 
     query = select(Trainee).where(scope)
     text = text.strip()
     if text:
-        try:
-            query = query.where(Trainee.id_number == normalize_id_number(text))
-        except InvalidValue:
-            query = query.where(contains(Trainee.name, text) | contains(Trainee.phone, text))
+        query = query.where(contains(Trainee.name, text) | contains(Trainee.phone, text))
     if county_code:
         query = query.where(Trainee.county_code == county_code)
     if category:

@@ -11,10 +11,10 @@ from training import navigation
 from training.choices import choices
 from training.exceptions import DomainError
 from training.extensions import db
-from training.models import County, Role
+from training.models import County, Role, Trainee
 from training.permissions import require_trainee, roles_required, trainee_scope
 from training.trainees import services
-from training.trainees.forms import RevealIdForm, TraineeFilterForm, TraineeForm
+from training.trainees.forms import FindByIdForm, RevealIdForm, TraineeFilterForm, TraineeForm
 
 bp = Blueprint("trainees", __name__, url_prefix="/trainees")
 navigation.add([Role.COORDINATOR, Role.ADMIN], "trainees.index", _l("Trainees"), order=30)
@@ -51,7 +51,24 @@ def index():
     )
     page = db.paginate(query, per_page=50)
     params = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("trainees/index.html", page=page, filters=filters, params=params)
+    return render_template("trainees/index.html", page=page, filters=filters, params=params, find_form=FindByIdForm())
+
+
+@bp.post("/find")
+@roles_required(*STAFF)
+def find_by_id_number():
+    """Search by a full ID number in a POST, so the number stays out of URLs, logs and pages."""
+    form = FindByIdForm()
+    if form.validate_on_submit():
+        trainee = db.session.scalar(
+            select(Trainee).where(Trainee.id_number == form.id_number.data, trainee_scope(current_user))
+        )
+        if trainee is not None:
+            return redirect(url_for("trainees.show", trainee_id=trainee.id))
+        flash(_("Nobody with this ID number in your registry."), "warning")
+    else:
+        flash(" ".join(form.id_number.errors), "danger")
+    return redirect(url_for("trainees.index"))
 
 
 @bp.route("/new", methods=["GET", "POST"])
