@@ -119,3 +119,32 @@ class Factories:
         from training.models import Attendance
 
         return self._add(Attendance(enrollment=enrollment, session=session, status=status, **fields))
+
+    def employer(self, name=None, uscc=None, **fields):
+        """An employer with a valid, unique unified social credit code."""
+        from stdnum.cn.uscc import calc_check_digit
+
+        from training.models import Employer
+
+        n = next(_counter)
+        if uscc is None:
+            base = f"91610924{n:09d}"
+            uscc = base + calc_check_digit(base)
+        return self._add(Employer(name=name or f"上海足部修护连锁{n}", uscc=uscc, **fields))
+
+    def placement(self, trainee=None, enrollment=None, employer=None, start_date=None, **fields):
+        """A job after a completed training, with its 3/6/12-month follow-ups scheduled."""
+        from training.models import FollowUp, Placement
+        from training.placement.rules import follow_up_schedule
+
+        if enrollment is None:
+            enrollment = self.enrollment(trainee=trainee, status=EnrollmentStatus.COMPLETED)
+        start = start_date or enrollment.cohort.end_date
+        values = dict(position="足部修护师", kind="directed", scope="out_of_province", place="上海市",
+                      monthly_wage=Decimal("6000"), contract_months=12)
+        values.update(fields)
+        placement = Placement(trainee_id=enrollment.trainee_id, enrollment=enrollment, start_date=start,
+                              employer=employer if employer is not None or values["kind"] == "self_employed"
+                              else self.employer(), **values)
+        placement.follow_ups = [FollowUp(due_months=m, due_date=d) for m, d in follow_up_schedule(start)]
+        return self._add(placement)
