@@ -76,6 +76,8 @@ def test_the_page_shows_each_trainee_as_eligible_or_not_with_hours_rate_and_reas
     assert "No practical score entered" in rows["没实操"]
     assert texts(page, "finalise-summary") == ["4 trainees hold a place: 1 eligible, 3 not eligible."]
     assert "Finalise: mark 1 completed and 3 not passed" in page
+    assert texts(page, "upcoming-sessions") == [
+        "2 sessions are still to come. Finalising now judges everyone on the sessions held so far."]
 
 
 def test_finalising_marks_completed_and_failed_with_the_reasons(client, auth, cohort, english):

@@ -230,3 +230,14 @@ def test_a_closed_cohort_shows_its_scores_but_takes_no_changes(client, auth, coh
     client.submit(url(cohort), {f"theory_{chen.id}": "99", f"was_theory_{chen.id}": ""})
     db.session.expire_all()
     assert chen.theory_score is None
+
+
+def test_the_grid_warns_that_a_decision_taken_stays_until_finalised_again(client, auth, cohort, english):
+    by_name(cohort, "陈桂兰").status = EnrollmentStatus.COMPLETED
+    db.session.commit()
+    auth.login(cohort.trainers[0])
+    page = client.get(url(cohort)).get_data(as_text=True)
+    assert "Completed" in page
+    assert texts(page, "decided-note") == ["Some trainees have already been marked completed or not passed. "
+                                           "Changing their scores does not change that decision until a "
+                                           "coordinator finalises the cohort again."]

@@ -65,9 +65,10 @@ def register_blueprints(app: Flask) -> None:
     from training.enrollment import views as enrollment
     from training.jobs import views as jobs
     from training.main import views as main
+    from training.placement import views as placement
     from training.trainees import import_views, views as trainees
 
-    for feature in (main, auth, admin, jobs, catalog, trainees, import_views, enrollment, activation, attendance, assessment):
+    for feature in (main, auth, admin, jobs, catalog, trainees, import_views, enrollment, activation, attendance, assessment, placement):
         app.register_blueprint(feature.bp)
 
 

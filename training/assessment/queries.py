@@ -53,6 +53,13 @@ def attended_hours(cohort_id: int, now: datetime) -> dict[int, Decimal]:
     return {enrollment_id: Decimal(hours or 0) for enrollment_id, hours in rows}
 
 
+def upcoming_sessions(cohort_id: int, now: datetime) -> int:
+    """How many of the cohort's sessions have not started by `now`."""
+    return db.session.scalar(
+        select(func.count()).where(ClassSession.cohort_id == cohort_id, ClassSession.starts_at > now)
+    )
+
+
 @dataclass(frozen=True)
 class UnmarkedSession:
     session: ClassSession
@@ -97,6 +104,7 @@ class FinalisePage:
     cohort: Cohort
     standings: list[Standing]
     unmarked: list[UnmarkedSession]
+    upcoming: int  # sessions still to come, which finalising now leaves out
 
     @property
     def eligible(self) -> int:
@@ -108,4 +116,5 @@ class FinalisePage:
 
 
 def finalise_page(cohort: Cohort, now: datetime) -> FinalisePage:
-    return FinalisePage(cohort, standings(cohort, now), unmarked_sessions(cohort.id, now))
+    return FinalisePage(cohort, standings(cohort, now), unmarked_sessions(cohort.id, now),
+                        upcoming_sessions(cohort.id, now))
