@@ -1,6 +1,190 @@
-"""Attendance pages (being built)."""
+"""The roster a trainer marks on a phone (and a coordinator corrects after the lock), the
+rotating QR for self check-in, and the trainee's side of it: the scanned link and the code form."""
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import timedelta
+
+import segno
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_time
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from training.attendance import checkin, queries, rules, services
+from training.attendance.forms import CheckinCodeForm, RosterForm, posted_marks
+from training.attendance.services import AlreadyCheckedIn, CheckinRefused, MarkingRefused, status_label
+from training.extensions import db, limiter
+from training.models import ClassSession, MarkMethod, Role, utcnow
+from training.permissions import require_cohort, roles_required
 
 bp = Blueprint("attendance", __name__)
+MARKERS = (Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
+
+
+def _session_in_scope(session_id: int) -> ClassSession:
+    """The session, if the user teaches its cohort or coordinates it; else 404 / 403 with an audit event."""
+    session = queries.class_session(session_id)
+    if session is None:
+        abort(404)
+    require_cohort(session.cohort_id)
+    return session
+
+
+def _window() -> int:
+    return checkin.window_at(utcnow(), current_app.config["CHECKIN_ROTATE_SECONDS"])
+
+
+def _conflict_message(conflict: services.Conflict) -> str:
+    current = conflict.current
+    return _("%(name)s was changed by %(by)s at %(time)s to %(status)s; your %(yours)s was not saved.",
+             name=conflict.name, by=current.by or "?", time=format_time(current.at, "short") if current.at else "?",
+             status=status_label(current.status), yours=status_label(conflict.yours))
+
+
+@bp.route("/sessions/<int:session_id>/roster", methods=["GET", "POST"])
+@roles_required(*MARKERS)
+def roster(session_id: int):
+    session = _session_in_scope(session_id)
+    form = RosterForm()
+    if form.validate_on_submit():
+        try:
+            outcome = services.save_marks(
+                session, posted_marks(request.form, all_present="all_present" in request.form),
+                user_id=current_user.id, role=current_user.role, now=utcnow(),
+                lock_hours=current_app.config["ATTENDANCE_LOCK_HOURS"], reason=form.reason.data)
+        except MarkingRefused as refusal:
+            db.session.rollback()
+            flash(str(refusal), "danger")
+            return render_template("attendance/roster.html", **_roster_context(session, form)), 409
+        else:
+            db.session.commit()
+            flash(_("Saved: %(n)d change(s).", n=outcome.saved) if outcome.saved else _("Nothing changed."),
+                  "success")
+            for conflict in outcome.conflicts:
+                flash(_conflict_message(conflict), "warning")
+            return redirect(url_for(".roster", session_id=session.id,
+                                    conflict=[c.enrollment_id for c in outcome.conflicts]))
+    return render_template("attendance/roster.html", **_roster_context(session, form))
+
+
+def _roster_context(session: ClassSession, form: RosterForm) -> dict:
+    rows = queries.roster_rows(session)
+    lock_hours = current_app.config["ATTENDANCE_LOCK_HOURS"]
+    phase = rules.marking_phase(session.starts_at, session.ends_at, utcnow(), lock_hours)
+    correcting = phase == rules.Phase.LOCKED and rules.may_correct(current_user.role)
+    return dict(
+        session=session, rows=rows, form=form, phase=phase, correcting=correcting,
+        editable=phase == rules.Phase.OPEN or correcting, counts=rules.counts(r.status for r in rows),
+        locks_at=rules.locks_at(session.ends_at, lock_hours), statuses=rules.STATUSES,
+        conflicts={int(i) for i in request.args.getlist("conflict") if i.isdigit()},
+    )
+
+
+@bp.get("/sessions/<int:session_id>/roster.json")
+@roles_required(*MARKERS)
+def roster_json(session_id: int):
+    session = _session_in_scope(session_id)
+    response = jsonify(queries.session_json(queries.roster_rows(session)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/sessions/<int:session_id>/checkin-qr")
+@roles_required(*MARKERS)
+def checkin_qr(session_id: int):
+    session = _session_in_scope(session_id)
+    opens_before = timedelta(minutes=current_app.config["CHECKIN_OPENS_MINUTES"])
+    return render_template("attendance/checkin_qr.html", session=session, qr=_qr_state(session),
+                           opens_before=opens_before, plain_page=True)
+
+
+@bp.get("/sessions/<int:session_id>/checkin-qr.json")
+@roles_required(*MARKERS)
+def checkin_qr_json(session_id: int):
+    response = jsonify(_qr_state(_session_in_scope(session_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _qr_state(session: ClassSession) -> dict:
+    """The QR and code of the current window, while check-in is open, and the counter."""
+    now, config = utcnow(), current_app.config
+    is_open = rules.checkin_open(session.starts_at, session.ends_at, now, config["CHECKIN_OPENS_MINUTES"])
+    attended, total = queries.tally(session)
+    state = {"open": is_open, "attended": attended, "total": total,
+             "seconds_left": checkin.seconds_left(now, config["CHECKIN_ROTATE_SECONDS"])}
+    if is_open:
+        window = checkin.window_at(now, config["CHECKIN_ROTATE_SECONDS"])
+        url = url_for(".checkin_token", token=checkin.make_token(config["SECRET_KEY"], session.id, window),
+                      _external=True)
+        state |= {"window": window, "url": url, "code": checkin.make_code(config["SECRET_KEY"], session.id, window),
+                  "svg": segno.make(url, error="m").svg_data_uri(scale=8, border=2, dark="#000", light="#fff")}
+    return state
+
+
+TOKEN_MESSAGES = {
+    checkin.TokenProblem.INVALID: lambda: _("This check-in code is not valid. Scan the code on the trainer's screen."),
+    checkin.TokenProblem.EXPIRED: lambda: _("This check-in code has expired. Scan the code on the trainer's "
+                                            "screen again, or type the 6-digit number."),
+}
+
+
+@bp.get("/checkin/<token>")
+@login_required
+def checkin_token(token: str):
+    """Where the QR leads: a trainee who holds a place is marked present."""
+    if current_user.role != Role.TRAINEE or current_user.trainee_id is None:
+        return _checkin_result(None, _("Only trainees check in. Sign in with the trainee's own account."), 403)
+    try:
+        session_id = checkin.read_token(current_app.config["SECRET_KEY"], token, _window())
+    except checkin.TokenRejected as rejected:
+        return _checkin_result(None, TOKEN_MESSAGES[rejected.problem](), 400)
+    session = queries.class_session(session_id)
+    if session is None:
+        return _checkin_result(None, TOKEN_MESSAGES[checkin.TokenProblem.INVALID](), 400)
+    try:
+        services.check_in(session, current_user.trainee_id, current_user.id, MarkMethod.QR, utcnow(),
+                          current_app.config["CHECKIN_OPENS_MINUTES"])
+    except AlreadyCheckedIn as already:
+        return _checkin_result(session, str(already), 200, ok=True)
+    except CheckinRefused as refusal:
+        db.session.rollback()
+        return _checkin_result(None, str(refusal), 400)
+    db.session.commit()
+    return _checkin_result(session, _("You are checked in. Welcome!"), 200, ok=True)
+
+
+def _checkin_result(session: ClassSession | None, message: str, status: int, ok: bool = False):
+    return render_template("attendance/checkin_result.html", session=session, message=message, ok=ok), status
+
+
+def _checkin_failed(response) -> bool:
+    return response.status_code >= 400
+
+
+def _per_user() -> str:
+    return f"checkin-code:{current_user.id}" if current_user.is_authenticated else f"checkin-code:{request.remote_addr}"
+
+
+@bp.route("/checkin", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("CHECKIN_CODE_LIMIT", "10 per 10 minutes"), key_func=_per_user,
+               methods=["POST"], deduct_when=_checkin_failed)
+@roles_required(Role.TRAINEE)
+def checkin_code():
+    """For a camera that cannot read the QR: type the number shown beside it."""
+    form = CheckinCodeForm()
+    if not form.validate_on_submit():
+        return render_template("attendance/checkin_code.html", form=form), 400 if form.errors else 200
+    config = current_app.config
+    try:
+        session = services.check_in_by_code(
+            current_user.trainee_id or 0, current_user.id, form.code.data, utcnow(), secret_key=config["SECRET_KEY"],
+            window=_window(), opens_minutes=config["CHECKIN_OPENS_MINUTES"])
+    except AlreadyCheckedIn as already:
+        return _checkin_result(None, str(already), 200, ok=True)
+    except CheckinRefused as refusal:
+        db.session.rollback()
+        form.code.errors.append(str(refusal))
+        return render_template("attendance/checkin_code.html", form=form), 400
+    db.session.commit()
+    return _checkin_result(session, _("You are checked in. Welcome!"), 200, ok=True)

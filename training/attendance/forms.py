@@ -1,0 +1,49 @@
+"""Attendance forms. The roster's per-trainee fields are plain inputs named after the
+enrollment (mark-<id> radios, version-<id> and was-<id> hidden), read by posted_marks()."""
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from training.attendance import rules
+from training.attendance.rules import PostedMark
+
+VERSION_FIELD = re.compile(r"^version-(\d{1,12})$")
+MAX_ROWS = 1000
+
+
+class RosterForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for the correction"), validators=[Optional(), Length(max=500)])
+
+
+class CheckinCodeForm(FlaskForm):
+    code = StringField(
+        _l("The 6-digit number on the trainer's screen"),
+        filters=[lambda value: re.sub(r"\s", "", value or "")],
+        validators=[DataRequired(), Regexp(r"^\d{6}$", message=_l("Type the 6 digits shown beside the QR code."))],
+        render_kw={"inputmode": "numeric", "pattern": "[0-9 ]*", "maxlength": 8},
+    )
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 10 else 0
+
+
+def posted_marks(formdata, all_present: bool = False) -> list[PostedMark]:
+    """One PostedMark per roster line on the page; with all_present, unmarked lines become present."""
+    marks = []
+    for key in list(formdata.keys())[: MAX_ROWS * 4]:
+        match = VERSION_FIELD.match(key)
+        if not match:
+            continue
+        n = match.group(1)
+        status = formdata.get(f"mark-{n}") if formdata.get(f"mark-{n}") in rules.STATUSES else None
+        loaded = formdata.get(f"was-{n}") if formdata.get(f"was-{n}") in rules.STATUSES else None
+        if status is None and all_present and loaded is None:
+            status = "present"
+        marks.append(PostedMark(int(n), status, loaded, _int(formdata.get(key))))
+    return marks

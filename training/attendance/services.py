@@ -1,0 +1,203 @@
+"""Saving marks: the whole roster at once, under the locks and an optimistic version check;
+and a trainee's own check-in by QR or code. Services never commit.
+
+A roster save takes a fixed number of statements whatever the roster size: one SELECT of
+what is stored, one UPDATE of every changed mark, one INSERT of every new one, and (at the
+commit) one INSERT of their audit events. Both writes say exactly which rows they wrote:
+
+- the UPDATE only touches a row whose version is still the one the page loaded
+  (`WHERE id IN (…) AND version = CASE id WHEN … END … RETURNING id`); PostgreSQL re-checks
+  that condition after waiting for a concurrent writer, so a row changed meanwhile is
+  returned by nobody's UPDATE but the first;
+- the INSERT skips a row another request inserted first (`ON CONFLICT (enrollment_id,
+  session_id) DO NOTHING RETURNING …`, the unique constraint deciding).
+
+A row that neither returned is reported as a conflict, with what is stored now. No savepoint
+is needed: with the pysqlite driver a SAVEPOINT that opens the transaction is committed by
+its RELEASE, which would split a save from its audit events.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import format_datetime, format_time
+from flask_babel import gettext as _
+from sqlalchemy import case, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from training import audit
+from training.attendance import checkin, queries, rules
+from training.attendance.queries import RosterRow
+from training.attendance.rules import Decision, Phase, PostedMark
+from training.exceptions import DomainError
+from training.extensions import db
+from training.labels import ATTENDANCE_STATUSES
+from training.models import Attendance, AttendanceStatus, ClassSession, Enrollment, MarkMethod
+
+TABLE = Attendance.__table__
+
+
+class MarkingRefused(DomainError):
+    """The session may not be marked now, or not by this user, or not without a reason."""
+
+
+class CheckinRefused(DomainError):
+    """A check-in that changed nothing; str() tells the trainee why."""
+
+
+class AlreadyCheckedIn(CheckinRefused):
+    pass
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A posted mark that was not saved because someone else changed the row first."""
+
+    enrollment_id: int
+    name: str
+    yours: str
+    current: RosterRow
+
+
+@dataclass
+class SaveOutcome:
+    method: str
+    saved: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+def status_label(status: str | None) -> str:
+    return str(ATTENDANCE_STATUSES.get(status, status or "—"))
+
+
+def _method_for(session: ClassSession, role: str, now: datetime, lock_hours: int) -> str:
+    phase = rules.marking_phase(session.starts_at, session.ends_at, now, lock_hours)
+    if phase == Phase.NOT_STARTED:
+        raise MarkingRefused(_("This class has not started yet. You can mark attendance from %(time)s.",
+                               time=format_datetime(session.starts_at, "short")))
+    if phase == Phase.LOCKED:
+        if not rules.may_correct(role):
+            raise MarkingRefused(_("Attendance for this class was locked at %(time)s. Ask a coordinator to "
+                                   "correct it.", time=format_datetime(rules.locks_at(session.ends_at, lock_hours),
+                                                                       "short")))
+        return MarkMethod.CORRECTION
+    return MarkMethod.ROSTER
+
+
+def save_marks(session: ClassSession, posted: list[PostedMark], *, user_id: int, role: str, now: datetime,
+               lock_hours: int, reason: str | None = None) -> SaveOutcome:
+    """Save what changed on a roster page; report the marks someone else changed first."""
+    method = _method_for(session, role, now, lock_hours)
+    stored = {row.enrollment_id: row for row in queries.roster_rows(session)}
+    outcome, writes = SaveOutcome(method), []
+    for mark in posted:
+        row = stored.get(mark.enrollment_id)
+        if row is None or mark.status not in rules.STATUSES:
+            continue
+        decision = rules.decide(mark, row.status, row.version)
+        if decision == Decision.CONFLICT:
+            outcome.conflicts.append(Conflict(row.enrollment_id, row.name, mark.status, row))
+        elif decision == Decision.WRITE:
+            writes.append((mark, row))
+    if not writes:
+        return outcome
+    reason = (reason or "").strip()
+    if method == MarkMethod.CORRECTION and not reason:
+        raise MarkingRefused(_("Attendance for this class is locked: give a reason for the correction."))
+    stamp = {"method": method, "marked_by_id": user_id, "marked_at": now}
+    updated = _update([(m, r) for m, r in writes if r.attendance_id is not None], stamp)
+    inserted = _insert(session.id, [m for m, r in writes if r.attendance_id is None], stamp)
+    written = {r.enrollment_id: r.attendance_id for _m, r in writes if r.attendance_id in updated} | inserted
+    lost = [(m, r) for m, r in writes if m.enrollment_id not in written]
+    if lost:
+        now_stored = {row.enrollment_id: row for row in queries.roster_rows(session, [m.enrollment_id for m, _r in lost])}
+        outcome.conflicts += [Conflict(m.enrollment_id, r.name, m.status, now_stored.get(m.enrollment_id, r))
+                              for m, r in lost]
+    action = "attendance_corrected" if method == MarkMethod.CORRECTION else "attendance_marked"
+    for mark, row in writes:
+        if mark.enrollment_id not in written:
+            continue
+        after = {"status": mark.status, "method": method, "enrollment_id": mark.enrollment_id, "session_id": session.id}
+        if method == MarkMethod.CORRECTION:
+            after["reason"] = reason
+        audit.record(action, "attendance", written[mark.enrollment_id], before={"status": row.status}, after=after)
+        outcome.saved += 1
+    return outcome
+
+
+def _update(changes: list[tuple[PostedMark, RosterRow]], stamp: dict) -> set[int]:
+    """One UPDATE of every changed mark, each only if its version is still the one loaded; the ids it wrote."""
+    if not changes:
+        return set()
+    ids = [row.attendance_id for _mark, row in changes]
+    result = db.session.execute(
+        update(TABLE)
+        .where(
+            TABLE.c.id.in_(ids),
+            TABLE.c.version == case({row.attendance_id: row.version for _m, row in changes}, value=TABLE.c.id),
+        )
+        .values(
+            status=case({row.attendance_id: mark.status for mark, row in changes}, value=TABLE.c.id),
+            version=TABLE.c.version + 1,
+            **stamp,
+        )
+        .returning(TABLE.c.id)
+    )
+    return set(result.scalars())
+
+
+def _insert(session_id: int, marks: list[PostedMark], stamp: dict) -> dict[int, int]:
+    """One INSERT of every new mark, skipping any inserted meanwhile; {enrollment id: attendance id} written."""
+    if not marks:
+        return {}
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(TABLE)
+        .on_conflict_do_nothing(index_elements=[TABLE.c.enrollment_id, TABLE.c.session_id])
+        .returning(TABLE.c.enrollment_id, TABLE.c.id)
+    )
+    rows = [{"enrollment_id": m.enrollment_id, "session_id": session_id, "status": m.status, "version": 1, **stamp}
+            for m in marks]
+    return dict(db.session.execute(statement, rows).all())
+
+
+def check_in(session: ClassSession, trainee_id: int, user_id: int, method: str, now: datetime,
+             opens_minutes: int) -> None:
+    """Mark a trainee present by their own scan or code; never over a mark already there."""
+    if not rules.checkin_open(session.starts_at, session.ends_at, now, opens_minutes):
+        raise CheckinRefused(_("Check-in for this class is open from %(start)s to %(end)s.",
+                               start=format_datetime(session.starts_at - timedelta(minutes=opens_minutes), "short"),
+                               end=format_time(session.ends_at, "short")))
+    enrollment_id = db.session.scalar(
+        select(Enrollment.id).where(Enrollment.trainee_id == trainee_id, Enrollment.cohort_id == session.cohort_id,
+                                    Enrollment.status.in_(rules.ON_ROSTER))
+    )
+    if enrollment_id is None:
+        raise CheckinRefused(_("You are not on the list of this class, so you cannot check in to it."))
+    stamp = {"method": method, "marked_by_id": user_id, "marked_at": now}
+    inserted = _insert(session.id, [PostedMark(enrollment_id, AttendanceStatus.PRESENT, None, 0)], stamp)
+    if not inserted:
+        status = db.session.scalar(select(Attendance.status).where(Attendance.enrollment_id == enrollment_id,
+                                                                   Attendance.session_id == session.id))
+        if status in rules.ATTENDED:
+            raise AlreadyCheckedIn(_("You are already checked in to this class."))
+        raise CheckinRefused(_("Your trainer has already marked you as %(status)s for this class. Please speak "
+                               "to your trainer.", status=status_label(status)))
+    audit.record("attendance_marked", "attendance", inserted[enrollment_id], before={"status": None},
+                 after={"status": AttendanceStatus.PRESENT.value, "method": method, "enrollment_id": enrollment_id,
+                        "session_id": session.id})
+
+
+
+def check_in_by_code(trainee_id: int, user_id: int, code: str, now: datetime, *, secret_key: str, window: int,
+                     opens_minutes: int) -> ClassSession:
+    """Check in to whichever of the trainee's sessions open now the typed code belongs to."""
+    sessions = queries.open_sessions_for(trainee_id, now, opens_minutes)
+    if not sessions:
+        raise CheckinRefused(_("None of your classes is open for check-in right now."))
+    for session in sessions:
+        if checkin.code_matches(secret_key, session.id, code, window):
+            check_in(session, trainee_id, user_id, MarkMethod.CODE, now, opens_minutes)
+            return session
+    raise CheckinRefused(_("This code is not right. Look at the number on the trainer's screen and try again."))
