@@ -1,8 +1,10 @@
 """Step 1 of the import, row by row: what is read from each cell, and what each mistake is called."""
 from __future__ import annotations
 
+import io
 from datetime import date
 
+import openpyxl
 import pytest
 from flask_babel import force_locale
 
@@ -240,3 +242,19 @@ def test_a_formula_with_a_cached_value_is_refused_and_the_value_not_read(check):
                         '<c r="A3" t="str"><f>"王"&amp;"秀"</f><v>王秀</v></c>')
     row = only_row(check(content))
     assert row.action == "error" and row.errors[0][0] == "姓名"
+
+
+def test_a_second_header_row_under_a_merged_heading_is_read(check):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "身份证号", "户籍地址", None, "联系电话"])
+    sheet.append([None, None, "乡镇", "村（社区）", None])
+    sheet.merge_cells("C1:D1")
+    someone = person()
+    sheet.append([someone["name"], someone["id_number"], "蒿坪镇", "金川社区", "13900001111"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    plan = check(buffer.getvalue())
+    row = only_row(plan)
+    assert (row.row, row.data.town, row.data.village, row.data.phone) == (3, "蒿坪镇", "金川社区", "13900001111")
+    assert plan.headers == ["姓名", "身份证号", "乡镇", "村（社区）", "联系电话"]

@@ -194,21 +194,41 @@ def _blank(cells: tuple) -> bool:
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in cells)
 
 
+def _header_fields(cells: tuple) -> dict[str, int]:
+    fields = {}
+    for index, value in enumerate(cells):
+        name = None if isinstance(value, Formula) else _HEADER_FIELD.get(_header_key(value))
+        if name and name not in fields:
+            fields[name] = index
+    return fields
+
+
+def _sub_header(headers: list[str], columns: dict[str, int], cells: tuple) -> list[str] | None:
+    """Under a merged heading (户籍地址 over 乡镇 | 村), a second header row: the headers with its names added."""
+    if any(index < len(cells) and not _blank((cells[index],)) for index in (columns["name"], columns["id_number"])):
+        return None  # a person
+    extra = {name: i for name, i in _header_fields(cells).items() if name not in columns}
+    if not extra:
+        return None
+    columns.update(extra)
+    width = max(len(headers), max(extra.values()) + 1)
+    return [str(cells[i]).strip() if i < len(cells) and cells[i] else (headers[i] if i < len(headers) else "")
+            for i in range(width)]
+
+
 def _from_rows(numbered_rows) -> Sheet:
-    headers, columns, rows = None, {}, []
+    headers, columns, rows, header_row = None, {}, [], 0
     for number, cells in numbered_rows:
         if headers is None:
-            fields = {}
-            for index, value in enumerate(cells):
-                name = None if isinstance(value, Formula) else _HEADER_FIELD.get(_header_key(value))
-                if name and name not in fields:
-                    fields[name] = index
-            if "name" in fields and "id_number" in fields:
-                width = max(i for i, v in enumerate(cells) if not _blank((v,))) + 1
+            columns = _header_fields(cells)
+            if "name" in columns and "id_number" in columns:
+                header_row, width = number, max(i for i, v in enumerate(cells) if not _blank((v,))) + 1
                 headers = [str(value or "").strip() for value in cells[:width]]
-                columns = fields
             elif number >= HEADER_SEARCH_ROWS:
                 break
+            continue
+        if number == header_row + 1 and (merged := _sub_header(headers, columns, cells)):
+            headers = merged
             continue
         if _blank(tuple(cells[index] for index in columns.values() if index < len(cells))):
             continue  # rosters come with 序号 filled in down the page, ahead of the people
@@ -586,7 +606,8 @@ def find_upload(token: str, owner_id: int | None) -> Upload | None:
         upload = Upload(token, path, **json.loads(path.with_suffix(".json").read_text()))
     except (OSError, ValueError, TypeError):
         return None
-    return upload if fresh and upload.owner_id == owner_id else None
+    kept = upload.errors_path if upload.committed else upload.path
+    return upload if fresh and upload.owner_id == owner_id and kept.exists() else None
 
 
 def finish_upload(upload: Upload, plan: Preview | None = None) -> None:
