@@ -96,9 +96,10 @@ def migrated_database(tmp_path_factory):
 
 
 def _reset_postgres(app) -> None:
-    # Every table but the reference data that the migrations load.
-    tables = [t.name for t in db.metadata.sorted_tables if t.name != "county"]
-    db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    # Every table but the reference data that the migrations load. DELETE of a few rows is
+    # much faster than TRUNCATE, whose cost is per table whatever it holds.
+    tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name != "county"]
+    db.session.execute(text("; ".join(f'DELETE FROM "{name}"' for name in tables)))
     db.session.commit()
 
 

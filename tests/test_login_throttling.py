@@ -89,3 +89,11 @@ def test_too_many_failures_from_one_address_answer_429_whatever_the_account(clie
 
     assert throttled.status_code == 429
     assert elsewhere.status_code == 302
+
+
+def test_guessing_the_current_password_on_the_change_form_is_throttled(client, auth, small_limits):
+    auth.login("trainer")
+    wrong = {"current_password": "not it at all", "new_password": "a new long pass 9", "confirm": "a new long pass 9"}
+    for _ in range(2):
+        assert client.submit("/account/password", wrong).status_code == 200
+    assert client.submit("/account/password", wrong).status_code == 429

@@ -108,6 +108,7 @@ def _read_logins() -> dict[str, tuple[str, str]]:
 def _write_logins(logins: dict[str, tuple[str, str]]) -> None:
     path = _logins_path()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # also when an older file had looser permissions
     with os.fdopen(fd, "w") as handle:
         for username, (role, password) in logins.items():
             handle.write(f"{role} {username} {password}\n")

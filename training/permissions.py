@@ -37,7 +37,8 @@ def roles_required(*roles: Role):
 
 
 def deny(entity_type: str, entity_id) -> None:
-    """Answer 403 (404 for trainees) and leave an audit event behind."""
+    """Answer 403 (404 for trainees) and leave an audit event behind (and nothing else)."""
+    db.session.rollback()
     audit.record("access_denied", entity_type, entity_id)
     db.session.commit()
     abort(404 if current_user.role == Role.TRAINEE else 403)

@@ -27,7 +27,8 @@ def remember_the_actor() -> None:
 
 
 def _login_failed(response) -> bool:
-    return response.status_code != 302
+    # The form shown again means a refused attempt; a 429 is not an attempt of its own.
+    return response.status_code == 200 and request.method == "POST"
 
 
 def _account_key() -> str:
@@ -78,6 +79,12 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=lambda: f"password-change:{current_user.id}",
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
