@@ -199,3 +199,23 @@ def test_discarding_an_upload_deletes_it(client, coordinator):
     token = TOKEN.search(page).group(1)
     client.submit(f"/trainees/import/{token}/discard", page=f"/trainees/import/{token}")
     assert importer.find_upload(token, coordinator.id) is None
+
+
+def test_a_failure_midway_through_the_commit_leaves_nothing_and_keeps_the_upload(client, coordinator, monkeypatch):
+    from training.trainees import services
+
+    real, calls = services.create_trainee, []
+
+    def failing_on_the_third(data, audit_action="trainee_created"):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return real(data, audit_action=audit_action)
+
+    page = upload(client, workbook([person() for _ in range(4)])).get_data(as_text=True)
+    monkeypatch.setattr(services, "create_trainee", failing_on_the_third)
+    with pytest.raises(RuntimeError):
+        commit(client, page)
+    assert trainees() == 0
+    token = TOKEN.search(page).group(1)
+    assert importer.find_upload(token, coordinator.id) is not None  # the user can try again
