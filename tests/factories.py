@@ -148,3 +148,18 @@ class Factories:
                               else self.employer(), **values)
         placement.follow_ups = [FollowUp(due_months=m, due_date=d) for m, d in follow_up_schedule(start)]
         return self._add(placement)
+
+    def graduate(self, cohort=None, trainee=None, **trainee_fields) -> Enrollment:
+        """A completed enrollment in a finished cohort: someone a certificate can be issued to."""
+        cohort = cohort or self.cohort(status=CohortStatus.FINISHED)
+        trainee = trainee or self.trainee(county_code=cohort.county_code, **trainee_fields)
+        return self.enrollment(trainee=trainee, cohort=cohort, status=EnrollmentStatus.COMPLETED)
+
+    def issued(self, cohort=None, names=("王秀英",), issued_by=None) -> list:
+        """Certificates issued to new graduates through the real batch code: PDF, signature, file."""
+        from training.certificates import issuing
+
+        cohort = cohort or self.cohort(status=CohortStatus.FINISHED)
+        enrollments = [self.graduate(cohort=cohort, name=name) for name in names]
+        outcome = issuing.issue_batch(cohort.id, [e.id for e in enrollments], issued_by.id if issued_by else None)
+        return outcome.issued

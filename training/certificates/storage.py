@@ -1,0 +1,137 @@
+"""Certificate files under CERTIFICATE_DIR, named by serial, and the seal image in instance/.
+
+A file is written to a temporary name, flushed to disk and renamed into place, so a
+reader never sees half a certificate, and the database row that points at it is only
+committed after the rename.
+"""
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import io
+import logging
+import os
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, UnidentifiedImageError
+
+from training.certificates.serials import is_serial
+
+log = logging.getLogger(__name__)
+
+SEAL_FILE = "certificate-seal.png"
+SEAL_MAX_PIXELS = 800
+
+
+class StorageFailed(OSError):
+    """A certificate file could not be written; strerror says why in plain words."""
+
+
+class SealRejected(ValueError):
+    pass
+
+
+def certificate_dir() -> Path:
+    return Path(current_app.config["CERTIFICATE_DIR"])
+
+
+def path_for(serial: str) -> Path:
+    if not is_serial(serial):
+        raise ValueError(f"not a serial number: {serial!r}")
+    return certificate_dir() / f"{serial}.pdf"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def _sync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def store(files: Sequence[tuple[str, bytes]]) -> list[Path]:
+    """Write each (serial, pdf) durably; on any failure remove what was written and raise StorageFailed."""
+    written: list[Path] = []
+    try:
+        directory = certificate_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        for serial, data in files:
+            path = path_for(serial)
+            _write_durably(path, data)
+            written.append(path)
+        _sync_directory(directory)
+    except OSError as error:
+        log.error("certificate storage failed: %s", error)
+        discard(written)
+        raise StorageFailed(error.errno, error.strerror or str(error)) from error
+    return written
+
+
+def discard(paths: Sequence[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+# ---------------------------------------------------------------- the seal
+
+
+def _seal_path() -> Path:
+    return Path(current_app.instance_path) / SEAL_FILE
+
+
+def seal_data_uri() -> str | None:
+    """The uploaded seal as a data: URI, or None (the template then prints the placeholder)."""
+    try:
+        data = _seal_path().read_bytes()
+    except FileNotFoundError:
+        return None
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def save_seal(upload: bytes) -> None:
+    """Re-encode an uploaded PNG or JPEG as a PNG of at most 800 px: no metadata, nothing but pixels."""
+    try:
+        with Image.open(io.BytesIO(upload)) as image:
+            if image.format not in ("PNG", "JPEG"):
+                raise SealRejected(image.format)
+            image.thumbnail((SEAL_MAX_PIXELS, SEAL_MAX_PIXELS))
+            converted = image.convert("RGBA")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        raise SealRejected(str(error)) from error
+    buffer = io.BytesIO()
+    converted.save(buffer, format="PNG", optimize=True)
+    path = _seal_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_durably(path, buffer.getvalue())
+
+
+def remove_seal() -> bool:
+    try:
+        _seal_path().unlink()
+    except FileNotFoundError:
+        return False
+    return True
