@@ -258,3 +258,22 @@ def test_a_second_header_row_under_a_merged_heading_is_read(check):
     row = only_row(plan)
     assert (row.row, row.data.town, row.data.village, row.data.phone) == (3, "蒿坪镇", "金川社区", "13900001111")
     assert plan.headers == ["姓名", "身份证号", "乡镇", "村（社区）", "联系电话"]
+
+
+def test_empty_cells_and_missing_columns_keep_what_is_registered(check, make):
+    existing = make.trainee(phone="13900000001", town="蒿坪镇", village="金川社区", education="高中")
+    headers = {"name": "姓名", "id_number": "身份证号", "phone": "联系电话", "town": "乡镇"}  # no village, no education
+    row = only_row(check(workbook([person(id_number=existing.id_number, name=existing.name, phone="", town="城关镇")],
+                                  headers=headers)))
+    assert row.action == "update" and row.changes == ["乡镇"]
+    assert (row.data.phone, row.data.town, row.data.village, row.data.education) == (
+        "13900000001", "城关镇", "金川社区", "高中")
+    assert row.data.county_code == "610924"
+
+
+def test_a_duplicate_is_flagged_even_when_the_other_row_has_other_mistakes(check):
+    twin = person()
+    plan = check(workbook([twin, dict(twin, phone="555")], titles=()))
+    assert [row.action for row in plan.rows] == ["error", "error"]
+    assert plan.rows[0].errors == [("身份证号", "The same ID number is also on row 3.")]
+    assert ("身份证号", "The same ID number is also on row 2.") in plan.rows[1].errors

@@ -4,7 +4,8 @@ Step 1, preview(): every row is checked with the trainee rules and matched by ID
 against the registry, nothing is written. Step 2, commit(): the same file is checked
 again and, if the plan is still the one the coordinator saw, every valid row is written
 (and optionally enrolled) in the caller's transaction; any failure leaves nothing behind.
-Uploaded files wait between the two steps under instance/imports/, readable by us only.
+People already registered are matched by ID number; an import never erases: an empty cell
+or a missing column keeps what is registered. Uploaded files wait between the two steps under instance/imports/, readable by us only.
 """
 from __future__ import annotations
 
@@ -268,6 +269,8 @@ class PlannedRow:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column header, reason)
     trainee: Trainee | None = None
     changes: list[str] = field(default_factory=list)  # column headers whose value an update changes
+    id_number: str | None = None  # when the ID number itself is valid, even if other cells are not
+    given: set[str] = field(default_factory=set)  # fields whose cell is filled in
 
     def cell(self, index: int | None):
         return self.cells[index] if index is not None and index < len(self.cells) else None
@@ -380,10 +383,13 @@ def _check_row(number: int, cells: tuple, sheet: Sheet, scope: ImportScope, coun
         if isinstance(value, Formula):
             row.errors.append((column, _("Formulas are not accepted: copy the column and paste it as values.")))
             continue
+        if index is not None and not _blank((value,)):
+            row.given.add(name)
         try:
             values[name] = _county(value, scope, counties) if name == "county" else FIELD_CHECKS[name](value)
         except InvalidValue as problem:
             row.errors.append((column, str(problem)))
+    row.id_number = values.get("id_number")
     if not row.errors:
         row.action = "create"
         row.data = TraineeData(
@@ -402,12 +408,27 @@ def _fail(row: PlannedRow, column: str, reason: str) -> None:
 def _mark_duplicates(rows: list[PlannedRow], column: str) -> None:
     by_id: dict[str, list[PlannedRow]] = {}
     for row in rows:
-        if row.data:
-            by_id.setdefault(row.data.id_number, []).append(row)
+        if row.id_number:
+            by_id.setdefault(row.id_number, []).append(row)
     for same in by_id.values():
         for row in same if len(same) > 1 else ():
             others = ", ".join(str(other.row) for other in same if other is not row)
             _fail(row, column, _("The same ID number is also on row %(rows)s.", rows=others))
+
+
+def _keeping_what_is_registered(row: PlannedRow, trainee: Trainee) -> TraineeData:
+    """The row's data, where a missing column or an empty cell keeps the registered value: an import never erases."""
+    data = row.data
+
+    def given(name: str, registered):
+        return getattr(data, "county_code" if name == "county" else name) if name in row.given else registered
+
+    return TraineeData(
+        id_number=data.id_number, name=data.name, phone=given("phone", trainee.phone),
+        county_code=given("county", trainee.county_code or data.county_code), town=given("town", trainee.town),
+        village=given("village", trainee.village), education=given("education", trainee.education),
+        categories=given("categories", trainee.category_set),
+    )
 
 
 def _changed_columns(trainee: Trainee, data: TraineeData, preview: Preview) -> list[str]:
@@ -431,6 +452,7 @@ def _match_registry(preview: Preview, scope: ImportScope, chunk: int = 500) -> N
             trainee = found.get(row.data.id_number)
             if trainee is None:
                 continue
+            row.data = _keeping_what_is_registered(row, trainee)
             if scope.only_county and trainee.county_code not in (None, scope.only_county):
                 _fail(row, preview.header("id_number"),
                       _("This person is registered in another county; a coordinator of that county or of the city can import them."))
