@@ -62,13 +62,14 @@ def register_blueprints(app: Flask) -> None:
     from training.attendance import views as attendance
     from training.auth import views as auth
     from training.catalog import views as catalog
+    from training.certificates import admin_views as certificate_admin, verify_views, views as certificates
     from training.enrollment import views as enrollment
     from training.jobs import views as jobs
     from training.main import views as main
     from training.placement import views as placement
     from training.trainees import import_views, views as trainees
 
-    for feature in (main, auth, admin, jobs, catalog, trainees, import_views, enrollment, activation, attendance, assessment, placement):
+    for feature in (main, auth, admin, jobs, catalog, trainees, import_views, enrollment, activation, attendance, assessment, placement, certificates, verify_views, certificate_admin):
         app.register_blueprint(feature.bp)
 
 

@@ -1,0 +1,95 @@
+"""Issuing through the real task queue: a huey consumer process issues a small cohort's certificates."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import AuthActions
+from tests.support import jobs_worker
+from training.certificates import qr, storage
+from training.extensions import db
+from training.jobs.queue import make_huey
+from training.models import Certificate, CohortStatus, Job, JobStatus
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def worker_env(app, database_url, tmp_path, monkeypatch) -> dict[str, str]:
+    """What the web side and the worker share: the database, the queue file, the certificate folder."""
+    env = {"DATABASE_URL": database_url, "HUEY_SQLITE_PATH": str(tmp_path / "queue.sqlite"),
+           "CERTIFICATE_DIR": str(tmp_path / "certificates"), "JINFANWAN_INSTANCE": os.environ["JINFANWAN_INSTANCE"]}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    app.config["CERTIFICATE_DIR"] = env["CERTIFICATE_DIR"]
+    return env
+
+
+@pytest.fixture
+def enqueue(worker_env, monkeypatch):
+    """The views' enqueue(), pointed at this test's queue file."""
+    task = make_huey().task(retries=2, retry_delay=5)(jobs_worker.run_job.func)
+    monkeypatch.setattr("training.certificates.views.enqueue", task)
+    return task
+
+
+@pytest.fixture
+def consumer(worker_env, tmp_path):
+    env = {**os.environ, **worker_env,
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    log = (tmp_path / "consumer.log").open("w")
+    command = [str(Path(sys.executable).with_name("huey_consumer")), "tests.support.jobs_worker.huey",
+               "-w", "1", "-k", "thread", "-d", "0.05", "-m", "0.2", "-C"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.close()
+
+
+def wait_for(job_id: str, consumer, timeout: float = 60) -> Job:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        db.session.rollback()
+        job = db.session.get(Job, job_id)
+        if job.status in (JobStatus.DONE, JobStatus.FAILED):
+            return job
+        assert consumer.poll() is None, "the consumer died"
+        time.sleep(0.1)
+    pytest.fail(f"job {job_id} still {job.status} after {timeout} s")
+
+
+def test_a_worker_process_issues_a_cohort_started_from_the_page(app, client, make, enqueue, consumer):
+    cohort = make.cohort(status=CohortStatus.FINISHED, county_code="610924")
+    for n in range(4):
+        make.graduate(cohort=cohort, name=f"安康学员{n}")
+    coordinator = make.user("coordinator", county_code="610924")
+    db.session.commit()
+    AuthActions(client, make).login(coordinator)
+
+    response = client.submit(f"/cohorts/{cohort.id}/certificates/issue", {"scope": "all"},
+                             page=f"/cohorts/{cohort.id}/certificates")
+    job_id = response.headers["Location"].rsplit("/", 1)[1]
+    job = wait_for(job_id, consumer)
+
+    assert (job.status, job.done, job.total, job.failures) == ("done", 4, 4, [])
+    assert client.get(f"/jobs/{job_id}.json").json["percent"] == 100
+    issued = db.session.scalars(select(Certificate)).all()
+    assert len(issued) == 4
+    for certificate in issued:
+        data = storage.path_for(certificate.serial).read_bytes()
+        assert storage.sha256(data) == certificate.pdf_sha256
+        [url] = qr.qr_texts(data)
+        assert url.endswith(f"/verify/{certificate.serial}?t={certificate.token}")

@@ -1,0 +1,82 @@
+"""Public verification, no login: the page a certificate's QR code opens, a manual lookup by
+serial and full name, and JSON for those who verify the signature themselves.
+
+A wrong or missing token answers exactly like an unknown serial. Nothing here is indexed.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+
+from training.certificates import signing, verification
+from training.certificates.forms import LookupForm
+from training.certificates.services import REVOKE_CATEGORIES
+from training.extensions import limiter
+from training.identity import mask_name
+
+bp = Blueprint("verify", __name__, url_prefix="/verify")
+ROBOTS = "noindex, nofollow, noarchive"
+
+
+@bp.after_request
+def not_for_search_engines(response):
+    response.headers["X-Robots-Tag"] = ROBOTS
+    return response
+
+
+def _lookup_limit() -> str:
+    return current_app.config.get("VERIFY_LOOKUP_LIMIT", "10 per 5 minutes")
+
+
+def _result_page(found: verification.Verification | None):
+    if found is None:
+        return render_template("certificates/verify_unknown.html", plain_page=True, form=LookupForm()), 404
+    return render_template("certificates/verify.html", plain_page=True, v=found, s=found.snapshot,
+                           masked_name=mask_name(found.snapshot.get("name", "")), categories=REVOKE_CATEGORIES)
+
+
+@bp.route("", methods=["GET", "POST"])
+@limiter.limit(_lookup_limit, methods=["POST"])
+def lookup():
+    form = LookupForm()
+    if form.validate_on_submit():
+        return _result_page(verification.by_name(form.serial.data, form.name.data))
+    return render_template("certificates/lookup.html", plain_page=True, form=form)
+
+
+@bp.get("/keys.json")
+def keys():
+    return {
+        "algorithm": signing.ALGORITHM,
+        "signed_bytes": "the payload as JSON: keys sorted, no whitespace, UTF-8 (not ASCII-escaped)",
+        "keys": [
+            {"key_id": key.key_id, "algorithm": signing.ALGORITHM, "public_key": key.public_key,
+             "created_at": key.created_at.isoformat(), "retired_at": key.retired_at.isoformat() if key.retired_at else None}
+            for key in signing.published_keys()
+        ],
+    }
+
+
+@bp.get("/<serial>.json")
+def certificate_json(serial: str):
+    found = verification.by_token(serial, request.args.get("t"))
+    if found is None:
+        return {"status": "unknown"}, 404
+    certificate = found.certificate
+    return {
+        "serial": certificate.serial,
+        "status": certificate.status,
+        "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
+        "revoke_category": certificate.revoke_category,
+        "superseded_by": found.superseded_by,
+        "payload": found.snapshot,
+        "signature": certificate.signature,
+        "key_id": certificate.key_id,
+        "algorithm": signing.ALGORITHM,
+        "signature_valid": found.signature_ok,
+        "keys_url": "/verify/keys.json",
+    }
+
+
+@bp.get("/<serial>")
+def certificate(serial: str):
+    return _result_page(verification.by_token(serial, request.args.get("t")))
