@@ -5,7 +5,8 @@ against the registry, nothing is written. Step 2, commit(): the same file is che
 again and, if the plan is still the one the coordinator saw, every valid row is written
 (and optionally enrolled) in the caller's transaction; any failure leaves nothing behind.
 People already registered are matched by ID number; an import never erases: an empty cell
-or a missing column keeps what is registered. Uploaded files wait between the two steps under instance/imports/, readable by us only.
+or a missing column keeps what is registered. Uploaded files wait between the two steps
+under instance/imports/, readable by us only.
 """
 from __future__ import annotations
 
