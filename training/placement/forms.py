@@ -82,7 +82,7 @@ class PlacementFields(FlaskForm):
                         description=_l("Town or city, e.g. 上海市闵行区"))
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
     monthly_wage = DecimalField(_l("Monthly wage (yuan)"), places=2, validators=[InputRequired()])
-    contract_months = IntegerField(_l("Contract length (months)"),
+    contract_months = IntegerField(_l("Contract (months)"),
                                    validators=[Optional(), NumberRange(min=1, max=120)])
 
     def validate_kind(self, field) -> None:
