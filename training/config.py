@@ -60,6 +60,7 @@ def from_environment(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_MB", 10) * 1024 * 1024,
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        "PLACEMENT_MAX_WAGE": _int("PLACEMENT_MAX_WAGE", 100000),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "CERTIFICATE_PREFIX": env.get("CERTIFICATE_PREFIX", "AK"),
         "CERTIFICATE_DIR": env.get("CERTIFICATE_DIR") or str(Path(instance_path) / "certificates"),
