@@ -24,6 +24,8 @@
     this.button = document.createElement("button");
     this.button.type = "button";
     this.button.className = "roster-tap";
+    this.button.disabled = li.querySelector(".roster-choices").disabled;
+    this.button.setAttribute("aria-describedby", "who-" + id);
     li.querySelector(".roster-choices").before(this.button);
     this.button.addEventListener("click", this.tap.bind(this));
     this.show();

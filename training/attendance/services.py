@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import format_datetime, format_time
 from flask_babel import gettext as _
-from sqlalchemy import case, select, update
+from sqlalchemy import case, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from training import audit
@@ -33,7 +33,7 @@ from training.attendance.rules import Decision, Phase, PostedMark
 from training.exceptions import DomainError
 from training.extensions import db
 from training.labels import ATTENDANCE_STATUSES
-from training.models import Attendance, AttendanceStatus, ClassSession, Enrollment, MarkMethod
+from training.models import Attendance, AttendanceStatus, AuditEvent, ClassSession, Enrollment, MarkMethod
 
 TABLE = Attendance.__table__
 
@@ -115,15 +115,30 @@ def save_marks(session: ClassSession, posted: list[PostedMark], *, user_id: int,
         outcome.conflicts += [Conflict(m.enrollment_id, r.name, m.status, now_stored.get(m.enrollment_id, r))
                               for m, r in lost]
     action = "attendance_corrected" if method == MarkMethod.CORRECTION else "attendance_marked"
+    events = []
     for mark, row in writes:
         if mark.enrollment_id not in written:
             continue
         after = {"status": mark.status, "method": method, "enrollment_id": mark.enrollment_id, "session_id": session.id}
         if method == MarkMethod.CORRECTION:
             after["reason"] = reason
-        audit.record(action, "attendance", written[mark.enrollment_id], before={"status": row.status}, after=after)
-        outcome.saved += 1
+        events.append(audit.record(action, "attendance", written[mark.enrollment_id], before={"status": row.status},
+                                   after=after))
+    _insert_together(events, now)
+    outcome.saved = len(events)
     return outcome
+
+
+def _insert_together(events: list[AuditEvent], at: datetime) -> None:
+    """Write audit events in one INSERT: the ORM would insert them one by one on SQLite,
+    where it cannot get the ids of a multi-row INSERT back in order."""
+    if not events:
+        return
+    columns = [c.key for c in AuditEvent.__table__.columns if c.key != "id"]
+    for event in events:
+        db.session.expunge(event)
+        event.at = at
+    db.session.execute(insert(AuditEvent.__table__), [{c: getattr(e, c) for c in columns} for e in events])
 
 
 def _update(changes: list[tuple[PostedMark, RosterRow]], stamp: dict) -> set[int]:

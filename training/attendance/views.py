@@ -8,8 +8,10 @@ import segno
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from training import navigation
 from training.attendance import checkin, queries, rules, services
 from training.attendance.forms import CheckinCodeForm, RosterForm, posted_marks
 from training.attendance.services import AlreadyCheckedIn, CheckinRefused, MarkingRefused, status_label
@@ -18,6 +20,7 @@ from training.models import ClassSession, MarkMethod, Role, utcnow
 from training.permissions import require_cohort, roles_required
 
 bp = Blueprint("attendance", __name__)
+navigation.add([Role.TRAINEE], "attendance.checkin_code", _l("Check in"), order=5)
 MARKERS = (Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
 
 
@@ -57,12 +60,13 @@ def roster(session_id: int):
             flash(str(refusal), "danger")
             return render_template("attendance/roster.html", **_roster_context(session, form)), 409
         else:
+            session_id = session.id  # read before the commit expires it
             db.session.commit()
             flash(_("Saved: %(n)d change(s).", n=outcome.saved) if outcome.saved else _("Nothing changed."),
                   "success")
             for conflict in outcome.conflicts:
                 flash(_conflict_message(conflict), "warning")
-            return redirect(url_for(".roster", session_id=session.id,
+            return redirect(url_for(".roster", session_id=session_id,
                                     conflict=[c.enrollment_id for c in outcome.conflicts]))
     return render_template("attendance/roster.html", **_roster_context(session, form))
 

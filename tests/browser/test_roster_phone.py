@@ -1,0 +1,129 @@
+"""A trainer marks attendance on a 360-px phone, and a trainee checks in by scanning the QR."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import zxingcpp
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE, assert_fits, sign_in
+from tests.factories import TEST_PASSWORD
+from training.extensions import db
+
+
+@pytest.fixture
+def todays_class(make):
+    """A class that started half an hour ago, with eight trainees, one with a login."""
+    trainer = make.user("trainer", username="teacher_li", display_name="李老师")
+    cohort = make.cohort(trainers=[trainer], site_name="紫阳县蒿坪镇金川社区新社区工厂（二期）")
+    session = make.session(cohort, starts_at=datetime.now(timezone.utc) - timedelta(minutes=30), hours=4,
+                           topic="足部修护：修甲与护理实操")
+    enrollments = [make.enrollment(cohort=cohort, trainee=make.trainee(name=f"欧阳秀英{n}")) for n in range(8)]
+    make.trainee_user(enrollments[5].trainee, username="trainee_chen")
+    db.session.commit()
+    return trainer, session
+
+
+def count(page, status: str) -> str:
+    return page.locator(f"[data-count='{status}']").inner_text()
+
+
+def test_a_trainer_marks_three_trainees_on_a_phone_and_saves(live_server, new_page, todays_class, tmp_path):
+    trainer, session = todays_class
+    page = new_page(PHONE)
+    sign_in(page, live_server, trainer.username, TEST_PASSWORD)
+    # The trainer's Today page (main/_session_list.html) will link each session to its roster;
+    # until it does, the trainer opens the roster by its address.
+    page.goto(f"{live_server}/sessions/{session.id}/roster")
+    taps = page.locator(".roster-tap")
+    assert taps.count() == 8
+    assert page.locator(".roster-choices").first.is_hidden()  # JavaScript turned the radios into one button
+    assert all(taps.nth(n).bounding_box()["height"] >= 48 for n in range(8))
+
+    taps.nth(0).click()  # present
+    taps.nth(1).click()
+    taps.nth(1).click()  # late
+    for _ in range(3):
+        taps.nth(2).click()  # absent
+    assert [taps.nth(n).inner_text() for n in range(3)] == ["Present", "Late", "Absent"]
+    assert (count(page, "present"), count(page, "late"), count(page, "absent"), count(page, "unmarked")) == (
+        "1", "1", "1", "5")
+    assert_fits(page)
+    page.screenshot(path=tmp_path / "roster-marked-360.png", full_page=True)
+
+    page.get_by_role("button", name="Save attendance").click()
+    page.wait_for_load_state()
+
+    assert "Saved: 3 change(s)." in page.locator(".alert-success").inner_text()
+    assert (count(page, "present"), count(page, "late"), count(page, "absent"), count(page, "unmarked")) == (
+        "1", "1", "1", "5")
+    assert [page.locator(".roster-tap").nth(n).inner_text() for n in range(3)] == ["Present", "Late", "Absent"]
+    assert_fits(page)
+    page.screenshot(path=tmp_path / "roster-saved-360.png", full_page=True)
+    # Second part, for whoever builds /me: the trainee signs in on their own phone and their
+    # /me page shows this session's mark (present / late / absent) in their attendance progress.
+
+
+def test_without_javascript_the_roster_is_four_buttons_per_trainee_and_still_saves(
+        live_server, new_page, todays_class, tmp_path):
+    trainer, session = todays_class
+    page = new_page(PHONE, java_script_enabled=False)
+    sign_in(page, live_server, trainer.username, TEST_PASSWORD)
+    page.goto(f"{live_server}/sessions/{session.id}/roster")
+    first = page.locator(".roster-row").first
+    assert first.locator("label.roster-choice").count() == 4
+    assert first.locator("label.roster-choice").first.bounding_box()["height"] >= 48
+    assert_fits(page)
+
+    first.get_by_text("Excused").click()
+    page.get_by_role("button", name="Save attendance").click()
+    page.wait_for_load_state()
+
+    assert page.locator("[data-count='excused']").inner_text() == "1"
+    assert page.locator(".roster-row").first.locator("input[type=radio][value=excused]").is_checked()
+    assert_fits(page)
+    page.screenshot(path=tmp_path / "roster-no-js-360.png", full_page=True)
+
+
+def qr_text(page) -> str:
+    """Decode the QR the page shows, from its pixels, the way a phone camera would."""
+    pixels = page.evaluate("""async () => {
+        const img = document.querySelector('.checkin-qr');
+        await img.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+        const context = canvas.getContext('2d');
+        context.drawImage(img, 0, 0);
+        const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
+        const grey = [];
+        for (let i = 0; i < rgba.length; i += 4) grey.push(rgba[i]);
+        return {width: canvas.width, height: canvas.height, grey: grey};
+    }""")
+    image = memoryview(bytes(pixels["grey"])).cast("B", (pixels["height"], pixels["width"]))
+    [barcode] = zxingcpp.read_barcodes(image)
+    return barcode.text
+
+
+def test_a_trainee_checks_in_by_scanning_the_trainer_s_qr(live_server, new_page, todays_class, tmp_path):
+    trainer, session = todays_class
+    screen = new_page(PHONE)
+    sign_in(screen, live_server, trainer.username, TEST_PASSWORD)
+    screen.goto(f"{live_server}/sessions/{session.id}/checkin-qr")
+    code = screen.locator(".checkin-code").inner_text()
+    assert len(code) == 6 and code.isdigit()
+    assert_fits(screen)
+    screen.screenshot(path=tmp_path / "checkin-qr-360.png", full_page=True)
+    link = qr_text(screen)
+    assert link.startswith(f"{live_server}/checkin/")
+
+    phone = new_page(PHONE)
+    sign_in(phone, live_server, "trainee_chen", TEST_PASSWORD)
+    phone.goto(link)
+
+    assert "You are checked in" in phone.locator(".checkin-message").inner_text()
+    assert_fits(phone)
+    phone.screenshot(path=tmp_path / "checked-in-360.png", full_page=True)
+    expect(screen.locator("[data-attended]")).to_have_text("1", timeout=10000)  # the screen polls every 5 s
+    screen.goto(f"{live_server}/sessions/{session.id}/roster")
+    assert screen.locator(".roster-row", has_text="欧阳秀英5").locator(".roster-via").inner_text().startswith("QR")
