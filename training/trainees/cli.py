@@ -49,26 +49,29 @@ def import_trainees(file: Path, do_commit: bool, cohort_code: str | None, county
         try:
             plan = importer.preview(file, importer.ImportScope(default_county=county_code))
         except importer.ImportRefused as refusal:
-            _report(as_json, {"file": str(file), "refused": str(refusal), "committed": False}, str(refusal))
+            _report(as_json, {"file": str(file), "refused": str(refusal), "committed": False}, str(refusal), err=True)
             raise SystemExit(1) from None
         summary = _summary(file, plan)
-        result = None
         if do_commit and not plan.of("error"):
-            try:
-                result = importer.apply(plan, cohort=cohort, filename=file.name)
-                db.session.commit()
-            except importer.ImportRefused as refusal:
-                db.session.rollback()
-                summary["refused"] = str(refusal)
-            except BaseException:
-                db.session.rollback()
-                raise
-        summary["committed"] = result is not None
-        if result is not None:
-            summary["result"] = vars(result)
+            summary.update(_commit(plan, cohort, file.name))
+        summary.setdefault("committed", False)
         _report(as_json, summary, _text(summary, do_commit))
-        if (plan.of("error") or summary.get("refused")) or (do_commit and result is None):
+        if plan.of("error") or "refused" in summary:
             raise SystemExit(1)
+
+
+def _commit(plan: importer.Preview, cohort: Cohort | None, filename: str) -> dict:
+    """Step 2 in its own transaction: {"committed", "result"} or {"refused"}; rolled back on any failure."""
+    try:
+        result = importer.apply(plan, cohort=cohort, filename=filename)
+        db.session.commit()
+    except importer.ImportRefused as refusal:
+        db.session.rollback()
+        return {"refused": str(refusal)}
+    except BaseException:
+        db.session.rollback()
+        raise
+    return {"committed": True, "result": vars(result)}
 
 
 def _summary(file: Path, plan: importer.Preview) -> dict:
@@ -106,8 +109,8 @@ def _text(summary: dict, do_commit: bool) -> str:
     return "\n".join(lines)
 
 
-def _report(as_json: bool, summary: dict, text: str) -> None:
+def _report(as_json: bool, summary: dict, text: str, err: bool = False) -> None:
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        click.echo(text, err="refused" in summary and "counts" not in summary)
+        click.echo(text, err=err)
