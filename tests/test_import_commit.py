@@ -210,3 +210,24 @@ def test_a_person_registered_between_check_and_write_refuses_the_import_by_row(r
     with pytest.raises(importer.ImportRefused) as refused:
         importer.apply(plan)
     assert str(refused.value).startswith("Row 4: A trainee with this ID number is already registered.")
+
+
+def test_a_failure_among_the_updates_also_takes_back_the_people_already_created(roster, make, monkeypatch):
+    registered = [make.trainee(phone=f"1390000000{n}") for n in range(3)]
+    db.session.commit()
+    real, calls = services.update_trainee, []
+
+    def failing_on_the_second(trainee, data, audit_action="trainee_updated"):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("connection lost")
+        return real(trainee, data, audit_action=audit_action)
+
+    monkeypatch.setattr(services, "update_trainee", failing_on_the_second)
+    people = [person(), person()] + [person(id_number=t.id_number, name=t.name, phone="13911112222") for t in registered]
+    with pytest.raises(RuntimeError):
+        commit(roster(people))
+    db.session.rollback()
+    assert count(Trainee) == 3
+    assert [t.phone for t in db.session.scalars(select(Trainee).order_by(Trainee.id))] == [
+        "13900000000", "13900000001", "13900000002"]
