@@ -99,6 +99,7 @@ def _reset_postgres(app) -> None:
     # Every table but the reference data that the migrations load. DELETE of a few rows is
     # much faster than TRUNCATE, whose cost is per table whatever it holds.
     tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name != "county"]
+    db.session.execute(text("SET LOCAL jinfanwan.allow_audit_purge = 'on'"))  # past the audit_event guard (0005)
     db.session.execute(text("; ".join(f'DELETE FROM "{name}"' for name in tables)))
     db.session.commit()
 

@@ -60,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from training.admin import views as admin
     from training.assessment import views as assessment
     from training.attendance import views as attendance
+    from training.auditlog import views as auditlog
     from training.auth import views as auth
     from training.catalog import views as catalog
     from training.certificates import admin_views as certificate_admin, verify_views, views as certificates
@@ -69,7 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from training.placement import views as placement
     from training.trainees import import_views, views as trainees
 
-    for feature in (main, auth, admin, jobs, catalog, trainees, import_views, enrollment, activation, attendance, assessment, placement, certificates, verify_views, certificate_admin):
+    for feature in (main, auth, admin, jobs, catalog, trainees, import_views, enrollment, activation, attendance, assessment, placement, certificates, verify_views, certificate_admin, auditlog):
         app.register_blueprint(feature.bp)
 
 

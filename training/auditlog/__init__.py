@@ -1,0 +1,1 @@
+"""Browsing the audit trail (coordinators and admins): filters, pages, never a change."""
