@@ -1,14 +1,20 @@
-"""What each role's home page shows, as queries over the user's scope."""
+"""What each role's home page shows, as queries over the user's scope, and the trainee's own page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import ROUND_CEILING, Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from training.attendance.rules import checkin_open as checkin_is_open
+from training.completion import ATTENDED_STATUSES, Verdict, completion_verdict
 from training.extensions import db
 from training.models import (
+    Attendance,
+    Certificate,
+    CertificateStatus,
     ClassSession,
     Cohort,
     CohortStatus,
@@ -81,20 +87,162 @@ def trainer_day(user: User, day_start: datetime, lock_hours: int) -> TrainerDay:
     )
 
 
+def accounts_by_role() -> dict[str, dict[str, int]]:
+    """Active and disabled accounts per role, for the admin's home page."""
+    rows = db.session.execute(select(User.role, User.active, func.count()).group_by(User.role, User.active))
+    counts = {role.value: {"active": 0, "disabled": 0} for role in Role}
+    for role, active, count in rows:
+        counts[role]["active" if active else "disabled"] = count
+    return counts
+
+
+# --- The trainee's own page -----------------------------------------------------------------
+# Everything /me shows, loaded in a fixed number of statements however many sessions and marks
+# there are: hours are summed in SQL, grouped by enrollment.
+
+HOLDING_A_PLACE = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED, EnrollmentStatus.FAILED)
+RECENT_CLASSES = 5
+_TENTH = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class AttendanceProgress:
+    """One enrollment's hours against its course minimum, over every session of the cohort.
+
+    The completion rule (training.completion) judges the sessions held so far; a trainee
+    wants to know how many hours the whole course still asks of them. Both agree once the
+    last session has been held.
+    """
+
+    attended: Decimal  # present or late, in any session marked so far
+    scheduled: Decimal  # every session of the cohort, held or still to come
+    unmarked: Decimal  # sessions with no mark yet (still to come, or not marked so far): hours still to win
+    min_pct: int
+
+    @property
+    def needed(self) -> Decimal:
+        """The fewest hours that reach the minimum, rounded up to the tenth of an hour sessions are counted in."""
+        return (self.scheduled * self.min_pct / 100).quantize(_TENTH, rounding=ROUND_CEILING)
+
+    @property
+    def reached(self) -> bool:
+        # Compared without dividing, exactly as the completion rule does.
+        return self.scheduled > 0 and self.attended * 100 >= self.min_pct * self.scheduled
+
+    @property
+    def missing(self) -> Decimal:
+        return Decimal(0) if self.reached else max(self.needed - self.attended, Decimal(0))
+
+    @property
+    def reachable(self) -> bool:
+        """Whether the sessions not marked yet can still make up what is missing."""
+        return self.reached or self.attended + self.unmarked >= self.needed
+
+    @property
+    def minimum_step(self) -> int:
+        """The minimum rounded to a multiple of 5: where the bar's marker goes (a CSS class, no inline style)."""
+        return int(5 * round(self.min_pct / 5))
+
+
+@dataclass(frozen=True)
+class Training:
+    """One of the trainee's enrollments as /me shows it."""
+
+    enrollment: Enrollment
+    progress: AttendanceProgress | None  # None unless the trainee holds a place
+    verdict: Verdict | None  # the completion rule's reasons, for a training not passed
+
+    @property
+    def holds_place(self) -> bool:
+        return self.enrollment.status in HOLDING_A_PLACE
+
+    @property
+    def has_scores(self) -> bool:
+        return self.enrollment.theory_score is not None or self.enrollment.practical_score is not None
+
+
+@dataclass(frozen=True)
+class ClassMark:
+    session: ClassSession
+    status: str | None  # None: not marked yet
+
+
+@dataclass
+class TraineePage:
+    current: Training | None
+    others: list[Training]
+    next_session: ClassSession | None
+    checkin_open: bool  # one of the trainee's sessions takes check-ins now
+    recent: list[ClassMark]  # the current training's latest classes, newest first
+    certificates: list[Certificate]
+
+
 def trainee_enrollments(trainee_id: int) -> list[Enrollment]:
-    """A trainee's enrollments, newest first, with cohort and course loaded."""
+    """A trainee's enrollments, newest first, with cohort, course and trainers loaded."""
     return list(
         db.session.scalars(
             select(Enrollment)
             .where(Enrollment.trainee_id == trainee_id)
-            .options(joinedload(Enrollment.cohort).joinedload(Cohort.course))
-            .order_by(Enrollment.applied_at.desc())
+            .options(joinedload(Enrollment.cohort).joinedload(Cohort.course),
+                     joinedload(Enrollment.cohort).selectinload(Cohort.trainers))
+            .order_by(Enrollment.applied_at.desc(), Enrollment.id.desc())
         )
     )
 
 
+def current_enrollment(enrollments: list[Enrollment]) -> Enrollment | None:
+    """The training the page is about: one the trainee is enrolled in (the earliest to start), else the newest."""
+    enrolled = [e for e in enrollments if e.status == EnrollmentStatus.ENROLLED]
+    if enrolled:
+        return min(enrolled, key=lambda e: (e.cohort.start_date, e.id))
+    return enrollments[0] if enrollments else None
+
+
+@dataclass(frozen=True)
+class _Hours:
+    scheduled: Decimal
+    attended: Decimal
+    held: Decimal
+    attended_held: Decimal
+    unmarked: Decimal
+
+
+def enrollment_hours(trainee_id: int, now: datetime) -> dict[int, _Hours]:
+    """Enrollment id → its cohort's hours: all, attended, held by `now`, attended of those, not marked yet."""
+    hours = func.coalesce(func.sum(ClassSession.hours), 0)
+    attended = Attendance.status.in_(ATTENDED_STATUSES)
+    held = ClassSession.starts_at <= now
+
+    def total(*conditions):
+        return func.coalesce(func.sum(ClassSession.hours).filter(*conditions), 0)
+
+    rows = db.session.execute(
+        select(Enrollment.id, hours, total(attended), total(held), total(held, attended),
+               total(Attendance.id.is_(None)))
+        .join(ClassSession, ClassSession.cohort_id == Enrollment.cohort_id)
+        .outerjoin(Attendance, and_(Attendance.session_id == ClassSession.id,
+                                    Attendance.enrollment_id == Enrollment.id))
+        .where(Enrollment.trainee_id == trainee_id)
+        .group_by(Enrollment.id)
+    )
+    return {row[0]: _Hours(*(Decimal(str(value)).quantize(_TENTH) for value in row[1:])) for row in rows}
+
+
+def _training(enrollment: Enrollment, hours: _Hours | None) -> Training:
+    if enrollment.status not in HOLDING_A_PLACE:
+        return Training(enrollment, None, None)
+    course = enrollment.cohort.course
+    hours = hours or _Hours(*(Decimal(0),) * 5)
+    progress = AttendanceProgress(hours.attended, hours.scheduled, hours.unmarked, course.min_attendance_pct)
+    verdict = None
+    if enrollment.status == EnrollmentStatus.FAILED:
+        verdict = completion_verdict(hours.attended_held, hours.held, course.min_attendance_pct,
+                                     enrollment.theory_score, enrollment.practical_score, course.pass_score)
+    return Training(enrollment, progress, verdict)
+
+
 def next_session(trainee_id: int, now: datetime) -> ClassSession | None:
-    """The trainee's next session in a cohort where they hold a place."""
+    """The trainee's next session (or the one going on now) in a cohort where they are enrolled."""
     return db.session.scalar(
         select(ClassSession)
         .join(Enrollment, Enrollment.cohort_id == ClassSession.cohort_id)
@@ -109,10 +257,46 @@ def next_session(trainee_id: int, now: datetime) -> ClassSession | None:
     )
 
 
-def accounts_by_role() -> dict[str, dict[str, int]]:
-    """Active and disabled accounts per role, for the admin's home page."""
-    rows = db.session.execute(select(User.role, User.active, func.count()).group_by(User.role, User.active))
-    counts = {role.value: {"active": 0, "disabled": 0} for role in Role}
-    for role, active, count in rows:
-        counts[role]["active" if active else "disabled"] = count
-    return counts
+def recent_classes(enrollment: Enrollment, now: datetime, limit: int = RECENT_CLASSES) -> list[ClassMark]:
+    """The latest classes held (or already checked in to), newest first, with the trainee's mark."""
+    rows = db.session.execute(
+        select(ClassSession, Attendance.status)
+        .outerjoin(Attendance, and_(Attendance.session_id == ClassSession.id,
+                                    Attendance.enrollment_id == enrollment.id))
+        .where(ClassSession.cohort_id == enrollment.cohort_id,
+               or_(ClassSession.starts_at <= now, Attendance.id.is_not(None)))
+        .order_by(ClassSession.starts_at.desc())
+        .limit(limit)
+    )
+    return [ClassMark(session, status) for session, status in rows]
+
+
+def trainee_certificates(trainee_id: int) -> list[Certificate]:
+    """The trainee's certificates, valid ones first, then newest first."""
+    return list(db.session.scalars(
+        select(Certificate)
+        .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
+        .where(Enrollment.trainee_id == trainee_id)
+        .options(joinedload(Certificate.enrollment).joinedload(Enrollment.cohort).joinedload(Cohort.course),
+                 joinedload(Certificate.superseded_by))
+        .order_by(Certificate.status != CertificateStatus.VALID, Certificate.issued_at.desc(), Certificate.id.desc())
+    ))
+
+
+def trainee_page(trainee_id: int, now: datetime, checkin_opens_minutes: int) -> TraineePage:
+    """Everything the trainee's own page shows, for this trainee only."""
+    enrollments = trainee_enrollments(trainee_id)
+    hours = enrollment_hours(trainee_id, now) if enrollments else {}
+    trainings = [_training(e, hours.get(e.id)) for e in enrollments]
+    current_one = current_enrollment(enrollments)
+    current = next((t for t in trainings if t.enrollment is current_one), None)
+    upcoming = next_session(trainee_id, now)
+    return TraineePage(
+        current=current,
+        others=[t for t in trainings if t is not current],
+        next_session=upcoming,
+        checkin_open=upcoming is not None and checkin_is_open(
+            upcoming.starts_at, upcoming.ends_at, now, checkin_opens_minutes),
+        recent=recent_classes(current.enrollment, now) if current and current.holds_place else [],
+        certificates=trainee_certificates(trainee_id),
+    )

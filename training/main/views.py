@@ -5,12 +5,15 @@ from datetime import datetime, time
 
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import get_timezone
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from jinja2 import TemplateNotFound
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from training import navigation
+from training.completion import format_score
 from training.extensions import db
 from training.i18n import LANG_COOKIE
 from training.main import services
@@ -19,6 +22,10 @@ from training.permissions import roles_required
 from training.web import safe_next
 
 bp = Blueprint("main", __name__)
+CHECKIN_ENDPOINT = "attendance.checkin_code"
+APPLY_ENDPOINT = "enrollment.open_classes"
+# The certificates feature's list of the trainee's own certificates, with download links.
+CERTIFICATES_PARTIAL = "certificates/_my_certificates.html"
 
 
 def _local_day_start() -> datetime:
@@ -50,10 +57,38 @@ def home():
 @bp.get("/me")
 @roles_required(Role.TRAINEE)
 def me():
-    trainee = current_user.trainee
-    enrollments = services.trainee_enrollments(trainee.id) if trainee else []
-    upcoming = services.next_session(trainee.id, utcnow()) if trainee else None
-    return render_template("main/me.html", trainee=trainee, enrollments=enrollments, upcoming=upcoming)
+    """The trainee's own page: no ids in the URL, nothing but their own records."""
+    trainee, now = current_user.trainee, utcnow()
+    page = services.trainee_page(trainee.id, now, current_app.config["CHECKIN_OPENS_MINUTES"]) if trainee else None
+    upcoming = page.next_session if page else None
+    return render_template(
+        "main/me.html", trainee=trainee, page=page, number=format_score, now=now,
+        day_word=_day_word(upcoming.starts_at, now) if upcoming else None,
+        checkin_url=url_for(CHECKIN_ENDPOINT) if page and page.checkin_open and _has_endpoint(CHECKIN_ENDPOINT)
+        else None,
+        apply_url=url_for(APPLY_ENDPOINT) if _has_endpoint(APPLY_ENDPOINT) else None,
+        certificates_partial=_has_template(CERTIFICATES_PARTIAL),
+    )
+
+
+def _day_word(starts_at: datetime, now: datetime) -> str | None:
+    """The words today or tomorrow for a class on those local days: easier to read than a date."""
+    timezone = get_timezone()
+    days = (starts_at.astimezone(timezone).date() - now.astimezone(timezone).date()).days
+    return {0: _("Today"), 1: _("Tomorrow")}.get(days)
+
+
+def _has_endpoint(endpoint: str) -> bool:
+    # Check-in and applying are other features' blueprints; /me works before they land.
+    return endpoint in current_app.view_functions
+
+
+def _has_template(name: str) -> bool:
+    try:
+        current_app.jinja_env.get_template(name)
+    except TemplateNotFound:
+        return False
+    return True
 
 
 @bp.post("/language")
