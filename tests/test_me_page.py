@@ -334,3 +334,15 @@ def test_without_an_enrollment_the_newest_application_is_the_current_one(me, mak
 
     assert "母婴护理员" in mine and "waiting list" in mine
     assert "茶艺师（五级）" in others
+
+
+def test_the_page_has_no_inline_style_or_script_and_brings_its_own_stylesheet(me, make):
+    setup = in_class(make, held=3, to_come=2, marks=["present", "late", "absent"])
+    certificate_row(setup.enrollment)
+    db.session.commit()
+
+    page = me(setup.user)
+
+    assert " style=" not in page and "<style" not in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page)
+    assert '<link rel="stylesheet" href="/static/css/me.css">' in page
