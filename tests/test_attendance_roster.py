@@ -242,8 +242,12 @@ def test_a_coordinator_correction_without_a_reason_is_refused(client, auth, make
     response = client.post(past.url, data=marks(loaded_form(client, past.url), past.enrollments, "present"))
 
     assert response.status_code == 409
-    assert "give a reason" in " ".join(texts(response.get_data(as_text=True), "alert-danger"))
+    html = response.get_data(as_text=True)
+    assert "give a reason" in " ".join(texts(html, "alert-danger"))
     assert stored(past.session) == {}
+    # The page comes back as posted: the correction need not be tapped again.
+    assert re.search(rf'name="mark-{past.enrollments[0].id}" value="present"[^>]*checked', html)
+    assert 'name="reason"' in html
 
 
 def test_a_trainer_cannot_mark_a_cohort_they_do_not_teach(client, auth, lesson):

@@ -89,17 +89,8 @@ def save_marks(session: ClassSession, posted: list[PostedMark], *, user_id: int,
                lock_hours: int, reason: str | None = None) -> SaveOutcome:
     """Save what changed on a roster page; report the marks someone else changed first."""
     method = _method_for(session, role, now, lock_hours)
-    stored = {row.enrollment_id: row for row in queries.roster_rows(session)}
-    outcome, writes = SaveOutcome(method), []
-    for mark in posted:
-        row = stored.get(mark.enrollment_id)
-        if row is None or mark.status not in rules.STATUSES:
-            continue
-        decision = rules.decide(mark, row.status, row.version)
-        if decision == Decision.CONFLICT:
-            outcome.conflicts.append(Conflict(row.enrollment_id, row.name, mark.status, row))
-        elif decision == Decision.WRITE:
-            writes.append((mark, row))
+    outcome = SaveOutcome(method)
+    writes = _classify(posted, {row.enrollment_id: row for row in queries.roster_rows(session)}, outcome)
     if not writes:
         return outcome
     reason = (reason or "").strip()
@@ -107,26 +98,40 @@ def save_marks(session: ClassSession, posted: list[PostedMark], *, user_id: int,
         raise MarkingRefused(_("Attendance for this class is locked: give a reason for the correction."))
     stamp = {"method": method, "marked_by_id": user_id, "marked_at": now}
     updated = _update([(m, r) for m, r in writes if r.attendance_id is not None], stamp)
-    inserted = _insert(session.id, [m for m, r in writes if r.attendance_id is None], stamp)
-    written = {r.enrollment_id: r.attendance_id for _m, r in writes if r.attendance_id in updated} | inserted
+    written = _insert(session.id, [m for m, r in writes if r.attendance_id is None], stamp)
+    written |= {r.enrollment_id: r.attendance_id for _m, r in writes if r.attendance_id in updated}
     lost = [(m, r) for m, r in writes if m.enrollment_id not in written]
     if lost:
-        now_stored = {row.enrollment_id: row for row in queries.roster_rows(session, [m.enrollment_id for m, _r in lost])}
-        outcome.conflicts += [Conflict(m.enrollment_id, r.name, m.status, now_stored.get(m.enrollment_id, r))
+        current = {row.enrollment_id: row
+                   for row in queries.roster_rows(session, [m.enrollment_id for m, _r in lost])}
+        outcome.conflicts += [Conflict(m.enrollment_id, r.name, m.status, current.get(m.enrollment_id, r))
                               for m, r in lost]
     action = "attendance_corrected" if method == MarkMethod.CORRECTION else "attendance_marked"
-    events = []
-    for mark, row in writes:
-        if mark.enrollment_id not in written:
-            continue
-        after = {"status": mark.status, "method": method, "enrollment_id": mark.enrollment_id, "session_id": session.id}
-        if method == MarkMethod.CORRECTION:
-            after["reason"] = reason
-        events.append(audit.record(action, "attendance", written[mark.enrollment_id], before={"status": row.status},
-                                   after=after))
+    extra = {"reason": reason} if method == MarkMethod.CORRECTION else {}
+    events = [
+        audit.record(action, "attendance", written[m.enrollment_id], before={"status": r.status},
+                     after={"status": m.status, "method": method, "enrollment_id": m.enrollment_id,
+                            "session_id": session.id, **extra})
+        for m, r in writes if m.enrollment_id in written
+    ]
     _insert_together(events, now)
     outcome.saved = len(events)
     return outcome
+
+
+def _classify(posted: list[PostedMark], stored: dict[int, RosterRow], outcome: SaveOutcome):
+    """The posted marks to write, with their stored rows; conflicts go into the outcome."""
+    writes = []
+    for mark in posted:
+        row = stored.get(mark.enrollment_id)
+        if row is None or mark.status not in rules.STATUSES:
+            continue  # not on this roster (withdrawn, another cohort) or nothing chosen
+        decision = rules.decide(mark, row.status, row.version)
+        if decision == Decision.CONFLICT:
+            outcome.conflicts.append(Conflict(row.enrollment_id, row.name, mark.status, row))
+        elif decision == Decision.WRITE:
+            writes.append((mark, row))
+    return writes
 
 
 def _insert_together(events: list[AuditEvent], at: datetime) -> None:

@@ -50,15 +50,17 @@ def roster(session_id: int):
     session = _session_in_scope(session_id)
     form = RosterForm()
     if form.validate_on_submit():
+        posted = posted_marks(request.form, all_present="all_present" in request.form)
         try:
             outcome = services.save_marks(
-                session, posted_marks(request.form, all_present="all_present" in request.form),
+                session, posted,
                 user_id=current_user.id, role=current_user.role, now=utcnow(),
                 lock_hours=current_app.config["ATTENDANCE_LOCK_HOURS"], reason=form.reason.data)
         except MarkingRefused as refusal:
             db.session.rollback()
             flash(str(refusal), "danger")
-            return render_template("attendance/roster.html", **_roster_context(session, form)), 409
+            # Shown as posted, so a coordinator who forgot the reason need not tap everything again.
+            return render_template("attendance/roster.html", **_roster_context(session, form, posted)), 409
         else:
             session_id = session.id  # read before the commit expires it
             db.session.commit()
@@ -71,15 +73,20 @@ def roster(session_id: int):
     return render_template("attendance/roster.html", **_roster_context(session, form))
 
 
-def _roster_context(session: ClassSession, form: RosterForm) -> dict:
+def _roster_context(session: ClassSession, form: RosterForm, posted: list[rules.PostedMark] = ()) -> dict:
     rows = queries.roster_rows(session)
+    chosen = {mark.enrollment_id: mark.status for mark in posted if mark.status}
     lock_hours = current_app.config["ATTENDANCE_LOCK_HOURS"]
     phase = rules.marking_phase(session.starts_at, session.ends_at, utcnow(), lock_hours)
     correcting = phase == rules.Phase.LOCKED and rules.may_correct(current_user.role)
     return dict(
         session=session, rows=rows, form=form, phase=phase, correcting=correcting,
-        editable=phase == rules.Phase.OPEN or correcting, counts=rules.counts(r.status for r in rows),
+        editable=phase == rules.Phase.OPEN or correcting, chosen=chosen,
+        loaded={mark.enrollment_id: (mark.loaded_status, mark.loaded_version) for mark in posted},
+        counts=rules.counts(chosen.get(r.enrollment_id, r.status) for r in rows),
         locks_at=rules.locks_at(session.ends_at, lock_hours), statuses=rules.STATUSES,
+        # Plain strings: a lazy label would be translated again for each of the 4 × 60 radios.
+        labels={status: status_label(status) for status in rules.STATUSES},
         conflicts={int(i) for i in request.args.getlist("conflict") if i.isdigit()},
     )
 
