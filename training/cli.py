@@ -55,5 +55,8 @@ def seed_bench(trainees: int, seed: int) -> None:
     """Load synthetic data at scale for the benchmarks."""
     from training import benchdata
 
-    counts = benchdata.seed(trainees, seed=seed, progress=lambda text: click.echo(text, err=True))
+    try:
+        counts = benchdata.seed(trainees, seed=seed, progress=lambda text: click.echo(text, err=True))
+    except DomainError as refusal:
+        raise click.ClickException(str(refusal)) from None
     click.echo(" ".join(f"{table}={count}" for table, count in counts.items()))

@@ -67,10 +67,9 @@ def trainee_scope(user: User) -> ColumnElement[bool]:
         return true()
     if user.role == Role.TRAINEE:
         return Trainee.id == user.trainee_id if user.trainee_id else false()
-    in_visible_cohort = exists(
-        select(Enrollment.id)
-        .join(Cohort, Cohort.id == Enrollment.cohort_id)
-        .where(Enrollment.trainee_id == Trainee.id, cohort_scope(user))
+    # Uncorrelated: the database computes the enrolled ids once, not once per trainee.
+    in_visible_cohort = Trainee.id.in_(
+        select(Enrollment.trainee_id).join(Cohort, Cohort.id == Enrollment.cohort_id).where(cohort_scope(user))
     )
     if user.role == Role.COORDINATOR:
         return (Trainee.county_code == user.county_code) | in_visible_cohort

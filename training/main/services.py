@@ -24,7 +24,7 @@ from training.models import (
     Trainee,
     User,
 )
-from training.permissions import cohort_scope, trainee_scope
+from training.permissions import cohort_scope, sees_everything, trainee_scope
 
 
 @dataclass
@@ -39,14 +39,10 @@ def coordinator_overview(user: User, now: datetime, days: int = 7) -> Coordinato
     """Counts in the coordinator's scope and the sessions of the coming days."""
     scope = cohort_scope(user)
     cohorts = dict(db.session.execute(select(Cohort.status, func.count()).where(scope).group_by(Cohort.status)).all())
-    enrollments = dict(
-        db.session.execute(
-            select(Enrollment.status, func.count())
-            .join(Cohort, Cohort.id == Enrollment.cohort_id)
-            .where(scope)
-            .group_by(Enrollment.status)
-        ).all()
-    )
+    enrollment_counts = select(Enrollment.status, func.count()).group_by(Enrollment.status)
+    if not sees_everything(user):
+        enrollment_counts = enrollment_counts.join(Cohort, Cohort.id == Enrollment.cohort_id).where(scope)
+    enrollments = dict(db.session.execute(enrollment_counts).all())
     trainees = db.session.scalar(select(func.count()).select_from(Trainee).where(trainee_scope(user)))
     return CoordinatorOverview(
         cohorts_by_status={status.value: cohorts.get(status.value, 0) for status in CohortStatus},
