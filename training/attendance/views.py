@@ -52,25 +52,25 @@ def roster(session_id: int):
     if form.validate_on_submit():
         posted = posted_marks(request.form, all_present="all_present" in request.form)
         try:
-            outcome = services.save_marks(
-                session, posted,
-                user_id=current_user.id, role=current_user.role, now=utcnow(),
-                lock_hours=current_app.config["ATTENDANCE_LOCK_HOURS"], reason=form.reason.data)
+            outcome = services.save_marks(session, posted, user_id=current_user.id, role=current_user.role,
+                                          now=utcnow(), lock_hours=current_app.config["ATTENDANCE_LOCK_HOURS"],
+                                          reason=form.reason.data)
         except MarkingRefused as refusal:
             db.session.rollback()
             flash(str(refusal), "danger")
             # Shown as posted, so a coordinator who forgot the reason need not tap everything again.
             return render_template("attendance/roster.html", **_roster_context(session, form, posted)), 409
-        else:
-            session_id = session.id  # read before the commit expires it
-            db.session.commit()
-            flash(_("Saved: %(n)d change(s).", n=outcome.saved) if outcome.saved else _("Nothing changed."),
-                  "success")
-            for conflict in outcome.conflicts:
-                flash(_conflict_message(conflict), "warning")
-            return redirect(url_for(".roster", session_id=session_id,
-                                    conflict=[c.enrollment_id for c in outcome.conflicts]))
+        session_id = session.id  # read before the commit expires it
+        db.session.commit()
+        _flash_outcome(outcome)
+        return redirect(url_for(".roster", session_id=session_id, conflict=[c.enrollment_id for c in outcome.conflicts]))
     return render_template("attendance/roster.html", **_roster_context(session, form))
+
+
+def _flash_outcome(outcome: services.SaveOutcome) -> None:
+    flash(_("Saved: %(n)d change(s).", n=outcome.saved) if outcome.saved else _("Nothing changed."), "success")
+    for conflict in outcome.conflicts:
+        flash(_conflict_message(conflict), "warning")
 
 
 def _roster_context(session: ClassSession, form: RosterForm, posted: list[rules.PostedMark] = ()) -> dict:
