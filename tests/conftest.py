@@ -186,7 +186,7 @@ class AuthActions:
         return user
 
     def logout(self):
-        return self.client.submit("/logout", page="/")
+        return self.client.submit("/logout", page="/account/password")
 
 
 @pytest.fixture
