@@ -1,0 +1,145 @@
+"""Fixtures for the attack suite: a `world` of records in another county than the signed-in
+users', one client per role, URL arguments for every route, and a fingerprint of the whole
+database to prove that a refused or read-only request changed nothing."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import pytest
+from flask import url_for
+from sqlalchemy import select, text
+
+from tests.conftest import AuthActions
+from training.attendance import checkin
+from training.extensions import db
+from training.jobs.services import create_job
+from training.models import CohortStatus, EnrollmentStatus, Role, utcnow
+
+HOME = "610924"  # 紫阳县: the signed-in users' county
+OTHER = "610902"  # 汉滨区: where every record the URLs name lives
+ROLES = ("anonymous", "admin", "city", "county", "trainer", "trainee")
+# What the database may change on any request: sign-in bookkeeping and the audit trail itself.
+VOLATILE_TABLES = {"login_session", "audit_event", "alembic_version"}
+XSS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
+
+
+@dataclass
+class World:
+    """Records in OTHER, reached through URL arguments; the trainee role's own record in HOME."""
+
+    ids: dict = field(default_factory=dict)
+    own_trainee_id: int | None = None
+
+    def args_for(self, app, endpoint: str) -> dict:
+        rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+        values = {}
+        for name in rule.arguments:
+            key = f"{endpoint}:{name}"
+            values[name] = self.ids[key] if key in self.ids else self.ids[name]
+        return values
+
+
+@pytest.fixture(autouse=True)
+def own_storage(app, tmp_path):
+    """Certificate files, uploads and keys of this test only."""
+    app.config["CERTIFICATE_DIR"] = str(tmp_path / "certificates")
+    app.instance_path = str(tmp_path / "instance")
+
+
+@pytest.fixture
+def world(app, make) -> World:
+    from training.trainees import importer
+
+    w = World()
+    coordinator = make.user("coordinator", county_code=OTHER, username="other_coordinator")
+    trainer = make.user("trainer", county_code=OTHER, username="other_trainer")
+    cohort = make.cohort(county_code=OTHER, status=CohortStatus.FINISHED, trainers=[trainer], sessions=2,
+                         start_date=utcnow().date().replace(day=1))
+    session = cohort.sessions[0]
+    graduate = make.graduate(cohort=cohort, name="汉滨学员")
+    make.attendance(graduate, session)
+    [certificate] = make.issued(cohort=cohort, names=["汉滨证书"])
+    placement = make.placement(enrollment=graduate)
+    applicant = make.enrollment(cohort=cohort, trainee=make.trainee(county_code=OTHER), status=EnrollmentStatus.APPLIED)
+    job = create_job("certificates_issue", {"cohort_id": cohort.id, "enrollment_ids": []}, coordinator.id)
+    export = None
+    from flask import current_app
+
+    if "reports.export" in current_app.view_functions:
+        from training.reports.services import EXPORT_KIND
+
+        export = create_job(EXPORT_KIND, {"format": "csv", "criteria": {}}, coordinator.id)
+    upload = importer.store_upload("姓名,身份证号\n".encode(), owner_id=coordinator.id, filename="other.csv")
+    own = make.trainee(county_code=HOME, name="本人学员")
+    make.trainee_user(trainee=own, username="own_trainee")
+    db.session.commit()
+    window = checkin.window_at(utcnow(), app.config["CHECKIN_ROTATE_SECONDS"])
+    w.own_trainee_id = own.id
+    w.ids = {
+        "cohort_id": cohort.id, "session_id": session.id, "trainee_id": graduate.trainee_id,
+        "user_id": coordinator.id, "course_id": cohort.course_id, "enrollment_id": applicant.id,
+        "placement_id": placement.id, "follow_up_id": placement.follow_ups[0].id,
+        "employer_id": placement.employer_id, "job_id": job.id, "serial": certificate.serial,
+        "token": upload.token, "action": "retire", "ext": "csv",
+        "attendance.checkin_token:token": checkin.make_token(app.config["SECRET_KEY"], session.id, window),
+        "reports.export:job_id": export.id if export else None,
+        "reports.download:job_id": export.id if export else None,
+        "certificate_token": certificate.token, "graduate_enrollment_id": graduate.id,
+        "upload_path": str(upload.path),
+    }
+    return w
+
+
+class Clients:
+    """One signed-in client per role, made on first use."""
+
+    def __init__(self, app, make, world: World):
+        self.app, self.make, self.world, self._clients = app, make, world, {}
+
+    def __getitem__(self, role: str):
+        if role not in self._clients:
+            client = self.app.test_client()
+            auth = AuthActions(client, self.make)
+            if role == "city":
+                auth.login("coordinator")
+            elif role == "county":
+                auth.login("coordinator", county=HOME)
+            elif role in ("admin", "trainer"):
+                auth.login(role, county=HOME if role == "trainer" else None)
+            elif role == "trainee":
+                from training.models import User
+
+                auth.login(db.session.scalar(select(User).where(User.username == "own_trainee")))
+            self._clients[role] = client
+        return self._clients[role]
+
+
+@pytest.fixture
+def clients(app, make, world) -> Clients:
+    return Clients(app, make, world)
+
+
+def fingerprint(ignore=VOLATILE_TABLES) -> dict[str, str]:
+    """A digest of every row of every table (but the volatile ones): any insert, update or delete shows."""
+    db.session.expire_all()
+    digests = {}
+    bind = db.session.get_bind()
+    from sqlalchemy import inspect
+
+    for name in sorted(inspect(bind).get_table_names()):
+        if name in ignore:
+            continue
+        rows = db.session.execute(text(f'SELECT * FROM "{name}"')).all()
+        digests[name] = hashlib.sha256(repr(sorted(map(repr, rows))).encode()).hexdigest()[:16]
+    db.session.rollback()
+    return digests
+
+
+def url(app, world: World, endpoint: str, **query) -> str:
+    with app.test_request_context():
+        return url_for(endpoint, **world.args_for(app, endpoint), **query)
+
+
+def role_of(role: str) -> str:
+    return {"city": Role.COORDINATOR, "county": Role.COORDINATOR}.get(role, role)

@@ -1,0 +1,206 @@
+"""Every route × every role, from an explicit table: who reaches each URL when it names records
+of another county (see conftest.World), who is sent to sign in, who is refused.
+
+A route added without an entry here fails test_every_route_has_an_entry: decide who may
+reach it, then add it. Each GET is also checked to change nothing in the database (all
+tables but login_session and audit_event, where sign-in bookkeeping and access_denied
+events are written by design).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests.security.conftest import ROLES, fingerprint, url
+
+ALL = frozenset({"admin", "city", "county", "trainer", "trainee"})
+STAFF = frozenset({"admin", "city"})  # who reaches another county's records (coordinators in scope too)
+STATIC = {"static", "bootstrap.static"}
+
+
+@dataclass(frozen=True)
+class Access:
+    """reach: the signed-in roles that get through with the world's URL arguments;
+    scoped: roles the route serves in their own scope but refuses for another county's records;
+    public: anonymous visitors reach it too; query: extra query string."""
+
+    reach: frozenset = frozenset()
+    scoped: frozenset = frozenset()
+    public: bool = False
+    query: tuple = ()
+    note: str = ""
+
+
+def _a(*reach, scoped=(), public=False, query=(), note=""):
+    return Access(frozenset(reach), frozenset(scoped), public, tuple(query), note)
+
+
+PUBLIC = _a(*ALL, public=True)
+SIGNED_IN = _a(*ALL)
+STAFF_LIST = _a("admin", "city", "county")  # coordinators and admins, county-filtered lists
+STAFF_RECORD = _a(*STAFF, scoped={"county"})  # a record of another county
+ADMIN = _a("admin")
+CITY_LEVEL = _a("admin", "city", scoped={"county"}, note="courses are changed at city level only")
+OWNER_ONLY = _a(scoped={"admin", "city", "county"}, note="another user's upload or export: refused to all")
+VERIFY = _a(*ALL, public=True, query=(("t", "certificate_token"),))
+
+TABLE: dict[str, Access] = {
+    "activation.activate": PUBLIC,
+    "activation.slips": STAFF_RECORD,
+    "admin.create_user": ADMIN,
+    "admin.edit_user": ADMIN,
+    "admin.reset_password": ADMIN,
+    "admin.users": ADMIN,
+    "assessment.finalise": STAFF_RECORD,
+    "assessment.scores": _a(*STAFF, scoped={"county", "trainer"}),
+    "attendance.checkin_code": _a("trainee"),
+    "attendance.checkin_qr": _a(*STAFF, scoped={"county", "trainer"}),
+    "attendance.checkin_qr_json": _a(*STAFF, scoped={"county", "trainer"}),
+    "attendance.checkin_token": _a("trainee", note="reached, then refused with 400: not on that class's list"),
+    "attendance.roster": _a(*STAFF, scoped={"county", "trainer"}),
+    "attendance.roster_json": _a(*STAFF, scoped={"county", "trainer"}),
+    "auditlog.index": STAFF_LIST,
+    "auth.change_password": SIGNED_IN,
+    "auth.login": PUBLIC,
+    "auth.logout": SIGNED_IN,
+    "catalog.change_status": STAFF_RECORD,
+    "catalog.cohort": _a(*STAFF, scoped={"county", "trainer"}),
+    "catalog.cohorts": _a("admin", "city", "county", "trainer"),
+    "catalog.courses": STAFF_LIST,
+    "catalog.create_cohort": STAFF_LIST,
+    "catalog.create_course": CITY_LEVEL,
+    "catalog.delete_course": CITY_LEVEL,
+    "catalog.delete_session": STAFF_RECORD,
+    "catalog.edit_cohort": STAFF_RECORD,
+    "catalog.edit_course": CITY_LEVEL,
+    "catalog.edit_session": STAFF_RECORD,
+    "catalog.generate_schedule": STAFF_RECORD,
+    "catalog.set_course_active": CITY_LEVEL,
+    "certificate_admin.remove_seal": ADMIN,
+    "certificate_admin.seal": ADMIN,
+    "certificates.cohort": STAFF_RECORD,
+    "certificates.cohort_zip": STAFF_RECORD,
+    "certificates.download": STAFF_RECORD,
+    "certificates.issue": STAFF_RECORD,
+    "certificates.mine": _a("trainee"),
+    "certificates.my_download": _a(scoped={"trainee"}, note="another trainee's certificate"),
+    "certificates.reissue": STAFF_RECORD,
+    "certificates.revoke": STAFF_RECORD,
+    "certificates.show": STAFF_RECORD,
+    "enrollment.accept": STAFF_RECORD,
+    "enrollment.apply": _a(scoped={"trainee"}, note="a class of another county is not open to them"),
+    "enrollment.decline": STAFF_RECORD,
+    "enrollment.enroll_many": STAFF_RECORD,
+    "enrollment.enroll_one": STAFF_RECORD,
+    "enrollment.open_classes": _a("trainee"),
+    "enrollment.withdraw": STAFF_RECORD,
+    "imports.commit": OWNER_ONLY,
+    "imports.discard": _a("admin", "city", "county", note="answers a redirect and discards nothing of another's"),
+    "imports.error_rows": OWNER_ONLY,
+    "imports.show": OWNER_ONLY,
+    "imports.upload": STAFF_LIST,
+    "jobs.progress": _a("admin", scoped={"city", "county", "trainer", "trainee"}, note="another user's job"),
+    "jobs.show": _a("admin", scoped={"city", "county", "trainer", "trainee"}, note="another user's job"),
+    "main.healthz": PUBLIC,
+    "main.home": SIGNED_IN,
+    "main.me": _a("trainee"),
+    "main.set_language": PUBLIC,
+    "placement.create_employer": STAFF_LIST,
+    "placement.edit": STAFF_RECORD,
+    "placement.edit_employer": _a("admin", "city", "county", note="one employer registry for the whole city"),
+    "placement.employers": STAFF_LIST,
+    "placement.end": STAFF_RECORD,
+    "placement.follow_up": STAFF_RECORD,
+    "placement.follow_ups": STAFF_LIST,
+    "placement.graduates": STAFF_RECORD,
+    "placement.new": STAFF_RECORD,
+    "placement.show": STAFF_RECORD,
+    "reports.dashboard": STAFF_LIST,
+    "reports.download": OWNER_ONLY,
+    "reports.export": OWNER_ONLY,
+    "reports.monthly_pdf": STAFF_LIST,
+    "reports.start_export": STAFF_LIST,
+    "reports.tables": STAFF_LIST,
+    "trainees.create": STAFF_LIST,
+    "trainees.edit": STAFF_RECORD,
+    "trainees.find_by_id_number": STAFF_LIST,
+    "trainees.index": STAFF_LIST,
+    "trainees.reveal": _a("city", scoped={"county"}, note="coordinators only: admins manage accounts, not people"),
+    "trainees.show": STAFF_RECORD,
+    "verify.certificate": VERIFY,
+    "verify.certificate_json": VERIFY,
+    "verify.keys": PUBLIC,
+    "verify.lookup": PUBLIC,
+}
+
+
+def test_every_route_has_an_entry(app):
+    """A new route must be given an entry (and so a decision about who reaches it)."""
+    routes = set(app.view_functions) - STATIC
+
+    # Entries of a feature whose blueprint is not registered yet (built in parallel) may wait.
+    registered = {e for e in TABLE if e.partition(".")[0] in app.blueprints or "." not in e}
+
+    assert routes - set(TABLE) == set(), "routes without an entry in TABLE"
+    assert registered - routes == set(), "entries in TABLE for routes that do not exist"
+
+
+def _request(app, client, role: str, endpoint: str, target: str):
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    if "GET" in rule.methods:
+        method, response = "GET", client.get(target)
+    else:
+        page = {"anonymous": "/login", "trainee": "/me"}.get(role, "/")
+        method, response = "POST", client.post(target, data={"csrf_token": client.csrf_token(page)})
+    response.get_data()
+    response.close()  # a file download keeps its file open until then
+    return method, response
+
+
+def _outcome(response) -> str:
+    status = response.status_code
+    if status == 302 and "/login" in response.headers.get("Location", "") and "next=" in response.headers["Location"]:
+        return "login"
+    if status in (403, 404):
+        return f"refused {status}"
+    if status >= 500:
+        return f"error {status}"
+    return "reached"
+
+
+def _expected(access: Access, role: str) -> set[str]:
+    if access.public:
+        return {"reached"}
+    if role == "anonymous":
+        return {"login"}
+    if role in access.reach:
+        return {"reached"}
+    # Trainees must not learn that other people's records exist: always 404 for them.
+    return {"refused 404"} if role == "trainee" else {"refused 403", "refused 404"}
+
+
+def _present(app):
+    return sorted(endpoint for endpoint in TABLE if endpoint in app.view_functions)
+
+
+@pytest.mark.parametrize("endpoint", sorted(TABLE))
+def test_each_role_is_reached_sent_to_sign_in_or_refused_as_the_table_says(app, world, clients, endpoint):
+    if endpoint not in app.view_functions:
+        pytest.skip(f"{endpoint} does not exist (test_every_route_has_an_entry fails meanwhile)")
+    access = TABLE[endpoint]
+    query = {name: world.ids[value] for name, value in access.query}
+    target = url(app, world, endpoint, **query)
+    wrong, changed = {}, {}
+    for role in ROLES:
+        client = clients[role] if role != "anonymous" else app.test_client()
+        before = fingerprint()
+        method, response = _request(app, client, role, endpoint, target)
+        outcome = _outcome(response)
+        if outcome not in _expected(access, role):
+            wrong[role] = f"{method} {target} → {response.status_code} {response.headers.get('Location', '')}"
+        if method == "GET" and fingerprint() != before:
+            changed[role] = {t for t, d in fingerprint().items() if before.get(t) != d}
+
+    assert wrong == {}, f"{endpoint}: {access}"
+    assert changed == {}, f"GET {target} changed the database"
