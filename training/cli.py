@@ -6,6 +6,7 @@ import sys
 import click
 from flask import Flask
 
+from training import backup
 from training.exceptions import DomainError
 from training.extensions import db
 from training.models import Role
@@ -15,6 +16,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(seed_bench)
+    app.cli.add_command(backup.backup_command)
+    app.cli.add_command(backup.restore_command)
 
 
 @click.command("create-user")
