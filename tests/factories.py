@@ -163,3 +163,24 @@ class Factories:
         enrollments = [self.graduate(cohort=cohort, name=name) for name in names]
         outcome = issuing.issue_batch(cohort.id, [e.id for e in enrollments], issued_by.id if issued_by else None)
         return outcome.issued
+
+    def certificate(self, enrollment, status="valid", **fields):
+        """A certificate row (no PDF, a dummy signature) for an enrollment: for counting, not for verifying."""
+        import secrets
+
+        from training.models import Certificate, SigningKey
+
+        key = db.session.get(SigningKey, "test-key") or self._add(SigningKey(key_id="test-key", public_key="0" * 64))
+        n = next(_counter)
+        return self._add(Certificate(serial=f"TEST{n:08d}", token=secrets.token_hex(16), enrollment=enrollment,
+                                     snapshot={}, status=status, signature="0" * 128, key_id=key.key_id, **fields))
+
+    def follow_up_answer(self, placement, months=6, still_employed=True, **fields):
+        """Record the answer to one of a placement's scheduled follow-ups."""
+        follow_up = next(f for f in placement.follow_ups if f.due_months == months)
+        follow_up.done_at = fields.pop("done_at", datetime.now(timezone.utc))
+        follow_up.still_employed = still_employed
+        for name, value in fields.items():
+            setattr(follow_up, name, value)
+        db.session.flush()
+        return follow_up

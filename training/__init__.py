@@ -68,9 +68,10 @@ def register_blueprints(app: Flask) -> None:
     from training.jobs import views as jobs
     from training.main import views as main
     from training.placement import views as placement
+    from training.reports import views as reports
     from training.trainees import import_views, views as trainees
 
-    for feature in (main, auth, admin, jobs, catalog, trainees, import_views, enrollment, activation, attendance, assessment, placement, certificates, verify_views, certificate_admin, auditlog):
+    for feature in (main, auth, admin, jobs, catalog, trainees, import_views, enrollment, activation, attendance, assessment, placement, certificates, verify_views, certificate_admin, reports, auditlog):
         app.register_blueprint(feature.bp)
 
 

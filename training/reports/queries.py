@@ -1,0 +1,279 @@
+"""The report's figures in SQL: one statement for the whole dashboard whatever the data size,
+and the trainee list as a streamed select with a few look-ups per chunk of rows.
+
+The population is the admissions to the classes in scope and period (see definitions.py);
+`jobs` are the placements of its completed trainees that count as employment. Both are
+CTEs of one UNION ALL whose arms share a shape: a part name, two keys, eight numbers.
+Dialect-specific SQL is kept to three small constructs: adding months to a date, the
+month of a date, and the median.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from sqlalchemy import (
+    ColumnElement, Connection, Date, Integer, Select, String, and_, case, cast, func, literal, literal_column, or_,
+    select, union_all,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.functions import FunctionElement
+
+from training.models import (
+    Certificate, CertificateStatus, Cohort, County, Course, Employer, Enrollment, EnrollmentStatus, FollowUp,
+    Placement, Trainee, TraineeCategory,
+)
+from training.reports.definitions import Settings
+
+ADMITTED = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED, EnrollmentStatus.FAILED, EnrollmentStatus.WITHDRAWN)
+STAGE_VALUES = ("enrolled", "completed", "certified", "placed", "retained", "retention_due", "wage_sum", "jobs")
+
+
+class add_months(FunctionElement):
+    """date + n months, as a date (n bound as a parameter)."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(add_months, "sqlite")
+def _add_months_sqlite(element, compiler, **kw):
+    value, months = list(element.clauses)
+    return f"date({compiler.process(value, **kw)}, '+' || {compiler.process(months, **kw)} || ' months')"
+
+
+@compiles(add_months, "postgresql")
+def _add_months_postgresql(element, compiler, **kw):
+    value, months = list(element.clauses)
+    return f"CAST({compiler.process(value, **kw)} + make_interval(months => {compiler.process(months, **kw)}) AS DATE)"
+
+
+class year_month(FunctionElement):
+    """'YYYY-MM' of a date."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(year_month, "sqlite")
+def _year_month_sqlite(element, compiler, **kw):
+    return f"strftime('%Y-%m', {compiler.process(list(element.clauses)[0], **kw)})"
+
+
+@compiles(year_month, "postgresql")
+def _year_month_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(list(element.clauses)[0], **kw)}, 'YYYY-MM')"
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """The filters of one report; county_code is already limited to what the user may see."""
+
+    date_from: date
+    date_to: date
+    county_code: str | None = None
+    course_id: int | None = None
+    cohort_id: int | None = None
+    category: str | None = None
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "date_from": self.date_from.isoformat(), "date_to": self.date_to.isoformat()}
+
+    @classmethod
+    def from_dict(cls, values: dict) -> Criteria:
+        return cls(**{**values, "date_from": date.fromisoformat(values["date_from"]),
+                      "date_to": date.fromisoformat(values["date_to"])})
+
+
+def admissions_where(scope: ColumnElement[bool], criteria: Criteria, settings: Settings) -> list[ColumnElement[bool]]:
+    """WHERE clauses on Enrollment joined to Cohort: the population of the report."""
+    period_date = getattr(Cohort, settings.period_date)
+    clauses = [scope, Enrollment.status.in_(ADMITTED), period_date.between(criteria.date_from, criteria.date_to)]
+    if criteria.county_code:
+        clauses.append(Cohort.county_code == criteria.county_code)
+    if criteria.course_id:
+        clauses.append(Cohort.course_id == criteria.course_id)
+    if criteria.cohort_id:
+        clauses.append(Cohort.id == criteria.cohort_id)
+    if criteria.category:
+        clauses.append(Enrollment.trainee_id.in_(
+            select(TraineeCategory.trainee_id).where(TraineeCategory.category == criteria.category)))
+    return clauses
+
+
+def counts_as_employment(settings: Settings, training_ended, as_of: date) -> ColumnElement[bool]:
+    """A placement (Placement columns) that counts as employment after a training that ended on `training_ended`."""
+    clauses = [
+        Placement.start_date >= training_ended,
+        Placement.start_date <= add_months(training_ended, literal(settings.employed_within_months, Integer)),
+        Placement.start_date <= as_of,
+    ]
+    if settings.min_contract_months:
+        clauses.append(or_(Placement.contract_months >= settings.min_contract_months,
+                           Placement.kind.in_(settings.no_contract_kinds)))
+    return and_(*clauses)
+
+
+def _text(value: str):
+    return literal_column(f"'{value}'", String)
+
+
+ZERO = literal_column("0", Integer)
+
+
+def _arm(part: str, key1, key2, values: Sequence) -> list:
+    return [_text(part).label("part"), key1.label("key1"), key2.label("key2"),
+            *[v.label(f"v{i}") for i, v in enumerate([*values, *[ZERO] * (len(STAGE_VALUES) - len(values))])]]
+
+
+def figures_statement(scope: ColumnElement[bool], criteria: Criteria, settings: Settings, as_of: date,
+                      dialect: str) -> Select:
+    """Every figure of the dashboard in one statement; rows are (part, key1, key2, v0 … v7)."""
+    completed = Enrollment.status == EnrollmentStatus.COMPLETED
+    certified = Enrollment.id.in_(
+        select(Certificate.enrollment_id).where(Certificate.status == CertificateStatus.VALID))
+    population = (
+        select(Enrollment.id.label("enrollment_id"), Enrollment.trainee_id, Enrollment.cohort_id, Cohort.course_id,
+               Cohort.county_code, Cohort.end_date, Cohort.code.label("cohort_code"), Cohort.employer_id,
+               Cohort.committed_placements,
+               case((completed, 1), else_=0).label("completed"),
+               case((and_(completed, certified), 1), else_=0).label("certified"))
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .where(*admissions_where(scope, criteria, settings))
+    ).cte("population")
+
+    follow_up = aliased(FollowUp)
+    due = follow_up.due_date <= as_of
+    jobs = (
+        select(Placement.enrollment_id, Placement.kind, Placement.scope, Placement.monthly_wage, Placement.start_date,
+               case((and_(Placement.employer_id == population.c.employer_id), 1), else_=0).label("at_partner"),
+               case((and_(due, follow_up.still_employed.is_(True)), 1), else_=0).label("retained"),
+               case((due, 1), else_=0).label("retention_due"))
+        .join(population, population.c.enrollment_id == Placement.enrollment_id)
+        .outerjoin(follow_up, and_(follow_up.placement_id == Placement.id,
+                                   follow_up.due_months == settings.retention_months))
+        .where(population.c.completed == 1, counts_as_employment(settings, population.c.end_date, as_of))
+    ).cte("jobs")
+
+    per_admission = (
+        select(jobs.c.enrollment_id, func.count().label("jobs"), func.sum(jobs.c.monthly_wage).label("wage_sum"),
+               func.max(jobs.c.retained).label("retained"), func.max(jobs.c.retention_due).label("retention_due"),
+               func.max(jobs.c.at_partner).label("at_partner"))
+        .group_by(jobs.c.enrollment_id)
+    ).cte("per_admission")
+
+    joined = population.outerjoin(per_admission, per_admission.c.enrollment_id == population.c.enrollment_id)
+    placed = case((per_admission.c.jobs > 0, 1), else_=0)
+    stages = [func.count(), func.sum(population.c.completed), func.sum(population.c.certified), func.sum(placed),
+              func.sum(func.coalesce(per_admission.c.retained, 0)),
+              func.sum(func.coalesce(per_admission.c.retention_due, 0)),
+              func.sum(func.coalesce(per_admission.c.wage_sum, 0)), func.sum(func.coalesce(per_admission.c.jobs, 0))]
+    employer = aliased(Employer)
+    arms = [
+        select(*_arm("grid", cast(population.c.course_id, String), population.c.county_code, stages))
+        .select_from(joined).group_by(population.c.course_id, population.c.county_code),
+        select(*_arm("category", TraineeCategory.category, _text(""), stages))
+        .select_from(joined.join(TraineeCategory, TraineeCategory.trainee_id == population.c.trainee_id))
+        .group_by(TraineeCategory.category),
+        select(*_arm("job", jobs.c.kind, jobs.c.scope, [func.count(), func.sum(jobs.c.monthly_wage)]))
+        .group_by(jobs.c.kind, jobs.c.scope),
+        select(*_arm("completed_month", year_month(population.c.end_date), _text(""), [func.count()]))
+        .where(population.c.completed == 1).group_by(year_month(population.c.end_date)),
+        select(*_arm("placed_month", year_month(jobs.c.start_date), _text(""), [func.count()]))
+        .group_by(year_month(jobs.c.start_date)),
+        _median_arm(jobs, dialect),
+        select(*_arm("directed", population.c.cohort_code, employer.name,
+                     [func.max(population.c.committed_placements), func.count(), func.sum(population.c.completed),
+                      func.sum(placed), func.sum(func.coalesce(per_admission.c.at_partner, 0))]))
+        .select_from(joined.join(employer, employer.id == population.c.employer_id))
+        .group_by(population.c.cohort_id, population.c.cohort_code, employer.name),
+    ]
+    return union_all(*arms)
+
+
+def _median_arm(jobs, dialect: str) -> Select:
+    """The median monthly wage of the jobs: percentile_cont on PostgreSQL; on SQLite, the middle
+    one or two wages found by ORDER BY … LIMIT … OFFSET over the count."""
+    if dialect == "postgresql":
+        median = func.percentile_cont(0.5).within_group(jobs.c.monthly_wage)
+        return select(*_arm("median", _text(""), _text(""), [median]))
+    n = select(func.count()).select_from(jobs).scalar_subquery()
+    middle = (select(jobs.c.monthly_wage.label("wage")).order_by(jobs.c.monthly_wage)
+              .limit(2 - n % 2).offset(func.max((n - 1) // 2, 0)).subquery("middle"))
+    return select(*_arm("median", _text(""), _text(""), [func.avg(middle.c.wage)]))
+
+
+def figures(connection: Connection, scope: ColumnElement[bool], criteria: Criteria, settings: Settings,
+            as_of: date) -> list[tuple]:
+    statement = figures_statement(scope, criteria, settings, as_of, connection.dialect.name)
+    return [tuple(row) for row in connection.execute(statement)]
+
+
+# ---------------------------------------------------------------- the trainee list
+
+
+def trainee_list(scope: ColumnElement[bool], criteria: Criteria, settings: Settings) -> Select:
+    """One row per admission of the population, in id order (people's details; jobs come per chunk)."""
+    home = aliased(County)
+    return (
+        select(Enrollment.id.label("enrollment_id"), Trainee.id.label("trainee_id"), Trainee.name,
+               Trainee.id_number, home.name.label("home_county"), Course.name.label("course"),
+               Cohort.code.label("cohort"), Cohort.county_code.label("cohort_county"), Cohort.start_date,
+               Cohort.end_date, Enrollment.status)
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .join(Course, Course.id == Cohort.course_id)
+        .join(Trainee, Trainee.id == Enrollment.trainee_id)
+        .outerjoin(home, home.code == Trainee.county_code)
+        .where(*admissions_where(scope, criteria, settings))
+        .order_by(Enrollment.id)
+    )
+
+
+def count_admissions(connection: Connection, scope, criteria: Criteria, settings: Settings) -> int:
+    statement = (select(func.count()).select_from(Enrollment).join(Cohort, Cohort.id == Enrollment.cohort_id)
+                 .where(*admissions_where(scope, criteria, settings)))
+    return connection.execute(statement).scalar_one()
+
+
+def categories_of(connection: Connection, trainee_ids: Sequence[int]) -> dict[int, list[str]]:
+    rows = connection.execute(select(TraineeCategory.trainee_id, TraineeCategory.category)
+                              .where(TraineeCategory.trainee_id.in_(trainee_ids))
+                              .order_by(TraineeCategory.trainee_id, TraineeCategory.category))
+    found: dict[int, list[str]] = {}
+    for trainee_id, category in rows:
+        found.setdefault(trainee_id, []).append(category)
+    return found
+
+
+def certificates_of(connection: Connection, enrollment_ids: Sequence[int]) -> dict[int, str]:
+    rows = connection.execute(select(Certificate.enrollment_id, Certificate.serial)
+                              .where(Certificate.enrollment_id.in_(enrollment_ids),
+                                     Certificate.status == CertificateStatus.VALID))
+    return dict(rows.tuples().all())
+
+
+def jobs_of(connection: Connection, enrollment_ids: Sequence[int], settings: Settings, as_of: date) -> dict[int, dict]:
+    """Each admission's job to show: one that counts as employment before one that does not, then the latest."""
+    follow_up = aliased(FollowUp)
+    counts = counts_as_employment(settings, Cohort.end_date, as_of)
+    rows = connection.execute(
+        select(Placement.enrollment_id, Employer.name.label("employer"), Placement.position, Placement.kind,
+               Placement.scope, Placement.monthly_wage, Placement.start_date, Placement.end_date,
+               Placement.contract_months, case((counts, 1), else_=0).label("counts"),
+               follow_up.due_date.label("follow_up_due"), follow_up.done_at.label("follow_up_done"),
+               follow_up.still_employed)
+        .join(Enrollment, Enrollment.id == Placement.enrollment_id)
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .outerjoin(Employer, Employer.id == Placement.employer_id)
+        .outerjoin(follow_up, and_(follow_up.placement_id == Placement.id,
+                                   follow_up.due_months == settings.retention_months))
+        .where(Placement.enrollment_id.in_(enrollment_ids))
+        .order_by(Placement.enrollment_id, literal_column("counts").desc(), Placement.start_date.desc(),
+                  Placement.id.desc())
+    ).mappings()
+    chosen: dict[int, dict] = {}
+    for row in rows:
+        chosen.setdefault(row["enrollment_id"], dict(row))
+    return chosen
