@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from tests.support.import_sheets import csv_file, person, workbook
+from tests.support.import_sheets import csv_file, fail_after_the_trainees_are_written, person, workbook
 from training.extensions import db
 from training.models import AuditEvent, CohortStatus, Enrollment, EnrollmentStatus, Trainee
 from training.trainees import services
@@ -112,18 +112,11 @@ def test_an_enrollment_refusal_writes_nothing_and_exits_one(run, make):
 
 
 def test_a_failure_midway_through_commit_rolls_everything_back(run, monkeypatch):
-    real, calls = services.create_trainee, []
-
-    def failing_on_the_third(data, audit_action="trainee_created"):
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("disk full")
-        return real(data, audit_action=audit_action)
-
-    monkeypatch.setattr(services, "create_trainee", failing_on_the_third)
+    written = fail_after_the_trainees_are_written(monkeypatch)
     result = run([person() for _ in range(4)], "--commit")
     assert isinstance(result.exception, RuntimeError)
     assert result.exit_code != 0
+    assert written == [4]
     assert trainees() == 0
 
 

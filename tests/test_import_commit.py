@@ -9,7 +9,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from tests.support.import_sheets import person, workbook
+from tests.support.import_sheets import fail_after_the_trainees_are_written, person, workbook
 from training.extensions import db
 from training.jobs import services as jobs
 from training.models import AuditEvent, CohortStatus, Enrollment, EnrollmentStatus, Job, JobStatus, Trainee
@@ -70,20 +70,12 @@ def test_a_failure_midway_leaves_nothing_behind(roster, make, monkeypatch):
     make.trainee()
     db.session.commit()
     before = count(Trainee), count(AuditEvent)
-    real, calls = services.create_trainee, []
-
-    def failing_on_the_third(data, audit_action="trainee_created"):
-        calls.append(data)
-        if len(calls) == 3:
-            raise RuntimeError("disk full")
-        return real(data, audit_action=audit_action)
-
-    monkeypatch.setattr(services, "create_trainee", failing_on_the_third)
+    written = fail_after_the_trainees_are_written(monkeypatch)
     with pytest.raises(RuntimeError):
         commit(roster([person() for _ in range(5)]))
     db.session.rollback()  # what every caller does: the view, the command, the job runner
+    assert written == [before[0] + 5]
     assert (count(Trainee), count(AuditEvent)) == before
-    assert len(calls) == 3
 
 
 def test_the_commit_is_refused_when_the_registry_changed_since_the_preview(roster, make):
@@ -203,13 +195,16 @@ def test_a_job_whose_preview_went_stale_writes_nothing_and_says_why(roster, make
     assert upload.path.exists()
 
 
-def test_a_person_registered_between_check_and_write_refuses_the_import_by_row(roster, make):
+def test_a_person_registered_between_check_and_write_refuses_the_import_naming_the_number(roster, make):
+    from training.identity import mask_id_number
+
     path = roster([person(), person()])
     plan = importer.preview(path, CITY)
     make.trainee(id_number=plan.rows[1].data.id_number)
     with pytest.raises(importer.ImportRefused) as refused:
         importer.apply(plan)
-    assert str(refused.value).startswith("Row 4: A trainee with this ID number is already registered.")
+    masked = mask_id_number(plan.rows[1].data.id_number)
+    assert str(refused.value).startswith(f"A trainee with the ID number {masked} is already registered.")
 
 
 def test_a_failure_among_the_updates_also_takes_back_the_people_already_created(roster, make, monkeypatch):

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from tests.support.import_sheets import person, workbook
+from tests.support.import_sheets import fail_after_the_trainees_are_written, person, workbook
 from tests.support.pages import errors, texts
 from training.extensions import db
 from training.models import CohortStatus, Enrollment, EnrollmentStatus, Job, JobStatus, Trainee
@@ -202,20 +202,11 @@ def test_discarding_an_upload_deletes_it(client, coordinator):
 
 
 def test_a_failure_midway_through_the_commit_leaves_nothing_and_keeps_the_upload(client, coordinator, monkeypatch):
-    from training.trainees import services
-
-    real, calls = services.create_trainee, []
-
-    def failing_on_the_third(data, audit_action="trainee_created"):
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("disk full")
-        return real(data, audit_action=audit_action)
-
     page = upload(client, workbook([person() for _ in range(4)])).get_data(as_text=True)
-    monkeypatch.setattr(services, "create_trainee", failing_on_the_third)
+    written = fail_after_the_trainees_are_written(monkeypatch)
     with pytest.raises(RuntimeError):
         commit(client, page)
+    assert written == [4]
     assert trainees() == 0
     token = TOKEN.search(page).group(1)
     assert importer.find_upload(token, coordinator.id) is not None  # the user can try again

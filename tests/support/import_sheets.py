@@ -103,3 +103,25 @@ def with_cell(content: bytes, coordinate: str, cell_xml: str, part: str = "xl/wo
                 assert replaced == 1, f"no cell {coordinate} in {part}"
             out.writestr(entry, data)
     return target.getvalue()
+
+
+def fail_after_the_trainees_are_written(monkeypatch) -> list[int]:
+    """Make the import crash once its new trainees are inserted (while writing their audit events).
+
+    Returns a list that receives the number of trainees in the database at the moment of the
+    crash, so a test can show that rows were written before everything was taken back.
+    """
+    from sqlalchemy import func, select
+
+    from training import audit
+    from training.extensions import db
+    from training.models import Trainee
+
+    seen: list[int] = []
+
+    def crash(action, entity_type, changes):
+        seen.append(db.session.scalar(select(func.count()).select_from(Trainee)))
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "record_many", crash)
+    return seen

@@ -517,37 +517,35 @@ def commit(path: Path, scope: ImportScope, *, expected: str | None = None, cohor
     return plan, apply(plan, cohort=cohort, decided_by_id=decided_by_id, filename=filename)
 
 
-def _write_rows(plan: Preview, result: ImportResult) -> list[tuple[PlannedRow, Trainee]]:
+def _write_rows(plan: Preview, result: ImportResult) -> list[tuple[PlannedRow, int]]:
+    creates = plan.of("create")
+    try:
+        ids = services.create_trainees([row.data for row in creates], audit_action="trainee_imported")
+    except services.TraineeRefused as refusal:  # registered meanwhile, by another request
+        raise ImportRefused(_("%(reason)s Nothing was imported.", reason=str(refusal))) from None
+    created = dict(zip((row.row for row in creates), ids))
+    result.created = len(ids)
     imported = []
-    # create_trainee flushes each new person itself: without autoflush, once per row rather than twice.
-    with db.session.no_autoflush:
-        for row in plan.rows:
-            if row.action == "create":
-                try:
-                    imported.append((row, services.create_trainee(row.data, audit_action="trainee_imported")))
-                except services.TraineeRefused as refusal:  # registered meanwhile, by another request
-                    raise ImportRefused(_("Row %(row)d: %(reason)s Nothing was imported.", row=row.row,
-                                          reason=str(refusal))) from None
-                result.created += 1
-            elif row.action == "update":
-                services.update_trainee(row.trainee, row.data, audit_action="trainee_imported")
-                imported.append((row, row.trainee))
-                result.updated += 1
-            elif row.action == "skip":
-                imported.append((row, row.trainee))
-                result.skipped += 1
+    for row in plan.rows:
+        if row.action == "update":
+            services.update_trainee(row.trainee, row.data, audit_action="trainee_imported")
+            result.updated += 1
+        elif row.action == "skip":
+            result.skipped += 1
+        if row.action in ("create", "update", "skip"):
+            imported.append((row, created.get(row.row) or row.trainee.id))
     return imported
 
 
 def _enroll_rows(imported, cohort: Cohort, decided_by_id: int | None, result: ImportResult) -> None:
-    for row, trainee in imported:
+    for row, trainee_id in imported:
         try:
-            enrollment = enroll(trainee.id, cohort.id, decided_by_id)
+            enrollment = enroll(trainee_id, cohort.id, decided_by_id)
         except EnrollmentRefused as refusal:
             raise ImportRefused(_(
                 "Row %(row)d (%(name)s) cannot be enrolled in %(cohort)s: %(reason)s Nothing was imported: "
                 "import without enrollment, or fix the row.",
-                row=row.row, name=trainee.name, cohort=cohort.code, reason=str(refusal),
+                row=row.row, name=row.data.name, cohort=cohort.code, reason=str(refusal),
             )) from None
         if enrollment.status == EnrollmentStatus.ENROLLED:
             result.enrolled += 1

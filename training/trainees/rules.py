@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -36,6 +37,7 @@ def _plain(text) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", str(text or "")))
 
 
+@lru_cache(maxsize=4096)
 def region_exists(code: str) -> bool:
     """Whether a six-digit region code exists or once existed (any period of validity)."""
     info = {k: v for _, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
