@@ -28,6 +28,8 @@ from training import create_app  # noqa: E402
 from training.extensions import db  # noqa: E402
 from tests.factories import TEST_PASSWORD, Factories  # noqa: E402
 
+pytest_plugins = ["tests.support.browser"]
+
 BACKEND = os.environ.get("JFW_TEST_DB", "sqlite")
 POSTGRES_ADMIN_URL = os.environ.get("JFW_TEST_POSTGRES_URL", "")
 CSRF_FIELD = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')

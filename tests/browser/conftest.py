@@ -1,85 +1,10 @@
-"""Browser tests: the app served on a loopback port from a thread, driven by Debian's Chromium."""
-from __future__ import annotations
-
-import os
-import threading
-
+"""Tests under tests/browser drive Debian's Chromium; the fixtures live in tests/support/browser.py."""
 import pytest
-from werkzeug.serving import make_server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, assert_fits, sign_in  # noqa: F401
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture
-def live_server(app):
-    """The test app served on 127.0.0.1 in a thread; yields its base URL."""
-    app.config.update(SERVER_NAME=None)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is not installed (make test installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def new_page(browser, tmp_path):
-    """new_page(viewport) → a page in a fresh context; JavaScript errors fail the test."""
-    contexts, errors = [], []
-
-    def make(viewport=DESKTOP, **options):
-        context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not errors, f"errors in the browser console: {errors}"
-
-
-def sign_in(page, base_url: str, username: str, password: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-
-
-def assert_fits(page) -> None:
-    """No horizontal scrolling: the page is as wide as the screen."""
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1, f"{page.url} is {overflow}px wider than the {page.viewport_size['width']}px screen"

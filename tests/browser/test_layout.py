@@ -1,7 +1,7 @@
 """Coordinator pages render without horizontal scrolling on a 360-px phone and a 1280-px desktop."""
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, assert_fits, sign_in
+from tests.support.browser import DESKTOP, PHONE, assert_fits, sign_in
 from tests.factories import TEST_PASSWORD
 from training.extensions import db
 from training.models import CohortStatus, EnrollmentStatus

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, assert_fits, sign_in
+from tests.support.browser import PHONE, assert_fits, sign_in
 from tests.factories import TEST_PASSWORD
 from tests.test_me_page import certificate_row, in_class
 from training.extensions import db

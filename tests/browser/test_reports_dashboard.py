@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, assert_fits, sign_in
+from tests.support.browser import DESKTOP, PHONE, assert_fits, sign_in
 from tests.factories import TEST_PASSWORD
 from training.extensions import db
 from training.models import CohortStatus, EnrollmentStatus, TraineeCategory

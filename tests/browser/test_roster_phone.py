@@ -7,7 +7,7 @@ import pytest
 import zxingcpp
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, assert_fits, sign_in
+from tests.support.browser import PHONE, assert_fits, sign_in
 from tests.factories import TEST_PASSWORD
 from training.extensions import db
 

@@ -5,9 +5,7 @@ import threading
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401 (live_server is a fixture)
-    CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, assert_fits, live_server, sign_in,
-)
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, assert_fits, sign_in
 from tests.factories import TEST_PASSWORD
 from tests.support.import_sheets import person, workbook
 from training.extensions import db

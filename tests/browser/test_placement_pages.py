@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, assert_fits, browser, live_server, new_page, sign_in  # noqa: F401
+from tests.support.browser import DESKTOP, PHONE, assert_fits, sign_in
 from tests.factories import TEST_PASSWORD
 from training.extensions import db
 
