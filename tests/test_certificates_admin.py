@@ -51,7 +51,8 @@ def test_without_an_upload_certificates_carry_the_neutral_placeholder(app, clien
     [certificate] = make.issued()
 
     assert "seal-placeholder.svg" in html and storage.seal_data_uri() is None
-    assert len(images_in(storage.path_for(certificate.serial).read_bytes())) == 1  # the QR code only
+    sizes = sorted(int(image["/Width"]) for image in images_in(storage.path_for(certificate.serial).read_bytes()))
+    assert len(sizes) == 2 and sizes[1] == 400  # the QR code (a pixel per module) and the grey dashed circle
 
 
 def test_an_admin_uploads_a_seal_that_later_certificates_print(app, client, auth, make):
@@ -63,7 +64,8 @@ def test_an_admin_uploads_a_seal_that_later_certificates_print(app, client, auth
     assert storage.seal_data_uri().startswith("data:image/png;base64,")
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "seal_uploaded")) is not None
     [certificate] = make.issued()
-    assert len(images_in(storage.path_for(certificate.serial).read_bytes())) == 2  # QR code and seal
+    sizes = sorted(int(image["/Width"]) for image in images_in(storage.path_for(certificate.serial).read_bytes()))
+    assert len(sizes) == 2 and sizes[1] == 300  # the QR code and the uploaded seal
 
 
 def test_a_file_that_is_not_an_image_is_refused(client, auth):

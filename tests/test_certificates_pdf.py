@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 
 import pypdf
 import pytest
@@ -63,8 +64,10 @@ def test_each_file_split_from_a_batch_stands_alone(app):
     assert len(files) == len(pages)
     for certificate, data in zip(pages, files):
         assert len(data) < 300 * 1024
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        assert len(reader.pages) == 1
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
+        assert len(reader.pages) == 1 and reader.metadata.title == f"结业证书 {certificate.serial}"
+        poppler = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
+        assert poppler.stderr == b"" and certificate.name in poppler.stdout.decode()
         text = reader.pages[0].extract_text()
         assert certificate.name in text and certificate.serial in text
         assert qr.qr_texts(data) == [certificate.verify_url]

@@ -6,6 +6,7 @@ page that polls the job sees certificates arrive, and a crash loses one batch at
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterator, Sequence
 
 from flask import current_app
@@ -25,10 +26,10 @@ MIN_BATCH = 10
 
 def batch_size(total: int) -> int:
     """Large enough to share the font work, small enough that a small cohort's bar still moves."""
-    configured = current_app.config.get("CERTIFICATE_BATCH_SIZE")
+    configured = current_app.config.get("CERTIFICATE_BATCH_SIZE") or os.environ.get("CERTIFICATE_BATCH_SIZE")
     if configured:
         return int(configured)
-    return max(MIN_BATCH, min(MAX_BATCH, math.ceil(total / 5)))
+    return max(MIN_BATCH, min(MAX_BATCH, math.ceil(total / 4)))
 
 
 def batches(ids: Sequence[int], size: int) -> Iterator[list[int]]:

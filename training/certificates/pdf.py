@@ -8,26 +8,30 @@ URIs): WeasyPrint never reaches the network or the rest of the file system.
 from __future__ import annotations
 
 import base64
-import io
+import contextlib
+import gc
 import mimetypes
-import re
+import struct
 import urllib.parse
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import segno
 from flask import current_app, render_template
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, NameObject
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 from werkzeug.security import safe_join
 
+from training.certificates.pdfsplit import split_pages
+
 # Relative URLs in the template resolve against this; `.invalid` never resolves (RFC 2606).
 ORIGIN = "https://jinfanwan.invalid"
 TEMPLATE = "certificates/certificate.html"
-_NAME = re.compile(rb"/([A-Za-z0-9_.+-]+)")
+# A fixed QR mask: the standard allows any of the eight, and choosing the "best" one costs
+# segno ~5 ms a code, more than laying out the rest of the page.
+MASK = 0
 
 
 class ResourceRefused(ValueError):
@@ -81,8 +85,30 @@ class CertificatePage:
 
     @property
     def qr_src(self) -> str:
-        # A 1-bit PNG: WeasyPrint draws an SVG path of a QR code at ~20 ms a page, an image at ~0.
-        return segno.make(self.verify_url, error="m", micro=False).png_data_uri(scale=4, border=2)
+        # One pixel per module, drawn unsmoothed (image-rendering: pixelated): WeasyPrint draws
+        # the SVG path of a QR code in ~20 ms a page, an image in next to nothing.
+        matrix = segno.make(self.verify_url, error="m", micro=False, mask=MASK).matrix
+        return "data:image/png;base64," + base64.b64encode(qr_png(matrix)).decode("ascii")
+
+
+def qr_png(matrix: Sequence[Sequence[int]], border: int = 2) -> bytes:
+    """A 1-bit greyscale PNG of a QR matrix (1 = dark), one pixel per module, with a quiet zone."""
+    size = len(matrix) + 2 * border
+    padding = (-size) % 8
+
+    def row(bits: str) -> bytes:
+        return b"\x00" + int(bits + "1" * padding, 2).to_bytes((size + padding) // 8, "big")
+
+    quiet = row("1" * size)
+    rows = [quiet] * border + [row("1" * border + "".join("0" if m else "1" for m in line) + "1" * border)
+                               for line in matrix] + [quiet] * border
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", size, size, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+            + chunk(b"IEND", b""))
 
 
 def static_url(filename: str) -> str:
@@ -94,41 +120,27 @@ def certificates_html(pages: Sequence[CertificatePage], seal_src: str) -> str:
     return render_template(TEMPLATE, pages=pages, seal_src=seal_src, static_url=static_url)
 
 
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """Layout allocates millions of small objects; the collector rescanning them all, again and
+    again as the document grows, costs more than collecting once at the end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def write_pdf(html: str) -> bytes:
     """The PDF of `html`; raises ResourceRefused if it asks for anything but our static files."""
     fetcher = StaticFilesOnly(current_app.static_folder)
     try:
-        return HTML(string=html, base_url=ORIGIN + "/", url_fetcher=fetcher).write_pdf()
+        with _cyclic_gc_paused():
+            return HTML(string=html, base_url=ORIGIN + "/", url_fetcher=fetcher).write_pdf()
     except FatalURLFetchingError as error:  # a BaseException: turn it into an ordinary failure
         raise ResourceRefused(str(error.__cause__ or error)) from None
-
-
-def _keep_own_resources(page) -> None:
-    """WeasyPrint gives all pages one resources dictionary; give this page only what it draws."""
-    resources = page["/Resources"]
-    xobjects = resources.get("/XObject")
-    if not xobjects:
-        return
-    used = {"/" + name.decode("latin-1") for name in _NAME.findall(page.get_contents().get_data())}
-    own = DictionaryObject({key: value for key, value in resources.items() if key != "/XObject"})
-    own[NameObject("/XObject")] = DictionaryObject({k: v for k, v in xobjects.items() if k in used})
-    page[NameObject("/Resources")] = own
-
-
-def split_pages(pdf: bytes, titles: Sequence[str] = ()) -> list[bytes]:
-    """One complete PDF per page of `pdf`, each carrying only the resources its page uses."""
-    reader = PdfReader(io.BytesIO(pdf))
-    files = []
-    for number, page in enumerate(reader.pages):
-        _keep_own_resources(page)
-        writer = PdfWriter()
-        writer.add_page(page)
-        if number < len(titles):
-            writer.add_metadata({"/Title": titles[number], "/Producer": "Jinfanwan"})
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        files.append(buffer.getvalue())
-    return files
 
 
 def render_batch(pages: Sequence[CertificatePage], seal_src: str) -> list[bytes]:

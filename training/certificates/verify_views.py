@@ -5,7 +5,10 @@ A wrong or missing token answers exactly like an unknown serial. Nothing here is
 """
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import format_date
 
 from training.certificates import signing, verification
 from training.certificates.forms import LookupForm
@@ -15,6 +18,15 @@ from training.identity import mask_name
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
 ROBOTS = "noindex, nofollow, noarchive"
+
+
+@bp.app_template_filter("certificate_date")
+def certificate_date(iso: str) -> str:
+    """A date from a certificate's snapshot (ISO), in the reader's language: 2026年3月1日."""
+    try:
+        return format_date(date.fromisoformat(iso), "long")
+    except (TypeError, ValueError):  # an altered record: show it as it is, the signature check says the rest
+        return str(iso)
 
 
 @bp.after_request
