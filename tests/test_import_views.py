@@ -12,7 +12,7 @@ from tests.support.import_sheets import fail_after_the_trainees_are_written, per
 from tests.support.pages import errors, texts
 from training.extensions import db
 from training.models import CohortStatus, Enrollment, EnrollmentStatus, Job, JobStatus, Trainee
-from training.trainees import import_views, importer
+from training.trainees import import_uploads, import_views
 
 TOKEN = re.compile(r"/trainees/import/([A-Za-z0-9_-]{32})/commit")
 
@@ -70,7 +70,7 @@ def test_committing_the_preview_imports_and_shows_the_result(client, coordinator
     assert response.status_code == 200
     assert texts(html, "result-created") == ["2"]
     assert trainees() == 2
-    assert importer.find_upload(token, coordinator.id) is None  # the file is gone
+    assert import_uploads.find_upload(token, coordinator.id) is None  # the file is gone
 
 
 def test_a_file_that_is_not_a_spreadsheet_gets_a_clear_message(client, coordinator):
@@ -184,7 +184,7 @@ def test_a_change_in_the_registry_since_the_preview_refuses_and_shows_the_new_pr
 def test_a_large_file_is_committed_by_a_background_job(client, coordinator, monkeypatch):
     from training.jobs import services as jobs
 
-    monkeypatch.setattr(importer, "LARGE_IMPORT_ROWS", 2)
+    monkeypatch.setattr(import_uploads, "LARGE_IMPORT_ROWS", 2)
     monkeypatch.setattr(import_views, "enqueue", jobs.run)  # the worker, in this process
     page = upload(client, workbook([person(), person(), person()])).get_data(as_text=True)
     response, _ = commit(client, page)
@@ -198,7 +198,7 @@ def test_discarding_an_upload_deletes_it(client, coordinator):
     page = upload(client, workbook([person()])).get_data(as_text=True)
     token = TOKEN.search(page).group(1)
     client.submit(f"/trainees/import/{token}/discard", page=f"/trainees/import/{token}")
-    assert importer.find_upload(token, coordinator.id) is None
+    assert import_uploads.find_upload(token, coordinator.id) is None
 
 
 def test_a_failure_midway_through_the_commit_leaves_nothing_and_keeps_the_upload(client, coordinator, monkeypatch):
@@ -209,4 +209,4 @@ def test_a_failure_midway_through_the_commit_leaves_nothing_and_keeps_the_upload
     assert written == [4]
     assert trainees() == 0
     token = TOKEN.search(page).group(1)
-    assert importer.find_upload(token, coordinator.id) is not None  # the user can try again
+    assert import_uploads.find_upload(token, coordinator.id) is not None  # the user can try again

@@ -49,7 +49,7 @@ def own_storage(app, tmp_path):
 
 @pytest.fixture
 def world(app, make) -> World:
-    from training.trainees import importer
+    from training.trainees import import_uploads
 
     w = World()
     coordinator = make.user("coordinator", county_code=OTHER, username="other_coordinator")
@@ -70,7 +70,7 @@ def world(app, make) -> World:
         from training.reports.services import EXPORT_KIND
 
         export = create_job(EXPORT_KIND, {"format": "csv", "criteria": {}}, coordinator.id)
-    upload = importer.store_upload("姓名,身份证号\n".encode(), owner_id=coordinator.id, filename="other.csv")
+    upload = import_uploads.store_upload("姓名,身份证号\n".encode(), owner_id=coordinator.id, filename="other.csv")
     own = make.trainee(county_code=HOME, name="本人学员")
     make.trainee_user(trainee=own, username="own_trainee")
     db.session.commit()

@@ -16,7 +16,7 @@ from training.jobs.services import create_job
 from training.jobs.worker import enqueue
 from training.models import County, Role
 from training.permissions import roles_required
-from training.trainees import importer
+from training.trainees import import_uploads, importer
 from training.trainees.import_forms import CommitForm, UploadForm, cohort_choices
 from training.web import client_ip
 
@@ -25,15 +25,15 @@ navigation.add([Role.COORDINATOR, Role.ADMIN], "imports.upload", _l("Import"), o
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _upload_or_404(token: str) -> importer.Upload:
+def _upload_or_404(token: str) -> import_uploads.Upload:
     """This user's upload still waiting for its commit, or 404."""
-    upload = importer.find_upload(token, current_user.id)
+    upload = import_uploads.find_upload(token, current_user.id)
     if upload is None or upload.committed:
         abort(404)
     return upload
 
 
-def _scope(upload: importer.Upload) -> importer.ImportScope:
+def _scope(upload: import_uploads.Upload) -> importer.ImportScope:
     return importer.ImportScope.of(current_user, upload.default_county)
 
 
@@ -49,7 +49,7 @@ def _preview_page(upload, plan=None, refusal: str | None = None, cohort_id: str 
         try:
             plan = importer.preview(upload.path, _scope(upload))
         except importer.ImportRefused as problem:
-            importer.discard_upload(upload)
+            import_uploads.discard_upload(upload)
             return render_template("imports/refused.html", message=str(problem))
     if form is None:
         chosen = cohort_id if cohort_id is not None else str(upload.cohort_id or "")
@@ -67,14 +67,14 @@ def upload():
     counties = db.session.scalars(select(County).order_by(County.code)).all()
     form.set_choices(counties, importer.enrollable_cohorts(current_user), current_user.county_code)
     if form.validate_on_submit():
-        stored = importer.store_upload(
+        stored = import_uploads.store_upload(
             form.file.data.read(), owner_id=current_user.id, filename=form.file.data.filename,
             default_county=form.county_code.data or None, cohort_id=int(form.cohort_id.data or 0) or None,
         )
         try:
             plan = importer.preview(stored.path, _scope(stored))
         except importer.ImportRefused as problem:
-            importer.discard_upload(stored)
+            import_uploads.discard_upload(stored)
             form.file.errors.append(str(problem))
         else:
             stored.rows = len(plan.rows)
@@ -98,7 +98,7 @@ def commit(token: str):
     if not form.validate_on_submit():
         return _preview_page(upload, form=form)
     cohort = _cohort(form.cohort_id.data)
-    if upload.rows > importer.LARGE_IMPORT_ROWS:
+    if upload.rows > import_uploads.LARGE_IMPORT_ROWS:
         return _start_job(upload, form.fingerprint.data, cohort)
     try:
         plan, result = importer.commit(upload.path, _scope(upload), expected=form.fingerprint.data, cohort=cohort,
@@ -113,7 +113,7 @@ def commit(token: str):
         db.session.rollback()  # all or nothing, whatever failed
         raise
     db.session.commit()
-    importer.finish_upload(upload, plan)
+    import_uploads.finish_upload(upload, plan)
     return render_template("imports/result.html", result=result, upload=upload, has_errors=bool(plan.of("error")))
 
 
@@ -130,14 +130,14 @@ def _start_job(upload, fingerprint: str, cohort):
 @bp.get("/<token>/errors.xlsx")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def error_rows(token: str):
-    upload = importer.find_upload(token, current_user.id)
+    upload = import_uploads.find_upload(token, current_user.id)
     if upload is None:
         abort(404)
     if upload.committed:
         content = upload.errors_path.read_bytes()
     else:
         try:
-            content = importer.error_rows_workbook(importer.preview(upload.path, _scope(upload)))
+            content = import_uploads.error_rows_workbook(importer.preview(upload.path, _scope(upload)))
         except importer.ImportRefused:
             abort(404)
     name = f"{Path(upload.filename).stem or 'roster'}-errors.xlsx"
@@ -147,7 +147,7 @@ def error_rows(token: str):
 @bp.post("/<token>/discard")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def discard(token: str):
-    upload = importer.find_upload(token, current_user.id)  # CSRFProtect has checked the form's token
+    upload = import_uploads.find_upload(token, current_user.id)  # CSRFProtect has checked the form's token
     if upload is not None:
-        importer.discard_upload(upload)
+        import_uploads.discard_upload(upload)
     return redirect(url_for(".upload"))
