@@ -15,7 +15,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from training.catalog.schedule import Slot
-from training.catalog.services import CohortChoices, CohortDetails, CourseDetails, SessionDetails
+from training.catalog.courses import CourseDetails
+from training.catalog.services import CohortChoices, CohortDetails
+from training.catalog.timetable import SessionDetails
 from training.labels import COHORT_STATUSES, SITE_KINDS
 
 LEVELS = {

@@ -1,23 +1,22 @@
-"""Catalog operations: courses, cohorts, the cohort status path and timetables.
+"""Catalog operations on cohorts: details, choices, who sees which, the status path and the cohort page.
 
 Functions over db.session that raise CatalogRefused (a DomainError with a message for
 the user) instead of returning flags; they never commit. Every change is audited.
 Times are stored in UTC; dates and clock times given by people are in `timezone`.
+CatalogRefused and its kinds are defined here for courses.py and timetable.py as well.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone as tz
+from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from training import audit
-from training.catalog.schedule import PlannedSession, Slot, plan_sessions
 from training.exceptions import DomainError
 from training.extensions import db
 from training.labels import COHORT_STATUSES
@@ -34,7 +33,6 @@ NEXT_STATUS = {
     CohortStatus.FINISHED: CohortStatus.CLOSED,
 }
 HOLDING_A_PLACE = (EnrollmentStatus.APPLIED, EnrollmentStatus.WAITLISTED, EnrollmentStatus.ENROLLED)
-MAX_SESSIONS_AT_ONCE = 400
 
 
 class CatalogRefused(DomainError):
@@ -47,94 +45,6 @@ class StatusChangeRefused(CatalogRefused):
 
 class ScheduleRefused(CatalogRefused):
     pass
-
-
-# ---- courses ---------------------------------------------------------------------------------
-
-@dataclass
-class CourseDetails:
-    code: str
-    name: str
-    occupation: str
-    level: int
-    labour_brand: str
-    total_hours: int
-    min_attendance_pct: int
-    pass_score: int
-    subsidy_yuan: Decimal
-
-
-def _course_snapshot(course: Course) -> dict:
-    return {
-        "code": course.code, "name": course.name, "occupation": course.occupation, "level": course.level,
-        "labour_brand": course.labour_brand, "total_hours": course.total_hours,
-        "min_attendance_pct": course.min_attendance_pct, "pass_score": course.pass_score,
-        "subsidy_yuan": str(course.subsidy_yuan), "active": course.active,
-    }
-
-
-def _check_course(details: CourseDetails, course_id: int | None = None) -> None:
-    taken = db.session.scalar(
-        select(Course.id).where(func.lower(Course.code) == details.code.lower(), Course.id != (course_id or 0))
-    )
-    if taken:
-        raise CatalogRefused(_("The course code %(code)s is already used.", code=details.code))
-    if details.level not in range(1, 6):
-        raise CatalogRefused(_("The level is one of the national levels 5 to 1."))
-
-
-def _apply_course(course: Course, details: CourseDetails) -> None:
-    for name, value in vars(details).items():
-        setattr(course, name, value.strip() if isinstance(value, str) else value)
-
-
-def courses_query() -> Select:
-    """All courses, active ones first."""
-    return select(Course).order_by(Course.active.desc(), Course.code)
-
-
-def cohort_counts(course_ids: list[int]) -> dict[int, int]:
-    """How many cohorts each of these courses has."""
-    rows = db.session.execute(
-        select(Cohort.course_id, func.count()).where(Cohort.course_id.in_(course_ids)).group_by(Cohort.course_id)
-    )
-    return dict(rows.all())
-
-
-def create_course(details: CourseDetails) -> Course:
-    _check_course(details)
-    course = Course()
-    _apply_course(course, details)
-    db.session.add(course)
-    db.session.flush()
-    audit.record("course_created", "course", course.id, after=_course_snapshot(course))
-    return course
-
-
-def update_course(course: Course, details: CourseDetails) -> None:
-    _check_course(details, course.id)
-    before = _course_snapshot(course)
-    _apply_course(course, details)
-    if _course_snapshot(course) != before:
-        audit.record("course_updated", "course", course.id, before=before, after=_course_snapshot(course))
-
-
-def set_course_active(course: Course, active: bool) -> None:
-    """Retire a course (no new cohorts) or bring it back."""
-    if course.active == active:
-        return
-    course.active = active
-    audit.record("course_reactivated" if active else "course_retired", "course", course.id,
-                 before={"active": not active}, after={"active": active})
-
-
-def delete_course(course: Course) -> None:
-    """Only a course that never had a cohort may go; the others are retired."""
-    if cohort_counts([course.id]).get(course.id):
-        raise CatalogRefused(_("The course %(code)s has cohorts and cannot be deleted; retire it instead.",
-                               code=course.code))
-    audit.record("course_deleted", "course", course.id, before=_course_snapshot(course))
-    db.session.delete(course)
 
 
 # ---- cohorts ---------------------------------------------------------------------------------
@@ -355,7 +265,7 @@ def change_status(cohort: Cohort, new_status: str) -> None:
     audit.record("cohort_status_changed", "cohort", cohort.id, before={"status": before}, after={"status": new_status})
 
 
-# ---- timetable -------------------------------------------------------------------------------
+# ---- the cohort page -------------------------------------------------------------------------
 
 @dataclass
 class CohortPage:
@@ -395,144 +305,3 @@ def cohort_page(cohort_id: int) -> CohortPage:
         employer=db.session.get(Employer, cohort.employer_id) if cohort.employer_id else None,
         next_statuses=allowed_transitions(cohort.status, places_held(cohort.id) > 0),
     )
-
-
-@dataclass
-class SchedulePreview:
-    count: int
-    hours: Decimal
-    first: datetime
-    last: datetime
-
-
-def _check_slots(slots: list[Slot]) -> None:
-    for slot in slots:
-        if slot.end <= slot.start:
-            raise ScheduleRefused(_("A time slot must end after it starts."))
-    ordered = sorted(slots, key=lambda s: s.start)
-    if any(later.start < earlier.end for earlier, later in zip(ordered, ordered[1:])):
-        raise ScheduleRefused(_("The two time slots overlap."))
-
-
-def _overlapping(cohort_id: int, planned: list[PlannedSession] | list[tuple[datetime, datetime]],
-                 except_id: int | None = None) -> list[datetime]:
-    """Start times of the planned sessions that overlap a session the cohort already has."""
-    spans = [(p.starts_at, p.ends_at) if isinstance(p, PlannedSession) else p for p in planned]
-    existing = db.session.execute(
-        select(ClassSession.starts_at, ClassSession.ends_at).where(
-            ClassSession.cohort_id == cohort_id, ClassSession.id != (except_id or 0),
-            ClassSession.starts_at < max(end for _, end in spans),
-            ClassSession.ends_at > min(start for start, _ in spans),
-        )
-    ).all()
-    return [start for start, end in spans if any(start < e_end and e_start < end for e_start, e_end in existing)]
-
-
-def _local(moment: datetime, timezone: str) -> str:
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
-
-
-def plan_schedule(cohort: Cohort, weekdays: list[int], slots: list[Slot], holidays: list[date],
-                  timezone: str) -> list[PlannedSession]:
-    """Sessions from the cohort's start to end date; refuses an empty plan and any overlap."""
-    _check_changeable(cohort)
-    _check_slots(slots)
-    planned = plan_sessions(cohort.start_date, cohort.end_date, weekdays, slots, timezone, holidays)
-    if not planned:
-        raise ScheduleRefused(_("No day from %(start)s to %(end)s falls on the chosen weekdays.",
-                                start=cohort.start_date.isoformat(), end=cohort.end_date.isoformat()))
-    if len(planned) > MAX_SESSIONS_AT_ONCE:
-        raise ScheduleRefused(_("That would be %(n)d sessions; at most %(max)d can be created at once.",
-                                n=len(planned), max=MAX_SESSIONS_AT_ONCE))
-    clashes = _overlapping(cohort.id, planned)
-    if clashes:
-        raise ScheduleRefused(_(
-            "%(n)d of the new sessions overlap sessions already scheduled, the first at %(when)s. "
-            "Choose other days or times, or change the existing sessions first.",
-            n=len(clashes), when=_local(clashes[0], timezone)))
-    return planned
-
-
-def preview(planned: list[PlannedSession]) -> SchedulePreview:
-    return SchedulePreview(len(planned), sum((p.hours for p in planned), Decimal(0)),
-                           planned[0].starts_at, planned[-1].starts_at)
-
-
-def create_sessions(cohort: Cohort, planned: list[PlannedSession], topic: str = "") -> list[ClassSession]:
-    """Store planned sessions; a clash that slipped in since the check is refused, not a 500."""
-    db.session.scalars(select(Cohort.id).where(Cohort.id == cohort.id).with_for_update()).one()
-    sessions = [
-        ClassSession(cohort_id=cohort.id, starts_at=p.starts_at, ends_at=p.ends_at, hours=p.hours,
-                     kind=p.kind, topic=topic.strip())
-        for p in planned
-    ]
-    db.session.add_all(sessions)
-    try:
-        db.session.flush()
-    except IntegrityError as clash:
-        raise ScheduleRefused(_("Some of these sessions were just scheduled by someone else; "
-                                "reload the page and try again.")) from clash
-    audit.record("sessions_generated", "cohort", cohort.id, after={
-        "count": len(sessions), "hours": str(preview(planned).hours),
-        "first": planned[0].starts_at.isoformat(), "last": planned[-1].starts_at.isoformat(),
-    })
-    return sessions
-
-
-@dataclass
-class SessionDetails:
-    day: date
-    starts: time
-    ends: time
-    hours: Decimal | None
-    topic: str
-    kind: str
-    location: str
-
-
-def session_details(session: ClassSession, timezone: str) -> SessionDetails:
-    """The session as people read it: local date and clock times."""
-    zone = ZoneInfo(timezone)
-    starts, ends = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
-    return SessionDetails(starts.date(), starts.time(), ends.time(), session.hours, session.topic,
-                          session.kind, session.location)
-
-
-def _session_snapshot(session: ClassSession) -> dict:
-    return {"starts_at": session.starts_at.isoformat(), "ends_at": session.ends_at.isoformat(),
-            "hours": str(session.hours), "topic": session.topic, "kind": session.kind, "location": session.location}
-
-
-def update_session(session: ClassSession, details: SessionDetails, timezone: str) -> None:
-    """Move or describe one session; it stays within the cohort's dates and overlaps no other."""
-    cohort = session.cohort
-    _check_changeable(cohort)
-    zone = ZoneInfo(timezone)
-    starts = datetime.combine(details.day, details.starts, tzinfo=zone).astimezone(tz.utc)
-    ends = datetime.combine(details.day, details.ends, tzinfo=zone).astimezone(tz.utc)
-    if ends <= starts:
-        raise ScheduleRefused(_("The session must end after it starts."))
-    if not cohort.start_date <= details.day <= cohort.end_date:
-        raise ScheduleRefused(_("The date must be between the cohort's start and end dates."))
-    length = Slot(details.starts, details.ends).hours
-    hours = details.hours or length
-    if hours > length:
-        raise ScheduleRefused(_("The session lasts %(length)s hours; it cannot count for more.",
-                                length=f"{length.normalize():f}"))
-    if _overlapping(cohort.id, [(starts, ends)], except_id=session.id):
-        raise ScheduleRefused(_("This time overlaps another session of the cohort."))
-    before = _session_snapshot(session)
-    session.starts_at, session.ends_at, session.hours = starts, ends, hours
-    session.topic, session.kind, session.location = details.topic.strip(), details.kind, details.location.strip()
-    if _session_snapshot(session) != before:
-        audit.record("session_updated", "session", session.id, before=before, after=_session_snapshot(session))
-
-
-def delete_session(session: ClassSession) -> None:
-    """Only a session without attendance marks may go."""
-    _check_changeable(session.cohort)
-    if db.session.scalar(select(func.count()).where(Attendance.session_id == session.id)):
-        raise ScheduleRefused(_("Attendance has been recorded for this session; it cannot be deleted."))
-    audit.record("session_deleted", "session", session.id, before=_session_snapshot(session) | {
-        "cohort_id": session.cohort_id})
-    db.session.delete(session)

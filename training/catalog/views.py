@@ -8,7 +8,8 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from training import navigation, permissions
-from training.catalog import services
+from training.catalog import courses as catalog_courses  # the name courses is the course list's view
+from training.catalog import services, timetable
 from training.catalog.forms import (
     LEVELS, SESSION_KINDS, ActionForm, CohortFilterForm, CohortForm, CourseForm, ScheduleForm, SessionForm, StatusForm,
 )
@@ -47,8 +48,8 @@ def _course_for_editing(course_id: int | None = None) -> Course | None:
 @bp.get("/courses")
 @roles_required(*MANAGERS)
 def courses():
-    page = db.paginate(services.courses_query(), per_page=50)
-    counts = services.cohort_counts([course.id for course in page.items])
+    page = db.paginate(catalog_courses.courses_query(), per_page=50)
+    counts = catalog_courses.cohort_counts([course.id for course in page.items])
     return render_template("catalog/courses.html", page=page, counts=counts,
                            can_edit=permissions.sees_everything(current_user))
 
@@ -60,7 +61,7 @@ def create_course():
     form = CourseForm()
     if form.validate_on_submit():
         try:
-            course = services.create_course(form.details())
+            course = catalog_courses.create_course(form.details())
         except DomainError as refusal:
             form.form_errors.append(str(refusal))
         else:
@@ -77,7 +78,7 @@ def edit_course(course_id: int):
     form = CourseForm(obj=course)
     if form.validate_on_submit():
         try:
-            services.update_course(course, form.details())
+            catalog_courses.update_course(course, form.details())
         except DomainError as refusal:
             db.session.rollback()
             form.form_errors.append(str(refusal))
@@ -85,7 +86,7 @@ def edit_course(course_id: int):
             db.session.commit()
             flash(_("Course %(code)s saved.", code=course.code), "success")
             return redirect(url_for("catalog.courses"))
-    cohorts = services.cohort_counts([course.id]).get(course.id, 0)
+    cohorts = catalog_courses.cohort_counts([course.id]).get(course.id, 0)
     return render_template("catalog/course_form.html", form=form, course=course, cohorts=cohorts,
                            action_form=ActionForm())
 
@@ -95,7 +96,7 @@ def edit_course(course_id: int):
 def set_course_active(course_id: int, action: str):
     course = _course_for_editing(course_id)
     if ActionForm().validate_on_submit():
-        services.set_course_active(course, action == "reactivate")
+        catalog_courses.set_course_active(course, action == "reactivate")
         db.session.commit()
         flash(_("Course %(code)s retired: no new cohorts can use it.", code=course.code) if action == "retire"
               else _("Course %(code)s is active again.", code=course.code), "success")
@@ -109,7 +110,7 @@ def delete_course(course_id: int):
     if ActionForm().validate_on_submit():
         code = course.code
         try:
-            services.delete_course(course)
+            catalog_courses.delete_course(course)
         except DomainError as refusal:
             db.session.rollback()
             flash(str(refusal), "danger")
@@ -217,15 +218,15 @@ def generate_schedule(cohort_id: int):
     if not form.validate_on_submit():
         return _cohort_page(cohort, form)
     try:
-        planned = services.plan_schedule(cohort, form.weekdays.data, form.slots(), form.holiday_dates(), _timezone())
+        planned = timetable.plan_schedule(cohort, form.weekdays.data, form.slots(), form.holiday_dates(), _timezone())
         if form.create.data:
-            services.create_sessions(cohort, planned, form.topic.data or "")
+            timetable.create_sessions(cohort, planned, form.topic.data or "")
     except DomainError as refusal:
         db.session.rollback()
         form.form_errors.append(str(refusal))
         return _cohort_page(cohort, form)
     if not form.create.data:
-        return _cohort_page(cohort, form, services.preview(planned))
+        return _cohort_page(cohort, form, timetable.preview(planned))
     db.session.commit()
     flash(ngettext("%(num)d session created.", "%(num)d sessions created.", len(planned)), "success")
     return redirect(url_for("catalog.cohort", cohort_id=cohort_id, _anchor="timetable"))
@@ -243,10 +244,10 @@ def _session_of(cohort: Cohort, session_id: int) -> ClassSession:
 def edit_session(cohort_id: int, session_id: int):
     cohort = require_cohort(cohort_id)
     session = _session_of(cohort, session_id)
-    form = SessionForm(obj=services.session_details(session, _timezone()))
+    form = SessionForm(obj=timetable.session_details(session, _timezone()))
     if form.validate_on_submit():
         try:
-            services.update_session(session, form.details(), _timezone())
+            timetable.update_session(session, form.details(), _timezone())
         except DomainError as refusal:
             db.session.rollback()
             form.form_errors.append(str(refusal))
@@ -264,7 +265,7 @@ def delete_session(cohort_id: int, session_id: int):
     session = _session_of(require_cohort(cohort_id), session_id)
     if ActionForm().validate_on_submit():
         try:
-            services.delete_session(session)
+            timetable.delete_session(session)
         except DomainError as refusal:
             db.session.rollback()
             flash(str(refusal), "danger")
