@@ -48,6 +48,7 @@ def from_environment(instance_path: str) -> dict:
         "ATTENDANCE_LOCK_HOURS": _int("ATTENDANCE_LOCK_HOURS", 48),
         "CHECKIN_OPENS_MINUTES": _int("CHECKIN_OPENS_MINUTES", 30),
         "CHECKIN_ROTATE_SECONDS": _int("CHECKIN_ROTATE_SECONDS", 30),
+        "CHECKIN_CODE_LIMIT": env.get("CHECKIN_CODE_LIMIT", "10 per 10 minutes"),
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 5 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 5 minutes"),
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",

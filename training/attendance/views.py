@@ -178,7 +178,7 @@ def _per_user() -> str:
 
 
 @bp.route("/checkin", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("CHECKIN_CODE_LIMIT", "10 per 10 minutes"), key_func=_per_user,
+@limiter.limit(lambda: current_app.config["CHECKIN_CODE_LIMIT"], key_func=_per_user,
                methods=["POST"], deduct_when=_checkin_failed)
 @roles_required(Role.TRAINEE)
 def checkin_code():

@@ -59,20 +59,20 @@ class TickResult:
 
 
 def enroll_ticked(cohort: Cohort, trainee_ids: list[int], user: User, override_reason: str | None) -> list[TickResult]:
-    """Enroll each ticked trainee in scope; a refusal for one leaves the others enrolled."""
+    """Enroll each ticked trainee in scope; a refusal for one leaves the others enrolled.
+
+    No savepoints are needed: enroll() refuses before it writes anything.
+    """
     trainees = db.session.scalars(
         select(Trainee).where(Trainee.id.in_(trainee_ids), trainee_scope(user)).order_by(Trainee.name)
     ).all()
     results = []
     for trainee in trainees:
-        savepoint = db.session.begin_nested()
         try:
             enrollment = services.enroll(trainee.id, cohort.id, user.id, override_reason)
         except EnrollmentRefused as refusal:
-            savepoint.rollback()
             results.append(TickResult(trainee, None, refusal))
         else:
-            savepoint.commit()
             results.append(TickResult(trainee, enrollment, None))
     return results
 

@@ -86,7 +86,10 @@ def _audit(action: str, enrollment: Enrollment, before: str | None, **extra) -> 
 
 
 def enroll(trainee_id: int, cohort_id: int, decided_by_id: int | None, override_reason: str | None = None) -> Enrollment:
-    """A coordinator's enrollment: subsidy rules, then a seat or the waiting list."""
+    """A coordinator's enrollment: subsidy rules, then a seat or the waiting list.
+
+    Every refusal comes before the first write, so a caller may carry on after one.
+    """
     trainee = _locked(Trainee, trainee_id)
     cohort = _locked(Cohort, cohort_id)
     if cohort.status not in ENROLLABLE_COHORTS:
