@@ -4,7 +4,7 @@ of another county (see conftest.World), who is sent to sign in, who is refused.
 A route added without an entry here fails test_every_route_has_an_entry: decide who may
 reach it, then add it. Each GET is also checked to change nothing in the database (all
 tables but login_session and audit_event, where sign-in bookkeeping and access_denied
-events are written by design).
+events are written by design), and every HTML answer to carry a Content-Security-Policy.
 """
 from __future__ import annotations
 
@@ -191,7 +191,7 @@ def test_each_role_is_reached_sent_to_sign_in_or_refused_as_the_table_says(app, 
     access = TABLE[endpoint]
     query = {name: world.ids[value] for name, value in access.query}
     target = url(app, world, endpoint, **query)
-    wrong, changed = {}, {}
+    wrong, changed, no_policy = {}, {}, []
     for role in ROLES:
         client = clients[role] if role != "anonymous" else app.test_client()
         before = fingerprint()
@@ -199,8 +199,11 @@ def test_each_role_is_reached_sent_to_sign_in_or_refused_as_the_table_says(app, 
         outcome = _outcome(response)
         if outcome not in _expected(access, role):
             wrong[role] = f"{method} {target} → {response.status_code} {response.headers.get('Location', '')}"
+        if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
+            no_policy.append(role)
         if method == "GET" and fingerprint() != before:
             changed[role] = {t for t, d in fingerprint().items() if before.get(t) != d}
 
     assert wrong == {}, f"{endpoint}: {access}"
     assert changed == {}, f"GET {target} changed the database"
+    assert no_policy == [], "HTML without a Content-Security-Policy header"
