@@ -20,7 +20,7 @@ def todays_class(make):
     session = make.session(cohort, starts_at=datetime.now(timezone.utc) - timedelta(minutes=30), hours=4,
                            topic="足部修护：修甲与护理实操")
     enrollments = [make.enrollment(cohort=cohort, trainee=make.trainee(name=f"欧阳秀英{n}")) for n in range(8)]
-    make.trainee_user(enrollments[5].trainee, username="trainee_chen")
+    make.trainee_user(enrollments[0].trainee, username="trainee_chen")
     db.session.commit()
     return trainer, session
 
@@ -29,13 +29,13 @@ def count(page, status: str) -> str:
     return page.locator(f"[data-count='{status}']").inner_text()
 
 
-def test_a_trainer_marks_three_trainees_on_a_phone_and_saves(live_server, new_page, todays_class, tmp_path):
+def test_a_trainer_marks_three_trainees_on_a_phone_and_the_trainee_sees_it_on_me(live_server, new_page, todays_class, tmp_path):
     trainer, session = todays_class
     page = new_page(PHONE)
     sign_in(page, live_server, trainer.username, TEST_PASSWORD)
-    # The trainer's Today page (main/_session_list.html) will link each session to its roster;
-    # until it does, the trainer opens the roster by its address.
-    page.goto(f"{live_server}/sessions/{session.id}/roster")
+    page.goto(f"{live_server}/")  # the trainer's Today page
+    page.locator(".session-item", has_text="足部修护").get_by_role("link", name="Roster").click()
+    page.wait_for_load_state()
     taps = page.locator(".roster-tap")
     assert taps.count() == 8
     assert page.locator(".roster-choices").first.is_hidden()  # JavaScript turned the radios into one button
@@ -61,8 +61,15 @@ def test_a_trainer_marks_three_trainees_on_a_phone_and_saves(live_server, new_pa
     assert [page.locator(".roster-tap").nth(n).inner_text() for n in range(3)] == ["Present", "Late", "Absent"]
     assert_fits(page)
     page.screenshot(path=tmp_path / "roster-saved-360.png", full_page=True)
-    # Second part, for whoever builds /me: the trainee signs in on their own phone and their
-    # /me page shows this session's mark (present / late / absent) in their attendance progress.
+
+    # 欧阳秀英0, marked present, opens /me on her own phone: the four hours count.
+    phone = new_page(PHONE)
+    sign_in(phone, live_server, "trainee_chen", TEST_PASSWORD)
+    phone.goto(f"{live_server}/me")
+    assert phone.locator(".attended-hours").first.inner_text().strip() == "4"
+    assert "Present" in phone.locator(".me-recent").inner_text()
+    assert_fits(phone)
+    phone.screenshot(path=tmp_path / "me-after-marking-360.png", full_page=True)
 
 
 def test_without_javascript_the_roster_is_four_buttons_per_trainee_and_still_saves(
@@ -126,4 +133,4 @@ def test_a_trainee_checks_in_by_scanning_the_trainer_s_qr(live_server, new_page,
     phone.screenshot(path=tmp_path / "checked-in-360.png", full_page=True)
     expect(screen.locator("[data-attended]")).to_have_text("1", timeout=10000)  # the screen polls every 5 s
     screen.goto(f"{live_server}/sessions/{session.id}/roster")
-    assert screen.locator(".roster-row", has_text="欧阳秀英5").locator(".roster-via").inner_text().startswith("QR")
+    assert screen.locator(".roster-row", has_text="欧阳秀英0").locator(".roster-via").inner_text().startswith("QR")
