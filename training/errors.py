@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from training.extensions import db
+from training.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
         db.session.rollback()
+        g._login_user = login_manager.anonymous_user()  # the page must not ask the database who is signed in
         log.error("database unavailable: %s", type(error.orig).__name__)
         return render_error(503)
 
