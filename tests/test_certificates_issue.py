@@ -157,22 +157,23 @@ def test_unwritable_storage_fails_each_certificate_and_keeps_no_rows(app, make, 
     assert certificates()[0].serial.endswith("-00001")
 
 
-def test_a_failed_batch_leaves_no_file_behind(app, make, finished_cohort, tmp_path, monkeypatch):
+def test_a_failed_batch_leaves_no_file_behind(app, make, finished_cohort, monkeypatch):
     written = []
     real_write = storage._write_durably
 
-    def write_then_fail(path, data):
-        if written:
+    def disk_full_on_the_second(path, data):
+        if path.name.endswith("-00002.pdf"):
             raise OSError(28, "No space left on device")
         real_write(path, data)
         written.append(path)
 
-    monkeypatch.setattr(storage, "_write_durably", write_then_fail)
+    monkeypatch.setattr(storage, "_write_durably", disk_full_on_the_second)
 
     job = issue_now(finished_cohort)
 
     assert len(job.failures) == 3 and "No space left on device" in job.failures[0]["reason"]
-    assert written and not written[0].exists()
+    assert len(written) == 2 and not any(path.exists() for path in written)
+    assert list(storage.certificate_dir().iterdir()) == []
     assert certificates() == []
 
 
@@ -199,4 +200,13 @@ def test_the_cli_issues_a_cohort_with_a_progress_bar(app, runner, finished_cohor
 
     again = runner.invoke(args=["certificates", "issue", "--cohort", "ZY-T-01"])
     assert again.exit_code == 0 and "Nobody to issue to" in again.output
+    assert len(certificates()) == 3
+
+
+def test_issue_now_issues_a_finished_cohort_in_process_once(app, finished_cohort):
+    assert services.issue_now("ZY-T-01") == 3
+    db.session.commit()
+
+    assert services.issue_now("ZY-T-01") == 0
+    assert services.issue_now("NO-SUCH-COHORT") == 0
     assert len(certificates()) == 3

@@ -251,3 +251,17 @@ def test_the_cli_revokes_with_a_required_reason(runner, certificate):
     assert done.exit_code == 0, done.output
     db.session.expire_all()
     assert db.session.get(Certificate, certificate.id).status == "revoked"
+
+
+def test_guessing_tokens_and_lookups_share_one_limit_and_genuine_checks_do_not_count(app, client, certificate):
+    app.config["VERIFY_LOOKUP_LIMIT"] = "3 per minute"
+    genuine = scanned_path(certificate)
+
+    checks = [client.get(genuine).status_code for _ in range(5)]
+    guesses = [client.get(f"/verify/{certificate.serial}?t=guess{n}").status_code for n in range(2)]
+    json_guess = client.get(f"/verify/{certificate.serial}.json?t=guess").status_code
+    after = client.get(f"/verify/{certificate.serial}?t=guess-again")
+
+    assert checks == [200] * 5
+    assert guesses == [404, 404] and json_guess == 404
+    assert after.status_code == 429 and after.headers["X-Robots-Tag"].startswith("noindex")

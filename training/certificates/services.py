@@ -18,7 +18,7 @@ from training.models import (
     Certificate, CertificateStatus, Cohort, Enrollment, EnrollmentStatus, Job, Trainee, User, utcnow,
 )
 
-__all__ = ["CertificateRefused", "REVOKE_CATEGORIES", "cohort_roster", "reissue", "revoke", "start_issuing"]
+__all__ = ["CertificateRefused", "REVOKE_CATEGORIES", "cohort_roster", "issue_now", "reissue", "revoke", "start_issuing"]
 
 REVOKE_CATEGORIES = {
     "fraud": _l("Obtained by fraud"),
@@ -76,6 +76,21 @@ def start_issuing(cohort: Cohort, user: User | None, ticked: list[int] | None, l
         raise CertificateRefused(_("Nobody to issue to: every chosen trainee who completed already has a certificate."))
     params = jobs.params_for(cohort.id, targets, user, locale, ip)
     return create_job(jobs.KIND, params, user.id if user else None, total=len(targets))
+
+
+def issue_now(cohort_code: str, issued_by_id: int | None = None) -> int:
+    """Issue, in this process and transaction, to every completed trainee of a finished cohort who
+    has no certificate yet; return how many. Idempotent. For the demo data: `flask seed-demo`.
+
+    Raises issuing.BatchFailed if a batch cannot be rendered or stored (roll back then).
+    """
+    cohort = db.session.scalar(select(Cohort).where(Cohort.code == cohort_code))
+    if cohort is None or cohort.status not in ISSUABLE_COHORTS:
+        return 0
+    issued = 0
+    for batch in jobs.batches(issuable_enrollment_ids(cohort.id), jobs.MAX_BATCH):
+        issued += len(issuing.issue_batch(cohort.id, batch, issued_by_id).issued)
+    return issued
 
 
 def certificate_by_serial(serial: str) -> Certificate | None:

@@ -14,6 +14,7 @@ import logging
 import os
 import secrets
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from flask import current_app
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 SEAL_FILE = "certificate-seal.png"
 SEAL_MAX_PIXELS = 800
+WRITERS = 8
 
 
 class StorageFailed(OSError):
@@ -73,21 +75,28 @@ def _sync_directory(directory: Path) -> None:
 
 
 def store(files: Sequence[tuple[str, bytes]]) -> list[Path]:
-    """Write each (serial, pdf) durably; on any failure remove what was written and raise StorageFailed."""
+    """Write each (serial, pdf) durably; on any failure remove what was written and raise StorageFailed.
+
+    The files are written by a few threads at once: the file system then commits their
+    fsyncs together, several times faster than one after the other.
+    """
+    paths = [path_for(serial) for serial, _ in files]
     written: list[Path] = []
     try:
         directory = certificate_dir()
         directory.mkdir(parents=True, exist_ok=True)
-        for serial, data in files:
-            path = path_for(serial)
-            _write_durably(path, data)
-            written.append(path)
+        with ThreadPoolExecutor(max_workers=max(1, min(WRITERS, len(files)))) as pool:
+            outcomes = [pool.submit(_write_durably, path, data) for path, (_, data) in zip(paths, files)]
+        errors = [outcome.exception() for outcome in outcomes if outcome.exception() is not None]
+        written = [path for path, outcome in zip(paths, outcomes) if outcome.exception() is None]
+        if errors:
+            raise errors[0]
         _sync_directory(directory)
     except OSError as error:
         log.error("certificate storage failed: %s", error)
         discard(written)
         raise StorageFailed(error.errno, error.strerror or str(error)) from error
-    return written
+    return paths
 
 
 def discard(paths: Sequence[Path]) -> None:

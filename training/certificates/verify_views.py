@@ -1,7 +1,8 @@
 """Public verification, no login: the page a certificate's QR code opens, a manual lookup by
 serial and full name, and JSON for those who verify the signature themselves.
 
-A wrong or missing token answers exactly like an unknown serial. Nothing here is indexed.
+A wrong or missing token answers exactly like an unknown serial, and failed attempts from one
+address are limited (VERIFY_LOOKUP_LIMIT). Nothing here is indexed.
 """
 from __future__ import annotations
 
@@ -39,6 +40,15 @@ def _lookup_limit() -> str:
     return current_app.config.get("VERIFY_LOOKUP_LIMIT", "10 per 5 minutes")
 
 
+def _not_found(response) -> bool:
+    return response.status_code == 404
+
+
+# Failed attempts from one address, whichever way they come (a guessed token, a wrong name,
+# the JSON): one budget. Genuine checks of genuine certificates are never counted.
+failed_guesses = limiter.shared_limit(_lookup_limit, scope="verify-failures", deduct_when=_not_found)
+
+
 def _result_page(found: verification.Verification | None):
     if found is None:
         return render_template("certificates/verify_unknown.html", plain_page=True, form=LookupForm()), 404
@@ -47,7 +57,7 @@ def _result_page(found: verification.Verification | None):
 
 
 @bp.route("", methods=["GET", "POST"])
-@limiter.limit(_lookup_limit, methods=["POST"])
+@failed_guesses
 def lookup():
     form = LookupForm()
     if form.validate_on_submit():
@@ -69,6 +79,7 @@ def keys():
 
 
 @bp.get("/<serial>.json")
+@failed_guesses
 def certificate_json(serial: str):
     found = verification.by_token(serial, request.args.get("t"))
     if found is None:
@@ -90,5 +101,6 @@ def certificate_json(serial: str):
 
 
 @bp.get("/<serial>")
+@failed_guesses
 def certificate(serial: str):
     return _result_page(verification.by_token(serial, request.args.get("t")))

@@ -1,0 +1,230 @@
+"""Issuing certificates through the real job path, against one write_pdf() per certificate.
+
+    .venv/bin/python bench/certificates.py [--certificates 200] [--baseline 200] [--batch N] [--cpu N] [--keep]
+
+In a throwaway instance (SQLite database, SQLite queue), with one finished cohort of N
+completed trainees:
+  job path  the coordinator's job, created and enqueued as the page does, run by a real
+            `huey_consumer training.jobs.worker.huey` process (one worker thread: one core at
+            most; --cpu pins it): serials, signatures, batch rendering split per certificate, durable
+            files, a commit per batch. A 5-certificate job on another cohort warms the
+            worker up first (app, fonts), as a long-running worker would be.
+  baseline  in a fresh process (pinned to the same CPU with --cpu): the same certificates' HTML (the
+            same template, snapshots and QR codes), one write_pdf() per certificate, after
+            3 warm-up renders.
+Prints, for each: certificates per second, median ms per certificate (job path: per batch,
+batch time / batch size, from the job's progress polled every 20 ms), CPU ms per certificate
+(the consumer's or the baseline process's user + system time: steadier than the wall clock
+on a busy machine), PDF size (median and largest), and peak memory of the process (VmHWM).
+Target: job path ≥ 5× the baseline's throughput.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import common  # noqa: E402  (must come before anything imports training)
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET = 5.0
+
+
+def vm_hwm_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pinned(cpu: int | None):
+    return (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
+
+
+def seed(app, certificates: int) -> tuple[int, int, int]:
+    """A coordinator, a finished cohort of `certificates` graduates and a 5-graduate warm-up cohort."""
+    from datetime import date, timedelta
+
+    from training.auth.services import hash_password
+    from training.extensions import db
+    from training.identity import birth_date_of, gender_of, make_id_number
+    from training.models import Cohort, Course, Enrollment, Trainee, User
+
+    surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "秀英桂兰玉梅德林伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚华红"
+    with app.app_context():
+        course = Course(code="ZBXH-5", name="足部修护师（五级）", occupation="足部修护师", level=5, total_hours=120)
+        user = User(username="bench_coord", role="coordinator", county_code="610924", password_hash=hash_password("x" * 12))
+        cohorts = [Cohort(code=code, course=course, county_code="610924", site_name="紫阳县蒿坪镇金川社区新社区工厂",
+                          site_kind="community_factory", start_date=date.today() - timedelta(days=40),
+                          end_date=date.today() - timedelta(days=10), capacity=10_000, status="finished")
+                   for code in ("BENCH-WARM", "BENCH-200")]
+        db.session.add_all([course, user, *cohorts])
+        for n in range(certificates + 5):
+            id_number = make_id_number("610924", date(1970, 1, 1) + timedelta(days=n // 900), n % 900)
+            name = surnames[n % len(surnames)] + given[(n * 7) % len(given)] + given[(n * 13 + 5) % len(given)]
+            trainee = Trainee(id_number=id_number, name=name, gender=gender_of(id_number),
+                              birth_date=birth_date_of(id_number), county_code="610924")
+            db.session.add(Enrollment(trainee=trainee, cohort=cohorts[0] if n < 5 else cohorts[1], status="completed"))
+        db.session.commit()
+        return user.id, cohorts[0].id, cohorts[1].id
+
+
+def start_job(app, user_id: int, cohort_id: int) -> str:
+    from training.certificates import services
+    from training.extensions import db
+    from training.jobs.worker import enqueue
+    from training.models import Cohort, User
+
+    with app.app_context():
+        job = services.start_issuing(db.session.get(Cohort, cohort_id), db.session.get(User, user_id), None, "en")
+        db.session.commit()
+        enqueue(job.id)
+        return job.id
+
+
+def follow(app, job_id: str, consumer: subprocess.Popen, timeout: float = 1800) -> tuple[float, list[tuple[float, int]]]:
+    """Seconds from enqueued to done, and (time, done) at every change of progress."""
+    from training.extensions import db
+    from training.models import Job
+
+    started, progress = time.perf_counter(), []
+    with app.app_context():
+        while time.perf_counter() - started < timeout:
+            db.session.rollback()
+            job = db.session.get(Job, job_id)
+            if not progress or progress[-1][1] != job.done:
+                progress.append((time.perf_counter(), job.done))
+            if job.status in ("done", "failed"):
+                if job.status == "failed" or job.failures:
+                    raise SystemExit(f"job {job.status}: {job.message} {job.failures[:3]}")
+                return time.perf_counter() - started, progress
+            if consumer.poll() is not None:
+                raise SystemExit("the consumer died")
+            time.sleep(0.02)
+    raise SystemExit("timed out")
+
+
+def per_certificate_ms(progress: list[tuple[float, int]]) -> float:
+    steps = [(t1 - t0) / (d1 - d0) * 1000 for (t0, d0), (t1, d1) in zip(progress, progress[1:]) if d1 > d0]
+    return statistics.median(steps)
+
+
+def baseline_child(count: int, cohort_id: int) -> None:
+    """Runs in its own process: one write_pdf() per certificate of the issued cohort."""
+    from sqlalchemy import select
+
+    from training import create_app
+    from training.certificates import issuing, pdf, storage
+    from training.extensions import db
+    from training.models import Certificate, Enrollment
+
+    app = create_app({"SERVER_NAME": "localhost"})
+    with app.app_context(), app.test_request_context():
+        certificates = db.session.scalars(select(Certificate).join(Enrollment).where(Enrollment.cohort_id == cohort_id)
+                                          .order_by(Certificate.serial).limit(count)).all()
+        pages = [issuing.page_for(c, c.enrollment.trainee.id_number) for c in certificates]
+        seal = storage.seal_data_uri()
+        for page in pages[:3]:
+            pdf.render_one(page, seal)
+        times, sizes = [], []
+        started, cpu = time.perf_counter(), time.process_time()
+        for page in pages:
+            t0 = time.perf_counter()
+            sizes.append(len(pdf.render_one(page, seal)))
+            times.append((time.perf_counter() - t0) * 1000)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(json.dumps({"count": len(pages), "seconds": seconds, "cpu": cpu, "median_ms": statistics.median(times),
+                      "sizes": sizes, "peak_mb": vm_hwm_mb(os.getpid())}))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--certificates", type=int, default=200)
+    parser.add_argument("--baseline", type=int, default=200, help="how many of them to render one by one")
+    parser.add_argument("--batch", type=int, default=0, help="pages per write_pdf() (default: the job's own choice)")
+    parser.add_argument("--cpu", type=int, default=None,
+                        help="pin both sides to this CPU (on a quiet machine; on a busy one a pinned process "
+                             "cannot move off a loaded CPU)")
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--baseline-child", nargs=2, type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.baseline_child:
+        baseline_child(*args.baseline_child)
+        return
+
+    with common.throwaway_instance(args.keep) as instance:
+        url = f"sqlite:///{instance / 'bench.sqlite'}"
+        os.environ["DATABASE_URL"] = url
+        if args.batch:
+            os.environ["CERTIFICATE_BATCH_SIZE"] = str(args.batch)
+        from flask_migrate import upgrade
+
+        from training import create_app
+        from training.certificates import storage
+        from training.extensions import db
+
+        app = create_app({"SERVER_NAME": "localhost"})
+        with app.app_context():
+            upgrade()
+            print(common.describe_machine())
+            where = f"pinned to CPU {args.cpu}" if args.cpu is not None else "one worker thread, one process, not pinned"
+            print(common.describe_database(db.engine), "·", where)
+        user_id, warm_id, cohort_id = seed(app, args.certificates)
+
+        log = (instance / "consumer.log").open("w")
+        consumer = subprocess.Popen(
+            [str(Path(sys.executable).with_name("huey_consumer")), "training.jobs.worker.huey",
+             "-w", "1", "-k", "thread", "-d", "0.02", "-m", "0.1", "-C"],
+            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=log, stderr=subprocess.STDOUT,
+            preexec_fn=pinned(args.cpu))
+        try:
+            follow(app, start_job(app, user_id, warm_id), consumer)
+            warm_mb, cpu = vm_hwm_mb(consumer.pid), cpu_seconds(consumer.pid)
+            seconds, progress = follow(app, start_job(app, user_id, cohort_id), consumer)
+            job_mb, cpu = vm_hwm_mb(consumer.pid), cpu_seconds(consumer.pid) - cpu
+        finally:
+            consumer.terminate()
+            consumer.wait(10)
+            log.close()
+        with app.app_context():
+            sizes = sorted(p.stat().st_size for p in storage.certificate_dir().glob("*.pdf"))[5:] or [0]
+        batches = len(progress) - 1
+
+        child = subprocess.run([sys.executable, __file__, "--baseline-child", str(args.baseline), str(cohort_id)],
+                               cwd=ROOT, env=os.environ, capture_output=True, text=True, preexec_fn=pinned(args.cpu))
+        if child.returncode:
+            raise SystemExit(child.stderr)
+        base = json.loads(child.stdout.strip().splitlines()[-1])
+
+    job_rate = args.certificates / seconds
+    base_rate = base["count"] / base["seconds"]
+    kb = lambda values: f"{statistics.median(values) / 1024:.0f} / {max(values) / 1024:.0f}"  # noqa: E731
+    print()
+    common.print_table(
+        ["", "certificates", "cert/s", "median ms/cert", "CPU ms/cert", "PDF KB (median / max)", "peak MB"],
+        [[f"job path ({batches} batches, real consumer)", args.certificates, f"{job_rate:.1f}",
+          f"{per_certificate_ms(progress):.1f}", f"{1000 * cpu / args.certificates:.1f}", kb(sizes),
+          f"{job_mb:.0f} (warm {warm_mb:.0f})"],
+         ["baseline: one write_pdf() each", base["count"], f"{base_rate:.1f}", f"{base['median_ms']:.1f}",
+          f"{1000 * base['cpu'] / base['count']:.1f}", kb(base["sizes"]), f"{base['peak_mb']:.0f}"]],
+    )
+    ratio = job_rate / base_rate
+    cpu_ratio = (base["cpu"] / base["count"]) / (cpu / args.certificates)
+    print(f"\njob path / baseline throughput: {ratio:.1f}× wall clock, {cpu_ratio:.1f}× CPU time "
+          f"(target ≥ {TARGET:.0f}×) — {'met' if ratio >= TARGET else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
