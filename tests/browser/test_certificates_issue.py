@@ -67,3 +67,27 @@ def test_the_qr_code_opens_a_page_that_fits_a_phone(live_server, new_page, make,
     assert_fits(page)
     page.screenshot(path=tmp_path / "verify-phone.png", full_page=True)
     assert db.session.scalar(select(Certificate.status)) == "valid"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_certificate_pages_fit_the_screen(live_server, new_page, make, viewport, tmp_path):
+    coordinator = make.user("coordinator", county_code="610924", username="coord_fit")
+    cohort = make.cohort(status=CohortStatus.FINISHED, county_code="610924",
+                         site_name="紫阳县蒿坪镇金川社区新社区工厂（二期）")
+    certificate, _ = make.issued(cohort=cohort, names=["欧阳秀英", "李桂兰"])
+    trainee = make.trainee_user(trainee=certificate.enrollment.trainee, username="trainee_fit")
+    db.session.commit()
+    page = new_page(viewport)
+    sign_in(page, live_server, coordinator.username, TEST_PASSWORD)
+    for path in (f"/cohorts/{cohort.id}/certificates", f"/certificates/{certificate.serial}"):
+        response = page.goto(live_server + path)
+        assert response.ok, path
+        assert_fits(page)
+        page.screenshot(path=tmp_path / f"{path.strip('/').replace('/', '-')}-{viewport['width']}.png", full_page=True)
+
+    trainee_page = new_page(viewport)
+    sign_in(trainee_page, live_server, trainee.username, TEST_PASSWORD)
+    trainee_page.goto(f"{live_server}/me/certificates")
+    expect(trainee_page.locator(".my-certificates a.btn")).to_have_count(1)
+    assert_fits(trainee_page)
+    trainee_page.screenshot(path=tmp_path / f"mine-{viewport['width']}.png", full_page=True)
