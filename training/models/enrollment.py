@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.extensions import db
@@ -27,6 +27,8 @@ class EnrollmentStatus(enum.StrEnum):
 class Enrollment(db.Model):
     __table_args__ = (
         UniqueConstraint("trainee_id", "cohort_id"),
+        # Seat counts and rosters ask for a cohort's enrollments of one status.
+        Index("ix_enrollment_cohort_status", "cohort_id", "status"),
         one_of("status", EnrollmentStatus),
         CheckConstraint("theory_score BETWEEN 0 AND 100", name="theory_score_range"),
         CheckConstraint("practical_score BETWEEN 0 AND 100", name="practical_score_range"),
@@ -34,7 +36,7 @@ class Enrollment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainee.id"), index=True)
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"))
     status: Mapped[str] = mapped_column(String(20), default=EnrollmentStatus.APPLIED)
     subsidised: Mapped[bool] = mapped_column(default=True)
     subsidy_override_reason: Mapped[str | None] = mapped_column(Text)

@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.extensions import db
@@ -48,6 +48,14 @@ class Placement(db.Model):
         one_of("scope", PlacementScope),
         CheckConstraint("monthly_wage >= 0", name="wage_not_negative"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
+        # One current job per person, whatever two requests do at the same moment.
+        Index(
+            "uq_placement_open_per_trainee",
+            "trainee_id",
+            unique=True,
+            sqlite_where=text("end_date IS NULL"),
+            postgresql_where=text("end_date IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
