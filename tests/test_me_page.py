@@ -264,10 +264,7 @@ def test_a_certificate_shows_its_number_and_status(me, make):
     assert certificate.serial in page
 
 
-def test_without_the_certificates_list_of_its_own_the_page_shows_number_and_status(me, make, monkeypatch):
-    from training.main import views
-
-    monkeypatch.setattr(views, "CERTIFICATES_PARTIAL", "certificates/_no_such_partial.html")
+def test_certificates_show_number_and_status_and_only_the_valid_one_downloads(me, make):
     setup = in_class(make, held=2, marks=["present"] * 2, status=EnrollmentStatus.COMPLETED)
     old = certificate_row(setup.enrollment, status="superseded")
     new = certificate_row(setup.enrollment)
@@ -278,6 +275,7 @@ def test_without_the_certificates_list_of_its_own_the_page_shows_number_and_stat
     assert page.index(new.serial) < page.index(old.serial)  # the valid one first
     assert re.search(rf"{new.serial}</span></div>\s*<div><span class=\"badge me-badge\">Valid<", page)
     assert re.search(rf"{old.serial}</span></div>\s*<div><span class=\"badge me-badge\">Replaced by a new one<", page)
+    assert f"/me/certificates/{new.serial}.pdf" in page and f"/me/certificates/{old.serial}.pdf" not in page
 
 
 def test_a_job_record_is_shown_when_one_is_recorded(me, make):

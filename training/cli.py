@@ -16,9 +16,11 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(seed_bench)
+    from training.certificates.cli import certificates_cli
     from training.trainees.cli import trainees_cli
 
     app.cli.add_command(trainees_cli)
+    app.cli.add_command(certificates_cli)
     app.cli.add_command(backup.backup_command)
     app.cli.add_command(backup.restore_command)
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from stdnum.cn import uscc
 
 from training.auth.services import hash_password
+from training.certificates import services as certificates
 from training.catalog.schedule import Slot, plan_sessions
 from training.completion import meets_completion
 from training.extensions import db
@@ -89,6 +90,8 @@ def seed() -> list[tuple[str, str, str]]:
     for index, trainee in enumerate(_demo_trainees()):
         _account(logins, f"demo_trainee{index + 1}", Role.TRAINEE, None, trainee.name, trainee=trainee)
     db.session.flush()
+    # Real PDFs to open and scan: the finished cohort's certificates (idempotent).
+    certificates.issue_now("ZY-2026-01")
     _write_logins(logins)
     return [(name, role, password) for name, (role, password) in logins.items()]
 

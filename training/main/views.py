@@ -8,7 +8,6 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from jinja2 import TemplateNotFound
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -22,10 +21,6 @@ from training.permissions import roles_required
 from training.web import safe_next
 
 bp = Blueprint("main", __name__)
-CHECKIN_ENDPOINT = "attendance.checkin_code"
-APPLY_ENDPOINT = "enrollment.open_classes"
-# The certificates feature's list of the trainee's own certificates, with download links.
-CERTIFICATES_PARTIAL = "certificates/_my_certificates.html"
 
 
 def _local_day_start() -> datetime:
@@ -64,10 +59,8 @@ def me():
     return render_template(
         "main/me.html", trainee=trainee, page=page, number=format_score, now=now,
         day_word=_day_word(upcoming.starts_at, now) if upcoming else None,
-        checkin_url=url_for(CHECKIN_ENDPOINT) if page and page.checkin_open and _has_endpoint(CHECKIN_ENDPOINT)
-        else None,
-        apply_url=url_for(APPLY_ENDPOINT) if _has_endpoint(APPLY_ENDPOINT) else None,
-        certificates_partial=_has_template(CERTIFICATES_PARTIAL),
+        checkin_url=url_for("attendance.checkin_code") if page and page.checkin_open else None,
+        apply_url=url_for("enrollment.open_classes"),
     )
 
 
@@ -76,19 +69,6 @@ def _day_word(starts_at: datetime, now: datetime) -> str | None:
     timezone = get_timezone()
     days = (starts_at.astimezone(timezone).date() - now.astimezone(timezone).date()).days
     return {0: _("Today"), 1: _("Tomorrow")}.get(days)
-
-
-def _has_endpoint(endpoint: str) -> bool:
-    # Check-in and applying are other features' blueprints; /me works before they land.
-    return endpoint in current_app.view_functions
-
-
-def _has_template(name: str) -> bool:
-    try:
-        current_app.jinja_env.get_template(name)
-    except TemplateNotFound:
-        return False
-    return True
 
 
 @bp.post("/language")
