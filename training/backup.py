@@ -26,7 +26,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404: pg_dump and pg_restore, with argument lists, never a shell
+import subprocess  # nosec B404
 import tarfile
 import tempfile
 from datetime import datetime, timezone
@@ -135,7 +135,7 @@ def _dump_postgres(uri: str, target: Path) -> tuple[dict[str, int], str | None]:
             # pg_dump reads the very snapshot our counts were taken in.
             snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             counts, revision = _count_rows(connection), _revision(connection)
-            result = subprocess.run(  # nosec B603: fixed program, argument list
+            result = subprocess.run(  # nosec B603
                 [pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
                  f"--file={target}", f"--dbname={dsn}"],
                 env=env, capture_output=True, text=True, check=False)
@@ -272,7 +272,7 @@ def _load_sqlite(database: Path, uri: str) -> None:
 
 def _load_postgres(database: Path, uri: str) -> None:
     dsn, env = _libpq(uri)
-    result = subprocess.run(  # nosec B603: fixed program, argument list
+    result = subprocess.run(  # nosec B603
         [pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
          "--exit-on-error", f"--dbname={dsn}", str(database)],
         env=env, capture_output=True, text=True, check=False)

@@ -117,13 +117,18 @@ def test_another_certificates_token_opens_nothing(client, make, certificate):
     assert client.get(f"/verify/{certificate.serial}.json?t={second.token}").json == {"status": "unknown"}
 
 
-@pytest.mark.xfail(strict=True, reason="GET /verify/<serial> has no rate limit (verify_views.py): reported")
-def test_scanning_serials_on_the_verification_page_is_rate_limited(app, client, certificate):
+def test_scanning_serials_on_the_verification_page_is_rate_limited_and_genuine_checks_are_not(
+        app, client, certificate):
     app.config["VERIFY_LOOKUP_LIMIT"] = "10 per 5 minutes"
+    genuine = f"/verify/{certificate.serial}?t={certificate.token}"
 
-    statuses = [client.get(f"/verify/AK-2026-610924-{n:05d}?t=guess").status_code for n in range(1, 31)]
+    checks = [client.get(genuine).status_code for _ in range(15)]  # a busy employer's desk: never counted
+    guesses = [client.get(f"/verify/AK-2026-610924-{n:05d}?t=guess").status_code for n in range(1, 13)]
+    json_guess = client.get("/verify/AK-2026-610924-00099.json?t=guess").status_code
 
-    assert 429 in statuses
+    assert checks == [200] * 15
+    assert guesses[:10] == [404] * 10 and guesses[10:] == [429, 429]
+    assert json_guess == 429
 
 
 def test_debug_is_off_unless_flask_debug_is_set(monkeypatch):
