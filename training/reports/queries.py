@@ -4,8 +4,8 @@ and the trainee list as a streamed select with a few look-ups per chunk of rows.
 The population is the admissions to the classes in scope and period (see definitions.py);
 `jobs` are the placements of its completed trainees that count as employment. Both are
 CTEs of one UNION ALL whose arms share a shape: a part name, two keys, eight numbers.
-Dialect-specific SQL is kept to three small constructs: adding months to a date, the
-month of a date, and the median.
+Dialect-specific SQL is kept small: adding months to a date, the month of a date, the
+median, and whether the population CTE is materialised.
 """
 from __future__ import annotations
 
@@ -130,65 +130,90 @@ def _arm(part: str, key1, key2, values: Sequence) -> list:
 
 def figures_statement(scope: ColumnElement[bool], criteria: Criteria, settings: Settings, as_of: date,
                       dialect: str) -> Select:
-    """Every figure of the dashboard in one statement; rows are (part, key1, key2, v0 … v7)."""
+    """Every figure of the dashboard in one statement; rows are (part, key1, key2, v0 … v7).
+
+    Two CTEs, each read from the tables (so the planner knows their size): the admissions, and
+    the jobs that count. What depends only on the class (course, county, month of completion,
+    partner employer) is summed per class first, so those tables group a few thousand rows.
+    A person counts once per stage however many jobs they had: COUNT(DISTINCT admission)."""
+    where = admissions_where(scope, criteria, settings)
     completed = Enrollment.status == EnrollmentStatus.COMPLETED
     certified = Enrollment.id.in_(
         select(Certificate.enrollment_id).where(Certificate.status == CertificateStatus.VALID))
     population = (
-        select(Enrollment.id.label("enrollment_id"), Enrollment.trainee_id, Enrollment.cohort_id, Cohort.course_id,
-               Cohort.county_code, Cohort.end_date, Cohort.code.label("cohort_code"), Cohort.employer_id,
-               Cohort.committed_placements,
+        select(Enrollment.id.label("enrollment_id"), Enrollment.trainee_id, Enrollment.cohort_id,
                case((completed, 1), else_=0).label("completed"),
                case((and_(completed, certified), 1), else_=0).label("certified"))
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
-        .where(*admissions_where(scope, criteria, settings))
+        .where(*where)
     ).cte("population")
+    if dialect == "postgresql":  # two cheap parallel scans beat a materialised CTE of every admission there
+        population = population.prefix_with("NOT MATERIALIZED")
 
     follow_up = aliased(FollowUp)
     due = follow_up.due_date <= as_of
     jobs = (
-        select(Placement.enrollment_id, Placement.kind, Placement.scope, Placement.monthly_wage, Placement.start_date,
-               case((and_(Placement.employer_id == population.c.employer_id), 1), else_=0).label("at_partner"),
-               case((and_(due, follow_up.still_employed.is_(True)), 1), else_=0).label("retained"),
-               case((due, 1), else_=0).label("retention_due"))
-        .join(population, population.c.enrollment_id == Placement.enrollment_id)
+        select(Placement.enrollment_id, Enrollment.trainee_id, Enrollment.cohort_id, Placement.kind, Placement.scope,
+               Placement.monthly_wage, Placement.start_date,
+               case((Placement.employer_id == Cohort.employer_id, Placement.enrollment_id)).label("at_partner"),
+               case((and_(due, follow_up.still_employed.is_(True)), Placement.enrollment_id)).label("retained"),
+               case((due, Placement.enrollment_id)).label("retention_due"))
+        .join(Enrollment, Enrollment.id == Placement.enrollment_id)
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
         .outerjoin(follow_up, and_(follow_up.placement_id == Placement.id,
                                    follow_up.due_months == settings.retention_months))
-        .where(population.c.completed == 1, counts_as_employment(settings, population.c.end_date, as_of))
+        .where(*where, completed, counts_as_employment(settings, Cohort.end_date, as_of))
     ).cte("jobs")
 
-    per_admission = (
-        select(jobs.c.enrollment_id, func.count().label("jobs"), func.sum(jobs.c.monthly_wage).label("wage_sum"),
-               func.max(jobs.c.retained).label("retained"), func.max(jobs.c.retention_due).label("retention_due"),
-               func.max(jobs.c.at_partner).label("at_partner"))
-        .group_by(jobs.c.enrollment_id)
-    ).cte("per_admission")
+    def people(*names: str) -> list:
+        """Admissions with a job, and those retained, due for the follow-up, with the partner: once each."""
+        return [func.count(func.distinct(jobs.c[name])) for name in names]
 
-    joined = population.outerjoin(per_admission, per_admission.c.enrollment_id == population.c.enrollment_id)
-    placed = case((per_admission.c.jobs > 0, 1), else_=0)
-    stages = [func.count(), func.sum(population.c.completed), func.sum(population.c.certified), func.sum(placed),
-              func.sum(func.coalesce(per_admission.c.retained, 0)),
-              func.sum(func.coalesce(per_admission.c.retention_due, 0)),
-              func.sum(func.coalesce(per_admission.c.wage_sum, 0)), func.sum(func.coalesce(per_admission.c.jobs, 0))]
+    trained = (select(population.c.cohort_id, func.count().label("enrolled"),
+                      func.sum(population.c.completed).label("completed"),
+                      func.sum(population.c.certified).label("certified"))
+               .group_by(population.c.cohort_id)).subquery("trained")
+    employed = (select(jobs.c.cohort_id, *[column.label(name) for column, name in zip(
+                    people("enrollment_id", "retained", "retention_due", "at_partner"),
+                    ("placed", "retained", "retention_due", "at_partner"))],
+                       func.sum(jobs.c.monthly_wage).label("wage_sum"), func.count().label("jobs"))
+                .group_by(jobs.c.cohort_id)).subquery("employed")
+    per_class = (
+        select(Cohort.id, Cohort.course_id, Cohort.county_code, Cohort.end_date, Cohort.code, Cohort.employer_id,
+               Cohort.committed_placements, trained.c.enrolled, trained.c.completed, trained.c.certified,
+               *[func.coalesce(employed.c[name], 0).label(name)
+                 for name in ("placed", "retained", "retention_due", "wage_sum", "jobs", "at_partner")])
+        .join(trained, trained.c.cohort_id == Cohort.id)
+        .outerjoin(employed, employed.c.cohort_id == Cohort.id)
+    ).cte("per_class")
+
+    def category_of(source):
+        return TraineeCategory.trainee_id == source.c.trainee_id
+
     employer = aliased(Employer)
     arms = [
-        select(*_arm("grid", cast(population.c.course_id, String), population.c.county_code, stages))
-        .select_from(joined).group_by(population.c.course_id, population.c.county_code),
-        select(*_arm("category", TraineeCategory.category, _text(""), stages))
-        .select_from(joined.join(TraineeCategory, TraineeCategory.trainee_id == population.c.trainee_id))
-        .group_by(TraineeCategory.category),
+        select(*_arm("grid", cast(per_class.c.course_id, String), per_class.c.county_code,
+                     [func.sum(per_class.c[name]) for name in STAGE_VALUES]))
+        .group_by(per_class.c.course_id, per_class.c.county_code),
+        select(*_arm("category", TraineeCategory.category, _text(""),
+                     [func.count(), func.sum(population.c.completed), func.sum(population.c.certified)]))
+        .select_from(population.join(TraineeCategory, category_of(population))).group_by(TraineeCategory.category),
+        select(*_arm("category_jobs", TraineeCategory.category, _text(""),
+                     [*people("enrollment_id", "retained", "retention_due"), func.sum(jobs.c.monthly_wage),
+                      func.count()]))
+        .select_from(jobs.join(TraineeCategory, category_of(jobs))).group_by(TraineeCategory.category),
         select(*_arm("job", jobs.c.kind, jobs.c.scope, [func.count(), func.sum(jobs.c.monthly_wage)]))
         .group_by(jobs.c.kind, jobs.c.scope),
-        select(*_arm("completed_month", year_month(population.c.end_date), _text(""), [func.count()]))
-        .where(population.c.completed == 1).group_by(year_month(population.c.end_date)),
+        select(*_arm("completed_month", year_month(per_class.c.end_date), _text(""),
+                     [func.sum(per_class.c.completed)]))
+        .group_by(year_month(per_class.c.end_date)),
         select(*_arm("placed_month", year_month(jobs.c.start_date), _text(""), [func.count()]))
         .group_by(year_month(jobs.c.start_date)),
         _median_arm(jobs, dialect),
-        select(*_arm("directed", population.c.cohort_code, employer.name,
-                     [func.max(population.c.committed_placements), func.count(), func.sum(population.c.completed),
-                      func.sum(placed), func.sum(func.coalesce(per_admission.c.at_partner, 0))]))
-        .select_from(joined.join(employer, employer.id == population.c.employer_id))
-        .group_by(population.c.cohort_id, population.c.cohort_code, employer.name),
+        select(*_arm("directed", per_class.c.code, employer.name,
+                     [per_class.c.committed_placements, per_class.c.enrolled, per_class.c.completed,
+                      per_class.c.placed, per_class.c.at_partner]))
+        .join(employer, employer.id == per_class.c.employer_id),
     ]
     return union_all(*arms)
 

@@ -53,7 +53,7 @@ class Funnel:
     @classmethod
     def from_values(cls, values) -> Funnel:
         counts = [_int(v) for v in values[:6]]
-        return cls(*counts, wage_sum=_money(values[6]) or Decimal(0), jobs=_int(values[7]))
+        return cls(*counts, wage_sum=_decimal(values[6]), jobs=_int(values[7]))
 
     def __add__(self, other: Funnel) -> Funnel:
         return Funnel(*(getattr(self, f) + getattr(other, f) for f in vars(self)))
@@ -102,6 +102,7 @@ class Report:
     median_wage: Decimal | None = None
     trend: list[tuple[str, int, int]] = field(default_factory=list)
     directed: list[Directed] = field(default_factory=list)
+    trend_counts: dict[str, list[int]] = field(default_factory=dict)  # YYYY-MM → [completions, jobs]
 
     @property
     def definition(self) -> dict[str, Definition]:
@@ -129,6 +130,10 @@ class Report:
 
 def _int(value) -> int:
     return int(round(float(value))) if value is not None else 0
+
+
+def _decimal(value) -> Decimal:
+    return Decimal(str(value or 0))
 
 
 def _money(value) -> Decimal | None:
@@ -187,7 +192,14 @@ def build_report(user: User, criteria: Criteria, settings: Settings, now: dateti
     report = Report(criteria, settings, as_of, language, name, describe(settings, context),
                     stage_labels(settings, language))
     rows = queries.figures(db.session.connection(), cohort_scope(user), criteria, settings, as_of.date())
-    courses, counties = course_names(), county_names()
+    _collect(report, rows, course_names(), county_names())
+    last = min(as_of.date(), add_months(criteria.date_to, settings.employed_within_months))
+    report.trend = trend(report.trend_counts, criteria.date_from, criteria.date_to, last)
+    return report
+
+
+def _collect(report: Report, rows: list[tuple], courses: dict[int, str], counties: dict[str, str]) -> None:
+    """Fold the statement's rows (see queries.figures_statement) into the report's tables."""
     by_course: dict[str, Funnel] = {}
     by_county: dict[str, Funnel] = {}
     months: dict[str, list[int]] = {}
@@ -200,11 +212,15 @@ def build_report(user: User, criteria: Criteria, settings: Settings, now: dateti
             county = counties.get(key2, key2)
             by_county[county] = by_county.get(county, Funnel()) + funnel
         elif part == "category":
-            report.by_category[key1] = Funnel.from_values(values)
+            report.by_category[key1] = report.category(key1) + Funnel.from_values(values)
+        elif part == "category_jobs":
+            placed, retained, due, wages, jobs = values[:5]
+            report.by_category[key1] = report.category(key1) + Funnel.from_values([0, 0, 0, placed, retained, due,
+                                                                                   wages, jobs])
         elif part == "job":
             for target, key in ((report.kinds, key1), (report.scopes, key2)):
                 count, wages = target.get(key, (0, Decimal(0)))
-                target[key] = (count + _int(values[0]), wages + (_money(values[1]) or 0))
+                target[key] = (count + _int(values[0]), wages + _decimal(values[1]))
         elif part in ("completed_month", "placed_month"):
             months.setdefault(key1, [0, 0])[part == "placed_month"] += _int(values[0])
         elif part == "median":
@@ -216,9 +232,7 @@ def build_report(user: User, criteria: Criteria, settings: Settings, now: dateti
     report.by_course = sorted(by_course.items(), key=lambda item: -item[1].enrolled)
     report.by_county = sorted(by_county.items(), key=lambda item: -item[1].enrolled)
     report.directed.sort(key=lambda d: (d.at_partner - d.committed, d.cohort_code))
-    last = min(as_of.date(), add_months(criteria.date_to, settings.employed_within_months))
-    report.trend = trend(months, criteria.date_from, criteria.date_to, last)
-    return report
+    report.trend_counts = months
 
 
 def charts_for(report: Report) -> dict:
