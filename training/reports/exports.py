@@ -10,6 +10,7 @@ import csv
 import io
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -242,6 +243,18 @@ def export_dir() -> Path:
     return path
 
 
+def purge_old_exports(now: float | None = None) -> int:
+    """Delete export files older than REPORT_EXPORT_KEEP_DAYS: they may hold full ID numbers."""
+    keep = current_app.config.get("REPORT_EXPORT_KEEP_DAYS", 7) * 86400
+    now = now if now is not None else time.time()
+    removed = 0
+    for path in export_dir().iterdir():
+        if path.is_file() and now - path.stat().st_mtime > keep:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def export_path(job_id: str, fmt: str) -> Path:
     if not _JOB_ID.match(job_id) or fmt not in services.EXPORT_FORMATS:
         raise ValueError("not an export")
@@ -254,6 +267,7 @@ def export_trainee_list(job: Job) -> Iterator[Step]:
 
     Rows are read on a connection of their own, with a server-side cursor on PostgreSQL,
     while the runner commits the progress on the session's; a redelivered job starts over."""
+    purge_old_exports()
     params = job.params
     user = db.session.get(User, params["user_id"])
     with force_locale(params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]):
