@@ -184,3 +184,48 @@ def test_a_name_that_looks_like_a_formula_is_exported_as_text(app, client, auth,
         assert not [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.data_type == "f"]
     names = [c for c in cells if isinstance(c, str) and ("HYPERLINK" in c or "SUM(" in c or c in ("'+1+1", "+1+1"))]
     assert names and all(c.startswith("'") for c in names), names
+
+
+def _report_cohort(make, course_name: str):
+    course = make.course(name=course_name)
+    cohort = make.cohort(course=course, county_code=HOME, status=CohortStatus.FINISHED,
+                         start_date=utcnow().date() - timedelta(days=20))
+    make.enrollment(trainee=make.trainee(county_code=HOME), cohort=cohort, status=EnrollmentStatus.COMPLETED)
+    db.session.commit()
+    return cohort
+
+
+def test_the_monthly_report_pdf_prints_a_course_name_as_text(app, client, auth, make):
+    if "reports.monthly_pdf" not in app.view_functions:
+        pytest.skip("no reports yet")
+    _report_cohort(make, SCRIPT)
+    auth.login("coordinator", county=HOME)
+
+    response = client.get("/reports/monthly.pdf?date_from=2000-01-01")
+
+    assert response.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.get_data())).pages)
+    response.close()
+    assert re.sub(r"\s+", "", SCRIPT) in re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_course_name_that_looks_like_a_formula_is_neutralised_in_the_report_tables(app, client, auth, make, fmt):
+    if "reports.tables" not in app.view_functions:
+        pytest.skip("no reports yet")
+    _report_cohort(make, "=1+2")
+    auth.login("coordinator", county=HOME)
+
+    response = client.get(f"/reports/tables.{fmt}?date_from=2000-01-01")
+
+    content = response.get_data()
+    response.close()
+    if fmt == "csv":
+        cells = [c.strip('"') for line in content.decode("utf-8-sig").splitlines() for c in line.split(",")]
+    else:
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        assert not [c for s in book.worksheets for row in s.iter_rows() for c in row if c.data_type == "f"]
+        cells = [c.value for s in book.worksheets for row in s.iter_rows() for c in row]
+    assert "'=1+2" in cells and "=1+2" not in cells
