@@ -109,6 +109,22 @@ def _reset_postgres(app) -> None:
     db.session.commit()
 
 
+@pytest.fixture(autouse=True)
+def fresh_translations_cache():
+    """Flask-Babel caches catalogs per process and locale, not per app: start every test clean,
+    so an app built with the real catalogs cannot leak Chinese into the next test."""
+    from training.extensions import babel
+
+    def clear():
+        domain = babel.__dict__.get("domain_instance")  # a cached_property, made at first use
+        if domain is not None:
+            domain.cache.clear()
+
+    clear()
+    yield
+    clear()
+
+
 @pytest.fixture
 def database_url(migrated_database, tmp_path) -> str:
     if BACKEND == "postgresql":

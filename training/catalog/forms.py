@@ -72,7 +72,7 @@ class CourseForm(FlaskForm):
     level = SelectField(_l("Vocational level"), coerce=int, choices=_choices(LEVELS), default=5)
     labour_brand = StringField(_l("Labour brand"), validators=[Optional(), Length(max=40)], filters=[_strip])
     total_hours = IntegerField(_l("Total hours"), validators=[InputRequired(), NumberRange(min=1, max=2000)])
-    min_attendance_pct = IntegerField(_l("Minimum attendance (% of scheduled hours)"), default=80,
+    min_attendance_pct = IntegerField(_l("Minimum attendance (percent of scheduled hours)"), default=80,
                                       validators=[InputRequired(), NumberRange(min=1, max=100)])
     pass_score = IntegerField(_l("Pass score"), default=60, validators=[InputRequired(), NumberRange(min=0, max=100)])
     subsidy_yuan = DecimalField(_l("Subsidy per trainee (yuan)"), places=2, default=Decimal("0"),
