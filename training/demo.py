@@ -41,7 +41,8 @@ from training.models import (
     utcnow,
 )
 
-COUNTIES = {"610924": "ziyang", "610929": "baihe", "610921": "hanyin", "610981": "xunyang"}
+COUNTIES = {"610924": ("ziyang", "紫阳县"), "610929": ("baihe", "白河县"), "610921": ("hanyin", "汉阴县"),
+            "610981": ("xunyang", "旬阳市")}
 
 COURSES = [
     # code, name, occupation, level, brand, hours, subsidy
@@ -75,9 +76,9 @@ def seed() -> list[tuple[str, str, str]]:
     trainers = {}
     _account(logins, "demo_admin", Role.ADMIN, None, "系统管理员")
     _account(logins, "demo_city", Role.COORDINATOR, None, "市就业服务中心")
-    for code, slug in COUNTIES.items():
-        _account(logins, f"demo_coord_{slug}", Role.COORDINATOR, code, f"{slug} 协调员")
-        trainers[code] = _account(logins, f"demo_trainer_{slug}", Role.TRAINER, code, f"{slug} 培训老师")
+    for code, (slug, county) in COUNTIES.items():
+        _account(logins, f"demo_coord_{slug}", Role.COORDINATOR, code, f"{county}协调员")
+        trainers[code] = _account(logins, f"demo_trainer_{slug}", Role.TRAINER, code, f"{county}培训老师")
     today = utcnow().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
     for code, course_code, county, site, kind, offset, status in COHORTS:
         if db.session.scalar(select(Cohort.id).where(Cohort.code == code)):
