@@ -69,6 +69,7 @@ def from_environment(instance_path: str) -> dict:
         "REPORT_EXPORT_DIR": env.get("REPORT_EXPORT_DIR") or str(Path(instance_path) / "exports"),
         "REPORT_EXPORT_KEEP_DAYS": _int("REPORT_EXPORT_KEEP_DAYS", 7),
         "PLACEMENT_MAX_WAGE": _int("PLACEMENT_MAX_WAGE", 100000),
+        "VERIFY_LOOKUP_LIMIT": env.get("VERIFY_LOOKUP_LIMIT", "10 per 5 minutes"),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "CERTIFICATE_PREFIX": env.get("CERTIFICATE_PREFIX", "AK"),
         "CERTIFICATE_DIR": env.get("CERTIFICATE_DIR") or str(Path(instance_path) / "certificates"),

@@ -37,7 +37,7 @@ def not_for_search_engines(response):
 
 
 def _lookup_limit() -> str:
-    return current_app.config.get("VERIFY_LOOKUP_LIMIT", "10 per 5 minutes")
+    return current_app.config["VERIFY_LOOKUP_LIMIT"]
 
 
 def _not_found(response) -> bool:
