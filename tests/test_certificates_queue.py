@@ -2,23 +2,20 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from tests.conftest import AuthActions
 from tests.support import jobs_worker
+from tests.support.consumers import start_consumer, stop_consumer
 from training.certificates import qr, storage
 from training.extensions import db
 from training.jobs.queue import make_huey
 from training.models import Certificate, CohortStatus, Job, JobStatus
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -43,20 +40,9 @@ def enqueue(worker_env, monkeypatch):
 
 @pytest.fixture
 def consumer(worker_env, tmp_path):
-    env = {**os.environ, **worker_env,
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    log = (tmp_path / "consumer.log").open("w")
-    command = [str(Path(sys.executable).with_name("huey_consumer")), "tests.support.jobs_worker.huey",
-               "-w", "1", "-k", "thread", "-d", "0.05", "-m", "0.2", "-C"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process, log = start_consumer(worker_env, tmp_path / "consumer.log", "tests.support.jobs_worker.huey", "-C")
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+    stop_consumer(process, log)
 
 
 def wait_for(job_id: str, consumer, timeout: float = 60) -> Job:

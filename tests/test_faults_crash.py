@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import AuthActions
+from tests.support.consumers import start_consumer, stop_consumer
 from tests.support.import_sheets import person, workbook
 from training.certificates import storage
 from training.extensions import db
@@ -24,7 +24,6 @@ from training.jobs.worker import run_job
 from training.models import Attendance, AuditEvent, Certificate, CohortStatus, Job, JobStatus, Trainee, utcnow
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -51,27 +50,17 @@ class Consumers:
 
     def start(self, pause: str | None = None) -> tuple[subprocess.Popen, Path]:
         marker = self.tmp_path / f"paused-{len(self.processes)}"
-        env = {**os.environ, **self.env, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        env = dict(self.env)
         if pause:
             env |= {"JFW_FAULT_PAUSE": pause, "JFW_FAULT_MARKER": str(marker)}
-        log = (self.tmp_path / f"consumer-{len(self.processes)}.log").open("w")
-        process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("huey_consumer")), "tests.test_faults_worker.huey",
-             "-w", "1", "-k", "thread", "-d", "0.05", "-m", "0.2"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        log_path = self.tmp_path / f"consumer-{len(self.processes)}.log"
+        process, log = start_consumer(env, log_path, "tests.test_faults_worker.huey")
         self.processes.append((process, log))
         return process, marker
 
     def stop(self):
         for process, log in self.processes:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-            log.close()
+            stop_consumer(process, log)
 
 
 @pytest.fixture

@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import AuthActions
 from tests.support import jobs_worker
+from tests.support.consumers import start_consumer, stop_consumer
 from training.extensions import db
 from training.jobs import services
 from training.jobs.queue import make_huey
@@ -18,7 +16,6 @@ from training.models import Job, JobStatus
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("JFW_TEST_REDIS_URL", "")
 
 
@@ -50,19 +47,9 @@ def queue(queue_env):
 @pytest.fixture
 def consumer(queue_env, queue, tmp_path):
     """A real consumer process: one thread, short polling delays; always stopped afterwards."""
-    env = {**os.environ, **queue_env, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    log = (tmp_path / "consumer.log").open("w")
-    command = [str(Path(sys.executable).with_name("huey_consumer")), "tests.support.jobs_worker.huey",
-               "-w", "1", "-k", "thread", "-d", "0.05", "-m", "0.2", "-C"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process, log = start_consumer(queue_env, tmp_path / "consumer.log", "tests.support.jobs_worker.huey", "-C")
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+    stop_consumer(process, log)
 
 
 def _wait_for(job_id: str, consumer, statuses=(JobStatus.DONE, JobStatus.FAILED), timeout: float = 30) -> Job:

@@ -1,0 +1,32 @@
+"""Real huey consumer processes for tests: started with the test's environment, always stopped."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_consumer(env: dict[str, str], log_path: Path, module: str = "tests.support.jobs_worker.huey",
+                   *options: str) -> tuple[subprocess.Popen, object]:
+    """A one-thread consumer with short polling delays, logging to log_path; returns (process, log)."""
+    full_env = {**os.environ, **env,
+                "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    log = log_path.open("w")
+    command = [str(Path(sys.executable).with_name("huey_consumer")), module,
+               "-w", "1", "-k", "thread", "-d", "0.05", "-m", "0.2", *options]
+    return subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT), log
+
+
+def stop_consumer(process: subprocess.Popen, log) -> None:
+    """Terminate (kill after 10 s) if still running, and close its log."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    log.close()
