@@ -62,16 +62,15 @@ def test_signing_in_while_the_database_is_unreachable_shows_the_503_page(down):
     assert 'action="/logout"' not in response.get_data(as_text=True)  # the plain error page
 
 
-def test_the_health_check_answers_json_to_a_signed_in_browser_when_the_database_is_down(app, client, auth):
+def test_the_health_check_answers_json_to_a_signed_in_browser_when_the_database_is_down(app, client, auth, tmp_path):
     auth.login("coordinator")
-    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:////nonexistent-folder/db.sqlite"
-    from training.extensions import db
+    cookie = client.get_cookie("jfw_session")
+    config = base_config(UNREACHABLE["sqlite-in-a-missing-folder"](tmp_path))
+    broken = create_app({**config, "SECRET_KEY": app.config["SECRET_KEY"]})
+    browser = broken.test_client()
+    browser.set_cookie("jfw_session", cookie.value)
 
-    db.engine.dispose()
-    engines = app.extensions["sqlalchemy"]._app_engines[app]
-    from sqlalchemy import create_engine
+    response = browser.get("/healthz")
 
-    engines[None] = create_engine("sqlite:////nonexistent-folder/db.sqlite")
-    response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"
