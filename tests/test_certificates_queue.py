@@ -1,7 +1,6 @@
 """Issuing through the real task queue: a huey consumer process issues a small cohort's certificates."""
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
@@ -9,7 +8,7 @@ from sqlalchemy import select
 
 from tests.conftest import AuthActions
 from tests.support import jobs_worker
-from tests.support.consumers import start_consumer, stop_consumer
+from tests.support.consumers import share_with_worker, start_consumer, stop_consumer
 from training.certificates import qr, storage
 from training.extensions import db
 from training.jobs.queue import make_huey
@@ -20,14 +19,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def worker_env(app, database_url, tmp_path, monkeypatch) -> dict[str, str]:
-    """What the web side and the worker share: the database, the queue file, the certificate folder."""
-    env = {"DATABASE_URL": database_url, "HUEY_SQLITE_PATH": str(tmp_path / "queue.sqlite"),
-           "CERTIFICATE_DIR": str(tmp_path / "certificates"), "JINFANWAN_INSTANCE": os.environ["JINFANWAN_INSTANCE"]}
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    app.config["CERTIFICATE_DIR"] = env["CERTIFICATE_DIR"]
-    return env
+    return share_with_worker(app, database_url, tmp_path, monkeypatch)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ importing trainees, and a roster save that fails half way. The database is left 
 the unit of work in progress, and doing it again finishes the work without duplicates."""
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import time
@@ -14,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import AuthActions
-from tests.support.consumers import start_consumer, stop_consumer
+from tests.support.consumers import share_with_worker, start_consumer, stop_consumer
 from tests.support.import_sheets import person, workbook
 from training.certificates import storage
 from training.extensions import db
@@ -28,13 +27,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def worker_env(app, database_url, tmp_path, monkeypatch) -> dict[str, str]:
-    env = {"DATABASE_URL": database_url, "HUEY_SQLITE_PATH": str(tmp_path / "queue.sqlite"),
-           "CERTIFICATE_DIR": str(tmp_path / "certificates"), "JINFANWAN_INSTANCE": os.environ["JINFANWAN_INSTANCE"]}
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    app.config["CERTIFICATE_DIR"] = env["CERTIFICATE_DIR"]
-    return env
+    return share_with_worker(app, database_url, tmp_path, monkeypatch)
 
 
 @pytest.fixture

@@ -30,3 +30,16 @@ def stop_consumer(process: subprocess.Popen, log) -> None:
             process.kill()
             process.wait()
     log.close()
+
+
+def share_with_worker(app, database_url: str, tmp_path: Path, monkeypatch) -> dict[str, str]:
+    """What the web side and a worker share: the database, a queue file, the certificate folder.
+
+    Sets them in this process's environment (for make_huey()) and returns them for start_consumer()."""
+    env = {"DATABASE_URL": database_url, "HUEY_SQLITE_PATH": str(tmp_path / "queue.sqlite"),
+           "CERTIFICATE_DIR": str(tmp_path / "certificates"), "JINFANWAN_INSTANCE": os.environ["JINFANWAN_INSTANCE"]}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    app.config["CERTIFICATE_DIR"] = env["CERTIFICATE_DIR"]
+    return env
