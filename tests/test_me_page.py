@@ -290,6 +290,19 @@ def test_a_job_record_is_shown_when_one_is_recorded(me, make):
     assert "足浴技师" in page
 
 
+def test_a_training_failed_after_its_certificate_was_revoked_still_shows_the_certificate_and_the_job(me, make):
+    setup = in_class(make, held=2, marks=["present"] * 2, status=EnrollmentStatus.FAILED)
+    revoked = certificate_row(setup.enrollment, status="revoked")
+    make.placement(enrollment=setup.enrollment, position="足浴技师")
+    in_class(make, held=0, to_come=3, trainee=setup.trainee, course_name="母婴护理员（五级）")
+    db.session.commit()
+
+    page = me(setup.user)
+
+    assert revoked.serial in page
+    assert "足浴技师" in page
+
+
 def test_the_check_in_button_is_there_only_while_a_class_takes_check_ins(me, client, make, app):
     if "attendance.checkin_code" not in app.view_functions:
         pytest.skip("the check-in code page has not landed yet")

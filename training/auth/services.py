@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import contains_eager
 
 from training import audit
 from training.exceptions import PasswordRejected
@@ -120,10 +121,13 @@ def end_all_sessions(user: User, keep_token: str | None = None) -> None:
 
 def user_for_token(user_id: int, token: str, idle: timedelta, absolute_hours: int) -> User | None:
     """The user of a live login session, or None if it ended, idled out or is too old."""
+    # A trainee's record comes in the same statement: nearly every page a trainee opens needs it.
     row = db.session.execute(
         select(User, LoginSession)
         .join(LoginSession, LoginSession.user_id == User.id)
+        .outerjoin(User.trainee)
         .where(User.id == user_id, LoginSession.token_hash == _digest(token))
+        .options(contains_eager(User.trainee))
     ).first()
     if row is None:
         return None

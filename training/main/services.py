@@ -97,6 +97,7 @@ def accounts_by_role() -> dict[str, dict[str, int]]:
 # there are: hours are summed in SQL, grouped by enrollment.
 
 HOLDING_A_PLACE = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED, EnrollmentStatus.FAILED)
+FINISHED = (EnrollmentStatus.COMPLETED, EnrollmentStatus.FAILED)
 RECENT_CLASSES = 5
 _TENTH = Decimal("0.1")
 
@@ -171,6 +172,9 @@ class TraineePage:
     checkin_open: bool  # one of the trainee's sessions takes check-ins now
     recent: list[ClassMark]  # the current training's latest classes, newest first
     certificates: list[Certificate]
+    # Certificates and jobs follow a completed training only (one failed later keeps its revoked
+    # certificate and its job), so nobody else's page asks for them.
+    finished_a_training: bool
 
 
 def trainee_enrollments(trainee_id: int) -> list[Enrollment]:
@@ -286,7 +290,8 @@ def trainee_page(trainee_id: int, now: datetime, checkin_opens_minutes: int) -> 
     trainings = [_training(e, hours.get(e.id)) for e in enrollments]
     current_one = current_enrollment(enrollments)
     current = next((t for t in trainings if t.enrollment is current_one), None)
-    upcoming = next_session(trainee_id, now)
+    upcoming = next_session(trainee_id, now) if any(e.status == EnrollmentStatus.ENROLLED for e in enrollments) else None
+    finished = any(e.status in FINISHED for e in enrollments)
     return TraineePage(
         current=current,
         others=[t for t in trainings if t is not current],
@@ -294,5 +299,6 @@ def trainee_page(trainee_id: int, now: datetime, checkin_opens_minutes: int) -> 
         checkin_open=upcoming is not None and checkin_is_open(
             upcoming.starts_at, upcoming.ends_at, now, checkin_opens_minutes),
         recent=recent_classes(current.enrollment, now) if current and current.holds_place else [],
-        certificates=trainee_certificates(trainee_id),
+        certificates=trainee_certificates(trainee_id) if finished else [],
+        finished_a_training=finished,
     )
