@@ -1,22 +1,28 @@
 """Issuing certificates through the real job path, against one write_pdf() per certificate.
 
-    .venv/bin/python bench/certificates.py [--certificates 200] [--baseline 200] [--batch N] [--cpu N] [--keep]
+    .venv/bin/python bench/certificates.py [--certificates 200] [--baseline 200] [--batch N]
+                                           [--processes 2] [--cpu N] [--keep]
 
-In a throwaway instance (SQLite database, SQLite queue), with one finished cohort of N
+In a throwaway instance (SQLite database, SQLite queue), with finished cohorts of N
 completed trainees:
-  job path  the coordinator's job, created and enqueued as the page does, run by a real
-            `huey_consumer training.jobs.worker.huey` process (one worker thread: one core at
-            most; --cpu pins it): serials, signatures, batch rendering split per certificate, durable
-            files, a commit per batch. A 5-certificate job on another cohort warms the
-            worker up first (app, fonts), as a long-running worker would be.
-  baseline  in a fresh process (pinned to the same CPU with --cpu): the same certificates' HTML (the
+  job path, one core   the coordinator's job, created and enqueued as the page does, run by
+            a real `huey_consumer training.jobs.worker.huey` process with one worker thread
+            and CERTIFICATE_RENDER_PROCESSES=1, pinned to one CPU (--cpu, default the last):
+            serials, signatures, batch rendering split per certificate, durable files, a
+            commit per batch.
+  job path, two cores  the same with the worker's render pool (--processes, default 2):
+            each batch laid out in parts by that many processes at once, not pinned.
+  baseline  in a fresh process pinned to the same CPU: the same certificates' HTML (the
             same template, snapshots and QR codes), one write_pdf() per certificate, after
             3 warm-up renders.
+Before each job path, an 80-certificate job on another cohort warms the worker up (app,
+fonts, and its render pool), as a long-running worker would be.
 Prints, for each: certificates per second, median ms per certificate (job path: per batch,
 batch time / batch size, from the job's progress polled every 20 ms), CPU ms per certificate
-(the consumer's or the baseline process's user + system time: steadier than the wall clock
-on a busy machine), PDF size (median and largest), and peak memory of the process (VmHWM).
-Target: job path ≥ 5× the baseline's throughput.
+(the consumer's, its render processes' and the baseline process's user + system time:
+steadier than the wall clock on a busy machine), PDF size (median and largest), and peak
+memory per process (VmHWM; for the pool, the largest of its processes).
+Targets: job path ≥ 5× the baseline's throughput on one core, and more on two.
 """
 from __future__ import annotations
 
@@ -27,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -53,8 +60,11 @@ def pinned(cpu: int | None):
     return (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
 
 
-def seed(app, certificates: int) -> tuple[int, int, int]:
-    """A coordinator, a finished cohort of `certificates` graduates and a 5-graduate warm-up cohort."""
+WARM_UP = 80  # certificates: batches of 20, large enough for the render pool
+
+
+def seed(app, certificates: int, runs: int) -> tuple[int, list[tuple[int, int]]]:
+    """A coordinator and, per run, a finished warm-up cohort and a cohort of `certificates` graduates."""
     from datetime import date, timedelta
 
     from training.auth.services import hash_password
@@ -66,19 +76,24 @@ def seed(app, certificates: int) -> tuple[int, int, int]:
     with app.app_context():
         course = Course(code="ZBXH-5", name="足部修护师（五级）", occupation="足部修护师", level=5, total_hours=120)
         user = User(username="bench_coord", role="coordinator", county_code="610924", password_hash=hash_password("x" * 12))
-        cohorts = [Cohort(code=code, course=course, county_code="610924", site_name="紫阳县蒿坪镇金川社区新社区工厂",
+        sizes = [size for _run in range(runs) for size in (WARM_UP, certificates)]
+        cohorts = [Cohort(code=f"BENCH-{n}", course=course, county_code="610924", site_name="紫阳县蒿坪镇金川社区新社区工厂",
                           site_kind="community_factory", start_date=date.today() - timedelta(days=40),
                           end_date=date.today() - timedelta(days=10), capacity=10_000, status="finished")
-                   for code in ("BENCH-WARM", "BENCH-200")]
+                   for n in range(len(sizes))]
         db.session.add_all([course, user, *cohorts])
-        for n in range(certificates + 5):
-            id_number = make_id_number("610924", date(1970, 1, 1) + timedelta(days=n // 900), n % 900)
-            name = surnames[n % len(surnames)] + given[(n * 7) % len(given)] + given[(n * 13 + 5) % len(given)]
-            trainee = Trainee(id_number=id_number, name=name, gender=gender_of(id_number),
-                              birth_date=birth_date_of(id_number), county_code="610924")
-            db.session.add(Enrollment(trainee=trainee, cohort=cohorts[0] if n < 5 else cohorts[1], status="completed"))
+        n = 0
+        for cohort, size in zip(cohorts, sizes):
+            for _member in range(size):
+                id_number = make_id_number("610924", date(1970, 1, 1) + timedelta(days=n // 900), n % 900)
+                name = surnames[n % len(surnames)] + given[(n * 7) % len(given)] + given[(n * 13 + 5) % len(given)]
+                trainee = Trainee(id_number=id_number, name=name, gender=gender_of(id_number),
+                                  birth_date=birth_date_of(id_number), county_code="610924")
+                db.session.add(Enrollment(trainee=trainee, cohort=cohort, status="completed"))
+                n += 1
         db.session.commit()
-        return user.id, cohorts[0].id, cohorts[1].id
+        ids = [cohort.id for cohort in cohorts]
+        return user.id, list(zip(ids[::2], ids[1::2]))
 
 
 def start_job(app, user_id: int, cohort_id: int) -> str:
@@ -149,14 +164,69 @@ def baseline_child(count: int, cohort_id: int) -> None:
                       "sizes": sizes, "peak_mb": vm_hwm_mb(os.getpid())}))
 
 
+def descendants(pid: int) -> list[int]:
+    """The processes pid started, and theirs (the forkserver, the render pool, the resource tracker)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            children.setdefault(int(stat.read_text().rsplit(")", 1)[1].split()[1]), []).append(int(stat.parent.name))
+        except OSError:
+            continue
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def tree_cpu(pid: int) -> dict[int, float]:
+    return {p: cpu_seconds(p) for p in [pid, *descendants(pid)] if Path(f"/proc/{p}").exists()}
+
+
+@dataclass
+class JobRun:
+    label: str
+    seconds: float
+    progress: list[tuple[float, int]]
+    cpu: float
+    consumer_mb: float
+    pool_mb: float | None
+
+
+def job_path(app, label: str, user_id: int, cohorts: tuple[int, int], processes: int, cpu: int | None,
+             log_path: Path) -> JobRun:
+    """Warm a fresh consumer up with a small job, then time the cohort's job."""
+    warm_id, cohort_id = cohorts
+    log = log_path.open("w")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CERTIFICATE_RENDER_PROCESSES": str(processes)}
+    consumer = subprocess.Popen(
+        [str(Path(sys.executable).with_name("huey_consumer")), "training.jobs.worker.huey",
+         "-w", "1", "-k", "thread", "-d", "0.02", "-m", "0.1", "-C"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=pinned(cpu))
+    try:
+        follow(app, start_job(app, user_id, warm_id), consumer)
+        before = tree_cpu(consumer.pid)
+        seconds, progress = follow(app, start_job(app, user_id, cohort_id), consumer)
+        after = tree_cpu(consumer.pid)
+        pool = [vm_hwm_mb(p) for p in descendants(consumer.pid)]
+        consumer_mb = vm_hwm_mb(consumer.pid)
+    finally:
+        consumer.terminate()
+        consumer.wait(10)
+        log.close()
+    used = sum(after[p] - before.get(p, 0.0) for p in after)
+    return JobRun(label, seconds, progress, used, consumer_mb, max(pool) if processes > 1 and pool else None)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--certificates", type=int, default=200)
     parser.add_argument("--baseline", type=int, default=200, help="how many of them to render one by one")
-    parser.add_argument("--batch", type=int, default=0, help="pages per write_pdf() (default: the job's own choice)")
-    parser.add_argument("--cpu", type=int, default=None,
-                        help="pin both sides to this CPU (on a quiet machine; on a busy one a pinned process "
-                             "cannot move off a loaded CPU)")
+    parser.add_argument("--batch", type=int, default=0, help="pages per batch (default: the job's own choice)")
+    parser.add_argument("--processes", type=int, default=2, help="render processes of the second job path (default 2)")
+    parser.add_argument("--cpu", type=int, default=len(os.sched_getaffinity(0)) - 1,
+                        help="the CPU the one-core job path and the baseline are pinned to (default: the last)")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--baseline-child", nargs=2, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -170,60 +240,53 @@ def main(argv: list[str] | None = None) -> None:
         if args.batch:
             os.environ["CERTIFICATE_BATCH_SIZE"] = str(args.batch)
         from flask_migrate import upgrade
+        from sqlalchemy import select
 
         from training import create_app
         from training.certificates import storage
         from training.extensions import db
+        from training.models import Certificate, Enrollment
 
         app = create_app({"SERVER_NAME": "localhost"})
         with app.app_context():
             upgrade()
             print(common.describe_machine())
-            where = f"pinned to CPU {args.cpu}" if args.cpu is not None else "one worker thread, one process, not pinned"
-            print(common.describe_database(db.engine), "·", where)
-        user_id, warm_id, cohort_id = seed(app, args.certificates)
-
-        log = (instance / "consumer.log").open("w")
-        consumer = subprocess.Popen(
-            [str(Path(sys.executable).with_name("huey_consumer")), "training.jobs.worker.huey",
-             "-w", "1", "-k", "thread", "-d", "0.02", "-m", "0.1", "-C"],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=log, stderr=subprocess.STDOUT,
-            preexec_fn=pinned(args.cpu))
-        try:
-            follow(app, start_job(app, user_id, warm_id), consumer)
-            warm_mb, cpu = vm_hwm_mb(consumer.pid), cpu_seconds(consumer.pid)
-            seconds, progress = follow(app, start_job(app, user_id, cohort_id), consumer)
-            job_mb, cpu = vm_hwm_mb(consumer.pid), cpu_seconds(consumer.pid) - cpu
-        finally:
-            consumer.terminate()
-            consumer.wait(10)
-            log.close()
+            print(common.describe_database(db.engine), f"· one core: pinned to CPU {args.cpu}; "
+                  f"{args.processes} cores: {args.processes} render processes, not pinned")
+        user_id, cohorts = seed(app, args.certificates, runs=2)
+        runs = [job_path(app, "one core", user_id, cohorts[0], 1, args.cpu, instance / "consumer-1.log"),
+                job_path(app, f"{args.processes} cores", user_id, cohorts[1], args.processes, None,
+                         instance / "consumer-2.log")]
         with app.app_context():
-            sizes = sorted(p.stat().st_size for p in storage.certificate_dir().glob("*.pdf"))[5:] or [0]
-        batches = len(progress) - 1
+            issued = {c.serial for c in db.session.scalars(
+                select(Certificate).join(Enrollment).where(Enrollment.cohort_id.in_([c[1] for c in cohorts])))}
+            sizes = sorted(p.stat().st_size for p in storage.certificate_dir().glob("*.pdf") if p.stem in issued) or [0]
 
-        child = subprocess.run([sys.executable, __file__, "--baseline-child", str(args.baseline), str(cohort_id)],
+        child = subprocess.run([sys.executable, __file__, "--baseline-child", str(args.baseline), str(cohorts[0][1])],
                                cwd=ROOT, env=os.environ, capture_output=True, text=True, preexec_fn=pinned(args.cpu))
         if child.returncode:
             raise SystemExit(child.stderr)
         base = json.loads(child.stdout.strip().splitlines()[-1])
 
-    job_rate = args.certificates / seconds
     base_rate = base["count"] / base["seconds"]
     kb = lambda values: f"{statistics.median(values) / 1024:.0f} / {max(values) / 1024:.0f}"  # noqa: E731
+    rows = [[f"job path, {run.label} ({len(run.progress) - 1} batches)", args.certificates,
+             f"{args.certificates / run.seconds:.1f}", f"{per_certificate_ms(run.progress):.1f}",
+             f"{1000 * run.cpu / args.certificates:.1f}", kb(sizes),
+             f"{run.consumer_mb:.0f}" + (f", pool {run.pool_mb:.0f}" if run.pool_mb else "")] for run in runs]
+    rows.append(["baseline: one write_pdf() each, one core", base["count"], f"{base_rate:.1f}",
+                 f"{base['median_ms']:.1f}", f"{1000 * base['cpu'] / base['count']:.1f}", kb(base["sizes"]),
+                 f"{base['peak_mb']:.0f}"])
     print()
-    common.print_table(
-        ["", "certificates", "cert/s", "median ms/cert", "CPU ms/cert", "PDF KB (median / max)", "peak MB"],
-        [[f"job path ({batches} batches, real consumer)", args.certificates, f"{job_rate:.1f}",
-          f"{per_certificate_ms(progress):.1f}", f"{1000 * cpu / args.certificates:.1f}", kb(sizes),
-          f"{job_mb:.0f} (warm {warm_mb:.0f})"],
-         ["baseline: one write_pdf() each", base["count"], f"{base_rate:.1f}", f"{base['median_ms']:.1f}",
-          f"{1000 * base['cpu'] / base['count']:.1f}", kb(base["sizes"]), f"{base['peak_mb']:.0f}"]],
-    )
-    ratio = job_rate / base_rate
-    cpu_ratio = (base["cpu"] / base["count"]) / (cpu / args.certificates)
-    print(f"\njob path / baseline throughput: {ratio:.1f}× wall clock, {cpu_ratio:.1f}× CPU time "
-          f"(target ≥ {TARGET:.0f}×) — {'met' if ratio >= TARGET else 'NOT met'}")
+    common.print_table(["", "certificates", "cert/s", "median ms/cert", "CPU ms/cert", "PDF KB (median / max)",
+                        "peak MB"], rows)
+    print()
+    one, two = (args.certificates / run.seconds / base_rate for run in runs)
+    print(f"job path / baseline throughput: one core {one:.1f}× (target ≥ {TARGET:.0f}×: "
+          f"{'met' if one >= TARGET else 'NOT met'}); {runs[1].label} {two:.1f}× "
+          f"({two / one:.2f}× the one-core job path: {'more' if two > one else 'NOT more'})")
+    print(f"CPU time per certificate, baseline / job path: one core "
+          f"{(base['cpu'] / base['count']) / (runs[0].cpu / args.certificates):.1f}×")
 
 
 if __name__ == "__main__":

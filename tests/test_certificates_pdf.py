@@ -75,6 +75,36 @@ def test_each_file_split_from_a_batch_stands_alone(app):
         assert len(images) <= 3  # its own QR code and the seal, not the whole batch's
 
 
+@pytest.fixture
+def render_pool(app):
+    """Two layout processes for batches of 20 pages or more, stopped after the test."""
+    app.config["CERTIFICATE_RENDER_PROCESSES"] = 2
+    yield
+    pdf.shutdown_render_pool()
+
+
+def test_a_large_batch_is_laid_out_by_the_pool_and_comes_back_in_order(app, render_pool):
+    pages = [page(n, f"王{'秀英桂兰玉梅'[n % 6]}{n}") for n in range(1, 2 * pdf.MIN_PAGES_PER_PART + 4)]
+
+    with app.test_request_context():
+        files = pdf.render_batch(pages, seal_src=None)
+
+    assert pdf._pool is not None, "the batch was not handed to the pool"
+    assert len(files) == len(pages)
+    for certificate, data in zip(pages, files):
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
+        assert len(reader.pages) == 1 and reader.metadata.title == f"结业证书 {certificate.serial}"
+        assert certificate.name in reader.pages[0].extract_text()
+    assert qr.qr_texts(files[-1]) == [pages[-1].verify_url]
+
+
+def test_a_part_refused_in_a_pool_process_fails_the_whole_batch(app, render_pool):
+    pages = [page(n) for n in range(1, 2 * pdf.MIN_PAGES_PER_PART + 1)]
+
+    with app.test_request_context(), pytest.raises(pdf.ResourceRefused, match="file:///etc/passwd"):
+        pdf.render_batch(pages, seal_src="file:///etc/passwd")
+
+
 def test_a_certificate_page_is_a4_landscape(app):
     with app.test_request_context():
         [data] = pdf.render_batch([page(1)], seal_src=None)

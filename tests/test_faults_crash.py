@@ -122,6 +122,67 @@ def test_a_worker_killed_while_issuing_loses_only_its_batch_and_a_rerun_issues_t
     assert _count(AuditEvent, AuditEvent.action == "certificate_issued") == 12
 
 
+def _descendants(pid: int) -> set[int]:
+    """The processes started by pid, and theirs, from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_worker_killed_while_its_render_pool_works_leaves_no_process_and_a_rerun_issues_all_once(
+        app, make, enqueue, consumers, worker_env, monkeypatch):
+    cohort = make.cohort(status=CohortStatus.FINISHED)
+    graduates = [make.graduate(cohort=cohort, name=f"证书学员{n}") for n in range(24)]
+    coordinator = make.user("coordinator", county_code=cohort.county_code)
+    job = services.create_job("certificates_issue", {
+        "cohort_id": cohort.id, "enrollment_ids": [g.id for g in graduates], "user_id": coordinator.id,
+        "locale": "zh_CN", "ip": "127.0.0.1"}, coordinator.id, total=len(graduates))
+    db.session.commit()
+    job_id = job.id
+    # Batches of 20 and 4; the first is laid out by two pool processes. Pause once its files are written.
+    consumers.env |= {"CERTIFICATE_BATCH_SIZE": "20", "CERTIFICATE_RENDER_PROCESSES": "2"}
+    first, marker = consumers.start(pause="training.certificates.storage:store:1")
+    enqueue(job_id)
+    _wait_until(marker.exists, first, what="the first batch")
+    helpers = _descendants(first.pid)
+    assert len(helpers) >= 3, "expected a forkserver and two layout processes"
+
+    _kill(first)
+
+    deadline = time.monotonic() + 15
+    while any(_running(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in helpers if _running(pid)], "layout processes outlived their worker"
+    assert (_count(Certificate), db.session.get(Job, job_id).done) == (0, 0)
+
+    second, _ = consumers.start()
+    enqueue(job_id)
+    _wait_until(lambda: db.session.get(Job, job_id).status in (JobStatus.DONE, JobStatus.FAILED), second,
+                what="the rerun")
+
+    job = db.session.get(Job, job_id)
+    assert job.status == JobStatus.DONE and job.done == 24 and job.failures == []
+    serials = db.session.scalars(select(Certificate.serial)).all()
+    assert sorted(int(serial.rsplit("-", 1)[1]) for serial in serials) == list(range(1, 25))
+
+
 def test_a_worker_killed_in_the_middle_of_an_import_writes_nothing_and_a_rerun_imports_once(
         app, make, enqueue, consumers, worker_env):
     from training.trainees import import_uploads, importer

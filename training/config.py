@@ -73,5 +73,7 @@ def from_environment(instance_path: str) -> dict:
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "CERTIFICATE_PREFIX": env.get("CERTIFICATE_PREFIX", "AK"),
         "CERTIFICATE_DIR": env.get("CERTIFICATE_DIR") or str(Path(instance_path) / "certificates"),
+        # A large batch is laid out by this many processes at once (1: in the worker itself).
+        "CERTIFICATE_RENDER_PROCESSES": _int("CERTIFICATE_RENDER_PROCESSES", min(4, len(os.sched_getaffinity(0)))),
         "ISSUING_AUTHORITY": env.get("ISSUING_AUTHORITY", "安康市人力资源和社会保障局"),
     }

@@ -3,24 +3,35 @@
 Rendering is the hot path, and most of a one-page write_pdf() is the cost of a document
 (fonts loaded and subset: ~60 ms here), not of its page (~8 ms); so a batch is laid out
 as one document and split into one file per page, each a complete PDF of its own
-(pdfsplit.py). Resources come only from our static folder (and data: URIs): WeasyPrint
-never reaches the network or the rest of the file system.
+(pdfsplit.py). Layout is single-threaded Python: a large batch is cut into parts that
+processes of a pool lay out side by side, one core each (CERTIFICATE_RENDER_PROCESSES).
+Resources come only from our static folder (and data: URIs): WeasyPrint never reaches the
+network or the rest of the file system.
 """
 from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import gc
+import math
 import mimetypes
+import multiprocessing
+import os
+import select
 import struct
+import threading
 import urllib.parse
 import zlib
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 import segno
-from flask import current_app, render_template
+from flask import current_app
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 from werkzeug.security import safe_join
@@ -30,6 +41,11 @@ from training.certificates.pdfsplit import split_pages
 # Relative URLs in the template resolve against this; `.invalid` never resolves (RFC 2606).
 ORIGIN = "https://jinfanwan.invalid"
 TEMPLATE = "certificates/certificate.html"
+# Below this many pages a part is not worth a process of its own: a document's fixed cost
+# (~60 ms) is about as much as laying out seven pages.
+MIN_PAGES_PER_PART = 10
+# A pool process is replaced after this many parts, so whatever layout leaks stays bounded.
+PARTS_PER_PROCESS = 50
 # A fixed QR mask: the standard allows any of the eight, and choosing the "best" one costs
 # segno ~5 ms a code, more than laying out the rest of the page.
 MASK = 0
@@ -116,11 +132,32 @@ def static_url(filename: str) -> str:
     return f"{ORIGIN}/static/{filename}"
 
 
-def certificates_html(pages: Sequence[CertificatePage], seal_src: str | None) -> str:
-    """The HTML of a batch: one A4 landscape page per certificate (needs an app context).
+@dataclass(frozen=True)
+class Folders:
+    """Where a render process finds the certificate template and the static files it may read."""
+
+    templates: str
+    static: str
+
+    @classmethod
+    def of_app(cls) -> Folders:
+        return cls(str(Path(current_app.root_path) / current_app.template_folder), current_app.static_folder)
+
+
+@functools.lru_cache(maxsize=4)
+def _certificate_template(template_folder: str) -> jinja2.Template:
+    # A plain autoescaping environment: a render process has no app, and the template needs none.
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(template_folder), autoescape=True,
+                                     auto_reload=False)
+    return environment.get_template(TEMPLATE)
+
+
+def certificates_html(pages: Sequence[CertificatePage], seal_src: str | None, folders: Folders | None = None) -> str:
+    """The HTML of a batch: one A4 landscape page per certificate (without `folders`: the app's).
 
     seal_src: the uploaded seal as a data: URI, or None for the neutral placeholder."""
-    return render_template(TEMPLATE, pages=pages, seal_src=seal_src, static_url=static_url)
+    template = _certificate_template((folders or Folders.of_app()).templates)
+    return template.render(pages=pages, seal_src=seal_src, static_url=static_url)
 
 
 @contextlib.contextmanager
@@ -138,7 +175,11 @@ def _cyclic_gc_paused():
 
 def write_pdf(html: str) -> bytes:
     """The PDF of `html`; raises ResourceRefused if it asks for anything but our static files."""
-    fetcher = StaticFilesOnly(current_app.static_folder)
+    return _write_pdf(html, current_app.static_folder)
+
+
+def _write_pdf(html: str, static_folder: str) -> bytes:
+    fetcher = StaticFilesOnly(static_folder)
     try:
         with _cyclic_gc_paused():
             return HTML(string=html, base_url=ORIGIN + "/", url_fetcher=fetcher).write_pdf()
@@ -146,12 +187,83 @@ def write_pdf(html: str) -> bytes:
         raise ResourceRefused(str(error.__cause__ or error)) from None
 
 
+def _render_part(pages: Sequence[CertificatePage], seal_src: str | None, folders: Folders) -> list[bytes]:
+    """One PDF per page, laid out as one document: all a pool process does (QR codes, HTML, layout)."""
+    pdf = _write_pdf(certificates_html(pages, seal_src, folders), folders.static)
+    return split_pages(pdf, [f"结业证书 {page.serial}" for page in pages])
+
+
 def render_batch(pages: Sequence[CertificatePage], seal_src: str | None) -> list[bytes]:
-    """One PDF file per certificate, laid out together: the batch shares one font subset."""
+    """One PDF file per certificate, laid out together: each part of the batch shares one font subset.
+
+    A batch big enough is cut into parts laid out at once by the render pool; the files come
+    back in the order of `pages`. Needs an app context (the folders and the settings)."""
     if not pages:
         return []
-    pdf = write_pdf(certificates_html(pages, seal_src))
-    return split_pages(pdf, [f"结业证书 {page.serial}" for page in pages])
+    folders = Folders.of_app()
+    parts = min(current_app.config["CERTIFICATE_RENDER_PROCESSES"], len(pages) // MIN_PAGES_PER_PART)
+    if parts <= 1:
+        return _render_part(pages, seal_src, folders)
+    size = math.ceil(len(pages) / parts)
+    pool = _render_pool(parts)
+    try:
+        futures = [pool.submit(_render_part, pages[start:start + size], seal_src, folders)
+                   for start in range(0, len(pages), size)]
+        return [data for future in futures for data in future.result()]
+    except BrokenProcessPool:  # a process died (out of memory, killed): the next batch gets a new pool
+        _discard_pool(pool)
+        raise
+
+
+_pool: tuple[ProcessPoolExecutor, int] | None = None  # the pool and its number of processes
+_pool_lock = threading.Lock()
+
+
+def _render_pool(processes: int) -> ProcessPoolExecutor:
+    """This process's render pool, made on first use. Its processes come from a forkserver:
+    forking a worker that runs threads could copy a lock some other thread holds."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool[1] < processes:
+            if _pool is not None:
+                _pool[0].shutdown(wait=False, cancel_futures=True)
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([__name__])
+            _pool = ProcessPoolExecutor(processes, mp_context=context, max_tasks_per_child=PARTS_PER_PROCESS,
+                                        initializer=_end_with, initargs=(os.getpid(),)), processes
+        return _pool[0]
+
+
+def _end_with(worker_pid: int) -> None:
+    """A pool process ends as soon as the worker that started it does: a worker killed in the
+    middle of a batch leaves no layout process behind (Linux: a pidfd turns readable then)."""
+    try:
+        worker = os.pidfd_open(worker_pid)
+    except (AttributeError, OSError):  # not Linux, or an old kernel: the pool ends with its queue
+        return
+
+    def watch() -> None:
+        select.select([worker], [], [])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-worker", daemon=True).start()
+
+
+def shutdown_render_pool() -> None:
+    """Stop this process's render pool, if it has one (the next batch makes a new one)."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool[0].shutdown(wait=True, cancel_futures=True)
+
+
+def _discard_pool(pool: ProcessPoolExecutor) -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is not None and _pool[0] is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def render_one(page: CertificatePage, seal_src: str | None) -> bytes:
