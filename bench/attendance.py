@@ -10,8 +10,8 @@ marking (if none has started yet today, the next one is moved to have started an
 the database is a throwaway). Then, median of 50 after 5 warm-ups each:
 
 - GET /sessions/<id>/roster, beside the one SELECT of the roster's rows;
-- POST of the whole roster, every line changed (late and absent in turn, with the versions
-  the previous save left), beside the bare writes of the same rows in one transaction: an
+- POST of the whole roster, every line changed (each to the next of present, late, absent,
+  with the versions the previous save left), beside the bare writes of the same rows in one transaction: an
   UPDATE … WHERE id = ? AND version = ? per mark (executemany) and the audit rows (executemany);
 - GET /me, beside bench/pages.py's statement for it.
 
@@ -168,15 +168,18 @@ class FullSave:
         self.lines = {row.enrollment_id: [row.status, row.version] for row in rows}
         self.session_id = target["session"]
 
+    CYCLE = ("present", "late", "absent")
+
     def __call__(self) -> None:
-        status = ("late", "absent")[self.saves % 2]
-        form = {}
+        form, changed = {}, {}
         for enrollment_id, (loaded, version) in self.lines.items():
+            # The next status in the cycle: never the one stored, so every line is written.
+            changed[enrollment_id] = self.CYCLE[(self.CYCLE.index(loaded) + 1) % 3] if loaded in self.CYCLE else "late"
             form |= {f"version-{enrollment_id}": version, f"was-{enrollment_id}": loaded or "",
-                     f"mark-{enrollment_id}": status}
+                     f"mark-{enrollment_id}": changed[enrollment_id]}
         expect(self.client.post(self.url, data=form), 302)
-        for line in self.lines.values():
-            line[0], line[1] = status, line[1] + 1
+        for enrollment_id, line in self.lines.items():
+            line[0], line[1] = changed[enrollment_id], line[1] + 1
         self.saves += 1
 
     def check(self) -> None:
