@@ -1,4 +1,4 @@
-"""Command-line commands: `flask --app app create-user | seed-demo | seed-bench`."""
+"""Command-line commands: `flask --app app create-user | seed-demo | seed-bench`, and each feature's group."""
 from __future__ import annotations
 
 import sys
@@ -17,10 +17,12 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(seed_bench)
     from training.certificates.cli import certificates_cli
+    from training.jobs.cli import jobs_cli
     from training.trainees.cli import trainees_cli
 
     app.cli.add_command(trainees_cli)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(backup.backup_command)
     app.cli.add_command(backup.restore_command)
 

@@ -71,6 +71,7 @@ def from_environment(instance_path: str) -> dict:
         "PLACEMENT_MAX_WAGE": _int("PLACEMENT_MAX_WAGE", 100000),
         "VERIFY_LOOKUP_LIMIT": env.get("VERIFY_LOOKUP_LIMIT", "10 per 5 minutes"),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "JOB_STALE_MINUTES": _int("JOB_STALE_MINUTES", 10),
         "CERTIFICATE_PREFIX": env.get("CERTIFICATE_PREFIX", "AK"),
         "CERTIFICATE_DIR": env.get("CERTIFICATE_DIR") or str(Path(instance_path) / "certificates"),
         # A large batch is laid out by this many processes at once (1: in the worker itself).

@@ -10,6 +10,9 @@ import logging
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import and_, func, select, update
 
 from training.extensions import db
 from training.models import Job, JobStatus, utcnow
@@ -44,18 +47,18 @@ def create_job(kind: str, params: dict, created_by_id: int | None, total: int = 
     """A queued job row; the caller commits, then enqueues it."""
     if kind not in HANDLERS:
         raise KeyError(f"no handler for job kind {kind!r}")
-    job = Job(id=secrets.token_hex(16), kind=kind, params=params, created_by_id=created_by_id, total=total)
+    job = Job(id=secrets.token_hex(16), kind=kind, params=params, created_by_id=created_by_id, total=total,
+              heartbeat_at=utcnow())
     db.session.add(job)
     return job
 
 
 def run(job_id: str) -> None:
-    """Run a job to the end; a job already done is left alone, so a redelivered task is harmless."""
-    job = db.session.get(Job, job_id)
-    if job is None or job.status == JobStatus.DONE:
+    """Run a job to the end, if no other worker is running it; a job already done is left alone,
+    so a task delivered twice is harmless."""
+    job = _claim(job_id, utcnow())
+    if job is None:
         return
-    job.status, job.started_at, job.message = JobStatus.RUNNING, job.started_at or utcnow(), ""
-    db.session.commit()
     try:
         for step in HANDLERS[job.kind](job):
             _apply(job, step)
@@ -72,7 +75,40 @@ def run(job_id: str) -> None:
     db.session.commit()
 
 
+def _claim(job_id: str, now) -> Job | None:
+    """Mark the job running, in one statement that only one worker can win: a job queued (or
+    failed, for a retry), never one done or one another worker runs."""
+    claimed = db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status.in_([JobStatus.QUEUED, JobStatus.FAILED]))
+        .values(status=JobStatus.RUNNING, started_at=func.coalesce(Job.started_at, now), heartbeat_at=now,
+                message="", finished_at=None)
+    ).rowcount
+    db.session.commit()
+    return db.session.get(Job, job_id) if claimed else None
+
+
+def requeue_stale(now, stale_after: timedelta) -> list[str]:
+    """Put back on the queue (status queued) the jobs with no sign of life for `stale_after`: running
+    ones whose worker died, queued ones whose task was lost. Returns their ids, for the caller to
+    enqueue. Each job is taken by one statement, so two workers doing this at once requeue it once."""
+    is_stale = and_(Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
+                    func.coalesce(Job.heartbeat_at, Job.created_at) < now - stale_after)
+    requeued = []
+    for job_id in db.session.scalars(select(Job.id).where(is_stale)).all():
+        taken = db.session.execute(
+            update(Job).where(Job.id == job_id, is_stale).values(status=JobStatus.QUEUED, heartbeat_at=now)
+        ).rowcount
+        if taken:
+            requeued.append(job_id)
+    db.session.commit()
+    if requeued:
+        log.warning("stale jobs put back on the queue", extra={"jobs": requeued})
+    return requeued
+
+
 def _apply(job: Job, step: Step) -> None:
+    job.heartbeat_at = utcnow()
     if step.total is not None:
         job.total = step.total
     job.done += step.done

@@ -5,11 +5,14 @@ an app built once per worker process.
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
+
+from huey import crontab
 
 from training.jobs.queue import huey
 
-__all__ = ["enqueue", "huey", "run_job"]
+__all__ = ["enqueue", "huey", "requeue_stale_jobs", "run_job"]
 
 
 @lru_cache(maxsize=1)
@@ -30,3 +33,16 @@ def run_job(job_id: str) -> None:
 def enqueue(job_id: str) -> None:
     """Hand a committed job to the queue."""
     run_job(job_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def requeue_stale_jobs() -> None:
+    """Every minute, in every consumer: jobs whose worker died go back on the queue."""
+    from training.jobs import services
+    from training.models import utcnow
+
+    app = worker_app()
+    with app.app_context():
+        stale = services.requeue_stale(utcnow(), timedelta(minutes=app.config["JOB_STALE_MINUTES"]))
+    for job_id in stale:
+        enqueue(job_id)

@@ -34,6 +34,9 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # The last sign of life: put on the queue, or a step committed. A running job whose
+    # heartbeat is old lost its worker (killed, machine gone) and is put back on the queue.
+    heartbeat_at: Mapped[datetime | None]
 
     @property
     def percent(self) -> int:
