@@ -180,3 +180,17 @@ def test_the_login_page_is_english_with_the_language_cookie(translated_client):
     assert 'lang="en"' in html
     assert "Sign in" in html
     assert "登录" not in html
+
+
+@pytest.mark.parametrize("context, english, chinese", [
+    ("check-in method", "Code", "签到码"),  # how a trainee checked in, beside 扫码
+    ("audit", "Before", "变更前"),
+    ("audit", "After", "变更后"),
+    ("follow-up", "After", "回访节点"),  # 3 / 6 / 12 months after the start
+    ("action", "Record", "登记"),
+])
+def test_a_word_with_two_meanings_is_translated_by_its_context(translated_client, context, english, chinese):
+    from flask_babel import pgettext
+
+    with translated_client.application.test_request_context():
+        assert pgettext(context, english) == chinese
