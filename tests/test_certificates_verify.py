@@ -265,3 +265,20 @@ def test_guessing_tokens_and_lookups_share_one_limit_and_genuine_checks_do_not_c
     assert checks == [200] * 5
     assert guesses == [404, 404] and json_guess == 404
     assert after.status_code == 429 and after.headers["X-Robots-Tag"].startswith("noindex")
+
+
+def test_an_address_out_of_attempts_still_gets_answers_to_genuine_qr_links_and_nothing_else(app, client, certificate):
+    """Many phones behind one address (a factory's Wi-Fi): one of them guessing must not lock the others out."""
+    app.config["VERIFY_LOOKUP_LIMIT"] = "3 per minute"
+    guesses = [client.get(f"/verify/{certificate.serial}?t=guess{n}").status_code for n in range(4)]
+
+    genuine_page = client.get(scanned_path(certificate))
+    genuine_json = client.get(f"/verify/{certificate.serial}.json?t={certificate.token}")
+    another_guess = client.get(f"/verify/{certificate.serial}?t=guess-more")
+    by_name = client.post("/verify", data={"serial": certificate.serial, "name": "猜名字",
+                                           "csrf_token": client.csrf_token("/verify")})
+
+    assert guesses == [404, 404, 404, 429]
+    assert genuine_page.status_code == 200 and certificate.serial in genuine_page.get_data(as_text=True)
+    assert genuine_json.status_code == 200 and genuine_json.json["status"] == "valid"
+    assert (another_guess.status_code, by_name.status_code) == (429, 429)

@@ -2,13 +2,14 @@
 serial and full name, and JSON for those who verify the signature themselves.
 
 A wrong or missing token answers exactly like an unknown serial, and failed attempts from one
-address are limited (VERIFY_LOOKUP_LIMIT). Nothing here is indexed.
+address are limited (VERIFY_LOOKUP_LIMIT); a genuine QR link is answered all the same. Nothing
+here is indexed.
 """
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import format_date
 
 from training.certificates import signing, verification
@@ -44,9 +45,27 @@ def _not_found(response) -> bool:
     return response.status_code == 404
 
 
+def _genuine_scan() -> bool:
+    """Whether this is a real certificate's QR link (serial and token). Such a request is answered
+    even from an address out of attempts: many phones share one address (a factory's network, a
+    carrier's NAT), and a 128-bit token is no easier to guess for being answered."""
+    serial = (request.view_args or {}).get("serial")
+    if serial is None:
+        return False
+    g.verification = verification.by_token(serial, request.args.get("t"))
+    return g.verification is not None
+
+
+def _verification(serial: str) -> verification.Verification | None:
+    """The check _genuine_scan made for this request, or a new one."""
+    return g.pop("verification", None) or verification.by_token(serial, request.args.get("t"))
+
+
 # Failed attempts from one address, whichever way they come (a guessed token, a wrong name,
-# the JSON): one budget. Genuine checks of genuine certificates are never counted.
+# the JSON): one budget. Genuine checks of genuine certificates are never counted, nor refused.
 failed_guesses = limiter.shared_limit(_lookup_limit, scope="verify-failures", deduct_when=_not_found)
+token_guesses = limiter.shared_limit(_lookup_limit, scope="verify-failures", deduct_when=_not_found,
+                                     exempt_when=_genuine_scan)
 
 
 def _result_page(found: verification.Verification | None):
@@ -79,9 +98,9 @@ def keys():
 
 
 @bp.get("/<serial>.json")
-@failed_guesses
+@token_guesses
 def certificate_json(serial: str):
-    found = verification.by_token(serial, request.args.get("t"))
+    found = _verification(serial)
     if found is None:
         return {"status": "unknown"}, 404
     certificate = found.certificate
@@ -101,6 +120,6 @@ def certificate_json(serial: str):
 
 
 @bp.get("/<serial>")
-@failed_guesses
+@token_guesses
 def certificate(serial: str):
-    return _result_page(verification.by_token(serial, request.args.get("t")))
+    return _result_page(_verification(serial))
