@@ -16,7 +16,8 @@ the database is a throwaway). Then, median of 50 after 5 warm-ups each:
 - GET /me, beside bench/pages.py's statement for it.
 
 Target: each page within 3× its bare SQL, and under 30 ms median on SQLite. The last row is
-the floor: a signed-in request for a small form, what any page costs before its own work.
+the floor: a signed-in request for a small form, what any page costs before its own work; the
+last column sets the page less that floor beside the bare SQL.
 """
 from __future__ import annotations
 
@@ -69,28 +70,30 @@ def run(url: str, trainees: int, seed: int) -> None:
         target = pick_session(app)
     trainer, trainee = signed_in(app, "bench_trainer_1"), signed_in(app, "bench_trainee_1")
     roster_url = f"/sessions/{target['session']}/roster"
-    rows = []
-
-    def page_row(label, statements, page_ms, bare_ms):
-        rows.append([label, statements, f"{page_ms:.2f}", f"{bare_ms:.2f}", f"{page_ms / bare_ms:.1f}",
-                     "yes" if page_ms < TARGET_MS else "NO", "yes" if page_ms <= TARGET_RATIO * bare_ms else "NO"])
+    measured = []  # (label, statements, page ms, bare SQL ms)
 
     statements, ms = time_request(engine, lambda: expect(trainer.get(roster_url), 200))
-    page_row(f"trainer  GET roster ({target['size']} trainees)", statements, ms,
-             time_bare_sql(engine, ROSTER_SQL, target, {}))
+    measured.append((f"trainer  GET roster ({target['size']} trainees)", statements, ms,
+                     time_bare_sql(engine, ROSTER_SQL, target, {})))
 
     save = FullSave(app, trainer, roster_url, target)
     statements, ms = time_request(engine, save)
     save.check()
-    page_row(f"trainer  POST roster, {target['size']} changed", statements, ms, bare_save_ms(engine, target))
+    measured.append((f"trainer  POST roster, {target['size']} changed", statements, ms, bare_save_ms(engine, target)))
 
     with app.app_context():
         me = me_values(app)
     statements, ms = time_request(engine, lambda: expect(trainee.get("/me"), 200))
-    page_row("trainee  GET /me", statements, ms, time_bare_sql(engine, TRAINEE, me, {"now": me["now"]}))
+    measured.append(("trainee  GET /me", statements, ms, time_bare_sql(engine, TRAINEE, me, {"now": me["now"]})))
 
     floor_statements, floor_ms = time_request(engine, lambda: expect(trainee.get("/checkin"), 200))
-    rows.append(["floor: trainee  GET /checkin (a small form)", floor_statements, f"{floor_ms:.2f}", "", "", "", ""])
+    # The last column is the page's own work beside its bare SQL: the page less what any signed-in
+    # request costs before it (session check, CSRF, base template).
+    rows = [[label, statements, f"{page_ms:.2f}", f"{bare_ms:.2f}", f"{page_ms / bare_ms:.1f}",
+             "yes" if page_ms < TARGET_MS else "NO", "yes" if page_ms <= TARGET_RATIO * bare_ms else "NO",
+             f"{max(page_ms - floor_ms, 0) / bare_ms:.1f}"]
+            for label, statements, page_ms, bare_ms in measured]
+    rows.append(["floor: trainee  GET /checkin (a small form)", floor_statements, f"{floor_ms:.2f}", "", "", "", "", ""])
 
     print(f"machine:  {common.describe_machine()}")
     print(f"database: {database}; {trainees:,} bench trainees seeded in {seed_seconds:.1f} s")
@@ -99,7 +102,7 @@ def run(url: str, trainees: int, seed: int) -> None:
     print(f"median of {common.RUNS} after {common.WARMUP} warm-ups; statements = SQL sent by one request; "
           f"target: page ≤ {TARGET_RATIO:.0f}× bare SQL and < {TARGET_MS:.0f} ms\n")
     common.print_table(["request", "statements", "page ms", "bare SQL ms", "page / bare",
-                        f"< {TARGET_MS:.0f} ms", f"≤ {TARGET_RATIO:.0f}× bare"], rows)
+                        f"< {TARGET_MS:.0f} ms", f"≤ {TARGET_RATIO:.0f}× bare", "(page − floor) / bare"], rows)
 
 
 def pick_session(app) -> dict:
