@@ -258,12 +258,12 @@ def test_a_roster_save_that_fails_half_way_leaves_the_marks_as_they_were_and_sav
     before = _marks(session.id)
     form = {f"version-{marked.id}": "1", f"was-{marked.id}": "present", f"mark-{marked.id}": "late",
             f"version-{fresh.id}": "0", f"mark-{fresh.id}": "absent"}
-    original = attendance._insert_together
+    original = attendance.audit.record_many
 
-    def crash(events, at):  # the UPDATE and the INSERT have run; the audit events would be next
+    def crash(action, entity_type, changes, at=None):  # the UPDATE and the INSERT have run; the audit events would be next
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(attendance, "_insert_together", crash)
+    monkeypatch.setattr(attendance.audit, "record_many", crash)
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
     failed = client.submit(f"/sessions/{session.id}/roster", form)
@@ -272,7 +272,7 @@ def test_a_roster_save_that_fails_half_way_leaves_the_marks_as_they_were_and_sav
     assert _marks(session.id) == before
     assert _count(AuditEvent, AuditEvent.action == "attendance_marked") == 0
 
-    monkeypatch.setattr(attendance, "_insert_together", original)
+    monkeypatch.setattr(attendance.audit, "record_many", original)
     saved = client.submit(f"/sessions/{session.id}/roster", form)
 
     assert saved.status_code == 302

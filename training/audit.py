@@ -2,6 +2,7 @@
 there is one (set by the web layer), or name the command line / worker otherwise."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import g, has_app_context
@@ -41,14 +42,15 @@ def record(
     return event
 
 
-def record_many(action: str, entity_type: str, changes: list[tuple[Any, dict | None, dict | None]]) -> None:
+def record_many(action: str, entity_type: str, changes: list[tuple[Any, dict | None, dict | None]],
+                at: datetime | None = None) -> None:
     """Many events of one action at once, (entity_id, before, after) each, by one INSERT; the caller commits."""
     from sqlalchemy import insert
 
     from training.models import utcnow
 
     actor_id, actor_name, ip = (g.get("audit_actor") if has_app_context() else None) or (None, "system", None)
-    now = utcnow()
+    now = at or utcnow()
     db.session.execute(insert(AuditEvent), [
         dict(at=now, actor_id=actor_id, actor_name=actor_name, action=action, entity_type=entity_type,
              entity_id=None if entity_id is None else str(entity_id), before=before, after=after, ip=ip)

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import format_datetime, format_time
 from flask_babel import gettext as _
-from sqlalchemy import case, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from training import audit
@@ -33,7 +33,7 @@ from training.attendance.rules import Decision, Phase, PostedMark
 from training.exceptions import DomainError
 from training.extensions import db
 from training.labels import ATTENDANCE_STATUSES
-from training.models import Attendance, AttendanceStatus, AuditEvent, ClassSession, Enrollment, MarkMethod
+from training.models import Attendance, AttendanceStatus, ClassSession, Enrollment, MarkMethod
 
 TABLE = Attendance.__table__
 
@@ -109,12 +109,11 @@ def save_marks(session: ClassSession, posted: list[PostedMark], *, user_id: int,
     action = "attendance_corrected" if method == MarkMethod.CORRECTION else "attendance_marked"
     extra = {"reason": reason} if method == MarkMethod.CORRECTION else {}
     events = [
-        audit.record(action, "attendance", written[m.enrollment_id], before={"status": r.status},
-                     after={"status": m.status, "method": method, "enrollment_id": m.enrollment_id,
-                            "session_id": session.id, **extra})
+        (written[m.enrollment_id], {"status": r.status},
+         {"status": m.status, "method": method, "enrollment_id": m.enrollment_id, "session_id": session.id, **extra})
         for m, r in writes if m.enrollment_id in written
     ]
-    _insert_together(events, now)
+    audit.record_many(action, "attendance", events, at=now)
     outcome.saved = len(events)
     return outcome
 
@@ -134,37 +133,28 @@ def _classify(posted: list[PostedMark], stored: dict[int, RosterRow], outcome: S
     return writes
 
 
-def _insert_together(events: list[AuditEvent], at: datetime) -> None:
-    """Write audit events in one INSERT: the ORM would insert them one by one on SQLite,
-    where it cannot get the ids of a multi-row INSERT back in order."""
-    if not events:
-        return
-    columns = [c.key for c in AuditEvent.__table__.columns if c.key != "id"]
-    for event in events:
-        db.session.expunge(event)
-        event.at = at
-    db.session.execute(insert(AuditEvent.__table__), [{c: getattr(e, c) for c in columns} for e in events])
-
-
 def _update(changes: list[tuple[PostedMark, RosterRow]], stamp: dict) -> set[int]:
-    """One UPDATE of every changed mark, each only if its version is still the one loaded; the ids it wrote."""
+    """Every changed mark by one executemany UPDATE, each only if its version is still the one
+    loaded; the ids it wrote."""
     if not changes:
         return set()
-    ids = [row.attendance_id for _mark, row in changes]
-    result = db.session.execute(
+    statement = (
         update(TABLE)
-        .where(
-            TABLE.c.id.in_(ids),
-            TABLE.c.version == case({row.attendance_id: row.version for _m, row in changes}, value=TABLE.c.id),
-        )
-        .values(
-            status=case({row.attendance_id: mark.status for mark, row in changes}, value=TABLE.c.id),
-            version=TABLE.c.version + 1,
-            **stamp,
-        )
-        .returning(TABLE.c.id)
+        .where(TABLE.c.id == bindparam("mark_id"), TABLE.c.version == bindparam("loaded_version"))
+        .values(status=bindparam("new_status"), version=TABLE.c.version + 1,
+                **{name: bindparam(f"stamp_{name}") for name in stamp})
     )
-    return set(result.scalars())
+    stamped = {f"stamp_{name}": value for name, value in stamp.items()}
+    ids = [row.attendance_id for _mark, row in changes]
+    written = db.session.execute(statement, [
+        {"mark_id": row.attendance_id, "loaded_version": row.version, "new_status": mark.status, **stamped}
+        for mark, row in changes]).rowcount
+    if written == len(changes):
+        return set(ids)
+    # Someone saved some of these since the page loaded: ours are the rows with our stamp (our
+    # transaction holds them, so nobody has changed them since).
+    return set(db.session.scalars(select(TABLE.c.id).where(
+        TABLE.c.id.in_(ids), TABLE.c.marked_at == stamp["marked_at"], TABLE.c.marked_by_id == stamp["marked_by_id"])))
 
 
 def _insert(session_id: int, marks: list[PostedMark], stamp: dict) -> dict[int, int]:
