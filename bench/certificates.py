@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -164,6 +165,30 @@ def baseline_child(count: int, cohort_id: int) -> None:
                       "sizes": sizes, "peak_mb": vm_hwm_mb(os.getpid())}))
 
 
+QR_SAMPLE = 20  # decoding a QR code means rendering the page: every 20th file
+
+
+def check_files(certificates) -> str:
+    """Every issued file on its own: its hash, one page that opens, the name as text; the QR code
+    decoded from a rendering of every QR_SAMPLE-th file. Exits if one fails."""
+    import io
+
+    import pypdf
+
+    from training.certificates import issuing, qr, storage
+
+    for n, certificate in enumerate(certificates):
+        data = storage.path_for(certificate.serial).read_bytes()
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
+        if (storage.sha256(data) != certificate.pdf_sha256 or len(reader.pages) != 1
+                or certificate.snapshot["name"] not in reader.pages[0].extract_text()):
+            raise SystemExit(f"{certificate.serial}: not a valid certificate file")
+        if n % QR_SAMPLE == 0 and qr.qr_texts(data) != [issuing.verify_url(certificate.serial, certificate.token)]:
+            raise SystemExit(f"{certificate.serial}: the QR code does not read back")
+    return (f"all {len(certificates)} open on their own, hash as recorded, one page, name as text; "
+            f"QR read back from {math.ceil(len(certificates) / QR_SAMPLE)} of them")
+
+
 def descendants(pid: int) -> list[int]:
     """The processes pid started, and theirs (the forkserver, the render pool, the resource tracker)."""
     children: dict[int, list[int]] = {}
@@ -258,9 +283,10 @@ def main(argv: list[str] | None = None) -> None:
                 job_path(app, f"{args.processes} cores", user_id, cohorts[1], args.processes, None,
                          instance / "consumer-2.log")]
         with app.app_context():
-            issued = {c.serial for c in db.session.scalars(
-                select(Certificate).join(Enrollment).where(Enrollment.cohort_id.in_([c[1] for c in cohorts])))}
-            sizes = sorted(p.stat().st_size for p in storage.certificate_dir().glob("*.pdf") if p.stem in issued) or [0]
+            issued = db.session.scalars(select(Certificate).join(Enrollment).where(
+                Enrollment.cohort_id.in_([c[1] for c in cohorts])).order_by(Certificate.serial)).all()
+            sizes = sorted(storage.path_for(c.serial).stat().st_size for c in issued) or [0]
+            valid = check_files(issued)
 
         child = subprocess.run([sys.executable, __file__, "--baseline-child", str(args.baseline), str(cohorts[0][1])],
                                cwd=ROOT, env=os.environ, capture_output=True, text=True, preexec_fn=pinned(args.cpu))
@@ -285,6 +311,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"job path / baseline throughput: one core {one:.1f}× (target ≥ {TARGET:.0f}×: "
           f"{'met' if one >= TARGET else 'NOT met'}); {runs[1].label} {two:.1f}× "
           f"({two / one:.2f}× the one-core job path: {'more' if two > one else 'NOT more'})")
+    print(f"files: {valid}")
     print(f"CPU time per certificate, baseline / job path: one core "
           f"{(base['cpu'] / base['count']) / (runs[0].cpu / args.certificates):.1f}×")
 

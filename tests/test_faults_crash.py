@@ -92,16 +92,21 @@ def _count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def test_a_worker_killed_while_issuing_loses_only_its_batch_and_a_rerun_issues_the_rest_once(
-        app, make, enqueue, consumers, worker_env):
+def _issuing_job(make, graduates: int) -> str:
+    """A committed job issuing the certificates of a finished cohort of `graduates`."""
     cohort = make.cohort(status=CohortStatus.FINISHED)
-    graduates = [make.graduate(cohort=cohort, name=f"证书学员{n}") for n in range(12)]
+    enrollments = [make.graduate(cohort=cohort, name=f"证书学员{n}") for n in range(graduates)]
     coordinator = make.user("coordinator", county_code=cohort.county_code)
     job = services.create_job("certificates_issue", {
-        "cohort_id": cohort.id, "enrollment_ids": [g.id for g in graduates], "user_id": coordinator.id,
-        "locale": "zh_CN", "ip": "127.0.0.1"}, coordinator.id, total=len(graduates))
+        "cohort_id": cohort.id, "enrollment_ids": [e.id for e in enrollments], "user_id": coordinator.id,
+        "locale": "zh_CN", "ip": "127.0.0.1"}, coordinator.id, total=len(enrollments))
     db.session.commit()
-    job_id = job.id
+    return job.id
+
+
+def test_a_worker_killed_while_issuing_loses_only_its_batch_and_a_rerun_issues_the_rest_once(
+        app, make, enqueue, consumers, worker_env):
+    job_id = _issuing_job(make, graduates=12)
     # Batches of 10 and 2: pause once the second batch's files are written, before its commit.
     first, marker = consumers.start(pause="training.certificates.storage:store:2")
     enqueue(job_id)
@@ -156,14 +161,7 @@ def _running(pid: int) -> bool:
 
 def test_a_worker_killed_while_its_render_pool_works_leaves_no_process_and_a_rerun_issues_all_once(
         app, make, enqueue, consumers, worker_env):
-    cohort = make.cohort(status=CohortStatus.FINISHED)
-    graduates = [make.graduate(cohort=cohort, name=f"证书学员{n}") for n in range(24)]
-    coordinator = make.user("coordinator", county_code=cohort.county_code)
-    job = services.create_job("certificates_issue", {
-        "cohort_id": cohort.id, "enrollment_ids": [g.id for g in graduates], "user_id": coordinator.id,
-        "locale": "zh_CN", "ip": "127.0.0.1"}, coordinator.id, total=len(graduates))
-    db.session.commit()
-    job_id = job.id
+    job_id = _issuing_job(make, graduates=24)
     # Batches of 20 and 4; the first is laid out by two pool processes. Pause once its files are written.
     consumers.env |= {"CERTIFICATE_BATCH_SIZE": "20", "CERTIFICATE_RENDER_PROCESSES": "2"}
     first, marker = consumers.start(pause="training.certificates.storage:store:1")
