@@ -22,7 +22,8 @@ trap stop EXIT
 
 "$BIN/gunicorn" -b "127.0.0.1:$PORT" -w 2 app:app &
 pids+=($!)
-"$BIN/huey_consumer" training.jobs.worker.huey -k process -w 1 &
+# One worker thread: a job's certificates are laid out by its render pool, on every core.
+"$BIN/huey_consumer" training.jobs.worker.huey -k thread -w 1 &
 pids+=($!)
 echo "Jinfanwan: http://127.0.0.1:$PORT (Ctrl-C stops the server and the worker)"
 

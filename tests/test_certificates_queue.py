@@ -71,3 +71,32 @@ def test_a_worker_process_issues_a_cohort_started_from_the_page(app, client, mak
         assert storage.sha256(data) == certificate.pdf_sha256
         [url] = qr.qr_texts(data)
         assert url.endswith(f"/verify/{certificate.serial}?t={certificate.token}")
+
+
+@pytest.mark.parametrize("worker_kind", ["thread", "process"])
+def test_a_large_batch_is_issued_by_thread_and_process_workers_alike(app, make, enqueue, worker_env, tmp_path,
+                                                                     worker_kind):
+    """Thread workers lay a 24-page batch out in their render pool; a process worker (daemonic: it may
+    not start processes) lays it out itself. Either way every certificate is issued, once."""
+    from training.jobs import services
+
+    cohort = make.cohort(status=CohortStatus.FINISHED, county_code="610924")
+    graduates = [make.graduate(cohort=cohort, name=f"安康学员{n}") for n in range(24)]
+    coordinator = make.user("coordinator", county_code="610924")
+    job = services.create_job("certificates_issue", {
+        "cohort_id": cohort.id, "enrollment_ids": [g.id for g in graduates], "user_id": coordinator.id,
+        "locale": "zh_CN", "ip": None}, coordinator.id, total=len(graduates))
+    db.session.commit()
+    env = worker_env | {"CERTIFICATE_BATCH_SIZE": "24", "CERTIFICATE_RENDER_PROCESSES": "2"}
+    process, log = start_consumer(env, tmp_path / "consumer.log", "tests.support.jobs_worker.huey", "-C",
+                                  "-k", worker_kind)
+    try:
+        enqueue(job.id)
+        done = wait_for(job.id, process)
+    finally:
+        stop_consumer(process, log)
+
+    assert (done.status, done.done, done.failures) == ("done", 24, [])
+    issued = db.session.scalars(select(Certificate).order_by(Certificate.serial)).all()
+    assert len({c.enrollment_id for c in issued}) == 24
+    assert qr.qr_texts(storage.path_for(issued[-1].serial).read_bytes())[0].endswith(issued[-1].token)

@@ -21,6 +21,7 @@ import os
 import select
 import struct
 import threading
+import time
 import urllib.parse
 import zlib
 from collections.abc import Sequence
@@ -201,52 +202,75 @@ def render_batch(pages: Sequence[CertificatePage], seal_src: str | None) -> list
     if not pages:
         return []
     folders = Folders.of_app()
-    parts = min(current_app.config["CERTIFICATE_RENDER_PROCESSES"], len(pages) // MIN_PAGES_PER_PART)
-    if parts <= 1:
-        return _render_part(pages, seal_src, folders)
+    processes = current_app.config["CERTIFICATE_RENDER_PROCESSES"]
+    parts = min(processes, len(pages) // MIN_PAGES_PER_PART)
+    if parts <= 1 or multiprocessing.current_process().daemon:
+        # A daemonic process (a `huey_consumer -k process` worker) may not start processes. Threads
+        # of one process lay out one at a time: nothing promises that Pango and fontconfig, under
+        # WeasyPrint, take two layouts at once.
+        with _inline_layout:
+            return _render_part(pages, seal_src, folders)
     size = math.ceil(len(pages) / parts)
-    pool = _render_pool(parts)
+    pool = _render_pool(processes)
+    futures = [pool.submit(_render_part, pages[start:start + size], seal_src, folders)
+               for start in range(0, len(pages), size)]
     try:
-        futures = [pool.submit(_render_part, pages[start:start + size], seal_src, folders)
-                   for start in range(0, len(pages), size)]
         return [data for future in futures for data in future.result()]
     except BrokenProcessPool:  # a process died (out of memory, killed): the next batch gets a new pool
         _discard_pool(pool)
         raise
+    finally:
+        for future in futures:  # after a failed part, the others are not worth waiting for
+            future.cancel()
 
 
-_pool: tuple[ProcessPoolExecutor, int] | None = None  # the pool and its number of processes
+_inline_layout = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
 def _render_pool(processes: int) -> ProcessPoolExecutor:
-    """This process's render pool, made on first use. Its processes come from a forkserver:
-    forking a worker that runs threads could copy a lock some other thread holds."""
+    """This process's render pool, made on first use and kept (threads of a worker share it).
+    Its processes come from a forkserver: forking a worker that runs threads could copy a lock
+    some other thread holds."""
     global _pool
     with _pool_lock:
-        if _pool is None or _pool[1] < processes:
-            if _pool is not None:
-                _pool[0].shutdown(wait=False, cancel_futures=True)
+        if _pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload([__name__])
             _pool = ProcessPoolExecutor(processes, mp_context=context, max_tasks_per_child=PARTS_PER_PROCESS,
-                                        initializer=_end_with, initargs=(os.getpid(),)), processes
-        return _pool[0]
+                                        initializer=_end_with, initargs=(os.getpid(),))
+        return _pool
 
 
 def _end_with(worker_pid: int) -> None:
     """A pool process ends as soon as the worker that started it does: a worker killed in the
-    middle of a batch leaves no layout process behind (Linux: a pidfd turns readable then)."""
+    middle of a batch leaves no layout process behind. Linux tells through a pidfd; elsewhere
+    (or where pidfd_open is refused) the process asks every second whether the worker lives."""
     try:
         worker = os.pidfd_open(worker_pid)
-    except (AttributeError, OSError):  # not Linux, or an old kernel: the pool ends with its queue
-        return
+    except (AttributeError, OSError):
+        worker = None
 
     def watch() -> None:
-        select.select([worker], [], [])
+        if worker is not None:
+            select.select([worker], [], [])
+        else:
+            while _alive(worker_pid):
+                time.sleep(1)
         os._exit(1)
 
     threading.Thread(target=watch, name="end-with-worker", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
 
 
 def shutdown_render_pool() -> None:
@@ -255,13 +279,13 @@ def shutdown_render_pool() -> None:
     with _pool_lock:
         pool, _pool = _pool, None
     if pool is not None:
-        pool[0].shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _discard_pool(pool: ProcessPoolExecutor) -> None:
     global _pool
     with _pool_lock:
-        if _pool is not None and _pool[0] is pool:
+        if _pool is pool:
             _pool = None
     pool.shutdown(wait=False, cancel_futures=True)
 
