@@ -1,7 +1,8 @@
 """Jobs whose worker died: found by their old heartbeat, put back on the queue once, run by one worker."""
 from __future__ import annotations
 
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from tests.support import jobs_worker  # noqa: F401  (registers the count_to job kind)
 from training.extensions import db
 from training.jobs import services, worker
+from training.jobs.services import Step, handler
 from training.models import Job, JobStatus, utcnow
 
 STALE = timedelta(minutes=10)
@@ -114,3 +116,36 @@ def test_the_command_requeues_stale_jobs_and_says_which(app, make, monkeypatch):
     assert enqueued == [lost]
     assert f"requeued {lost}" in output and "1 job(s) put back on the queue." in output
     assert db.session.scalars(select(Job.status).where(Job.id == lost)).one() == JobStatus.QUEUED
+
+
+@handler("slow_step")
+def slow_step(job):
+    """One step that takes longer than a heartbeat; says when it saw the job last marked alive."""
+    yield Step(done=0, total=1)
+    time.sleep(job.params["seconds"])
+    with db.engine.connect() as connection:  # what another worker would read meanwhile
+        seen = connection.execute(select(Job.heartbeat_at).where(Job.id == job.id)).scalar_one()
+    yield Step(done=1, result={"seen": seen.isoformat()})
+
+
+def test_a_long_step_keeps_the_job_alive(app, make):
+    app.config["JOB_STALE_MINUTES"] = 0.02  # 1.2 s; a beat every second
+    owner = make.user("coordinator", county_code="610924")
+    long_one = services.create_job("slow_step", {"seconds": 2.5}, created_by_id=owner.id)
+    db.session.commit()
+    started = utcnow()
+
+    services.run(long_one.id)
+
+    seen = datetime.fromisoformat(db.session.get(Job, long_one.id).result["seen"])
+    assert seen - started > timedelta(seconds=0.9)  # marked alive during the step, not only before it
+
+
+def test_only_the_queues_retry_runs_a_failed_job_again(make):
+    failed = job(make, JobStatus.FAILED, heartbeat_minutes_ago=1, n=2, done=1)
+
+    services.run(failed)  # a duplicate of its task: the failure stands
+    assert status(failed) == (JobStatus.FAILED, 1)
+
+    services.run(failed, retry=True)
+    assert status(failed) == (JobStatus.DONE, 2)

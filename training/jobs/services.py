@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import and_, func, select, update
 
 from training.extensions import db
@@ -53,34 +56,62 @@ def create_job(kind: str, params: dict, created_by_id: int | None, total: int = 
     return job
 
 
-def run(job_id: str) -> None:
+def run(job_id: str, *, retry: bool = False) -> None:
     """Run a job to the end, if no other worker is running it; a job already done is left alone,
-    so a task delivered twice is harmless."""
-    job = _claim(job_id, utcnow())
+    so a task delivered twice is harmless. Only the queue's own retry (`retry`) runs a failed job again."""
+    job = _claim(job_id, utcnow(), retry)
     if job is None:
         return
-    try:
-        for step in HANDLERS[job.kind](job):
-            _apply(job, step)
+    stale_minutes = current_app.config["JOB_STALE_MINUTES"]
+    with _heartbeat(db.engine, job_id, seconds=min(60.0, max(1.0, stale_minutes * 60 / 10))):
+        try:
+            for step in HANDLERS[job.kind](job):
+                _apply(job, step)
+                db.session.commit()
+        except Exception as error:  # the job's page must say it failed, whatever the cause
+            db.session.rollback()
+            log.exception("job failed", extra={"job_id": job_id})
+            job = db.session.get(Job, job_id)
+            job.status, job.finished_at = JobStatus.FAILED, utcnow()
+            job.message = job.message or type(error).__name__
             db.session.commit()
-    except Exception as error:  # the job's page must say it failed, whatever the cause
-        db.session.rollback()
-        log.exception("job failed", extra={"job_id": job_id})
-        job = db.session.get(Job, job_id)
-        job.status, job.finished_at = JobStatus.FAILED, utcnow()
-        job.message = job.message or type(error).__name__
+            raise
+        job.status, job.finished_at = JobStatus.DONE, utcnow()
         db.session.commit()
-        raise
-    job.status, job.finished_at = JobStatus.DONE, utcnow()
-    db.session.commit()
 
 
-def _claim(job_id: str, now) -> Job | None:
+@contextmanager
+def _heartbeat(engine, job_id: str, seconds: float) -> Iterator[None]:
+    """While the job runs, a thread marks it alive every `seconds`, on a connection of its own:
+    a step that takes long (a large import commits once, at its end) does not look like a dead
+    worker. A beat that fails (the database busy or away) is tried again at the next."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(seconds):
+            try:
+                with engine.begin() as connection:
+                    connection.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
+                                       .values(heartbeat_at=utcnow()))
+            except Exception:  # noqa: BLE001  (the next beat tries again; the job goes on)
+                log.warning("job heartbeat failed", extra={"job_id": job_id}, exc_info=True)
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{job_id[:8]}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _claim(job_id: str, now, retry: bool) -> Job | None:
     """Mark the job running, in one statement that only one worker can win: a job queued (or
-    failed, for a retry), never one done or one another worker runs."""
+    failed, on the queue's retry), never one done or one another worker runs."""
+    claimable = [JobStatus.QUEUED, JobStatus.FAILED] if retry else [JobStatus.QUEUED]
     claimed = db.session.execute(
         update(Job)
-        .where(Job.id == job_id, Job.status.in_([JobStatus.QUEUED, JobStatus.FAILED]))
+        .where(Job.id == job_id, Job.status.in_(claimable))
         .values(status=JobStatus.RUNNING, started_at=func.coalesce(Job.started_at, now), heartbeat_at=now,
                 message="", finished_at=None)
     ).rowcount

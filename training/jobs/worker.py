@@ -22,12 +22,18 @@ def worker_app():
     return create_app()
 
 
-@huey.task(retries=2, retry_delay=5)
-def run_job(job_id: str) -> None:
+RETRIES = 2
+
+
+@huey.task(retries=RETRIES, retry_delay=5, context=True)
+def run_job(job_id: str, task=None) -> None:
     from training.jobs import services
 
+    # A retry (the queue runs the task again after it failed) may take the failed job up again;
+    # any other delivery (a duplicate, a requeue) may not.
+    retry = task is not None and task.retries < RETRIES
     with worker_app().app_context():
-        services.run(job_id)
+        services.run(job_id, retry=retry)
 
 
 def enqueue(job_id: str) -> None:
