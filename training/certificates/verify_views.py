@@ -57,8 +57,10 @@ def _genuine_scan() -> bool:
 
 
 def _verification(serial: str) -> verification.Verification | None:
-    """The check _genuine_scan made for this request, or a new one."""
-    return g.pop("verification", None) or verification.by_token(serial, request.args.get("t"))
+    """The check _genuine_scan made for this request (found or not), or a new one."""
+    if "verification" in g:
+        return g.pop("verification")
+    return verification.by_token(serial, request.args.get("t"))
 
 
 # Failed attempts from one address, whichever way they come (a guessed token, a wrong name,
