@@ -5,13 +5,14 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.support import jobs_worker  # noqa: F401  (registers the count_to job kind)
+from training import audit
 from training.extensions import db
 from training.jobs import services, worker
 from training.jobs.services import Step, handler
-from training.models import Job, JobStatus, utcnow
+from training.models import AuditEvent, Job, JobStatus, utcnow
 
 STALE = timedelta(minutes=10)
 
@@ -149,3 +150,38 @@ def test_only_the_queues_retry_runs_a_failed_job_again(make):
 
     services.run(failed, retry=True)
     assert status(failed) == (JobStatus.DONE, 2)
+
+
+@handler("taken_over")
+def taken_over(job):
+    """A step that writes something, during which another worker takes the job over."""
+    yield Step(done=0, total=1)
+    audit.record("step_work", "job", job.id)
+    with db.engine.begin() as connection:  # the other worker: the job requeued, then claimed
+        connection.execute(update(Job).where(Job.id == job.id).values(claim="another-worker", status="running"))
+    yield Step(done=1, message="this step must not be kept")
+    raise AssertionError("a run taken over goes no further")
+
+
+def test_a_run_whose_job_was_taken_over_keeps_nothing_and_stops(make):
+    owner = make.user("coordinator", county_code="610924")
+    lost = services.create_job("taken_over", {}, created_by_id=owner.id)
+    db.session.commit()
+
+    services.run(lost.id)
+
+    db.session.expire_all()
+    found = db.session.get(Job, lost.id)
+    assert (found.claim, found.status, found.done) == ("another-worker", JobStatus.RUNNING, 0)
+    assert found.message != "this step must not be kept"
+    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "step_work")).all() == []
+
+
+def test_requeuing_takes_the_claim_away(make):
+    lost = job(make, JobStatus.RUNNING, heartbeat_minutes_ago=11)
+    db.session.get(Job, lost).claim = "dead-worker"
+    db.session.commit()
+
+    services.requeue_stale(utcnow(), STALE)
+
+    assert db.session.get(Job, lost).claim is None

@@ -58,30 +58,48 @@ def create_job(kind: str, params: dict, created_by_id: int | None, total: int = 
 
 def run(job_id: str, *, retry: bool = False) -> None:
     """Run a job to the end, if no other worker is running it; a job already done is left alone,
-    so a task delivered twice is harmless. Only the queue's own retry (`retry`) runs a failed job again."""
-    job = _claim(job_id, utcnow(), retry)
+    so a task delivered twice is harmless. Only the queue's own retry (`retry`) runs a failed job again.
+
+    Every commit first checks that the job is still this run's: a worker that was taken for dead
+    (its job put back on the queue and claimed by another) stops and keeps nothing of its step."""
+    claim = secrets.token_hex(16)
+    job = _claim(job_id, utcnow(), retry, claim)
     if job is None:
         return
     stale_minutes = current_app.config["JOB_STALE_MINUTES"]
-    with _heartbeat(db.engine, job_id, seconds=min(60.0, max(1.0, stale_minutes * 60 / 10))):
+    with _heartbeat(db.engine, job_id, claim, seconds=min(60.0, max(1.0, stale_minutes * 60 / 10))):
         try:
             for step in HANDLERS[job.kind](job):
                 _apply(job, step)
-                db.session.commit()
+                if not _commit_if_ours(job_id, claim):
+                    return
         except Exception as error:  # the job's page must say it failed, whatever the cause
             db.session.rollback()
             log.exception("job failed", extra={"job_id": job_id})
             job = db.session.get(Job, job_id)
             job.status, job.finished_at = JobStatus.FAILED, utcnow()
             job.message = job.message or type(error).__name__
-            db.session.commit()
-            raise
+            if _commit_if_ours(job_id, claim):
+                raise
+            return
         job.status, job.finished_at = JobStatus.DONE, utcnow()
-        db.session.commit()
+        _commit_if_ours(job_id, claim)
+
+
+def _commit_if_ours(job_id: str, claim: str) -> bool:
+    """Commit, if the job is still claimed by this run; otherwise roll back and say so. The row
+    is locked from the check to the commit (PostgreSQL; SQLite has one writer at a time)."""
+    current = db.session.scalar(select(Job.claim).where(Job.id == job_id).with_for_update())
+    if current != claim:
+        db.session.rollback()
+        log.warning("job taken over by another worker: this run stops", extra={"job_id": job_id})
+        return False
+    db.session.commit()
+    return True
 
 
 @contextmanager
-def _heartbeat(engine, job_id: str, seconds: float) -> Iterator[None]:
+def _heartbeat(engine, job_id: str, claim: str, seconds: float) -> Iterator[None]:
     """While the job runs, a thread marks it alive every `seconds`, on a connection of its own:
     a step that takes long (a large import commits once, at its end) does not look like a dead
     worker. A beat that fails (the database busy or away) is tried again at the next."""
@@ -91,7 +109,7 @@ def _heartbeat(engine, job_id: str, seconds: float) -> Iterator[None]:
         while not stop.wait(seconds):
             try:
                 with engine.begin() as connection:
-                    connection.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
+                    connection.execute(update(Job).where(Job.id == job_id, Job.claim == claim)
                                        .values(heartbeat_at=utcnow()))
             except Exception:  # noqa: BLE001  (the next beat tries again; the job goes on)
                 log.warning("job heartbeat failed", extra={"job_id": job_id}, exc_info=True)
@@ -105,15 +123,15 @@ def _heartbeat(engine, job_id: str, seconds: float) -> Iterator[None]:
         thread.join()
 
 
-def _claim(job_id: str, now, retry: bool) -> Job | None:
-    """Mark the job running, in one statement that only one worker can win: a job queued (or
-    failed, on the queue's retry), never one done or one another worker runs."""
+def _claim(job_id: str, now, retry: bool, claim: str) -> Job | None:
+    """Mark the job running under this run's claim, in one statement that only one worker can
+    win: a job queued (or failed, on the queue's retry), never one done or one another worker runs."""
     claimable = [JobStatus.QUEUED, JobStatus.FAILED] if retry else [JobStatus.QUEUED]
     claimed = db.session.execute(
         update(Job)
         .where(Job.id == job_id, Job.status.in_(claimable))
         .values(status=JobStatus.RUNNING, started_at=func.coalesce(Job.started_at, now), heartbeat_at=now,
-                message="", finished_at=None)
+                message="", finished_at=None, claim=claim)
     ).rowcount
     db.session.commit()
     return db.session.get(Job, job_id) if claimed else None
@@ -128,7 +146,7 @@ def requeue_stale(now, stale_after: timedelta) -> list[str]:
     requeued = []
     for job_id in db.session.scalars(select(Job.id).where(is_stale)).all():
         taken = db.session.execute(
-            update(Job).where(Job.id == job_id, is_stale).values(status=JobStatus.QUEUED, heartbeat_at=now)
+            update(Job).where(Job.id == job_id, is_stale).values(status=JobStatus.QUEUED, heartbeat_at=now, claim=None)
         ).rowcount
         if taken:
             requeued.append(job_id)

@@ -37,6 +37,9 @@ class Job(db.Model):
     # The last sign of life: put on the queue, or a step committed. A running job whose
     # heartbeat is old lost its worker (killed, machine gone) and is put back on the queue.
     heartbeat_at: Mapped[datetime | None]
+    # Which run of a worker holds the job: its commits check it, so a worker taken for dead
+    # whose job another worker took over keeps nothing it does afterwards.
+    claim: Mapped[str | None] = mapped_column(String(32))
 
     @property
     def percent(self) -> int:
