@@ -12,10 +12,11 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from training import audit
-from training.certificates import jobs, qr, services, signing, storage, verification
+from training.certificates import qr, services, signing, storage, verification
 from training.certificates.services import REVOKE_CATEGORIES, CertificateRefused
 from training.extensions import db
-from training.models import Cohort, Job, utcnow
+from training.jobs import services as job_services
+from training.models import Cohort, Job
 
 certificates_cli = AppGroup("certificates", help="Certificates: issue, revoke, verify a PDF, rotate the signing key.")
 
@@ -48,23 +49,19 @@ def issue(cohort_code: str) -> None:
 
 
 def run_with_progress(job: Job) -> tuple[list[dict], dict]:
-    """The queue's handler, run in this process, committing after each batch as the worker does."""
+    """The job, run in this process by the queue's own runner (claim, heartbeat, a commit per
+    batch), with a progress bar."""
     failures, result = [], {}
-    job.status, job.started_at = "running", utcnow()
-    db.session.commit()
+
     with click.progressbar(length=job.total, label=f"{job.total} certificates", file=sys.stderr) as bar:
-        for step in jobs.issue_certificates(job):
-            job.total = step.total if step.total is not None else job.total
-            job.done += step.done
-            job.failures = [*job.failures, *step.failures]
-            job.message = step.message if step.message is not None else job.message
-            job.result = step.result if step.result is not None else job.result
-            failures += step.failures
-            result = step.result or result
-            db.session.commit()
+        def progressed(step: job_services.Step) -> None:
+            failures.extend(step.failures)
+            result.update(step.result or {})
             bar.update(step.done)
-    job.status, job.finished_at = "done", utcnow()
-    db.session.commit()
+
+        job_services.run(job.id, on_step=progressed)
+    if not result:
+        raise click.ClickException("the job did not finish here: see its page, or run the command again")
     return failures, result
 
 

@@ -56,12 +56,13 @@ def create_job(kind: str, params: dict, created_by_id: int | None, total: int = 
     return job
 
 
-def run(job_id: str, *, retry: bool = False) -> None:
+def run(job_id: str, *, retry: bool = False, on_step: Callable[[Step], None] | None = None) -> None:
     """Run a job to the end, if no other worker is running it; a job already done is left alone,
     so a task delivered twice is harmless. Only the queue's own retry (`retry`) runs a failed job again.
 
     Every commit first checks that the job is still this run's: a worker that was taken for dead
-    (its job put back on the queue and claimed by another) stops and keeps nothing of its step."""
+    (its job put back on the queue and claimed by another) stops and keeps nothing of its step.
+    `on_step` hears of each step once it is committed (the command line's progress bar)."""
     claim = secrets.token_hex(16)
     job = _claim(job_id, utcnow(), retry, claim)
     if job is None:
@@ -73,6 +74,8 @@ def run(job_id: str, *, retry: bool = False) -> None:
                 _apply(job, step)
                 if not _commit_if_ours(job_id, claim):
                     return
+                if on_step is not None:
+                    on_step(step)
         except Exception as error:  # the job's page must say it failed, whatever the cause
             db.session.rollback()
             log.exception("job failed", extra={"job_id": job_id})
