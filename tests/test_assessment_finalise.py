@@ -3,9 +3,10 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests.support.pages import texts
+from tests.support.statements import statements_sent
 from training.assessment import queries, services
 from training.extensions import db
 from training.models import AuditEvent, CohortStatus, Enrollment, EnrollmentStatus
@@ -199,16 +200,8 @@ def test_a_trainee_is_told_the_page_does_not_exist(client, auth, cohort):
 
 
 def count_statements(client, path: str) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements_sent() as statements:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     return len(statements)
 
 

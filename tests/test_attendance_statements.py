@@ -2,32 +2,18 @@
 roster size (an executemany or a multi-row statement counts once)."""
 from __future__ import annotations
 
-import contextlib
 import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
+from tests.support.statements import statements_sent
 from training.extensions import db
 from training.models import Attendance, AuditEvent
 
 HIDDEN = re.compile(r'<input type="hidden" name="((?:version|was)-\d+)" value="([^"]*)">')
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-
-
-@contextlib.contextmanager
-def statements():
-    sent: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 @pytest.fixture
@@ -51,7 +37,7 @@ def roster_of(make, trainer, size: int):
 
 def count(client, method: str, url: str, **kwargs) -> list[str]:
     client.get("/")  # the login session's bookkeeping settles outside the measurement
-    with statements() as sent:
+    with statements_sent() as sent:
         response = getattr(client, method)(url, **kwargs)
     assert response.status_code in (200, 302), response.status_code
     return sent

@@ -3,8 +3,9 @@ teach, trainees never see them; the cohort page's queries do not grow with its t
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
+from tests.support.statements import statements_sent
 from training.extensions import db
 from training.models import AuditEvent
 
@@ -87,18 +88,9 @@ def test_admin_manages_a_cohort_of_any_county(client, auth, make):
 
 
 def statements_for(client, url) -> int:
-    count = 0
-
-    def counter(*args):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
+    with statements_sent() as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
-    return count
+    return len(statements)
 
 
 def test_the_cohort_page_needs_as_many_statements_for_a_long_timetable_as_for_a_short_one(client, auth, make):

@@ -1,34 +1,17 @@
 """/me loads in a fixed number of SQL statements, however many sessions and marks a trainee has."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
+from tests.support.statements import statements_sent
 from tests.test_me_page import certificate_row, in_class
 from training.extensions import db
 from training.models import EnrollmentStatus
-
-
-@contextmanager
-def counted():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def statements_for_me(client, auth, user) -> list[str]:
     auth.login(user)
     client.get("/me")  # the first request after signing in may refresh the login session
     db.session.expire_all()  # tests share one session: load everything afresh, as a new request would
-    with counted() as statements:
+    with statements_sent() as statements:
         assert client.get("/me").status_code == 200
     client.submit("/logout", page="/me")
     return statements
