@@ -21,7 +21,6 @@ last column sets the page less that floor beside the bare SQL.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -48,17 +47,8 @@ TARGET_RATIO, TARGET_MS = 3.0, 30.0
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--trainees", type=int, default=200_000, help="bench trainees to seed (default 200000)")
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--database-url", help="a PostgreSQL server (any database on it); default: SQLite")
-    parser.add_argument("--keep", action="store_true", help="keep the instance folder and database afterwards")
-    args = parser.parse_args(argv)
-    with common.throwaway_instance(args.keep) as instance:
-        with common.throwaway_database(args.database_url, instance, args.keep) as url:
-            run(url, args.trainees, args.seed)
-            if args.keep:
-                print(f"kept: instance {instance}, database {url}")
+    args = common.bench_arguments(__doc__, trainees=200_000).parse_args(argv)
+    common.on_bench_database(args, lambda url: run(url, args.trainees, args.seed))
 
 
 def run(url: str, trainees: int, seed: int) -> None:
@@ -68,25 +58,25 @@ def run(url: str, trainees: int, seed: int) -> None:
     with app.app_context():
         engine, database = db.engine, common.describe_database(db.engine)
         target = pick_session(app)
-    trainer, trainee = signed_in(app, "bench_trainer_1"), signed_in(app, "bench_trainee_1")
+    trainer, trainee = common.signed_in(app, "bench_trainer_1"), common.signed_in(app, "bench_trainee_1")
     roster_url = f"/sessions/{target['session']}/roster"
     measured = []  # (label, statements, page ms, bare SQL ms)
 
-    statements, ms = time_request(engine, lambda: expect(trainer.get(roster_url), 200))
+    statements, ms = common.time_request(engine, lambda: common.expect(trainer.get(roster_url), 200))
     measured.append((f"trainer  GET roster ({target['size']} trainees)", statements, ms,
                      time_bare_sql(engine, ROSTER_SQL, target, {})))
 
     save = FullSave(app, trainer, roster_url, target)
-    statements, ms = time_request(engine, save)
+    statements, ms = common.time_request(engine, save)
     save.check()
     measured.append((f"trainer  POST roster, {target['size']} changed", statements, ms, bare_save_ms(engine, target)))
 
     with app.app_context():
         me = me_values(app)
-    statements, ms = time_request(engine, lambda: expect(trainee.get("/me"), 200))
+    statements, ms = common.time_request(engine, lambda: common.expect(trainee.get("/me"), 200))
     measured.append(("trainee  GET /me", statements, ms, time_bare_sql(engine, TRAINEE, me, {"now": me["now"]})))
 
-    floor_statements, floor_ms = time_request(engine, lambda: expect(trainee.get("/checkin"), 200))
+    floor_statements, floor_ms = common.time_request(engine, lambda: common.expect(trainee.get("/checkin"), 200))
     # The last column is the page's own work beside its bare SQL: the page less what any signed-in
     # request costs before it (session check, CSRF, base template).
     rows = [[label, statements, f"{page_ms:.2f}", f"{bare_ms:.2f}", f"{page_ms / bare_ms:.1f}",
@@ -137,26 +127,6 @@ def pick_session(app) -> dict:
     return {"session": session.id, "cohort": cohort_id, "size": members, "user": trainer_id, "moved": moved}
 
 
-def signed_in(app, username: str):
-    from training.benchdata import BENCH_PASSWORD
-
-    client = app.test_client()
-    expect(client.post("/login", data={"username": username, "password": BENCH_PASSWORD}), 302)
-    return client
-
-
-def expect(response, status: int):
-    assert response.status_code == status, f"{response.request.path}: {response.status_code}, not {status}"
-    return response
-
-
-def time_request(engine, request) -> tuple[int, float]:
-    request()
-    with common.counting_statements(engine) as statements:
-        request()
-    return len(statements), common.median_ms(request)
-
-
 class FullSave:
     """Posts the whole roster with every line changed, as the page would after the previous save."""
 
@@ -180,7 +150,7 @@ class FullSave:
             changed[enrollment_id] = self.CYCLE[(self.CYCLE.index(loaded) + 1) % 3] if loaded in self.CYCLE else "late"
             form |= {f"version-{enrollment_id}": version, f"was-{enrollment_id}": loaded or "",
                      f"mark-{enrollment_id}": changed[enrollment_id]}
-        expect(self.client.post(self.url, data=form), 302)
+        common.expect(self.client.post(self.url, data=form), 302)
         for enrollment_id, line in self.lines.items():
             line[0], line[1] = changed[enrollment_id], line[1] + 1
         self.saves += 1

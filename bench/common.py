@@ -5,6 +5,7 @@ JINFANWAN_INSTANCE before the app package reads its settings.
 """
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import platform
@@ -74,6 +75,47 @@ def seeded_app(database_url: str, trainees: int, seed: int = 2026, **config):
         seconds = time.perf_counter() - started
         db.session.remove()
     return app, seconds
+
+
+def bench_arguments(doc: str, trainees: int) -> argparse.ArgumentParser:
+    """The options every benchmark on the bench data set takes; a script adds its own."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--trainees", type=int, default=trainees, help=f"bench trainees to seed (default {trainees})")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--database-url", help="a PostgreSQL server (any database on it); default: SQLite")
+    parser.add_argument("--keep", action="store_true", help="keep the instance folder and database afterwards")
+    return parser
+
+
+def on_bench_database(args, run: Callable[[str], None]) -> None:
+    """run(database URL) in a throwaway instance, on a throwaway database (kept with --keep)."""
+    with throwaway_instance(args.keep) as instance:
+        with throwaway_database(args.database_url, instance, args.keep) as url:
+            run(url)
+            if args.keep:
+                print(f"kept: instance {instance}, database {url}")
+
+
+def signed_in(app, username: str):
+    """A test client of `app` signed in as a bench account."""
+    from training.benchdata import BENCH_PASSWORD
+
+    client = app.test_client()
+    expect(client.post("/login", data={"username": username, "password": BENCH_PASSWORD}), 302)
+    return client
+
+
+def expect(response, status: int):
+    assert response.status_code == status, f"{response.request.path}: {response.status_code}, not {status}"
+    return response
+
+
+def time_request(engine, request: Callable[[], object], warmup: int = WARMUP, runs: int = RUNS) -> tuple[int, float]:
+    """The SQL statements one call of `request` sends, and its median ms."""
+    request()
+    with counting_statements(engine) as statements:
+        request()
+    return len(statements), median_ms(request, warmup, runs)
 
 
 def median_ms(action: Callable[[], object], warmup: int = WARMUP, runs: int = RUNS) -> float:

@@ -10,7 +10,6 @@ framework, the ORM and the template add, and it should not grow with the data.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -89,17 +88,8 @@ PAGES = [
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--trainees", type=int, default=20_000)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--database-url", help="a PostgreSQL server (any database on it); default: SQLite")
-    parser.add_argument("--keep", action="store_true", help="keep the instance folder and database afterwards")
-    args = parser.parse_args(argv)
-    with common.throwaway_instance(args.keep) as instance:
-        with common.throwaway_database(args.database_url, instance, args.keep) as url:
-            run(url, args.trainees, args.seed)
-            if args.keep:
-                print(f"kept: instance {instance}, database {url}")
+    args = common.bench_arguments(__doc__, trainees=20_000).parse_args(argv)
+    common.on_bench_database(args, lambda url: run(url, args.trainees, args.seed))
 
 
 def run(url: str, trainees: int, seed: int) -> None:
@@ -140,20 +130,8 @@ def page_times(timezone: str, lock_hours: int) -> dict[str, datetime]:
 
 def time_page(app, engine, page: Page) -> tuple[int, float]:
     """Sign in as the page's account; return the statements one request sends and the median ms."""
-    from training.benchdata import BENCH_PASSWORD
-
-    client = app.test_client()
-    response = client.post("/login", data={"username": page.username, "password": BENCH_PASSWORD})
-    assert response.status_code == 302, f"{page.username} could not sign in: {response.status_code}"
-
-    def get():
-        response = client.get(page.path)
-        assert response.status_code == 200, f"{page.path} as {page.username}: {response.status_code}"
-
-    get()
-    with common.counting_statements(engine) as statements:
-        get()
-    return len(statements), common.median_ms(get)
+    client = common.signed_in(app, page.username)
+    return common.time_request(engine, lambda: common.expect(client.get(page.path), 200))
 
 
 def time_bare_sql(engine, sql: str, values: dict, times: dict) -> float:

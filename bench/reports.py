@@ -25,7 +25,7 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -124,29 +124,20 @@ def peak_mb() -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--trainees", type=int, default=200_000)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--database-url", help="a PostgreSQL server (any database on it); default: SQLite")
+    parser = common.bench_arguments(__doc__, trainees=200_000)
     parser.add_argument("--export-rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--keep", action="store_true", help="keep the instance folder and database afterwards")
     parser.add_argument("--measure-export", nargs=3, metavar=("URL", "FORMAT", "DATE_TO"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure_export:
         print(json.dumps(measure_export(*args.measure_export)))
         return
-    with common.throwaway_instance(args.keep) as instance:
-        with common.throwaway_database(args.database_url, instance, args.keep) as url:
-            run(url, args)
-            if args.keep:
-                print(f"kept: instance {instance}, database {url}")
+    common.on_bench_database(args, lambda url: run(url, args))
 
 
 def run(url: str, args) -> None:
     from sqlalchemy import bindparam, text
 
-    from training.benchdata import BENCH_PASSWORD
     from training.extensions import db
     from training.models import utcnow
     from training.reports.services import local_now
@@ -164,27 +155,18 @@ def run(url: str, args) -> None:
                                                  "('enrolled', 'completed', 'failed', 'withdrawn')")).scalar()
     rows = []
     for who, username, county in (("city", "bench_city", None), ("紫阳县", "bench_coord_610924", "610924")):
-        client = app.test_client()
-        response = client.post("/login", data={"username": username, "password": BENCH_PASSWORD})
-        assert response.status_code == 302, f"{username} could not sign in: {response.status_code}"
+        client = common.signed_in(app, username)
         for label, start, end in periods:
             path = f"/reports?date_from={start}&date_to={end}"
-
-            def get(client=client, path=path):
-                response = client.get(path)
-                assert response.status_code == 200, f"{path}: {response.status_code}"
-
-            get()
-            with common.counting_statements(engine) as statements:
-                get()
-            page_ms = common.median_ms(get, WARMUP, args.runs)
+            statements, page_ms = common.time_request(
+                engine, lambda client=client, path=path: common.expect(client.get(path), 200), WARMUP, args.runs)
             statement = text(figures_sql(dialect, county is not None)).bindparams(
                 bindparam("date_from", type_=db.Date()), bindparam("date_to", type_=db.Date()),
                 bindparam("as_of", type_=db.Date()))
             params = {"date_from": start, "date_to": end, "as_of": today, **({"county": county} if county else {})}
             with app.app_context(), engine.connect() as connection:
                 bare_ms = common.median_ms(lambda: connection.execute(statement, params).all(), WARMUP, args.runs)
-            rows.append([f"{who}, {label}  GET /reports", len(statements), f"{page_ms:.1f}", f"{bare_ms:.1f}",
+            rows.append([f"{who}, {label}  GET /reports", statements, f"{page_ms:.1f}", f"{bare_ms:.1f}",
                          f"{page_ms / bare_ms:.2f}"])
     print(f"machine:  {machine}")
     print(f"database: {database}; {args.trainees:,} bench trainees ({admissions:,} admissions) seeded in "
