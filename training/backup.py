@@ -249,13 +249,17 @@ def _unpack(path: Path, into: Path) -> dict:
 
 def data_rows(uri: str) -> int:
     """Rows in the target database outside the reference data; 0 for a database without tables."""
+    return sum(count for name, count in _row_counts(uri).items() if name not in REFERENCE_TABLES)
+
+
+def _row_counts(uri: str) -> dict[str, int]:
+    """_count_rows on a database of its own engine, disposed of afterwards."""
     engine = create_engine(uri)
     try:
         with engine.connect() as connection:
-            counts = _count_rows(connection)
+            return _count_rows(connection)
     finally:
         engine.dispose()
-    return sum(count for name, count in counts.items() if name not in REFERENCE_TABLES)
 
 
 def _load_sqlite(database: Path, uri: str) -> None:
@@ -312,12 +316,7 @@ def restore_backup(path: str | Path, force: bool = False) -> dict:
                               "or pass --force to replace them")
         (_load_sqlite if backend == "sqlite" else _load_postgres)(unpacked / manifest["database"], uri)
         _put_files(manifest, unpacked)
-    engine = create_engine(uri)
-    try:
-        with engine.connect() as connection:
-            counts = _count_rows(connection)
-    finally:
-        engine.dispose()
+    counts = _row_counts(uri)
     differing = {t: (n, counts.get(t)) for t, n in manifest["rows"].items() if counts.get(t) != n}
     if differing:
         raise BackupError(f"row counts differ after the restore (table: expected, found): {differing}")
