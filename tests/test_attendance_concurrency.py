@@ -2,14 +2,13 @@
 contested mark stays, the second is reported as a conflict, and nothing else is lost."""
 from __future__ import annotations
 
-import threading
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
 
 from tests.conftest import BACKEND
+from tests.support.races import first_holds_second_waits
 from training.attendance import services
 from training.attendance.rules import PostedMark
 from training.extensions import db
@@ -22,32 +21,13 @@ pytestmark = pytest.mark.skipif(
 
 def race(app, session_id: int, first: list[PostedMark], second: list[PostedMark], user_ids) -> dict:
     """Save `first`, and while its transaction is still open, `second` from another connection."""
-    first_wrote = threading.Event()
-    outcomes = {}
+    posted = (first, second)
 
-    def save(index: int, posted: list[PostedMark]) -> None:
-        with app.app_context():
-            try:
-                if index == 1:
-                    first_wrote.wait(5)
-                session = db.session.get(ClassSession, session_id)
-                outcomes[index] = services.save_marks(
-                    session, posted, user_id=user_ids[index], role="trainer",
-                    now=datetime.now(timezone.utc), lock_hours=48)
-                if index == 0:
-                    first_wrote.set()
-                    time.sleep(1.0)  # the second save now waits on our rows
-                db.session.commit()
-            finally:
-                first_wrote.set()
-                db.session.remove()
+    def save(index: int):
+        return services.save_marks(db.session.get(ClassSession, session_id), posted[index], user_id=user_ids[index],
+                                   role="trainer", now=datetime.now(timezone.utc), lock_hours=48)
 
-    threads = [threading.Thread(target=save, args=(0, first)), threading.Thread(target=save, args=(1, second))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(15)
-    return outcomes
+    return first_holds_second_waits(app, save)
 
 
 @pytest.fixture
