@@ -1,20 +1,30 @@
 """Language choice: zh_CN by default, English on request, remembered in a cookie and on the account."""
 from __future__ import annotations
 
+from functools import cache
+
+from babel import Locale
 from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
 
 LANG_COOKIE = "jfw_lang"
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     languages = current_app.config["LANGUAGES"]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():  # command line and worker: the default language
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return _locale(default)
     chosen = getattr(g, "locale_choice", None) or request.cookies.get(LANG_COOKIE)
     if not chosen and current_user and current_user.is_authenticated:
         chosen = current_user.locale
-    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return _locale(chosen if chosen in languages else default)
+
+
+@cache
+def _locale(code: str) -> Locale:
+    """Parsed once per language: parsing searches Babel's list of every locale, on each request otherwise."""
+    return Locale.parse(code)
 
 
 def select_timezone() -> str:
