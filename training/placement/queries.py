@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from training.extensions import db
 from training.models import Cohort, Employer, Enrollment, EnrollmentStatus, FollowUp, Placement, Trainee
@@ -63,7 +63,7 @@ def trainee_placements(trainee_id: int) -> list[Placement]:
     return list(db.session.scalars(
         select(Placement)
         .where(Placement.trainee_id == trainee_id)
-        .options(joinedload(Placement.employer), selectinload(Placement.follow_ups),
+        .options(joinedload(Placement.employer), joinedload(Placement.follow_ups),
                  joinedload(Placement.enrollment).joinedload(Enrollment.cohort))
         .order_by(Placement.end_date.is_not(None), Placement.start_date.desc(), Placement.id.desc())
     ).unique())
