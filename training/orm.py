@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import enum
+import functools
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import TypeVar
 
 from sqlalchemy import CheckConstraint, DateTime, Engine, MetaData, event, types
 from sqlalchemy.orm import DeclarativeBase, registry
@@ -19,6 +22,20 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+S = TypeVar("S")
+
+
+def prepared(build: Callable[[], S]) -> Callable[[], S]:
+    """A statement built once, on first use, with bindparam() placeholders for its values.
+
+    For the statements of pages opened all day (the sign-in check of every request, /me, the
+    roster): building a SELECT with its joins and loader options, and the cache key SQLAlchemy
+    then derives from it, costs more Python time than SQLite takes to run it. A statement object
+    is immutable and may be shared by threads; the key is derived once per object.
+    """
+    return functools.cache(build)
 
 
 class UTCDateTime(types.TypeDecorator):

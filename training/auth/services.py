@@ -10,13 +10,14 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import contains_eager
 
 from training import audit
 from training.exceptions import PasswordRejected
 from training.extensions import db
 from training.models import LoginSession, User, utcnow
+from training.orm import prepared
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
@@ -119,16 +120,21 @@ def end_all_sessions(user: User, keep_token: str | None = None) -> None:
     db.session.execute(query.values(revoked_at=utcnow()))
 
 
-def user_for_token(user_id: int, token: str, idle: timedelta, absolute_hours: int) -> User | None:
-    """The user of a live login session, or None if it ended, idled out or is too old."""
+@prepared
+def _user_and_login():
     # A trainee's record comes in the same statement: nearly every page a trainee opens needs it.
-    row = db.session.execute(
+    return (
         select(User, LoginSession)
         .join(LoginSession, LoginSession.user_id == User.id)
         .outerjoin(User.trainee)
-        .where(User.id == user_id, LoginSession.token_hash == _digest(token))
+        .where(User.id == bindparam("user_id"), LoginSession.token_hash == bindparam("token_hash"))
         .options(contains_eager(User.trainee))
-    ).first()
+    )
+
+
+def user_for_token(user_id: int, token: str, idle: timedelta, absolute_hours: int) -> User | None:
+    """The user of a live login session, or None if it ended, idled out or is too old."""
+    row = db.session.execute(_user_and_login(), {"user_id": user_id, "token_hash": _digest(token)}).first()
     if row is None:
         return None
     user, login = row
