@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from training.attendance.rules import checkin_open as checkin_is_open
@@ -24,6 +24,7 @@ from training.models import (
     Trainee,
     User,
 )
+from training.orm import prepared
 from training.permissions import cohort_scope, sees_everything, trainee_scope
 
 
@@ -177,17 +178,20 @@ class TraineePage:
     finished_a_training: bool
 
 
+@prepared
+def _enrollments_of_trainee():
+    return (
+        select(Enrollment)
+        .where(Enrollment.trainee_id == bindparam("trainee_id"))
+        .options(joinedload(Enrollment.cohort).joinedload(Cohort.course),
+                 joinedload(Enrollment.cohort).selectinload(Cohort.trainers))
+        .order_by(Enrollment.applied_at.desc(), Enrollment.id.desc())
+    )
+
+
 def trainee_enrollments(trainee_id: int) -> list[Enrollment]:
     """A trainee's enrollments, newest first, with cohort, course and trainers loaded."""
-    return list(
-        db.session.scalars(
-            select(Enrollment)
-            .where(Enrollment.trainee_id == trainee_id)
-            .options(joinedload(Enrollment.cohort).joinedload(Cohort.course),
-                     joinedload(Enrollment.cohort).selectinload(Cohort.trainers))
-            .order_by(Enrollment.applied_at.desc(), Enrollment.id.desc())
-        )
-    )
+    return list(db.session.scalars(_enrollments_of_trainee(), {"trainee_id": trainee_id}))
 
 
 def current_enrollment(enrollments: list[Enrollment]) -> Enrollment | None:
@@ -207,24 +211,29 @@ class _Hours:
     unmarked: Decimal
 
 
-def enrollment_hours(trainee_id: int, now: datetime) -> dict[int, _Hours]:
-    """Enrollment id → its cohort's hours: all, attended, held by `now`, attended of those, not marked yet."""
+@prepared
+def _hours_of_trainee():
     hours = func.coalesce(func.sum(ClassSession.hours), 0)
     attended = Attendance.status.in_(ATTENDED_STATUSES)
-    held = ClassSession.starts_at <= now
+    held = ClassSession.starts_at <= bindparam("now")
 
     def total(*conditions):
         return func.coalesce(func.sum(ClassSession.hours).filter(*conditions), 0)
 
-    rows = db.session.execute(
+    return (
         select(Enrollment.id, hours, total(attended), total(held), total(held, attended),
                total(Attendance.id.is_(None)))
         .join(ClassSession, ClassSession.cohort_id == Enrollment.cohort_id)
         .outerjoin(Attendance, and_(Attendance.session_id == ClassSession.id,
                                     Attendance.enrollment_id == Enrollment.id))
-        .where(Enrollment.trainee_id == trainee_id)
+        .where(Enrollment.trainee_id == bindparam("trainee_id"))
         .group_by(Enrollment.id)
     )
+
+
+def enrollment_hours(trainee_id: int, now: datetime) -> dict[int, _Hours]:
+    """Enrollment id → its cohort's hours: all, attended, held by `now`, attended of those, not marked yet."""
+    rows = db.session.execute(_hours_of_trainee(), {"trainee_id": trainee_id, "now": now})
     return {row[0]: _Hours(*(Decimal(str(value)).quantize(_TENTH) for value in row[1:])) for row in rows}
 
 
@@ -241,15 +250,15 @@ def _training(enrollment: Enrollment, hours: _Hours | None) -> Training:
     return Training(enrollment, progress, verdict)
 
 
-def next_session(trainee_id: int, now: datetime) -> ClassSession | None:
-    """The trainee's next session (or the one going on now) in a cohort where they are enrolled."""
-    return db.session.scalar(
+@prepared
+def _next_session_of_trainee():
+    return (
         select(ClassSession)
         .join(Enrollment, Enrollment.cohort_id == ClassSession.cohort_id)
         .where(
-            Enrollment.trainee_id == trainee_id,
+            Enrollment.trainee_id == bindparam("trainee_id"),
             Enrollment.status == EnrollmentStatus.ENROLLED,
-            ClassSession.ends_at > now,
+            ClassSession.ends_at > bindparam("now"),
         )
         .options(joinedload(ClassSession.cohort).joinedload(Cohort.course))
         .order_by(ClassSession.starts_at)
@@ -257,30 +266,46 @@ def next_session(trainee_id: int, now: datetime) -> ClassSession | None:
     )
 
 
-def recent_classes(enrollment: Enrollment, now: datetime, limit: int = RECENT_CLASSES) -> list[ClassMark]:
-    """The latest classes held (or already checked in to), newest first, with the trainee's mark."""
-    rows = db.session.execute(
+def next_session(trainee_id: int, now: datetime) -> ClassSession | None:
+    """The trainee's next session (or the one going on now) in a cohort where they are enrolled."""
+    return db.session.scalar(_next_session_of_trainee(), {"trainee_id": trainee_id, "now": now})
+
+
+@prepared
+def _recent_classes_of_enrollment():
+    return (
         select(ClassSession, Attendance.status)
         .outerjoin(Attendance, and_(Attendance.session_id == ClassSession.id,
-                                    Attendance.enrollment_id == enrollment.id))
-        .where(ClassSession.cohort_id == enrollment.cohort_id,
-               or_(ClassSession.starts_at <= now, Attendance.id.is_not(None)))
+                                    Attendance.enrollment_id == bindparam("enrollment_id")))
+        .where(ClassSession.cohort_id == bindparam("cohort_id"),
+               or_(ClassSession.starts_at <= bindparam("now"), Attendance.id.is_not(None)))
         .order_by(ClassSession.starts_at.desc())
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
+
+
+def recent_classes(enrollment: Enrollment, now: datetime, limit: int = RECENT_CLASSES) -> list[ClassMark]:
+    """The latest classes held (or already checked in to), newest first, with the trainee's mark."""
+    rows = db.session.execute(_recent_classes_of_enrollment(), {
+        "enrollment_id": enrollment.id, "cohort_id": enrollment.cohort_id, "now": now, "limit": limit})
     return [ClassMark(session, status) for session, status in rows]
+
+
+@prepared
+def _certificates_of_trainee():
+    return (
+        select(Certificate)
+        .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
+        .where(Enrollment.trainee_id == bindparam("trainee_id"))
+        .options(joinedload(Certificate.enrollment).joinedload(Enrollment.cohort).joinedload(Cohort.course),
+                 joinedload(Certificate.superseded_by))
+        .order_by(Certificate.status != CertificateStatus.VALID, Certificate.issued_at.desc(), Certificate.id.desc())
+    )
 
 
 def trainee_certificates(trainee_id: int) -> list[Certificate]:
     """The trainee's certificates, valid ones first, then newest first."""
-    return list(db.session.scalars(
-        select(Certificate)
-        .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
-        .where(Enrollment.trainee_id == trainee_id)
-        .options(joinedload(Certificate.enrollment).joinedload(Enrollment.cohort).joinedload(Cohort.course),
-                 joinedload(Certificate.superseded_by))
-        .order_by(Certificate.status != CertificateStatus.VALID, Certificate.issued_at.desc(), Certificate.id.desc())
-    ))
+    return list(db.session.scalars(_certificates_of_trainee(), {"trainee_id": trainee_id}))
 
 
 def trainee_page(trainee_id: int, now: datetime, checkin_opens_minutes: int) -> TraineePage:

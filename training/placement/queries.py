@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from training.extensions import db
 from training.models import Cohort, Employer, Enrollment, EnrollmentStatus, FollowUp, Placement, Trainee
+from training.orm import prepared
 from training.search import contains
 
 WEEK = 7  # "due this week": today and the six days after it, not the calendar week
@@ -58,15 +59,20 @@ def completed_enrollments(trainee_id: int) -> list[Enrollment]:
     ))
 
 
-def trainee_placements(trainee_id: int) -> list[Placement]:
-    """All of a person's jobs, the current one first, then newest first."""
-    return list(db.session.scalars(
+@prepared
+def _placements_of_trainee():
+    return (
         select(Placement)
-        .where(Placement.trainee_id == trainee_id)
+        .where(Placement.trainee_id == bindparam("trainee_id"))
         .options(joinedload(Placement.employer), joinedload(Placement.follow_ups),
                  joinedload(Placement.enrollment).joinedload(Enrollment.cohort))
         .order_by(Placement.end_date.is_not(None), Placement.start_date.desc(), Placement.id.desc())
-    ).unique())
+    )
+
+
+def trainee_placements(trainee_id: int) -> list[Placement]:
+    """All of a person's jobs, the current one first, then newest first."""
+    return list(db.session.scalars(_placements_of_trainee(), {"trainee_id": trainee_id}).unique())
 
 
 @dataclass
