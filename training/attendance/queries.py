@@ -4,12 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from training.attendance import rules
 from training.extensions import db
 from training.models import Attendance, ClassSession, Cohort, Enrollment, Trainee, User
+from training.orm import prepared
 
 
 @dataclass
@@ -25,33 +26,45 @@ class RosterRow:
     at: datetime | None
 
 
-def class_session(session_id: int) -> ClassSession | None:
-    """The session with its cohort and course."""
-    return db.session.scalar(
+@prepared
+def _session_with_course():
+    return (
         select(ClassSession)
-        .where(ClassSession.id == session_id)
+        .where(ClassSession.id == bindparam("session_id"))
         .options(joinedload(ClassSession.cohort).joinedload(Cohort.course))
     )
 
 
-def roster_rows(session: ClassSession, enrollment_ids=None) -> list[RosterRow]:
-    """Everyone holding a place in the session's cohort, with their mark for it, by name."""
-    query = (
+def class_session(session_id: int) -> ClassSession | None:
+    """The session with its cohort and course."""
+    return db.session.scalar(_session_with_course(), {"session_id": session_id})
+
+
+@prepared
+def _roster():
+    return (
         select(
             Enrollment.id, Trainee.name, Trainee.id_number, Attendance.id, Attendance.status,
             Attendance.version, Attendance.method, User.display_name, User.username, Attendance.marked_at,
         )
         .join(Trainee, Trainee.id == Enrollment.trainee_id)
-        .outerjoin(Attendance, and_(Attendance.enrollment_id == Enrollment.id, Attendance.session_id == session.id))
+        .outerjoin(Attendance, and_(Attendance.enrollment_id == Enrollment.id,
+                                    Attendance.session_id == bindparam("session_id")))
         .outerjoin(User, User.id == Attendance.marked_by_id)
-        .where(Enrollment.cohort_id == session.cohort_id, Enrollment.status.in_(rules.ON_ROSTER))
+        .where(Enrollment.cohort_id == bindparam("cohort_id"), Enrollment.status.in_(rules.ON_ROSTER))
         .order_by(Trainee.name, Enrollment.id)
     )
+
+
+def roster_rows(session: ClassSession, enrollment_ids=None) -> list[RosterRow]:
+    """Everyone holding a place in the session's cohort, with their mark for it, by name."""
+    query = _roster()
     if enrollment_ids is not None:
         query = query.where(Enrollment.id.in_(enrollment_ids))
+    rows = db.session.execute(query, {"session_id": session.id, "cohort_id": session.cohort_id})
     return [
         RosterRow(eid, name, id_number, aid, status, version or 0, method, display or username, at)
-        for eid, name, id_number, aid, status, version, method, display, username, at in db.session.execute(query)
+        for eid, name, id_number, aid, status, version, method, display, username, at in rows
     ]
 
 
