@@ -51,7 +51,9 @@ def record_many(action: str, entity_type: str, changes: list[tuple[Any, dict | N
 
     actor_id, actor_name, ip = (g.get("audit_actor") if has_app_context() else None) or (None, "system", None)
     now = at or utcnow()
-    db.session.execute(insert(AuditEvent), [
+    # Into the table, not the mapped class: the ORM's bulk insert handles each row in Python
+    # first, which cost more than the statement for a roster of 60.
+    db.session.execute(insert(AuditEvent.__table__), [
         dict(at=now, actor_id=actor_id, actor_name=actor_name, action=action, entity_type=entity_type,
              entity_id=None if entity_id is None else str(entity_id), before=before, after=after, ip=ip)
         for entity_id, before, after in changes
