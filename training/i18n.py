@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import cache
 
 from babel import Locale
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from flask_login import current_user
 
 LANG_COOKIE = "jfw_lang"
@@ -15,7 +15,7 @@ def select_locale() -> Locale:
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():  # command line and worker: the default language
         return _locale(default)
-    chosen = getattr(g, "locale_choice", None) or request.cookies.get(LANG_COOKIE)
+    chosen = request.cookies.get(LANG_COOKIE)
     if not chosen and current_user and current_user.is_authenticated:
         chosen = current_user.locale
     return _locale(chosen if chosen in languages else default)
@@ -36,10 +36,18 @@ def register(app: Flask) -> None:
 
     from training.labels import template_labels
     from training.identity import mask_id_number, mask_name
+    from training.web import asks_for_nobody
 
     app.context_processor(template_labels)
     app.add_template_filter(mask_id_number, "mask_id")
     app.add_template_filter(mask_name, "mask_name")
+
+    @app.before_request
+    def settle_locale() -> None:
+        # Chosen while the user is loaded: after a view's commit has expired the user, asking for
+        # their language (a flashed message) would cost a statement.
+        if not asks_for_nobody():
+            get_locale()
 
     @app.context_processor
     def language_context():

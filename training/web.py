@@ -1,9 +1,14 @@
-"""Small helpers shared by the views: the client's address, safe redirects, pagination size."""
+"""Small helpers shared by the views: requests that need no user, the client's address, safe redirects."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import request
+
+
+def asks_for_nobody() -> bool:
+    """Static files and the health check answer without asking the database who is there."""
+    return (request.endpoint or "").rpartition(".")[2] == "static" or request.endpoint == "main.healthz"
 
 
 def client_ip() -> str | None:

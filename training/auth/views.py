@@ -10,7 +10,7 @@ from training.auth import services
 from training.auth.forms import LoginForm, PasswordChangeForm
 from training.exceptions import PasswordRejected
 from training.extensions import db, limiter
-from training.web import client_ip, safe_next
+from training.web import asks_for_nobody, client_ip, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -18,8 +18,7 @@ bp = Blueprint("auth", __name__)
 @bp.before_app_request
 def remember_the_actor() -> None:
     """Audit events written during this request name the signed-in user and the client's address."""
-    # Static files and the health check must answer without asking the database who is there.
-    if (request.endpoint or "").rpartition(".")[2] == "static" or request.endpoint == "main.healthz":
+    if asks_for_nobody():
         return
     if current_user.is_authenticated:
         audit.set_actor(current_user.id, current_user.username, client_ip())
