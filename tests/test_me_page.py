@@ -164,6 +164,21 @@ def test_the_last_classes_show_each_mark_and_the_ones_not_marked_yet(me, make):
         "Not marked yet", "Absent", "Late", "Present"]
 
 
+def test_two_classes_of_one_day_are_told_apart_by_their_start_time(me, make):
+    setup = in_class(make, to_come=1)
+    morning = datetime.now(SHANGHAI).replace(hour=8, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    afternoon = morning + timedelta(hours=6)
+    make.attendance(setup.enrollment, make.session(setup.cohort, starts_at=morning), "present")
+    make.attendance(setup.enrollment, make.session(setup.cohort, starts_at=afternoon), "excused")
+    db.session.commit()
+
+    page = me(setup.user)
+
+    recent = page[page.index("Last classes"):]
+    lines = re.findall(r"<span>([^<]+)</span>\s*<strong class=\"me-mark-status\">([^<]+)<", recent)
+    assert [(when.split()[-2], mark) for when, mark in lines] == [("2:00", "Excused"), ("8:00", "Present")], lines
+
+
 def test_the_trainers_name_and_the_site_are_shown(me, make):
     setup = in_class(make, held=1, to_come=1, marks=["present"])
 
