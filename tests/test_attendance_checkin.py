@@ -268,6 +268,24 @@ def test_the_qr_screen_shows_no_code_before_check_in_opens(client, auth, make, l
     assert state["open"] is False and "code" not in state and "url" not in state
 
 
+def test_after_the_class_the_qr_screen_says_check_in_is_over_and_the_roster_offers_no_qr(client, auth, make, lesson):
+    earlier = make.session(lesson.cohort, starts_at=NOW - timedelta(hours=5), hours=2)
+    db.session.commit()
+    auth.login(lesson.trainer)
+
+    state = client.get(f"/sessions/{earlier.id}/checkin-qr.json").json
+    page = client.get(f"/sessions/{earlier.id}/checkin-qr").get_data(as_text=True)
+
+    assert state["open"] is False and state["ended"] is True and "code" not in state
+    assert "check-in is closed" in " ".join(texts(page, "checkin-ended"))
+    assert texts(page, "checkin-ended") and 'class="checkin-ended" hidden' not in page
+    assert 'class="checkin-not-yet" hidden' in page
+    assert "/checkin-qr" not in client.get(f"/sessions/{earlier.id}/roster").get_data(as_text=True)
+    running = client.get(f"/sessions/{lesson.session.id}/roster").get_data(as_text=True)
+    assert f"/sessions/{lesson.session.id}/checkin-qr" in running
+    assert client.get(f"/sessions/{lesson.session.id}/checkin-qr.json").json["ended"] is False
+
+
 def test_a_trainer_who_does_not_teach_the_class_cannot_show_its_qr(client, auth, lesson):
     auth.login("trainer", county=HERE)
 

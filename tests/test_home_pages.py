@@ -95,6 +95,24 @@ def test_a_trainer_sees_todays_sessions_of_their_own_cohorts_only(client, auth, 
     assert "ZY-THEIRS" not in page
 
 
+def test_todays_classes_offer_the_qr_check_in_only_until_they_end(client, auth, make, monkeypatch):
+    from training.main import views
+
+    today = datetime.now(LOCAL).date()
+    monkeypatch.setattr(views, "utcnow", lambda: _local(today, 15, 0))
+    trainer = auth.login("trainer", county="610924")
+    cohort = make.cohort(trainers=[trainer])
+    morning = make.session(cohort, starts_at=_local(today, 8, 0), hours=4)
+    afternoon = make.session(cohort, starts_at=_local(today, 16, 0), hours=2)
+    db.session.commit()
+
+    today_part = _sections(client.get("/").get_data(as_text=True))[0]
+
+    assert f"/sessions/{morning.id}/roster" in today_part and f"/sessions/{afternoon.id}/roster" in today_part
+    assert f"/sessions/{morning.id}/checkin-qr" not in today_part
+    assert f"/sessions/{afternoon.id}/checkin-qr" in today_part
+
+
 def test_the_trainers_today_runs_from_local_midnight_to_local_midnight(client, auth, make):
     trainer = auth.login("trainer", county="610924")
     today = datetime.now(LOCAL).date()

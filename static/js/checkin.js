@@ -7,6 +7,8 @@
   var POLL_MS = 5000;
   var openBox = screen.querySelector(".checkin-open");
   var closedBox = screen.querySelector(".checkin-closed");
+  var notYet = screen.querySelector(".checkin-not-yet");
+  var ended = screen.querySelector(".checkin-ended");
   var image = screen.querySelector(".checkin-qr");
   var code = screen.querySelector(".checkin-code");
   var clock = screen.querySelector(".checkin-time");
@@ -17,6 +19,8 @@
   function show(state) {
     openBox.hidden = !state.open;
     closedBox.hidden = state.open;
+    notYet.hidden = state.ended;
+    ended.hidden = !state.ended;
     if (state.open && state.window !== window_) {
       window_ = state.window;
       image.src = state.svg;

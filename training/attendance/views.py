@@ -85,6 +85,7 @@ def _roster_context(session: ClassSession, form: RosterForm, posted: list[rules.
         loaded={mark.enrollment_id: (mark.loaded_status, mark.loaded_version) for mark in posted},
         counts=rules.counts(chosen.get(r.enrollment_id, r.status) for r in rows),
         locks_at=rules.locks_at(session.ends_at, lock_hours), statuses=rules.STATUSES,
+        checkin_over=utcnow() > session.ends_at,
         # Plain strings: a lazy label would be translated again for each of the 4 × 60 radios.
         labels={status: status_label(status) for status in rules.STATUSES},
         conflicts={int(i) for i in request.args.getlist("conflict") if i.isdigit()},
@@ -118,11 +119,11 @@ def checkin_qr_json(session_id: int):
 
 
 def _qr_state(session: ClassSession) -> dict:
-    """The QR and code of the current window, while check-in is open, and the counter."""
+    """The QR and code of the current window, while check-in is open, whether the class is over, and the counter."""
     now, config = utcnow(), current_app.config
     is_open = rules.checkin_open(session.starts_at, session.ends_at, now, config["CHECKIN_OPENS_MINUTES"])
     attended, total = queries.tally(session)
-    state = {"open": is_open, "attended": attended, "total": total,
+    state = {"open": is_open, "ended": now > session.ends_at, "attended": attended, "total": total,
              "seconds_left": checkin.seconds_left(now, config["CHECKIN_ROTATE_SECONDS"])}
     if is_open:
         window = checkin.window_at(now, config["CHECKIN_ROTATE_SECONDS"])

@@ -42,7 +42,7 @@ def home():
     if role == Role.TRAINER:
         lock_hours = current_app.config["ATTENDANCE_LOCK_HOURS"]
         day = services.trainer_day(current_user, _local_day_start(), lock_hours)
-        return render_template("main/home_trainer.html", day=day)
+        return render_template("main/home_trainer.html", day=day, now=utcnow())
     if role == Role.COORDINATOR:
         overview = services.coordinator_overview(current_user, utcnow())
         return render_template("main/home_coordinator.html", overview=overview)
