@@ -129,6 +129,25 @@ def test_finalising_is_refused_while_held_sessions_are_unmarked_and_names_them(c
     assert cohort.status == CohortStatus.RUNNING
 
 
+def test_finalising_is_refused_before_any_score_is_entered(client, auth, cohort, english):
+    for enrollment in by_name(cohort).values():
+        enrollment.theory_score = enrollment.practical_score = None
+    db.session.commit()
+    auth.login("coordinator", county=HERE)
+
+    page = client.get(url(cohort)).get_data(as_text=True)
+    response = client.submit(url(cohort), page=url(cohort))
+
+    assert texts(page, "no-scores") == ["No scores are entered for this cohort yet. Enter the theory and "
+                                        "practical scores before finalising."]
+    assert "finalise-form" not in page
+    assert "No scores are entered" in " ".join(texts(client.get(response.location).get_data(as_text=True),
+                                                      "alert-danger"))
+    db.session.expire_all()
+    assert {e.status for e in by_name(cohort).values()} == {"enrolled", "withdrawn"}
+    assert cohort.status == CohortStatus.RUNNING
+
+
 def test_future_sessions_need_no_marks_and_do_not_count(app, make, cohort):
     now = datetime.now(timezone.utc)
     assert queries.unmarked_sessions(cohort.id, now) == []

@@ -111,8 +111,18 @@ class FinalisePage:
         return sum(1 for s in self.standings if s.verdict.eligible)
 
     @property
+    def no_scores_yet(self) -> bool:
+        return bool(self.standings) and not any_scores(s.enrollment for s in self.standings)
+
+    @property
     def can_finalise(self) -> bool:
-        return self.cohort.status in FINALISABLE and not self.unmarked and bool(self.standings)
+        return (self.cohort.status in FINALISABLE and not self.unmarked and bool(self.standings)
+                and not self.no_scores_yet)
+
+
+def any_scores(enrollments) -> bool:
+    """Whether any score is entered: finalising before then would fail everyone for want of one."""
+    return any(e.theory_score is not None or e.practical_score is not None for e in enrollments)
 
 
 def finalise_page(cohort: Cohort, now: datetime) -> FinalisePage:

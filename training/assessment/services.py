@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from training import audit
-from training.assessment.queries import ASSESSED, FINALISABLE, UnmarkedSession, standings, unmarked_sessions
+from training.assessment.queries import ASSESSED, FINALISABLE, UnmarkedSession, any_scores, standings, unmarked_sessions
 from training.completion import format_score
 from training.exceptions import DomainError
 from training.extensions import db
@@ -120,6 +120,9 @@ def finalise(cohort_id: int, decided_by_id: int | None, now: datetime) -> Outcom
     judged = standings(cohort, now)
     if not judged:
         raise FinaliseRefused(_("Nobody holds a place in this cohort."))
+    if not any_scores(s.enrollment for s in judged):
+        raise FinaliseRefused(_("No scores are entered for this cohort yet. Enter the theory and practical "
+                                "scores before finalising."))
     _refuse_failing_certified(judged)
     outcome = Outcome()
     for standing in judged:
