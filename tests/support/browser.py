@@ -74,7 +74,25 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+SQUEEZED_CELLS = """
+    Array.from(document.querySelectorAll("td, th"))
+        .filter(cell => {  // a narrow cell whose own text runs to more than four lines
+            const style = getComputedStyle(cell);
+            const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
+            const text = document.createRange();
+            text.selectNodeContents(cell);
+            return cell.offsetParent !== null && cell.getBoundingClientRect().width < 80
+                && text.getBoundingClientRect().height > 4 * line;
+        })
+        .map(cell => cell.textContent.trim().slice(0, 30))
+"""
+
+
 def assert_fits(page) -> None:
-    """No horizontal scrolling: the page is as wide as the screen."""
+    """No horizontal scrolling: the page is as wide as the screen; and no table column is squeezed
+    to a few characters a line (Chinese text may break after any character, so a table too wide
+    for a phone narrows the columns of text first)."""
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"{page.url} is {overflow}px wider than the {page.viewport_size['width']}px screen"
+    squeezed = page.evaluate(SQUEEZED_CELLS)
+    assert not squeezed, f"{page.url}: table cells squeezed to a few characters a line: {squeezed[:5]}"
