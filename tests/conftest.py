@@ -6,14 +6,16 @@ create databases) runs the same tests on PostgreSQL; `make test` does both.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
 import shutil
 import tempfile
+from collections.abc import Iterator
 
 import pytest
-from flask import g, has_app_context
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
@@ -136,7 +138,14 @@ def database_url(migrated_database, tmp_path) -> str:
 
 @pytest.fixture
 def app(database_url):
-    app = create_app(base_config(database_url))
+    with running_app(database_url) as app:
+        yield app
+
+
+@contextlib.contextmanager
+def running_app(database_url: str, **config) -> Iterator[Flask]:
+    """A test app on the test database (emptied first on PostgreSQL), inside its app context."""
+    app = create_app({**base_config(database_url), **config})
     app.test_client_class = FormClient
     with app.app_context():
         if BACKEND == "postgresql":

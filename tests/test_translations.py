@@ -18,24 +18,17 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import pytest
-from babel import Locale
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from tests.conftest import FormClient, base_config
+from tests.support.translations import PO, ROOT, compiled_translations, forget_loaded_catalogs
+from tests.support.translations import load_catalog as _load
 from training import create_app
-from training.extensions import babel, db
-
-ROOT = Path(__file__).resolve().parent.parent
-TRANSLATIONS = ROOT / "training" / "translations"
-DEFAULT_LOCALE = "zh_CN"  # BABEL_DEFAULT_LOCALE in training/config.py
-CATALOG_FOLDER = str(Locale.parse(DEFAULT_LOCALE))  # the folder Flask-Babel reads: zh_Hans_CN
-PO = TRANSLATIONS / CATALOG_FOLDER / "LC_MESSAGES" / "messages.po"
-MO = PO.with_suffix(".mo")
+from training.extensions import db
 
 NAMED = re.compile(r"%\((\w+)\)[-#0 +]?\d*(?:\.\d+)?([diouxXeEfFgGcrs])")
 BRACES = re.compile(r"\{[^{}]*\}")
@@ -52,11 +45,6 @@ def _ids(message) -> tuple[str, ...]:
 
 def _strings(message) -> tuple[str, ...]:
     return tuple(message.string) if isinstance(message.string, (list, tuple)) else (message.string,)
-
-
-def _load(path: Path):
-    with path.open("rb") as handle:
-        return read_po(handle, locale=DEFAULT_LOCALE)
 
 
 @pytest.fixture(scope="module")
@@ -84,15 +72,7 @@ def extracted(tmp_path_factory) -> set[str]:
 
 @pytest.fixture(scope="session")
 def translation_directory(tmp_path_factory) -> str:
-    """The compiled catalog: training/translations when its .mo is current, else a temp copy."""
-    if MO.exists() and MO.stat().st_mtime >= PO.stat().st_mtime:
-        return "translations"  # relative to the package, as in production
-    folder = tmp_path_factory.mktemp("translations")
-    target = folder / CATALOG_FOLDER / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    with (target / "messages.mo").open("wb") as handle:
-        write_mo(handle, _load(PO))
-    return str(folder)
+    return compiled_translations(tmp_path_factory)
 
 
 def test_the_catalog_is_chinese_with_one_plural_form(catalog):
@@ -145,26 +125,18 @@ def test_the_catalog_compiles(catalog):
     assert buffer.getvalue()
 
 
-def _forget_loaded_catalogs() -> None:
-    # Flask-Babel caches loaded catalogs on the Babel object (training.extensions.babel), which
-    # every app of this process shares, keyed by locale alone, not by translation directory: an
-    # earlier test's app would have cached "no catalog" for zh_CN, and ours would poison later
-    # tests with Chinese. Drop the cache (a werkzeug cached_property) before and after.
-    vars(babel).pop("domain_instance", None)
-
-
 @pytest.fixture
 def translated_client(database_url, translation_directory):
     app = create_app({**base_config(database_url), "BABEL_TRANSLATION_DIRECTORIES": translation_directory})
     app.test_client_class = FormClient
-    _forget_loaded_catalogs()
+    forget_loaded_catalogs()
     try:
         with app.app_context():
             yield app.test_client()
             db.session.remove()
             db.engine.dispose()
     finally:
-        _forget_loaded_catalogs()
+        forget_loaded_catalogs()
 
 
 def test_the_login_page_is_chinese_by_default(translated_client):

@@ -2,8 +2,10 @@
 the app served on a loopback port from a thread, driven by Debian's Chromium through Playwright."""
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+from collections.abc import Iterator
 
 import pytest
 from werkzeug.serving import make_server
@@ -26,13 +28,22 @@ DESKTOP = {"width": 1280, "height": 900}
 @pytest.fixture
 def live_server(app):
     """The test app served on 127.0.0.1 in a thread; yields its base URL."""
+    with serving(app) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(app) -> Iterator[str]:
+    """`app` served on 127.0.0.1 in a thread while the block runs; gives its base URL."""
     app.config.update(SERVER_NAME=None)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,60 @@
+"""Each demo account, on a 360-px phone, in Chinese, with the demo data `make run` loads: every
+kind of page it reaches by following links from its home page fits the screen, and no table
+squeezes its text to a few characters a line (Chinese may break after any character, so the
+English msgids the other tests read hide such layouts)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import running_app
+from tests.support.browser import PHONE, assert_fits, serving, sign_in
+from tests.support.translations import compiled_translations, forget_loaded_catalogs
+from training import demo
+from training.extensions import db
+
+NOT_PAGES = ("/logout", "/language", "/static/", ".pdf", ".xlsx", ".csv", ".json", "/export", "/download")
+ACCOUNTS = ["demo_admin", "demo_city", "demo_coord_baihe", "demo_trainer_baihe", "demo_trainee2"]
+
+
+@pytest.fixture
+def demo_server(database_url, tmp_path_factory):
+    forget_loaded_catalogs()
+    try:
+        with running_app(database_url, BABEL_TRANSLATION_DIRECTORIES=compiled_translations(tmp_path_factory)) as app:
+            passwords = {username: password for username, _role, password in demo.seed()}
+            db.session.commit()
+            with serving(app) as url:
+                yield url, passwords
+    finally:
+        forget_loaded_catalogs()
+
+
+def kind_of(path: str) -> str:
+    """/cohorts/12/scores and /cohorts/3/scores are one kind of page."""
+    return re.sub(r"\d+", "N", path.split("?")[0])
+
+
+@pytest.mark.parametrize("username", ACCOUNTS)
+def test_every_page_a_demo_account_reaches_fits_a_phone_in_chinese(demo_server, new_page, username):
+    url, passwords = demo_server
+    page = new_page(PHONE)
+    sign_in(page, url, username, passwords[username])
+    seen, to_visit = set(), ["/"]
+    while to_visit:
+        path = to_visit.pop(0)
+        if kind_of(path) in seen:
+            continue
+        seen.add(kind_of(path))
+        response = page.goto(url + path)
+        assert response.ok, f"{path}: {response.status}"
+        if "text/html" not in response.headers.get("content-type", ""):
+            continue
+        assert page.locator("html").get_attribute("lang") == "zh-CN"
+        assert_fits(page)
+        for link in page.eval_on_selector_all("a[href^='/']", "links => links.map(a => a.getAttribute('href'))"):
+            link = link.split("#")[0]
+            if link and not any(part in link for part in NOT_PAGES) and kind_of(link) not in seen:
+                to_visit.append(link)
+    assert len(seen) >= 3, seen
