@@ -1,7 +1,7 @@
-"""Each demo account, on a 360-px phone, in Chinese, with the demo data `make run` loads: every
-kind of page it reaches by following links from its home page fits the screen, and no table
-squeezes its text to a few characters a line (Chinese may break after any character, so the
-English msgids the other tests read hide such layouts)."""
+"""Each demo account, on a 360-px phone, in Chinese and in English, with the demo data `make run`
+loads: every kind of page it reaches by following links from its home page fits the screen, and
+no table squeezes its text to a few characters a line (Chinese may break after any character, so
+the English msgids the other tests read hide such layouts; English words may not, and overflow)."""
 from __future__ import annotations
 
 import re
@@ -13,6 +13,7 @@ from tests.support.browser import PHONE, assert_fits, serving, sign_in
 from tests.support.translations import compiled_translations, forget_loaded_catalogs
 from training import demo
 from training.extensions import db
+from training.i18n import LANG_COOKIE
 
 NOT_PAGES = ("/logout", "/language", "/static/", ".pdf", ".xlsx", ".csv", ".json", "/export", "/download")
 ACCOUNTS = ["demo_admin", "demo_city", "demo_coord_baihe", "demo_trainer_baihe", "demo_trainee2"]
@@ -37,9 +38,11 @@ def kind_of(path: str) -> str:
 
 
 @pytest.mark.parametrize("username", ACCOUNTS)
-def test_every_page_a_demo_account_reaches_fits_a_phone_in_chinese(demo_server, new_page, username):
+@pytest.mark.parametrize(("language", "html_lang"), [("zh_CN", "zh-CN"), ("en", "en")])
+def test_every_page_a_demo_account_reaches_fits_a_phone(demo_server, new_page, username, language, html_lang):
     url, passwords = demo_server
     page = new_page(PHONE)
+    page.context.add_cookies([{"name": LANG_COOKIE, "value": language, "url": url}])
     sign_in(page, url, username, passwords[username])
     seen, to_visit = set(), ["/"]
     while to_visit:
@@ -51,7 +54,7 @@ def test_every_page_a_demo_account_reaches_fits_a_phone_in_chinese(demo_server, 
         assert response.ok, f"{path}: {response.status}"
         if "text/html" not in response.headers.get("content-type", ""):
             continue
-        assert page.locator("html").get_attribute("lang") == "zh-CN"
+        assert page.locator("html").get_attribute("lang") == html_lang
         assert_fits(page)
         for link in page.eval_on_selector_all("a[href^='/']", "links => links.map(a => a.getAttribute('href'))"):
             link = link.split("#")[0]
