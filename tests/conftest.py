@@ -155,6 +155,19 @@ def running_app(database_url: str, **config) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+@contextlib.contextmanager
+def translated_app(database_url: str, translation_directory: str) -> Iterator[Flask]:
+    """running_app with the real catalog: pages in Chinese, not the English msgids other tests read."""
+    from tests.support.translations import forget_loaded_catalogs
+
+    forget_loaded_catalogs()
+    try:
+        with running_app(database_url, BABEL_TRANSLATION_DIRECTORIES=translation_directory) as app:
+            yield app
+    finally:
+        forget_loaded_catalogs()
+
+
 class FormClient(FlaskClient):
     """A test client that can submit a form the way a browser does, CSRF token included."""
 

@@ -24,11 +24,9 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from tests.conftest import FormClient, base_config
-from tests.support.translations import PO, ROOT, compiled_translations, forget_loaded_catalogs
+from tests.conftest import translated_app
+from tests.support.translations import PO, ROOT, compiled_translations
 from tests.support.translations import load_catalog as _load
-from training import create_app
-from training.extensions import db
 
 NAMED = re.compile(r"%\((\w+)\)[-#0 +]?\d*(?:\.\d+)?([diouxXeEfFgGcrs])")
 BRACES = re.compile(r"\{[^{}]*\}")
@@ -127,16 +125,8 @@ def test_the_catalog_compiles(catalog):
 
 @pytest.fixture
 def translated_client(database_url, translation_directory):
-    app = create_app({**base_config(database_url), "BABEL_TRANSLATION_DIRECTORIES": translation_directory})
-    app.test_client_class = FormClient
-    forget_loaded_catalogs()
-    try:
-        with app.app_context():
-            yield app.test_client()
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        forget_loaded_catalogs()
+    with translated_app(database_url, translation_directory) as app:
+        yield app.test_client()
 
 
 def test_the_login_page_is_chinese_by_default(translated_client):

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from tests.conftest import running_app
+from tests.conftest import translated_app
 from tests.support.browser import PHONE, assert_fits, serving, sign_in
-from tests.support.translations import compiled_translations, forget_loaded_catalogs
+from tests.support.translations import compiled_translations
 from training import demo
 from training.extensions import db
 from training.i18n import LANG_COOKIE
@@ -21,15 +21,11 @@ ACCOUNTS = ["demo_admin", "demo_city", "demo_coord_baihe", "demo_trainer_baihe",
 
 @pytest.fixture
 def demo_server(database_url, tmp_path_factory):
-    forget_loaded_catalogs()
-    try:
-        with running_app(database_url, BABEL_TRANSLATION_DIRECTORIES=compiled_translations(tmp_path_factory)) as app:
-            passwords = {username: password for username, _role, password in demo.seed()}
-            db.session.commit()
-            with serving(app) as url:
-                yield url, passwords
-    finally:
-        forget_loaded_catalogs()
+    with translated_app(database_url, compiled_translations(tmp_path_factory)) as app:
+        passwords = {username: password for username, _role, password in demo.seed()}
+        db.session.commit()
+        with serving(app) as url:
+            yield url, passwords
 
 
 def kind_of(path: str) -> str:
