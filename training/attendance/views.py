@@ -76,8 +76,8 @@ def _flash_outcome(outcome: services.SaveOutcome) -> None:
 def _roster_context(session: ClassSession, form: RosterForm, posted: list[rules.PostedMark] = ()) -> dict:
     rows = queries.roster_rows(session)
     chosen = {mark.enrollment_id: mark.status for mark in posted if mark.status}
-    lock_hours = current_app.config["ATTENDANCE_LOCK_HOURS"]
-    phase = rules.marking_phase(session.starts_at, session.ends_at, utcnow(), lock_hours)
+    lock_hours, now = current_app.config["ATTENDANCE_LOCK_HOURS"], utcnow()
+    phase = rules.marking_phase(session.starts_at, session.ends_at, now, lock_hours)
     correcting = phase == rules.Phase.LOCKED and rules.may_correct(current_user.role)
     return dict(
         session=session, rows=rows, form=form, phase=phase, correcting=correcting,
@@ -85,7 +85,7 @@ def _roster_context(session: ClassSession, form: RosterForm, posted: list[rules.
         loaded={mark.enrollment_id: (mark.loaded_status, mark.loaded_version) for mark in posted},
         counts=rules.counts(chosen.get(r.enrollment_id, r.status) for r in rows),
         locks_at=rules.locks_at(session.ends_at, lock_hours), statuses=rules.STATUSES,
-        checkin_over=utcnow() > session.ends_at,
+        checkin_over=now > session.ends_at,
         # Plain strings: a lazy label would be translated again for each of the 4 × 60 radios.
         labels={status: status_label(status) for status in rules.STATUSES},
         conflicts={int(i) for i in request.args.getlist("conflict") if i.isdigit()},
