@@ -5,14 +5,9 @@ command is for an operator who does not want to wait, e.g. right after a worker 
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
-
-from training.jobs import services
-from training.models import utcnow
 
 jobs_cli = AppGroup("jobs", help="Background jobs.")
 
@@ -23,11 +18,10 @@ jobs_cli = AppGroup("jobs", help="Background jobs.")
                    "only when no worker is running.")
 def requeue(stale_minutes: int | None) -> None:
     """Put back on the queue the jobs queued or running with no sign of life for a while."""
-    from training.jobs.worker import enqueue
+    from training.jobs.worker import put_back_stale
 
     minutes = current_app.config["JOB_STALE_MINUTES"] if stale_minutes is None else stale_minutes
-    stale = services.requeue_stale(utcnow(), timedelta(minutes=minutes))
+    stale = put_back_stale(minutes)
     for job_id in stale:
-        enqueue(job_id)
         click.echo(f"requeued {job_id}")
     click.echo(f"{len(stale)} job(s) put back on the queue.")

@@ -12,7 +12,7 @@ from huey import crontab
 
 from training.jobs.queue import huey
 
-__all__ = ["enqueue", "huey", "requeue_stale_jobs", "run_job"]
+__all__ = ["enqueue", "huey", "put_back_stale", "requeue_stale_jobs", "run_job"]
 
 
 @lru_cache(maxsize=1)
@@ -44,11 +44,18 @@ def enqueue(job_id: str) -> None:
 @huey.periodic_task(crontab(minute="*"))
 def requeue_stale_jobs() -> None:
     """Every minute, in every consumer: jobs whose worker died go back on the queue."""
+    app = worker_app()
+    with app.app_context():
+        put_back_stale(app.config["JOB_STALE_MINUTES"])
+
+
+def put_back_stale(stale_minutes: int) -> list[str]:
+    """Jobs with no sign of life for `stale_minutes`, marked queued and handed to the queue again
+    (in an app context); their ids."""
     from training.jobs import services
     from training.models import utcnow
 
-    app = worker_app()
-    with app.app_context():
-        stale = services.requeue_stale(utcnow(), timedelta(minutes=app.config["JOB_STALE_MINUTES"]))
+    stale = services.requeue_stale(utcnow(), timedelta(minutes=stale_minutes))
     for job_id in stale:
         enqueue(job_id)
+    return stale
