@@ -164,6 +164,19 @@ class Factories:
         outcome = issuing.issue_batch(cohort.id, [e.id for e in enrollments], issued_by.id if issued_by else None)
         return outcome.issued
 
+    def issuing_job(self, graduates: int):
+        """A committed job issuing the certificates of a new finished cohort of `graduates`."""
+        from training.jobs import services
+
+        cohort = self.cohort(status=CohortStatus.FINISHED)
+        enrollments = [self.graduate(cohort=cohort, name=f"证书学员{n}") for n in range(graduates)]
+        coordinator = self.user("coordinator", county_code=cohort.county_code)
+        job = services.create_job("certificates_issue", {
+            "cohort_id": cohort.id, "enrollment_ids": [e.id for e in enrollments], "user_id": coordinator.id,
+            "locale": "zh_CN", "ip": "127.0.0.1"}, coordinator.id, total=len(enrollments))
+        db.session.commit()
+        return job
+
     def certificate(self, enrollment, status="valid", **fields):
         """A certificate row (no PDF, a dummy signature) for an enrollment: for counting, not for verifying."""
         import secrets

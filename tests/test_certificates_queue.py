@@ -78,15 +78,7 @@ def test_a_large_batch_is_issued_by_thread_and_process_workers_alike(app, make, 
                                                                      worker_kind):
     """Thread workers lay a 24-page batch out in their render pool; a process worker (daemonic: it may
     not start processes) lays it out itself. Either way every certificate is issued, once."""
-    from training.jobs import services
-
-    cohort = make.cohort(status=CohortStatus.FINISHED, county_code="610924")
-    graduates = [make.graduate(cohort=cohort, name=f"安康学员{n}") for n in range(24)]
-    coordinator = make.user("coordinator", county_code="610924")
-    job = services.create_job("certificates_issue", {
-        "cohort_id": cohort.id, "enrollment_ids": [g.id for g in graduates], "user_id": coordinator.id,
-        "locale": "zh_CN", "ip": None}, coordinator.id, total=len(graduates))
-    db.session.commit()
+    job = make.issuing_job(graduates=24)
     env = worker_env | {"CERTIFICATE_BATCH_SIZE": "24", "CERTIFICATE_RENDER_PROCESSES": "2"}
     process, log = start_consumer(env, tmp_path / "consumer.log", "tests.support.jobs_worker.huey", "-C",
                                   "-k", worker_kind)

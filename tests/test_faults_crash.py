@@ -20,7 +20,7 @@ from training.extensions import db
 from training.jobs import services
 from training.jobs.queue import make_huey
 from training.jobs.worker import run_job
-from training.models import Attendance, AuditEvent, Certificate, CohortStatus, Job, JobStatus, Trainee, utcnow
+from training.models import Attendance, AuditEvent, Certificate, Job, JobStatus, Trainee, utcnow
 
 pytestmark = pytest.mark.slow
 
@@ -92,21 +92,9 @@ def _count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def _issuing_job(make, graduates: int) -> str:
-    """A committed job issuing the certificates of a finished cohort of `graduates`."""
-    cohort = make.cohort(status=CohortStatus.FINISHED)
-    enrollments = [make.graduate(cohort=cohort, name=f"证书学员{n}") for n in range(graduates)]
-    coordinator = make.user("coordinator", county_code=cohort.county_code)
-    job = services.create_job("certificates_issue", {
-        "cohort_id": cohort.id, "enrollment_ids": [e.id for e in enrollments], "user_id": coordinator.id,
-        "locale": "zh_CN", "ip": "127.0.0.1"}, coordinator.id, total=len(enrollments))
-    db.session.commit()
-    return job.id
-
-
 def test_a_worker_killed_while_issuing_loses_only_its_batch_and_a_rerun_issues_the_rest_once(
         app, make, enqueue, consumers, worker_env):
-    job_id = _issuing_job(make, graduates=12)
+    job_id = make.issuing_job(graduates=12).id
     # Batches of 10 and 2: pause once the second batch's files are written, before its commit.
     first, marker = consumers.start(pause="training.certificates.storage:store:2")
     enqueue(job_id)
@@ -161,7 +149,7 @@ def _running(pid: int) -> bool:
 
 def test_a_worker_killed_while_its_render_pool_works_leaves_no_process_and_a_rerun_issues_all_once(
         app, make, enqueue, consumers, worker_env):
-    job_id = _issuing_job(make, graduates=24)
+    job_id = make.issuing_job(graduates=24).id
     # Batches of 20 and 4; the first is laid out by two pool processes. Pause once its files are written.
     consumers.env |= {"CERTIFICATE_BATCH_SIZE": "20", "CERTIFICATE_RENDER_PROCESSES": "2"}
     first, marker = consumers.start(pause="training.certificates.storage:store:1")
