@@ -9,23 +9,18 @@ Run by `make test-scale` (JFW_SCALE=1, with the throwaway servers of scripts/tes
 from __future__ import annotations
 
 import hashlib
-import http.cookiejar
 import json
 import os
-import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import drop_postgres_database, new_postgres_database
+from tests.support.servers import Browser, free_port, wait_healthy
 
 pytestmark = [
     pytest.mark.slow,
@@ -34,39 +29,7 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 GRADUATES = 12
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Browser:
-    """One browser: one cookie jar, whichever server it talks to; redirects are not followed."""
-
-    class _NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), self._NoRedirect)
-
-    def request(self, url: str, data: dict | None = None) -> tuple[int, dict, bytes]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(urllib.request.Request(url, data=body), timeout=60) as response:
-                return response.status, dict(response.headers), response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
-
-    def form(self, page: str, target: str, data: dict) -> tuple[int, dict, bytes]:
-        _, _, html = self.request(page)
-        token = CSRF.search(html.decode()).group(1)
-        return self.request(target, {**data, "csrf_token": token})
 
 
 @pytest.fixture
@@ -76,7 +39,7 @@ def cluster(tmp_path):
         pytest.fail("the scale-out test needs JFW_TEST_POSTGRES_URL and JFW_TEST_REDIS_URL (make test-scale sets them)")
     database = new_postgres_database()
     instance = tmp_path / "shared-instance"
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     env = {**{k: v for k, v in os.environ.items() if k not in ("HUEY_SQLITE_PATH", "FLASK_DEBUG")},
            "DATABASE_URL": database, "REDIS_URL": redis, "JINFANWAN_INSTANCE": str(instance),
            "SECRET_KEY": secrets.token_urlsafe(32), "PUBLIC_BASE_URL": f"http://127.0.0.1:{ports[1]}",
@@ -100,7 +63,7 @@ def cluster(tmp_path):
                  "-m", "0.2"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
         servers = [f"http://127.0.0.1:{port}" for port in ports]
         for server in servers:
-            _wait_healthy(server, processes)
+            wait_healthy(server, processes)
         yield servers, env, database
     finally:
         for process in processes:
@@ -120,19 +83,6 @@ def _flush_queue(redis_url: str) -> None:
     from huey import RedisHuey
 
     RedisHuey("jinfanwan", url=redis_url).flush()
-
-
-def _wait_healthy(server: str, processes, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert all(p.poll() is None for p in processes), "a server or worker died at start"
-        try:
-            with urllib.request.urlopen(f"{server}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"{server} never answered /healthz")
 
 
 def _seed(env: dict) -> tuple[int, str, str]:
