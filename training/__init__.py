@@ -39,7 +39,8 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from training import auth, i18n, models  # noqa: F401  (models: the metadata migrations compare)
+    # models: the metadata migrations compare; ratelimit: the limiter's jfwdb:// storage
+    from training import auth, i18n, models, ratelimit  # noqa: F401
     from training.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)

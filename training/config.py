@@ -51,7 +51,8 @@ def from_environment(instance_path: str) -> dict:
         "CHECKIN_CODE_LIMIT": env.get("CHECKIN_CODE_LIMIT", "10 per 10 minutes"),
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 5 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 5 minutes"),
-        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        # Counters every worker and server shares: Redis when there is one, else the database.
+        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "jfwdb://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "BABEL_DEFAULT_LOCALE": "zh_CN",

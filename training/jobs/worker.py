@@ -5,6 +5,7 @@ an app built once per worker process.
 """
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from functools import lru_cache
 
@@ -12,7 +13,7 @@ from huey import crontab
 
 from training.jobs.queue import huey
 
-__all__ = ["enqueue", "huey", "put_back_stale", "requeue_stale_jobs", "run_job"]
+__all__ = ["enqueue", "forget_expired_rate_limits", "huey", "put_back_stale", "requeue_stale_jobs", "run_job"]
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +48,16 @@ def requeue_stale_jobs() -> None:
     app = worker_app()
     with app.app_context():
         put_back_stale(app.config["JOB_STALE_MINUTES"])
+
+
+@huey.periodic_task(crontab(minute="*"))
+def forget_expired_rate_limits() -> None:
+    """Every minute: the database's rate-limit counters (no REDIS_URL) whose window has ended go."""
+    from training import ratelimit
+    from training.extensions import db
+
+    with worker_app().app_context():
+        ratelimit.forget_expired(db.engine, time.time())
 
 
 def put_back_stale(stale_minutes: int) -> list[str]:

@@ -16,12 +16,13 @@ from training.models.enrollment import Enrollment, EnrollmentStatus
 from training.models.jobs import Job, JobStatus
 from training.models.people import ActivationCode, County, HouseholdCategory, LoginSession, Role, Trainee, TraineeCategory, User
 from training.models.placement import Employer, FollowUp, Placement, PlacementKind, PlacementScope
+from training.models.ratelimit import RateLimitCounter
 
 __all__ = [
     "ActivationCode", "Attendance", "AttendanceStatus", "AuditEvent", "Base", "Certificate", "CertificateStatus",
     "ClassSession", "Cohort", "CohortStatus", "County", "Course", "Employer", "Enrollment",
     "EnrollmentStatus", "FollowUp", "HouseholdCategory", "Job", "JobStatus", "LoginSession",
-    "MarkMethod", "Placement", "PlacementKind", "PlacementScope", "Role", "SerialCounter",
+    "MarkMethod", "Placement", "PlacementKind", "PlacementScope", "RateLimitCounter", "Role", "SerialCounter",
     "SessionKind", "SigningKey", "SiteKind", "Trainee", "TraineeCategory", "User",
     "cohort_trainer", "utcnow",
 ]
