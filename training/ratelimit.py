@@ -20,11 +20,10 @@ from sqlalchemy import Engine, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
-from training.models.ratelimit import RateLimitCounter
+from training.models.ratelimit import KEY_LENGTH, RateLimitCounter
 
 SCHEME = "jfwdb"
 _counters = RateLimitCounter.__table__
-_KEY_LENGTH = _counters.c.key.type.length
 
 
 def _engine() -> Engine:
@@ -35,7 +34,7 @@ def _engine() -> Engine:
 
 def _stored_key(key: str) -> str:
     """The key as stored: a long one (a username field can hold anything) by its digest."""
-    if len(key) <= _KEY_LENGTH:
+    if len(key) <= KEY_LENGTH:
         return key
     return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
