@@ -164,6 +164,22 @@ def test_restore_refuses_a_database_that_holds_data_and_leaves_it_alone(app, run
     assert db.session.scalar(select(func.count()).select_from(Trainee)) == 4
 
 
+def test_a_failed_sign_in_on_the_new_instance_does_not_block_the_restore(app, runner, records, fresh, tmp_path):
+    archive = tmp_path / "b.tar.gz"
+    runner.invoke(args=["backup", str(archive)])
+    with fresh.app_context():
+        upgrade = fresh.test_cli_runner().invoke(args=["db", "upgrade"])
+        assert upgrade.exit_code == 0, upgrade.output
+        from training.ratelimit import DatabaseStorage
+        DatabaseStorage("jfwdb://").incr("LIMITER/login/someone", 300)
+
+    result = _restore(fresh, archive)
+
+    assert result.exit_code == 0, result.output
+    with fresh.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Trainee)) == 3
+
+
 def test_restore_with_force_replaces_the_data(app, runner, records, tmp_path):
     archive = tmp_path / "b.tar.gz"
     runner.invoke(args=["backup", str(archive)])

@@ -43,6 +43,8 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 INSTANCE_FILES = ("secret_key", "certificate_signing_key.pem", "certificate-seal.png")
 REFERENCE_TABLES = {"county", "alembic_version"}  # loaded by the migrations, present in an empty instance
+# Counts that a failed sign-in on a new instance leaves behind: not data that a restore would lose.
+TRANSIENT_TABLES = {"rate_limit_counter"}
 
 
 class BackupError(click.ClickException):
@@ -249,7 +251,7 @@ def _unpack(path: Path, into: Path) -> dict:
 
 def data_rows(uri: str) -> int:
     """Rows in the target database outside the reference data; 0 for a database without tables."""
-    return sum(count for name, count in _row_counts(uri).items() if name not in REFERENCE_TABLES)
+    return sum(count for name, count in _row_counts(uri).items() if name not in REFERENCE_TABLES | TRANSIENT_TABLES)
 
 
 def _row_counts(uri: str) -> dict[str, int]:
