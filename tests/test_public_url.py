@@ -1,5 +1,6 @@
 """PUBLIC_BASE_URL, printed in every certificate's QR code: a loopback address while people reach the
-server by another name is reported in the log and on the admin's home page, before anyone issues."""
+server by another name is reported in the log, on the admin's home page and on a cohort's certificates
+page, before anyone issues."""
 from __future__ import annotations
 
 import logging
@@ -7,6 +8,8 @@ import logging
 import pytest
 
 from training import public_url
+from training.extensions import db
+from training.models import CohortStatus
 
 
 @pytest.mark.parametrize(("base_url", "request_host", "unreachable"), [
@@ -46,3 +49,16 @@ def test_the_admin_home_says_nothing_when_the_public_address_is_set(app, client,
 
     assert "Administration" in page and "public-url-warning" not in page
     assert not [record for record in caplog.records if record.name == "training.public_url"]
+
+
+def test_a_coordinator_about_to_issue_certificates_is_warned_too(app, client, auth, make):
+    app.config.update(PUBLIC_BASE_URL="http://localhost:5000", SERVER_NAME="10.20.0.7:8000")
+    cohort = make.cohort(status=CohortStatus.FINISHED, county_code="610924")
+    make.graduate(cohort=cohort)
+    db.session.commit()
+    auth.login("coordinator")
+
+    page = client.get(f"/cohorts/{cohort.id}/certificates").get_data(as_text=True)
+
+    assert "Certificates issued now cannot be verified." in page and "10.20.0.7:8000" in page
+    assert "issue-all" in page  # warned, not stopped: the address may be right behind a proxy

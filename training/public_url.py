@@ -7,6 +7,8 @@ import ipaddress
 import logging
 import urllib.parse
 
+from flask import Flask, current_app, request
+
 log = logging.getLogger(__name__)
 _warned: set[str] = set()
 
@@ -36,3 +38,12 @@ def check(base_url: str, request_host: str) -> bool:
         log.warning("PUBLIC_BASE_URL is %s but this server is reached as %s: the QR codes of certificates "
                     "issued now will not open; set PUBLIC_BASE_URL to the public address", base_url, request_host)
     return True
+
+
+def unreachable_here() -> bool:
+    """check() for the current request: templates/certificates/_public_url_warning.html asks it."""
+    return check(current_app.config["PUBLIC_BASE_URL"], request.host)
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals["public_url_unreachable"] = unreachable_here

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from training import navigation, public_url
+from training import navigation
 from training.completion import format_score
 from training.extensions import db
 from training.i18n import LANG_COOKIE
@@ -46,8 +46,7 @@ def home():
     if role == Role.COORDINATOR:
         overview = services.coordinator_overview(current_user, utcnow())
         return render_template("main/home_coordinator.html", overview=overview)
-    dead_qr = public_url.check(current_app.config["PUBLIC_BASE_URL"], request.host)
-    return render_template("main/home_admin.html", accounts=services.accounts_by_role(), dead_qr=dead_qr)
+    return render_template("main/home_admin.html", accounts=services.accounts_by_role())
 
 
 @bp.get("/me")
