@@ -1,5 +1,6 @@
 # Jinfanwan: `make run` serves the app with a worker, `make test` runs the whole suite.
-# Both install what they need first (Debian packages, .venv, pip), and skip what is there.
+# Both install what they need first (Debian packages, .venv, pip; axe-core from npm for the
+# browser tests), and skip what is there.
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -35,6 +36,7 @@ install:
 install-test:
 	scripts/install-system.sh $(TEST_PACKAGES)
 	scripts/install-python.sh requirements-test.txt
+	scripts/install-node.sh
 
 # Compiled catalogs (*.mo) are not committed; build them from the .po files.
 translations:

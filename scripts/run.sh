@@ -5,7 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT=${PORT:-5000}
-BIN=.venv/bin
+# Certificates (issued by the worker, and by seed-demo) print this address in their QR codes:
+# the one served here, unless the deployment names its public one.
+export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}
+# Tests run the script with their own virtualenv's programs.
+BIN=${JFW_BIN:-.venv/bin}
 
 "$BIN/flask" --app app db upgrade
 "$BIN/flask" --app app seed-demo

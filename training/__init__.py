@@ -83,11 +83,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from training import i18n, navigation, security
+    from training import i18n, navigation, public_url, security
 
     security.register(app)
     i18n.register(app)
     navigation.register(app)
+    public_url.register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -7,9 +7,12 @@ import pytest
 import zxingcpp
 from playwright.sync_api import expect
 
+from sqlalchemy import select
+
 from tests.support.browser import PHONE, assert_fits, sign_in
 from tests.factories import TEST_PASSWORD
 from training.extensions import db
+from training.models import Attendance, Enrollment, Trainee
 
 
 @pytest.fixture
@@ -70,6 +73,62 @@ def test_a_trainer_marks_three_trainees_on_a_phone_and_the_trainee_sees_it_on_me
     assert "Present" in phone.locator(".me-recent").inner_text()
     assert_fits(phone)
     phone.screenshot(path=tmp_path / "me-after-marking-360.png", full_page=True)
+
+
+def test_a_trainer_who_walks_away_from_unsaved_marks_is_warned_and_finds_them_again_after_a_reload(
+        live_server, new_page, todays_class, tmp_path):
+    trainer, session = todays_class
+    page = new_page(PHONE)
+    dialogs = []
+
+    def answer(dialog):  # stay on the first warning, leave on the next
+        dialogs.append(dialog.type)
+        dialog.dismiss() if len(dialogs) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    sign_in(page, live_server, trainer.username, TEST_PASSWORD)
+    roster = f"{live_server}/sessions/{session.id}/roster"
+    page.goto(roster)
+    taps = page.locator(".roster-tap")
+    taps.nth(0).click()  # present
+    taps.nth(1).click()
+    taps.nth(1).click()  # late
+    for _ in range(3):
+        taps.nth(2).click()  # absent
+    expect(page.locator(".roster-unsaved")).to_have_text("(3 unsaved)")
+
+    page.locator("a.navbar-brand").click()  # walks away
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert page.url == roster  # stayed
+    page.reload()
+
+    assert dialogs == ["beforeunload", "beforeunload"]
+    taps = page.locator(".roster-tap")
+    assert [taps.nth(n).inner_text() for n in range(4)] == ["Present", "Late", "Absent", "Tap to mark"]
+    expect(page.locator(".roster-unsaved")).to_have_text("(3 unsaved)")
+    expect(page.locator(".roster-restored")).to_be_visible()
+    assert page.locator(".roster-row.is-touched").count() == 3
+    assert (count(page, "present"), count(page, "late"), count(page, "absent")) == ("1", "1", "1")
+    assert db.session.scalar(select(Attendance.id)) is None  # nothing saved yet
+    assert_fits(page)
+    page.screenshot(path=tmp_path / "roster-restored-360.png", full_page=True)
+
+    page.get_by_role("button", name="Save attendance").click()
+    page.wait_for_load_state()
+
+    assert "Saved: 3 change(s)." in page.locator(".alert-success").inner_text()
+    assert page.locator(".roster-restored").is_hidden()
+    assert page.locator(".roster-unsaved").inner_text() == ""
+    stored = db.session.execute(
+        select(Trainee.name, Attendance.status).join(Enrollment, Attendance.enrollment_id == Enrollment.id)
+        .join(Trainee, Enrollment.trainee_id == Trainee.id).order_by(Trainee.name)).all()
+    assert [tuple(row) for row in stored] == [("欧阳秀英0", "present"), ("欧阳秀英1", "late"), ("欧阳秀英2", "absent")]
+    page.reload()  # saved marks are not offered again, and leaving no longer warns
+    assert page.locator(".roster-restored").is_hidden()
+    page.locator("a.navbar-brand").click()
+    page.wait_for_load_state()
+    assert page.url != roster and len(dialogs) == 2
 
 
 def test_without_javascript_the_roster_is_four_buttons_per_trainee_and_still_saves(

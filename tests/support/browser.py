@@ -6,6 +6,7 @@ import contextlib
 import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -21,6 +22,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
+# axe-core, installed by scripts/install-node.sh (make test); injected from this file, so the
+# check needs no network. Pages forbid inline scripts: a checked page's context bypasses its CSP.
+AXE = Path(__file__).resolve().parents[2] / ".node" / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.1 A and AA. Every violation fails, whatever axe rates its impact.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -107,3 +113,16 @@ def assert_fits(page) -> None:
     assert overflow <= 1, f"{page.url} is {overflow}px wider than the {page.viewport_size['width']}px screen"
     squeezed = page.evaluate(SQUEEZED_CELLS)
     assert not squeezed, f"{page.url}: table cells squeezed to a few characters a line: {squeezed[:5]}"
+
+
+def assert_accessible(page) -> None:
+    """axe-core finds no WCAG 2.1 A or AA violation on the page as it stands (needs bypass_csp=True)."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed at {AXE} (make test installs it: scripts/install-node.sh)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=AXE)
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+                           AXE_TAGS)
+    found = [f"{v['id']} ({v['impact']}): {v['help']}: {[n['target'] for n in v['nodes'][:3]]}"
+             for v in result["violations"]]
+    assert not found, f"{page.url}: accessibility violations: {found}"
