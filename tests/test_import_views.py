@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from tests.support.import_sheets import fail_after_the_trainees_are_written, person, workbook
+from tests.support.import_sheets import fail_after_the_trainees_are_written, person, sheet_of_rows, workbook
 from tests.support.pages import errors, texts
 from training.extensions import db
 from training.models import CohortStatus, Enrollment, EnrollmentStatus, Job, JobStatus, Trainee
@@ -210,3 +211,27 @@ def test_a_failure_midway_through_the_commit_leaves_nothing_and_keeps_the_upload
     assert trainees() == 0
     token = TOKEN.search(page).group(1)
     assert import_uploads.find_upload(token, coordinator.id) is not None  # the user can try again
+
+
+def in_imports(app) -> set[str]:
+    folder = Path(app.instance_path) / "imports"
+    return {path.name for path in folder.iterdir()} if folder.exists() else set()
+
+
+def test_a_small_workbook_of_a_million_ignored_rows_is_refused_with_a_message_and_not_kept(client, coordinator, app):
+    before = in_imports(app)
+    response = upload(client, sheet_of_rows(1_048_574))
+    assert response.status_code == 200
+    assert any("The file holds more than 1,500,000 cells" in error for error in errors(response.get_data(as_text=True)))
+    assert in_imports(app) == before
+
+
+def test_an_upload_whose_reading_is_cut_short_is_not_kept(client, coordinator, app, monkeypatch):
+    def timed_out(*args, **kwargs):
+        raise SystemExit(1)  # what gunicorn's timeout raises in a sync worker
+
+    monkeypatch.setattr(openpyxl, "load_workbook", timed_out)
+    before = in_imports(app)
+    with pytest.raises(SystemExit):
+        upload(client, workbook([person()]))
+    assert in_imports(app) == before

@@ -76,6 +76,9 @@ def upload():
         except importer.ImportRefused as problem:
             import_uploads.discard_upload(stored)
             form.file.errors.append(str(problem))
+        except BaseException:  # an error, or the worker's timeout (SystemExit): no file stays behind
+            import_uploads.discard_upload(stored)
+            raise
         else:
             stored.rows = len(plan.rows)
             stored.save()
