@@ -235,3 +235,18 @@ def test_an_upload_whose_reading_is_cut_short_is_not_kept(client, coordinator, a
     with pytest.raises(SystemExit):
         upload(client, workbook([person()]))
     assert in_imports(app) == before
+
+
+def test_the_roster_template_is_offered_and_read_back_as_one_valid_row(client, coordinator):
+    page = client.get("/trainees/import/").get_data(as_text=True)
+    assert 'href="/trainees/import/template.xlsx"' in page
+    response = client.get("/trainees/import/template.xlsx")
+    assert response.status_code == 200 and response.mimetype == import_views.XLSX
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).worksheets[0]
+    assert [cell.value for cell in sheet[1]] == ["姓名", "身份证号", "联系电话", "区县", "乡镇", "村(社区)", "人员类别", "文化程度"]
+    assert sheet.column_dimensions["B"].number_format == "@" and sheet["B2"].number_format == "@"
+    assert sheet["D2"].value == "紫阳县"  # the coordinator's county: the example is valid for them
+    html = upload(client, response.data, name="trainee-roster-template.xlsx").get_data(as_text=True)
+    assert [texts(html, f"count-{kind}") for kind in ("create", "update", "skip", "error")] == [["1"], ["0"], ["0"], ["0"]]
+    assert errors(html) == [] and texts(html, "error-row") == []
+    assert trainees() == 0

@@ -16,7 +16,7 @@ from training.jobs.services import create_job
 from training.jobs.worker import enqueue
 from training.models import County, Role
 from training.permissions import roles_required
-from training.trainees import import_uploads, importer
+from training.trainees import import_uploads, import_template, importer
 from training.trainees.import_forms import CommitForm, UploadForm, cohort_choices
 from training.web import client_ip
 
@@ -84,6 +84,19 @@ def upload():
             stored.save()
             return _preview_page(stored, plan)
     return render_template("imports/upload.html", form=form)
+
+
+@bp.get("/template.xlsx")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def template():
+    """The roster template, its example row in the user's county (or the first county, for the city)."""
+    query = select(County).order_by(County.code)
+    if current_user.county_code:
+        query = query.where(County.code == current_user.county_code)
+    county = db.session.scalars(query.limit(1)).first()
+    code, name = (county.code, county.name) if county else ("610924", "紫阳县")
+    return send_file(io.BytesIO(import_template.roster_template(code, name)), mimetype=XLSX, as_attachment=True,
+                     download_name="trainee-roster-template.xlsx")
 
 
 @bp.get("/<token>")
