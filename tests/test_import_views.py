@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tests.support.import_sheets import fail_after_the_trainees_are_written, person, sheet_of_rows, workbook
 from tests.support.pages import errors, texts
 from training.extensions import db
-from training.models import CohortStatus, Enrollment, EnrollmentStatus, Job, JobStatus, Trainee
+from training.models import AuditEvent, CohortStatus, Enrollment, EnrollmentStatus, Job, JobStatus, Trainee
 from training.trainees import import_uploads, import_views
 
 TOKEN = re.compile(r"/trainees/import/([A-Za-z0-9_-]{32})/commit")
@@ -133,6 +133,34 @@ def test_a_county_coordinator_cannot_import_people_of_another_county(client, coo
     html = upload(client, workbook([person(county="汉滨区"), person(county="")])).get_data(as_text=True)
     assert texts(html, "count-create") == ["1"]
     assert "You may import only trainees of your own county." in html
+
+
+def test_rows_of_people_registered_in_another_county_say_neither_where_nor_who_and_are_audited(client, coordinator,
+                                                                                               make):
+    others = [make.trainee(county_code="610929", name=f"外县人{n}") for n in range(2)]
+    db.session.commit()
+    people = [person(id_number=other.id_number) for other in others]
+    html = upload(client, workbook(people)).get_data(as_text=True)
+    assert texts(html, "error-row") == [
+        f"{3 + n} {someone['name']} 身份证号 This ID number is already registered. Contact the city coordinator."
+        for n, someone in enumerate(people)]
+    assert "外县人" not in html and "610929" not in html
+    db.session.rollback()  # what the request committed, not what it left in the session
+    told = db.session.scalars(select(AuditEvent.entity_id).where(
+        AuditEvent.action == "id_number_registered_elsewhere", AuditEvent.actor_id == coordinator.id)).all()
+    assert sorted(told) == sorted(str(other.id) for other in others)
+
+
+def test_a_file_that_would_tell_of_too_many_people_registered_elsewhere_is_refused_whole(client, coordinator, make, app):
+    app.config["REGISTERED_ELSEWHERE_LIMIT"] = 1
+    others = [make.trainee(county_code="610929") for _ in range(2)]
+    db.session.commit()
+    html = upload(client, workbook([person(id_number=other.id_number) for other in others] + [person()])).get_data(
+        as_text=True)
+    assert any("registering and importing are paused for you for 24 hours" in error for error in errors(html))
+    assert "This ID number is already registered" not in html
+    html = upload(client, workbook([person()])).get_data(as_text=True)  # nor any other file that day
+    assert any("paused" in error for error in errors(html))
 
 
 def test_a_county_coordinator_enrolls_only_into_cohorts_of_their_county(client, coordinator, make):

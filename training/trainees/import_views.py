@@ -49,8 +49,10 @@ def _preview_page(upload, plan=None, refusal: str | None = None, cohort_id: str 
         try:
             plan = importer.preview(upload.path, _scope(upload))
         except importer.ImportRefused as problem:
+            db.session.commit()  # the audit events of people registered elsewhere, if any
             import_uploads.discard_upload(upload)
             return render_template("imports/refused.html", message=str(problem))
+        db.session.commit()
     if form is None:
         chosen = cohort_id if cohort_id is not None else str(upload.cohort_id or "")
         form = CommitForm(formdata=None, fingerprint=plan.fingerprint, cohort_id=chosen)
@@ -73,7 +75,9 @@ def upload():
         )
         try:
             plan = importer.preview(stored.path, _scope(stored))
+            db.session.commit()  # the audit events of people registered elsewhere, if any
         except importer.ImportRefused as problem:
+            db.session.commit()
             import_uploads.discard_upload(stored)
             form.file.errors.append(str(problem))
         except BaseException:  # an error, or the worker's timeout (SystemExit): no file stays behind
