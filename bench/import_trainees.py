@@ -1,6 +1,6 @@
 """Benchmark of the roster import against the floor of merely reading the workbook with openpyxl.
 
-    .venv/bin/python bench/import_trainees.py [--rows 10000] [--keep]
+    .venv/bin/python bench/import_trainees.py [--rows 10000] [--keep] [--hostile]
 
 Writes a roster of valid rows (a title row, Chinese headers) into a temporary folder, then
 runs each measurement in a fresh subprocess, so that its peak memory is its own:
@@ -9,6 +9,10 @@ runs each measurement in a fresh subprocess, so that its peak memory is its own:
           read + check every row + match the registry + create_trainee for each + commit.
 Prints seconds and peak memory (ru_maxrss, and its growth during the measured work) of each,
 and the import/floor time ratio. The target is a ratio under 3.
+
+--hostile times the refusal of workbooks of a few hundred KB that unpack to a million rows
+filled in only in columns the importer ignores (or one number each): before the bound on
+cells, reading one took longer than gunicorn's 30 s timeout. The target is under a second.
 """
 from __future__ import annotations
 
@@ -101,6 +105,45 @@ def measure_import(path: Path) -> dict:
     }
 
 
+def measure_hostile(path: Path) -> dict:
+    """The preview of a hostile workbook: how long until it is refused, and what it says."""
+    os.environ.pop("DATABASE_URL", None)
+    sys.path.insert(0, str(ROOT))
+    from flask_babel import force_locale
+
+    from training import create_app
+    from training.trainees import importer
+
+    instance = Path(tempfile.mkdtemp(prefix="jfw-bench-hostile-"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'bench.sqlite'}"})
+    try:
+        with app.app_context(), force_locale("en"):
+            before, started = peak_mb(), time.perf_counter()
+            try:
+                importer.preview(path, importer.ImportScope())
+                message = "NOT REFUSED"
+            except importer.ImportRefused as refusal:
+                message = str(refusal)
+            seconds = time.perf_counter() - started
+    finally:
+        shutil.rmtree(instance, ignore_errors=True)
+    return {"seconds": seconds, "message": message, "peak_mb": peak_mb(), "growth_mb": peak_mb() - before}
+
+
+def hostile(folder: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.support.import_sheets import sheet_of_rows
+
+    shapes = {"a million rows, text in an ignored column": sheet_of_rows(1_048_574),
+              "a million rows, one number each": sheet_of_rows(1_048_574, "<c/><c/><c><v>1</v></c>")}
+    for label, content in shapes.items():
+        path = folder / "hostile.xlsx"
+        path.write_bytes(content)
+        figures = run_child("hostile", path)
+        print(f"{label}: {len(content) / 1024:.0f} KiB; refused in {figures['seconds']:.3f} s, peak RSS "
+              f"{figures['peak_mb']:.1f} MB (+{figures['growth_mb']:.1f} MB): {figures['message'][:60]}…")
+
+
 def run_child(kind: str, path: Path) -> dict:
     output = subprocess.run([sys.executable, __file__, "--measure", kind, str(path)], check=True,
                             capture_output=True, text=True, cwd=ROOT).stdout
@@ -111,14 +154,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--keep", action="store_true", help="keep the generated roster")
+    parser.add_argument("--hostile", action="store_true", help="time the refusal of hostile workbooks instead")
     parser.add_argument("--measure", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         kind, file = args.measure
-        print(json.dumps((measure_floor if kind == "floor" else measure_import)(Path(file))))
+        measure = {"floor": measure_floor, "import": measure_import, "hostile": measure_hostile}[kind]
+        print(json.dumps(measure(Path(file))))
         return
     folder = Path(tempfile.mkdtemp(prefix="jfw-bench-roster-"))
     try:
+        if args.hostile:
+            return hostile(folder)
         roster = folder / "roster.xlsx"
         write_roster(roster, args.rows)
         print(f"roster: {args.rows} rows, {roster.stat().st_size / 1024:.0f} KiB ({roster})")

@@ -8,7 +8,9 @@ import openpyxl
 import pytest
 from flask_babel import force_locale
 
-from tests.support.import_sheets import csv_file, person, preview_of, with_cell, workbook
+from tests.conftest import translated_app
+from tests.support.translations import compiled_translations
+from tests.support.import_sheets import csv_file, person, preview_of, sheet_of_rows, with_cell, workbook
 from training.trainees import import_sheets
 from training.trainees.import_sheets import ImportRefused
 
@@ -115,12 +117,43 @@ def test_a_workbook_over_the_row_limit_is_refused(check, monkeypatch):
     assert len(check(workbook([person() for _ in range(3)])).rows) == 3
 
 
-def test_a_row_beyond_excel_s_last_row_is_refused(check):
+def test_a_lone_cell_a_million_rows_down_is_refused(check):
     content = workbook([person()], numbered=False)
     source = zipfile.ZipFile(io.BytesIO(content))
     sheet = source.read("xl/worksheets/sheet1.xml").replace(b"</sheetData>",
-                                                             b'<row r="1048577"><c r="A1048577"><v>1</v></c></row></sheetData>')
-    assert "more rows than Excel allows" in refusal(check, _replace_part(content, "xl/worksheets/sheet1.xml", sheet))
+                                                             b'<row r="1048575"><c r="C1048575"><v>1</v></c></row></sheetData>')
+    assert "goes on past row 100000" in refusal(check, _replace_part(content, "xl/worksheets/sheet1.xml", sheet))
+
+
+TOO_MANY_CELLS = "The file holds more than 1,500,000 cells"
+PAST_THE_LAST_ROW = "The sheet goes on past row 100000"
+HOSTILE_SHEETS = {  # (rows, what each row holds) → what the refusal says
+    "a million rows filled in a column the importer ignores": (1_048_574, None, TOO_MANY_CELLS),
+    "a million rows of one number each": (1_048_574, "<c/><c/><c><v>1</v></c>", TOO_MANY_CELLS),
+    "one row of 1.6 million formatted empty cells": (1, '<c s="0"/>' * 1_600_000, TOO_MANY_CELLS),
+    "150,000 empty rows": (150_000, "", PAST_THE_LAST_ROW),
+}
+
+
+@pytest.mark.parametrize("rows, cells, message", HOSTILE_SHEETS.values(), ids=HOSTILE_SHEETS)
+def test_a_small_workbook_that_would_take_long_to_read_is_refused_whatever_its_shape(check, rows, cells, message):
+    content = sheet_of_rows(rows) if cells is None else sheet_of_rows(rows, cells)
+    assert len(content) < 400 * 1024
+    assert message in refusal(check, content)
+
+
+def test_the_refusal_of_a_hostile_workbook_is_in_chinese(database_url, tmp_path_factory, tmp_path):
+    with translated_app(database_url, compiled_translations(tmp_path_factory)), force_locale("zh_CN"):
+        message = refusal(lambda content: preview_of(tmp_path, content), sheet_of_rows(1_048_574))
+    assert message.startswith("文件中的单元格超过 1,500,000 个")
+
+
+def test_a_csv_file_of_one_line_of_commas_is_refused(check):
+    assert TOO_MANY_CELLS in refusal(check, ("姓名,身份证号\n" + "," * 1_600_000).encode(), name="r.csv")
+
+
+def test_a_csv_file_of_blank_lines_is_refused(check):
+    assert PAST_THE_LAST_ROW in refusal(check, ("姓名,身份证号\n" + "\n" * 150_000).encode(), name="r.csv")
 
 
 def test_a_file_over_the_size_limit_is_refused(check, app):

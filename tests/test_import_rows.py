@@ -234,7 +234,8 @@ def test_a_county_coordinator_cannot_take_over_a_person_registered_elsewhere(che
     db.session.commit()
     scope = importer.ImportScope(only_county="610924", default_county="610924")
     row = only_row(check(workbook([person(id_number=elsewhere.id_number)]), scope=scope))
-    assert row.action == "error" and "registered in another county" in row.errors[0][1]
+    assert row.action == "error"
+    assert row.errors == [("身份证号", "This ID number is already registered. Contact the city coordinator.")]
 
 
 def test_a_formula_with_a_cached_value_is_refused_and_the_value_not_read(check):

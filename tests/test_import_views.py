@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from tests.support.import_sheets import fail_after_the_trainees_are_written, person, workbook
+from tests.support.import_sheets import fail_after_the_trainees_are_written, person, sheet_of_rows, workbook
 from tests.support.pages import errors, texts
 from training.extensions import db
-from training.models import CohortStatus, Enrollment, EnrollmentStatus, Job, JobStatus, Trainee
+from training.models import AuditEvent, CohortStatus, Enrollment, EnrollmentStatus, Job, JobStatus, Trainee
 from training.trainees import import_uploads, import_views
 
 TOKEN = re.compile(r"/trainees/import/([A-Za-z0-9_-]{32})/commit")
@@ -134,6 +135,34 @@ def test_a_county_coordinator_cannot_import_people_of_another_county(client, coo
     assert "You may import only trainees of your own county." in html
 
 
+def test_rows_of_people_registered_in_another_county_say_neither_where_nor_who_and_are_audited(client, coordinator,
+                                                                                               make):
+    others = [make.trainee(county_code="610929", name=f"外县人{n}") for n in range(2)]
+    db.session.commit()
+    people = [person(id_number=other.id_number) for other in others]
+    html = upload(client, workbook(people)).get_data(as_text=True)
+    assert texts(html, "error-row") == [
+        f"{3 + n} {someone['name']} 身份证号 This ID number is already registered. Contact the city coordinator."
+        for n, someone in enumerate(people)]
+    assert "外县人" not in html and "610929" not in html
+    db.session.rollback()  # what the request committed, not what it left in the session
+    told = db.session.scalars(select(AuditEvent.entity_id).where(
+        AuditEvent.action == "id_number_registered_elsewhere", AuditEvent.actor_id == coordinator.id)).all()
+    assert sorted(told) == sorted(str(other.id) for other in others)
+
+
+def test_a_file_that_would_tell_of_too_many_people_registered_elsewhere_is_refused_whole(client, coordinator, make, app):
+    app.config["REGISTERED_ELSEWHERE_LIMIT"] = 1
+    others = [make.trainee(county_code="610929") for _ in range(2)]
+    db.session.commit()
+    html = upload(client, workbook([person(id_number=other.id_number) for other in others] + [person()])).get_data(
+        as_text=True)
+    assert any("registering and importing are paused for you for 24 hours" in error for error in errors(html))
+    assert "This ID number is already registered" not in html
+    html = upload(client, workbook([person()])).get_data(as_text=True)  # nor any other file that day
+    assert any("paused" in error for error in errors(html))
+
+
 def test_a_county_coordinator_enrolls_only_into_cohorts_of_their_county(client, coordinator, make):
     ours = make.cohort(county_code="610924", status=CohortStatus.OPEN)
     theirs = make.cohort(county_code="610902", status=CohortStatus.OPEN)
@@ -210,3 +239,42 @@ def test_a_failure_midway_through_the_commit_leaves_nothing_and_keeps_the_upload
     assert trainees() == 0
     token = TOKEN.search(page).group(1)
     assert import_uploads.find_upload(token, coordinator.id) is not None  # the user can try again
+
+
+def in_imports(app) -> set[str]:
+    folder = Path(app.instance_path) / "imports"
+    return {path.name for path in folder.iterdir()} if folder.exists() else set()
+
+
+def test_a_small_workbook_of_a_million_ignored_rows_is_refused_with_a_message_and_not_kept(client, coordinator, app):
+    before = in_imports(app)
+    response = upload(client, sheet_of_rows(1_048_574))
+    assert response.status_code == 200
+    assert any("The file holds more than 1,500,000 cells" in error for error in errors(response.get_data(as_text=True)))
+    assert in_imports(app) == before
+
+
+def test_an_upload_whose_reading_is_cut_short_is_not_kept(client, coordinator, app, monkeypatch):
+    def timed_out(*args, **kwargs):
+        raise SystemExit(1)  # what gunicorn's timeout raises in a sync worker
+
+    monkeypatch.setattr(openpyxl, "load_workbook", timed_out)
+    before = in_imports(app)
+    with pytest.raises(SystemExit):
+        upload(client, workbook([person()]))
+    assert in_imports(app) == before
+
+
+def test_the_roster_template_is_offered_and_read_back_as_one_valid_row(client, coordinator):
+    page = client.get("/trainees/import/").get_data(as_text=True)
+    assert 'href="/trainees/import/template.xlsx"' in page
+    response = client.get("/trainees/import/template.xlsx")
+    assert response.status_code == 200 and response.mimetype == import_views.XLSX
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).worksheets[0]
+    assert [cell.value for cell in sheet[1]] == ["姓名", "身份证号", "联系电话", "区县", "乡镇", "村(社区)", "人员类别", "文化程度"]
+    assert sheet.column_dimensions["B"].number_format == "@" and sheet["B2"].number_format == "@"
+    assert sheet["D2"].value == "紫阳县"  # the coordinator's county: the example is valid for them
+    html = upload(client, response.data, name="trainee-roster-template.xlsx").get_data(as_text=True)
+    assert [texts(html, f"count-{kind}") for kind in ("create", "update", "skip", "error")] == [["1"], ["0"], ["0"], ["0"]]
+    assert errors(html) == [] and texts(html, "error-row") == []
+    assert trainees() == 0

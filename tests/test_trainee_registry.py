@@ -3,6 +3,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from tests.support.pages import errors
 from training.extensions import db
 from training.identity import make_id_number, mask_id_number
 from training.models import AuditEvent, Trainee
@@ -44,6 +45,53 @@ def test_the_same_id_number_never_makes_two_trainees(client, auth, make):
     response = register(client)
     assert "already registered" in response.get_data(as_text=True)
     assert db.session.scalar(select(db.func.count()).select_from(Trainee)) == 1
+
+
+ELSEWHERE = "This ID number is already registered. Contact the city coordinator."
+PAUSED = "registering and importing are paused for you for 24 hours"
+
+
+def told_of(user) -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.entity_id).where(
+        AuditEvent.action == "id_number_registered_elsewhere", AuditEvent.actor_id == user.id)))
+
+
+def test_an_id_number_registered_in_another_county_is_answered_without_where_or_who_and_audited(client, auth, make):
+    other = make.trainee(county_code="610929", name="外县人", id_number=make_id_number("610929", date(1988, 8, 8), 222))
+    db.session.commit()
+    coordinator = auth.login("coordinator", county="610924")
+    for _ in range(2):
+        page = register(client, id_number=other.id_number).get_data(as_text=True)
+        assert errors(page) == [ELSEWHERE]
+        assert "外县人" not in page and "白河" not in page  # the typed number starts with 610929, nothing else does
+        assert 'value="陈桂兰"' in page  # the form keeps what was typed
+    assert told_of(coordinator) == [str(other.id)]  # once a day for the same person
+    assert db.session.scalar(select(db.func.count()).select_from(Trainee)) == 1
+
+
+def test_a_coordinator_told_of_too_many_people_registered_elsewhere_may_register_nobody_that_day(client, auth, make,
+                                                                                                  app):
+    app.config["REGISTERED_ELSEWHERE_LIMIT"] = 2
+    others = [make.trainee(county_code="610929") for _ in range(3)]
+    db.session.commit()
+    coordinator = auth.login("coordinator", county="610924")
+    pages = [register(client, id_number=other.id_number).get_data(as_text=True) for other in others]
+    assert [ELSEWHERE in page for page in pages] == [True, True, False]
+    assert PAUSED in pages[2]
+    page = register(client).get_data(as_text=True)  # a person nobody registered: no answer either
+    assert PAUSED in page
+    assert db.session.scalar(select(Trainee).where(Trainee.id_number == NEW_ID)) is None
+    assert sorted(told_of(coordinator)) == sorted(str(other.id) for other in others)
+
+
+def test_a_city_coordinator_is_not_limited_and_told_the_masked_number(client, auth, make, app):
+    app.config["REGISTERED_ELSEWHERE_LIMIT"] = 0
+    make.trainee(county_code="610929", id_number=NEW_ID)
+    db.session.commit()
+    city = auth.login("coordinator")
+    page = register(client).get_data(as_text=True)
+    assert f"A trainee with the ID number {mask_id_number(NEW_ID)} is already registered." in page
+    assert told_of(city) == []
 
 
 def test_the_list_shows_masked_ids_and_only_the_coordinators_county(client, auth, make):

@@ -71,6 +71,7 @@ def from_environment(instance_path: str) -> dict:
         "REPORT_EXPORT_KEEP_DAYS": _int("REPORT_EXPORT_KEEP_DAYS", 7),
         "PLACEMENT_MAX_WAGE": _int("PLACEMENT_MAX_WAGE", 100000),
         "VERIFY_LOOKUP_LIMIT": env.get("VERIFY_LOOKUP_LIMIT", "10 per 5 minutes"),
+        "REGISTERED_ELSEWHERE_LIMIT": _int("REGISTERED_ELSEWHERE_LIMIT", 20),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "JOB_STALE_MINUTES": _int("JOB_STALE_MINUTES", 10),
         "CERTIFICATE_PREFIX": env.get("CERTIFICATE_PREFIX", "AK"),

@@ -125,3 +125,27 @@ def fail_after_the_trainees_are_written(monkeypatch) -> list[int]:
 
     monkeypatch.setattr(audit, "record_many", crash)
     return seen
+
+
+
+def sheet_of_rows(rows: int, cells: str = '<c/><c/><c t="inlineStr"><is><t>备注</t></is></c>') -> bytes:
+    """A small .xlsx whose first sheet has the roster's headers, then `rows` rows each holding only
+    `cells`: blank where the importer looks, however many. Rows and cells are written without
+    their optional numbers, so a million of them pack into a few hundred KB."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(workbook([], titles=())))
+    head = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row>'
+            '<c t="inlineStr"><is><t>姓名</t></is></c><c t="inlineStr"><is><t>身份证号</t></is></c></row>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name in source.namelist():
+            if name != "xl/worksheets/sheet1.xml":
+                archive.writestr(name, source.read(name))
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(head.encode())
+            row = f"<row>{cells}</row>".encode()
+            for start in range(0, rows, 10_000):
+                sheet.write(row * min(10_000, rows - start))
+            sheet.write(b"</sheetData></worksheet>")
+    return buffer.getvalue()

@@ -16,7 +16,7 @@ from training.jobs.services import create_job
 from training.jobs.worker import enqueue
 from training.models import County, Role
 from training.permissions import roles_required
-from training.trainees import import_uploads, importer
+from training.trainees import import_uploads, import_template, importer
 from training.trainees.import_forms import CommitForm, UploadForm, cohort_choices
 from training.web import client_ip
 
@@ -49,8 +49,10 @@ def _preview_page(upload, plan=None, refusal: str | None = None, cohort_id: str 
         try:
             plan = importer.preview(upload.path, _scope(upload))
         except importer.ImportRefused as problem:
+            db.session.commit()  # the audit events of people registered elsewhere, if any
             import_uploads.discard_upload(upload)
             return render_template("imports/refused.html", message=str(problem))
+        db.session.commit()
     if form is None:
         chosen = cohort_id if cohort_id is not None else str(upload.cohort_id or "")
         form = CommitForm(formdata=None, fingerprint=plan.fingerprint, cohort_id=chosen)
@@ -73,14 +75,32 @@ def upload():
         )
         try:
             plan = importer.preview(stored.path, _scope(stored))
+            db.session.commit()  # the audit events of people registered elsewhere, if any
         except importer.ImportRefused as problem:
+            db.session.commit()
             import_uploads.discard_upload(stored)
             form.file.errors.append(str(problem))
+        except BaseException:  # an error, or the worker's timeout (SystemExit): no file stays behind
+            import_uploads.discard_upload(stored)
+            raise
         else:
             stored.rows = len(plan.rows)
             stored.save()
             return _preview_page(stored, plan)
     return render_template("imports/upload.html", form=form)
+
+
+@bp.get("/template.xlsx")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def template():
+    """The roster template, its example row in the user's county (or the first county, for the city)."""
+    query = select(County).order_by(County.code)
+    if current_user.county_code:
+        query = query.where(County.code == current_user.county_code)
+    county = db.session.scalars(query.limit(1)).first()
+    code, name = (county.code, county.name) if county else ("610924", "紫阳县")
+    return send_file(io.BytesIO(import_template.roster_template(code, name)), mimetype=XLSX, as_attachment=True,
+                     download_name="trainee-roster-template.xlsx")
 
 
 @bp.get("/<token>")

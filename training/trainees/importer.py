@@ -1,9 +1,11 @@
 """Importing trainees from the rosters county offices keep (.xlsx or .csv): read, check, preview, commit.
 
 Step 1, preview(): every row is checked with the trainee rules and matched by ID number
-against the registry, nothing is written. Step 2, commit(): the same file is checked
+against the registry, nothing is written (but audit events). Step 2, commit(): the same file is checked
 again and, if the plan is still the one the coordinator saw, every valid row is written
 (and optionally enrolled) in the caller's transaction; any failure leaves nothing behind.
+A row of a person registered in another county says only that (services' docstring: audited,
+limited); the caller commits the preview's audit events.
 People already registered are matched by ID number; an import never erases: an empty cell
 or a missing column keeps what is registered. Reading the file is import_sheets'; the
 upload waiting between the two steps, the error rows and the background job are import_uploads'.
@@ -24,7 +26,7 @@ from sqlalchemy.orm import selectinload
 from training import audit
 from training.enrollment.services import ENROLLABLE_COHORTS, EnrollmentRefused, enroll
 from training.extensions import db
-from training.models import Cohort, County, EnrollmentStatus, Role, Trainee, User
+from training.models import Cohort, County, EnrollmentStatus, Trainee, User, utcnow
 from training.permissions import cohort_scope
 from training.trainees import rules, services
 from training.trainees.import_sheets import HEADERS, Formula, ImportRefused, Sheet, _blank, read_sheet
@@ -51,11 +53,12 @@ class ImportScope:
 
     only_county: str | None = None
     default_county: str | None = None
+    user_id: int | None = None  # whose answers about people registered elsewhere are counted
 
     @classmethod
     def of(cls, user: User, default_county: str | None = None) -> ImportScope:
-        only = user.county_code if user.role == Role.COORDINATOR else None
-        return cls(only, only or default_county or None)
+        only = services.only_county(user)
+        return cls(only, only or default_county or None, user.id)
 
 
 @dataclass
@@ -240,6 +243,7 @@ def _changed_columns(trainee: Trainee, data: TraineeData, preview: Preview) -> l
 def _match_registry(preview: Preview, scope: ImportScope, chunk: int = 500) -> None:
     """Create, update or skip, by ID number: one query per chunk of rows, not one per row."""
     valid = [row for row in preview.rows if row.data]
+    elsewhere = []
     for start in range(0, len(valid), chunk):
         part = valid[start:start + chunk]
         found = {t.id_number: t for t in db.session.scalars(
@@ -251,14 +255,20 @@ def _match_registry(preview: Preview, scope: ImportScope, chunk: int = 500) -> N
             if trainee is None:
                 continue
             row.data = _keeping_what_is_registered(row, trainee)
-            if scope.only_county and trainee.county_code not in (None, scope.only_county):
-                _fail(row, preview.header("id_number"),
-                      _("This person is registered in another county; a coordinator of that county or of the city can import them."))
+            if services.registered_elsewhere(trainee, scope.only_county):
+                _fail(row, preview.header("id_number"), services.registered_elsewhere_message())
+                elsewhere.append(trainee.id)
             elif services.differs(trainee, row.data):
                 row.action, row.trainee = "update", trainee
                 row.changes = _changed_columns(trainee, row.data, preview)
             else:
                 row.action, row.trainee = "skip", trainee
+    if elsewhere:
+        services.answer_registered_elsewhere(elsewhere, user_id=scope.user_id, limit=_lookup_limit(), now=utcnow())
+
+
+def _lookup_limit() -> int:
+    return current_app.config["REGISTERED_ELSEWHERE_LIMIT"]
 
 
 def preview(path: Path, scope: ImportScope) -> Preview:
@@ -266,12 +276,17 @@ def preview(path: Path, scope: ImportScope) -> Preview:
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 10 * 1024 * 1024
     if os.path.getsize(path) > limit:
         raise ImportRefused(_("The file is larger than %(mb)d MB. Split it into smaller files.", mb=limit // 2**20))
-    sheet = read_sheet(path)
-    counties = _county_lookup()
-    plan = Preview(sheet.headers, sheet.columns,
-                   [_check_row(number, cells, sheet, scope, counties) for number, cells in sheet.rows])
-    _mark_duplicates(plan.rows, plan.header("id_number"))
-    _match_registry(plan, scope)
+    try:
+        if scope.only_county:
+            services.guard_lookups(scope.user_id, limit=_lookup_limit(), now=utcnow())
+        sheet = read_sheet(path)
+        counties = _county_lookup()
+        plan = Preview(sheet.headers, sheet.columns,
+                       [_check_row(number, cells, sheet, scope, counties) for number, cells in sheet.rows])
+        _mark_duplicates(plan.rows, plan.header("id_number"))
+        _match_registry(plan, scope)
+    except services.LookupsPaused as paused:
+        raise ImportRefused(str(paused)) from None
     return plan
 
 

@@ -1,7 +1,16 @@
-"""The trainee registry: create and update people, look them up, reveal an ID number (audited)."""
+"""The trainee registry: create and update people, look them up, reveal an ID number (audited).
+
+An ID number registered in another county: a county coordinator must learn enough not to
+register the person twice, and no more (not where, not who), or the form would be an oracle
+of who lives where. So the answer names neither county nor person, each person so answered is
+an audit event (once a day per user), and a user answered about more than
+REGISTERED_ELSEWHERE_LIMIT people in 24 hours may register or import nobody until the day has
+passed: after the limit, no answer at all, not even "not registered".
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import insert, select
@@ -10,12 +19,78 @@ from training import audit
 from training.exceptions import DomainError
 from training.extensions import db
 from training.identity import mask_id_number
-from training.models import Trainee, TraineeCategory, utcnow
+from training.models import AuditEvent, Role, Trainee, TraineeCategory, User, utcnow
 from training.trainees.rules import identity_facts
 
 
 class TraineeRefused(DomainError):
     pass
+
+
+class LookupsPaused(TraineeRefused):
+    """The user was told about too many people registered elsewhere today."""
+
+
+REGISTERED_ELSEWHERE = "id_number_registered_elsewhere"  # the audit action
+LOOKUP_WINDOW = timedelta(hours=24)
+
+
+def registered_elsewhere_message() -> str:
+    return _("This ID number is already registered. Contact the city coordinator.")
+
+
+def only_county(user: User) -> str | None:
+    """The only county whose people a user may register or import: a county coordinator's (None: any)."""
+    return user.county_code if user.role == Role.COORDINATOR else None
+
+
+def registered_elsewhere(trainee: Trainee, only_county: str | None) -> bool:
+    """Whether a user limited to only_county (None: every county) must not learn where trainee is registered."""
+    return bool(only_county) and trainee.county_code not in (None, only_county)
+
+
+def _answered(user_id: int | None, now: datetime) -> set[str]:
+    """The people registered elsewhere this user was told about in the last 24 hours."""
+    return set(db.session.scalars(
+        select(AuditEvent.entity_id).where(AuditEvent.action == REGISTERED_ELSEWHERE, AuditEvent.actor_id == user_id,
+                                           AuditEvent.at >= now - LOOKUP_WINDOW)
+    ))
+
+
+def _paused() -> LookupsPaused:
+    return LookupsPaused(_("You have entered the ID numbers of too many people registered in other counties "
+                           "today, so registering and importing are paused for you for 24 hours. "
+                           "Contact the city coordinator."))
+
+
+def guard_lookups(user_id: int | None, *, limit: int, now: datetime) -> None:
+    """Refuse to answer anything about ID numbers once this user is past the day's limit."""
+    if len(_answered(user_id, now)) > limit:
+        raise _paused()
+
+
+def answer_registered_elsewhere(trainee_ids: list[int], *, user_id: int | None, limit: int, now: datetime) -> None:
+    """Record that this user is told these people are registered elsewhere (an audit event each, once
+    a day); LookupsPaused if that takes them past the limit. The caller commits, refused or not."""
+    answered = _answered(user_id, now)
+    new = [i for i in dict.fromkeys(trainee_ids) if str(i) not in answered]
+    if new:
+        audit.record_many(REGISTERED_ELSEWHERE, "trainee", [(i, None, None) for i in new], at=now)
+    if len(answered) + len(new) > limit:
+        raise _paused()
+
+
+def register_trainee(data: TraineeData, *, user_id: int | None, only_county: str | None, limit: int,
+                     now: datetime) -> Trainee:
+    """create_trainee for a user limited to only_county: a person registered elsewhere is refused
+    without saying where, audited and limited (see the module's docstring)."""
+    if only_county:
+        guard_lookups(user_id, limit=limit, now=now)
+        existing = find_by_id_number(data.id_number)
+        if existing is not None and registered_elsewhere(existing, only_county):
+            answer_registered_elsewhere([existing.id], user_id=user_id, limit=limit, now=now)
+            raise TraineeRefused(registered_elsewhere_message())
+    return create_trainee(data)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The trainee registry pages (coordinators): list and search, create, edit, the person's page."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,7 +11,7 @@ from training import navigation
 from training.choices import choices
 from training.exceptions import DomainError
 from training.extensions import db
-from training.models import County, Role, Trainee
+from training.models import County, Role, Trainee, utcnow
 from training.permissions import require_trainee, roles_required, trainee_scope
 from training.trainees import services
 from training.trainees.forms import FindByIdForm, RevealIdForm, TraineeFilterForm, TraineeForm
@@ -78,8 +78,11 @@ def create():
     form.county_code.choices = _county_choices()
     if form.validate_on_submit():
         try:
-            trainee = services.create_trainee(_data(form, form.id_number.data))
+            trainee = services.register_trainee(
+                _data(form, form.id_number.data), user_id=current_user.id, only_county=services.only_county(current_user),
+                limit=current_app.config["REGISTERED_ELSEWHERE_LIMIT"], now=utcnow())
         except DomainError as refusal:
+            db.session.commit()  # nothing was written but the audit event of an ID registered elsewhere
             form.id_number.errors.append(str(refusal))
         else:
             db.session.commit()
