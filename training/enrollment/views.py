@@ -13,6 +13,7 @@ from training.choices import choices
 from training.enrollment import queries, services
 from training.enrollment.forms import ApplyForm, DecisionForm, EnrollManyForm, EnrollOneForm, WithdrawForm
 from training.enrollment.services import EnrollmentRefused
+from training.errors import render_error
 from training.extensions import db
 from training.models import Enrollment, Role, Trainee
 from training.permissions import can_manage_cohort, deny, require_cohort, roles_required, trainee_scope
@@ -167,8 +168,7 @@ def open_classes():
 def apply(cohort_id: int):
     trainee = current_user.trainee
     if trainee is None or cohort_id not in {c.cohort.id for c in queries.open_cohorts_for(trainee)}:
-        return render_template("errors/error.html", code=404, title=_("Not found"),
-                               message=_("This class is not open for you.")), 404
+        return render_error(404, _("This class is not open for you."))
     form = ApplyForm()
     if form.validate_on_submit():
         try:
