@@ -127,16 +127,65 @@ def test_ticking_many_enrolls_the_allowed_and_keeps_the_refused_ticked(client, a
     assert statuses == {fine.id: "enrolled"}
 
 
-def test_an_override_reason_enrolls_the_refused_trainee(client, auth, make):
+def _refused_for_the_same_course(make):
     cohort = make.cohort(status=CohortStatus.OPEN, course=make.course(occupation="茶艺师", level=5))
     trainee = make.trainee()
     done = make.cohort(course=make.course(occupation="茶艺师", level=4), start_date=date(2025, 1, 1))
     make.enrollment(trainee=trainee, cohort=done, status=EnrollmentStatus.COMPLETED)
+    return cohort, trainee
+
+
+def test_an_override_reason_prepares_an_override_that_waits_for_approval(client, auth, make):
+    cohort, trainee = _refused_for_the_same_course(make)
     db.session.commit()
     auth.login("coordinator", county="610924")
-    client.submit(f"/cohorts/{cohort.id}/enroll", {"trainee_id": [str(trainee.id)], "override_reason": "复训，局长批准"})
+    page = client.submit(f"/cohorts/{cohort.id}/enroll", {"trainee_id": [str(trainee.id)],
+                                                          "override_reason": "复训，局长批准"}).get_data(as_text=True)
     enrollment = db.session.scalar(select(Enrollment).where(Enrollment.cohort_id == cohort.id))
-    assert enrollment.subsidy_override_reason == "复训，局长批准"
+    assert (enrollment.status, enrollment.subsidy_override_reason) == ("applied", "复训，局长批准")
+    assert "waiting for another coordinator to approve it" in page and "0 enrolled or on the waiting list." in page
+
+
+def test_the_preparer_sees_that_someone_else_must_approve_and_who_can(client, auth, make):
+    cohort, trainee = _refused_for_the_same_course(make)
+    make.user("coordinator", county_code="610924", display_name="县里的李四")
+    make.user("coordinator", display_name="市里的王五")
+    make.user("coordinator", county_code="610929", display_name="白河的赵六")
+    db.session.commit()
+    preparer = auth.login("coordinator", county="610924", display_name="张三")
+    client.submit(f"/cohorts/{cohort.id}/enroll-one", {"person": trainee.id_number, "override_reason": "复训"},
+                  page=f"/cohorts/{cohort.id}")
+    page = cohort_page(client, cohort)
+    mine = page[page.index("override-own"):]
+    mine = mine[:mine.index("</p>")]
+    assert "nobody approves what they prepared" in mine
+    assert "县里的李四" in mine and "市里的王五" in mine and "白河的赵六" not in mine and "张三" not in mine
+    assert "Approve the override" not in page
+
+    page = client.submit(f"/enrollments/{_only_enrollment(cohort).id}/accept", page=f"/cohorts/{cohort.id}",
+                         follow_redirects=True).get_data(as_text=True)
+    assert "Nobody approves what they prepared" in page
+    assert _only_enrollment(cohort).status == "applied"
+    assert _only_enrollment(cohort).override_prepared_by_id == preparer.id
+
+
+def test_another_coordinator_approves_the_override_from_the_cohort_page(client, auth, make):
+    cohort, trainee = _refused_for_the_same_course(make)
+    preparer = make.user("coordinator", county_code="610924")
+    db.session.commit()
+    from training.enrollment import services
+    services.enroll(trainee.id, cohort.id, preparer.id, "复训，局长批准")
+    db.session.commit()
+    approver = auth.login("coordinator")
+    assert "Approve the override" in cohort_page(client, cohort)
+    client.submit(f"/enrollments/{_only_enrollment(cohort).id}/accept", page=f"/cohorts/{cohort.id}")
+    enrollment = _only_enrollment(cohort)
+    assert (enrollment.status, enrollment.decided_by_id) == ("enrolled", approver.id)
+
+
+def _only_enrollment(cohort):
+    db.session.expire_all()
+    return db.session.scalars(select(Enrollment).where(Enrollment.cohort_id == cohort.id)).one()
 
 
 def test_withdrawing_from_the_cohort_page_promotes_the_waiting_trainee(client, auth, make):

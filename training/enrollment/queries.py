@@ -1,9 +1,9 @@
 """What the enrollment pages show, loaded in a fixed number of statements."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlalchemy import exists, func, select, true
+from sqlalchemy import exists, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from training.enrollment import services
@@ -11,7 +11,7 @@ from training.enrollment.forms import DecisionForm, EnrollOneForm, WithdrawForm
 from training.enrollment.services import EnrollmentRefused
 from training.extensions import db
 from training.labels import ENROLLMENT_STATUSES
-from training.models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Trainee, User
+from training.models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Role, Trainee, User
 from training.permissions import trainee_scope
 from training.search import contains
 from training.trainees.services import registry_query
@@ -32,6 +32,11 @@ class CohortPanel:
     withdraw_form: WithdrawForm
     decision_form: DecisionForm
     matches: list[Trainee] | None = None  # a search by name on the single-enrollment form
+    coordinators: list[User] = field(default_factory=list)  # who may approve an override, when one waits
+
+    def approvers(self, enrollment: Enrollment) -> list[str]:
+        """Who may approve this enrollment's override: any coordinator of the cohort but its preparer."""
+        return [u.display_name or u.username for u in self.coordinators if u.id != enrollment.override_prepared_by_id]
 
     @property
     def enrolled(self) -> int:
@@ -46,14 +51,24 @@ def cohort_panel(cohort: Cohort, can_manage: bool, enroll_form: EnrollOneForm | 
     enrollments = db.session.scalars(
         select(Enrollment)
         .where(Enrollment.cohort_id == cohort.id)
-        .options(joinedload(Enrollment.trainee))
+        .options(joinedload(Enrollment.trainee), joinedload(Enrollment.override_prepared_by))
         .order_by(Enrollment.waitlisted_at, Enrollment.applied_at, Enrollment.id)
     ).all()
     groups: dict[str, list[Enrollment]] = {status: [] for status in PANEL_ORDER}
     for enrollment in enrollments:
         groups[enrollment.status].append(enrollment)
+    waiting = can_manage and any(e.awaits_override_approval for e in groups["applied"])
     return CohortPanel(cohort, can_manage, groups, enroll_form or EnrollOneForm(formdata=None), WithdrawForm(),
-                       DecisionForm(), matches)
+                       DecisionForm(), matches, override_approvers(cohort) if waiting else [])
+
+
+def override_approvers(cohort: Cohort) -> list[User]:
+    """The active coordinators who manage the cohort: its county's and the city's."""
+    return list(db.session.scalars(
+        select(User).where(User.role == Role.COORDINATOR, User.active.is_(True),
+                           or_(User.county_code.is_(None), User.county_code == cohort.county_code))
+        .order_by(User.county_code.is_(None), User.display_name, User.id)
+    ))
 
 
 @dataclass

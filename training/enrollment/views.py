@@ -56,7 +56,13 @@ def _refusal_message(refusal: EnrollmentRefused) -> str:
     if not earlier:
         return str(refusal)
     return _("%(refusal)s Earlier trainings: %(trainings)s.", refusal=str(refusal),
-             trainings=format_list(earlier, locale=get_locale()))
+             trainings=word_list(earlier))
+
+
+@bp.app_template_filter()
+def word_list(words) -> str:
+    """A, B and C in the user's language (A、B和C)."""
+    return format_list(list(words), locale=get_locale())
 
 
 def _typed_again(cohort, form: EnrollOneForm, matches=None):
@@ -105,8 +111,17 @@ def enroll_one(cohort_id: int):
         form.form_errors.append(_("%(name)s: %(message)s", name=trainee.name, message=_refusal_message(refusal)))
         return _typed_again(cohort, form, matches)
     db.session.commit()
-    flash(_("%(name)s: %(status)s.", name=trainee.name, status=queries.status_label(enrollment.status)), "success")
+    _flash_outcome(enrollment)
     return redirect(url_for("catalog.cohort", cohort_id=cohort.id))
+
+
+def _flash_outcome(enrollment: Enrollment) -> None:
+    name = enrollment.trainee.name
+    if enrollment.awaits_override_approval:
+        flash(_("%(name)s: the subsidy override is prepared. Another coordinator of the county, or the city's, "
+                "approves it on this page; until then %(name)s holds no place.", name=name), "info")
+    else:
+        flash(_("%(name)s: %(status)s.", name=name, status=queries.status_label(enrollment.status)), "success")
 
 
 @bp.route("/cohorts/<int:cohort_id>/enroll", methods=["GET", "POST"])
@@ -136,13 +151,13 @@ def accept(enrollment_id: int):
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            services.accept(enrollment.id, current_user.id, form.override_reason.data)
+            accepted = services.accept(enrollment.id, current_user.id, form.override_reason.data)
         except EnrollmentRefused as refusal:
             db.session.rollback()
             flash(_refusal_message(refusal), "danger")
         else:
             db.session.commit()
-            flash(_("Application accepted."), "success")
+            _flash_outcome(accepted)
     return redirect(url_for("catalog.cohort", cohort_id=enrollment.cohort_id))
 
 
