@@ -84,22 +84,28 @@ def fields_ahead_of_files(environ, head_bytes: int = 64 * 1024) -> MultiDict:
     choices before the file input gets them back. Only the head is read, never the file.
     """
     mimetype, options = parse_options_header(environ.get("CONTENT_TYPE", ""))
-    if mimetype != "multipart/form-data" or not options.get("boundary"):
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    # Without a length (chunked) the parser has read part of the body already, and a read past
+    # the end of a body would wait on the socket: then nothing is read.
+    if mimetype != "multipart/form-data" or not options.get("boundary") or not length:
         return MultiDict()
     decoder = MultipartDecoder(options["boundary"].encode("latin-1"), max_form_memory_size=head_bytes)
-    decoder.receive_data(environ["wsgi.input"].read(head_bytes))
+    decoder.receive_data(environ["wsgi.input"].read(min(head_bytes, length)))
     fields: MultiDict = MultiDict()
     name, value = None, b""
-    while (event := decoder.next_event()) is not NEED_DATA:
-        if isinstance(event, File):
-            break
-        if isinstance(event, Field):
-            name, value = event.name, b""
-        elif isinstance(event, Data) and name is not None:
-            value += event.data
-            if not event.more_data:
-                fields.add(name, value.decode("utf-8", "replace"))
-                name = None
+    try:
+        while (event := decoder.next_event()) is not NEED_DATA:
+            if isinstance(event, File):
+                break
+            if isinstance(event, Field):
+                name, value = event.name, b""
+            elif isinstance(event, Data) and name is not None:
+                value += event.data
+                if not event.more_data:
+                    fields.add(name, value.decode("utf-8", "replace"))
+                    name = None
+    except ValueError:  # a malformed head: the fields read so far
+        pass
     return fields
 
 
