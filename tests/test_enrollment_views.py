@@ -269,3 +269,15 @@ def test_a_fourth_subsidised_enrollment_is_refused_all_in_chinese(database_url, 
     assert "此前参加的培训：ZY-2026-01" in message and "ZY-2026-03" in message
     assert "Earlier" not in message and "Already" not in message
     assert f'value="{trainee.id_number}"' in page
+
+
+def test_a_search_by_a_common_name_shows_the_first_twenty_and_asks_for_more_of_the_name(client, auth, make):
+    cohort = make.cohort(status=CohortStatus.OPEN)
+    for _ in range(21):
+        make.trainee(name="陈春花")
+    db.session.commit()
+    auth.login("coordinator", county="610924")
+    page = client.submit(f"/cohorts/{cohort.id}/enroll-one", {"person": "陈"},
+                         page=f"/cohorts/{cohort.id}").get_data(as_text=True)
+    assert page.count('name="trainee_id"') == 20
+    assert "Only the first 20 are shown: type more of the name." in page

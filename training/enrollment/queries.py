@@ -34,6 +34,11 @@ class CohortPanel:
     matches: list[Trainee] | None = None  # a search by name on the single-enrollment form
     coordinators: list[User] = field(default_factory=list)  # who may approve an override, when one waits
 
+    @property
+    def more_matches(self) -> bool:
+        """The search shows its first MATCHES_SHOWN: more of the name narrows it."""
+        return len(self.matches or []) >= MATCHES_SHOWN
+
     def approvers(self, enrollment: Enrollment) -> list[str]:
         """Who may approve this enrollment's override: any coordinator of the cohort but its preparer."""
         return [u.display_name or u.username for u in self.coordinators if u.id != enrollment.override_prepared_by_id]
