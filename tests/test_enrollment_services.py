@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from training.enrollment import services
-from training.enrollment.services import EnrollmentRefused
+from training.enrollment.services import EnrollmentRefused, OverrideNeedsAnotherPerson
 from training.extensions import db
 from training.models import AuditEvent, CohortStatus, Enrollment, EnrollmentStatus
 
@@ -82,15 +82,41 @@ def test_a_fourth_subsidised_training_in_a_year_is_refused_naming_the_earlier_on
     assert db.session.scalar(select(Enrollment).where(Enrollment.cohort_id == fourth.id)) is None
 
 
-def test_a_coordinator_may_override_a_subsidy_rule_with_a_written_reason_which_is_audited(make, coordinator):
+def test_a_subsidy_override_is_prepared_with_a_written_reason_and_holds_no_place_until_approved(make, coordinator):
     trainee = make.trainee()
     _three_this_year(make, coordinator, trainee)
     fourth = make.cohort(status=CohortStatus.OPEN, start_date=date(2026, 9, 1))
     enrollment = enroll(trainee, fourth, coordinator, override="县人社局批准，文号 2026-17")
-    assert enrollment.status == EnrollmentStatus.ENROLLED
+    assert (enrollment.status, enrollment.override_prepared_by_id) == (EnrollmentStatus.APPLIED, coordinator.id)
     assert enrollment.subsidy_override_reason == "县人社局批准，文号 2026-17"
+    assert services.seats_taken(fourth.id) == 0
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "subsidy_override_prepared"))
+    assert event.after["rules"] == ["yearly_limit"] and event.actor_id == coordinator.id
+
+
+def test_nobody_approves_the_subsidy_override_they_prepared(make, coordinator):
+    trainee = make.trainee()
+    _three_this_year(make, coordinator, trainee)
+    fourth = make.cohort(status=CohortStatus.OPEN, start_date=date(2026, 9, 1))
+    prepared = enroll(trainee, fourth, coordinator, override="县人社局批准")
+    with pytest.raises(OverrideNeedsAnotherPerson):
+        services.accept(prepared.id, coordinator.id)
+    db.session.refresh(prepared)
+    assert prepared.status == EnrollmentStatus.APPLIED
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "subsidy_override")) is None
+
+
+def test_another_coordinator_approves_the_override_and_the_audit_names_both(make, coordinator):
+    trainee, city = make.trainee(), make.user("coordinator")
+    _three_this_year(make, coordinator, trainee)
+    fourth = make.cohort(status=CohortStatus.OPEN, start_date=date(2026, 9, 1))
+    prepared = enroll(trainee, fourth, coordinator, override="县人社局批准，文号 2026-17")
+    approved = services.accept(prepared.id, city.id)
+    assert (approved.status, approved.decided_by_id) == (EnrollmentStatus.ENROLLED, city.id)
+    assert approved.subsidy_override_reason == "县人社局批准，文号 2026-17"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "subsidy_override"))
-    assert event.after == {"rules": ["yearly_limit"], "reason": "县人社局批准，文号 2026-17"}
+    assert event.after == {"rules": ["yearly_limit"], "reason": "县人社局批准，文号 2026-17",
+                           "prepared_by_id": coordinator.id, "approved_by_id": city.id}
 
 
 def test_the_same_course_is_never_subsidised_twice(make, coordinator):

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from training import audit, navigation
 from training.certificates import signing, storage
 from training.certificates.forms import ConfirmForm, SealForm
+from training.errors import too_large_message, when_too_large
 from training.extensions import db
 from training.models import Role
 from training.permissions import roles_required
@@ -30,9 +31,22 @@ def seal():
             db.session.commit()
             flash(_("The seal image is saved. Certificates issued from now on carry it."), "success")
             return redirect(url_for("certificate_admin.seal"))
+    return _seal_page(form)
+
+
+def _seal_page(form: SealForm):
     return render_template("certificates/seal.html", form=form, remove_form=ConfirmForm(),
                            seal_src=storage.seal_data_uri(), keys=signing.published_keys(),
                            issuer=current_app.config["ISSUING_AUTHORITY"])
+
+
+@when_too_large("certificate_admin.seal")
+def _seal_too_large(fields):
+    """The seal page again, saying why the image was refused, instead of a bare error page."""
+    form = SealForm(formdata=fields)
+    form.image.errors = [too_large_message(_l("Save the scan at a lower resolution (a seal needs well under 1 MB) "
+                                              "and upload it again."))]
+    return _seal_page(form)
 
 
 @bp.post("/seal/remove")

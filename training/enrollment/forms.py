@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
 class EnrollOneForm(FlaskForm):
-    person = StringField(_l("Full ID number of the trainee"), validators=[DataRequired(), Length(max=40)])
+    person = StringField(_l("Full ID number or name of the trainee"),
+                         validators=[DataRequired(_l("Type the trainee's full ID number, or their name to search for.")),
+                                     Length(max=40)])
+    # The pick buttons of a search by name post it; never a hidden field, so a retyped person wins.
+    trainee_id = IntegerField(validators=[Optional()])
     override_reason = TextAreaField(
         _l("Subsidy rule override: written reason (only if a rule refuses)"), validators=[Optional(), Length(max=500)]
     )

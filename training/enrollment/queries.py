@@ -1,9 +1,9 @@
 """What the enrollment pages show, loaded in a fixed number of statements."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from training.enrollment import services
@@ -11,8 +11,9 @@ from training.enrollment.forms import DecisionForm, EnrollOneForm, WithdrawForm
 from training.enrollment.services import EnrollmentRefused
 from training.extensions import db
 from training.labels import ENROLLMENT_STATUSES
-from training.models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Trainee, User
+from training.models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Role, Trainee, User
 from training.permissions import trainee_scope
+from training.search import contains
 from training.trainees.services import registry_query
 
 PANEL_ORDER = ["enrolled", "waitlisted", "applied", "completed", "failed", "withdrawn", "declined"]
@@ -30,6 +31,17 @@ class CohortPanel:
     enroll_form: EnrollOneForm
     withdraw_form: WithdrawForm
     decision_form: DecisionForm
+    matches: list[Trainee] | None = None  # a search by name on the single-enrollment form
+    coordinators: list[User] = field(default_factory=list)  # who may approve an override, when one waits
+
+    @property
+    def more_matches(self) -> bool:
+        """The search shows its first MATCHES_SHOWN: more of the name narrows it."""
+        return len(self.matches or []) >= MATCHES_SHOWN
+
+    def approvers(self, enrollment: Enrollment) -> list[str]:
+        """Who may approve this enrollment's override: any coordinator of the cohort but its preparer."""
+        return [u.display_name or u.username for u in self.coordinators if u.id != enrollment.override_prepared_by_id]
 
     @property
     def enrolled(self) -> int:
@@ -38,17 +50,30 @@ class CohortPanel:
         )
 
 
-def cohort_panel(cohort: Cohort, can_manage: bool) -> CohortPanel:
+def cohort_panel(cohort: Cohort, can_manage: bool, enroll_form: EnrollOneForm | None = None,
+                 matches: list[Trainee] | None = None) -> CohortPanel:
+    """The panel; after a single enrollment that did not go through, its form as typed and the matches."""
     enrollments = db.session.scalars(
         select(Enrollment)
         .where(Enrollment.cohort_id == cohort.id)
-        .options(joinedload(Enrollment.trainee))
+        .options(joinedload(Enrollment.trainee), joinedload(Enrollment.override_prepared_by))
         .order_by(Enrollment.waitlisted_at, Enrollment.applied_at, Enrollment.id)
     ).all()
     groups: dict[str, list[Enrollment]] = {status: [] for status in PANEL_ORDER}
     for enrollment in enrollments:
         groups[enrollment.status].append(enrollment)
-    return CohortPanel(cohort, can_manage, groups, EnrollOneForm(), WithdrawForm(), DecisionForm())
+    waiting = can_manage and any(e.awaits_override_approval for e in groups["applied"])
+    return CohortPanel(cohort, can_manage, groups, enroll_form or EnrollOneForm(formdata=None), WithdrawForm(),
+                       DecisionForm(), matches, override_approvers(cohort) if waiting else [])
+
+
+def override_approvers(cohort: Cohort) -> list[User]:
+    """The active coordinators who manage the cohort: its county's and the city's."""
+    return list(db.session.scalars(
+        select(User).where(User.role == Role.COORDINATOR, User.active.is_(True),
+                           or_(User.county_code.is_(None), User.county_code == cohort.county_code))
+        .order_by(User.county_code.is_(None), User.display_name, User.id)
+    ))
 
 
 @dataclass
@@ -85,6 +110,31 @@ def candidates(cohort: Cohort, user: User, text: str, category: str):
         Enrollment.status.not_in([EnrollmentStatus.WITHDRAWN, EnrollmentStatus.DECLINED]),
     )
     return registry_query(trainee_scope(user), text, "", category).where(~holding)
+
+
+MATCHES_SHOWN = 20
+
+
+def is_id_number_attempt(text: str) -> bool:
+    """Names hold no digits: anything with one is an ID number, checked as one (and refused if wrong)."""
+    return any(ch.isdigit() for ch in text)
+
+
+def trainee_with_id_number(id_number: str, user: User) -> Trainee | None:
+    return db.session.scalar(select(Trainee).where(Trainee.id_number == id_number, trainee_scope(user)))
+
+
+def picked_trainee(trainee_id: int, cohort: Cohort, user: User, text: str) -> Trainee | None:
+    """The trainee picked from the matches, if still among them (a forged id finds nobody)."""
+    return next((t for t in matching_candidates(cohort, user, text) if t.id == trainee_id), None)
+
+
+def matching_candidates(cohort: Cohort, user: User, text: str) -> list[Trainee]:
+    """Candidates whose name holds the text: a county coordinator finds only their county's people
+    (not those of other counties enrolled in their cohorts), the city everyone."""
+    own_county = Trainee.county_code == user.county_code if user.county_code else true()
+    query = candidates(cohort, user, "", "").where(own_county, contains(Trainee.name, text))
+    return list(db.session.scalars(query.limit(MATCHES_SHOWN)).unique())
 
 
 @dataclass

@@ -2,6 +2,10 @@
 
 Every operation locks the rows it decides on (the trainee for the subsidy count, the
 cohort for its seats) so two requests at once cannot both take the last slot.
+
+A subsidy rule's refusal is overridden by two people (nobody approves what they prepared): the
+first writes the reason, and the enrollment waits as an application marked with its preparer;
+another coordinator (of the county or the city) accepts it, and only then does it take a place.
 """
 from __future__ import annotations
 
@@ -22,6 +26,10 @@ class EnrollmentRefused(DomainError):
     def __init__(self, message, conflicts: list[SubsidyConflict] | None = None):
         super().__init__(str(message))
         self.conflicts = conflicts or []
+
+
+class OverrideNeedsAnotherPerson(EnrollmentRefused):
+    """The preparer of a subsidy override tried to approve it."""
 
 
 def _locked(model, record_id: int):
@@ -88,6 +96,8 @@ def _audit(action: str, enrollment: Enrollment, before: str | None, **extra) -> 
 def enroll(trainee_id: int, cohort_id: int, decided_by_id: int | None, override_reason: str | None = None) -> Enrollment:
     """A coordinator's enrollment: subsidy rules, then a seat or the waiting list.
 
+    With a written reason, a rule's refusal becomes an override prepared by decided_by_id: the
+    enrollment is returned as an application awaiting another person's approval (accept()).
     Every refusal comes before the first write, so a caller may carry on after one.
     """
     trainee = _locked(Trainee, trainee_id)
@@ -99,19 +109,64 @@ def enroll(trainee_id: int, cohort_id: int, decided_by_id: int | None, override_
                                                              EnrollmentStatus.APPLIED):
         raise EnrollmentRefused(_("%(name)s is already in this cohort.", name=trainee.name))
     conflicts = check_subsidy(trainee, cohort, override_reason)
+    if conflicts and decided_by_id is None:
+        raise EnrollmentRefused(_("A subsidy override needs the coordinator who prepares it."), conflicts)
     before = enrollment.status if enrollment else None
     if enrollment is None:
         enrollment = Enrollment(trainee=trainee, cohort=cohort)
         db.session.add(enrollment)
+    if conflicts:
+        return _prepare_override(enrollment, before, conflicts, decided_by_id, override_reason or "")
+    enrollment.subsidy_override_reason = enrollment.override_prepared_by_id = None
+    return _seat(enrollment, cohort, before, decided_by_id)
+
+
+def _seat(enrollment: Enrollment, cohort: Cohort, before: str | None, decided_by_id: int | None) -> Enrollment:
     enrollment.decided_by_id = decided_by_id
     enrollment.subsidised = True
-    enrollment.subsidy_override_reason = override_reason.strip() if conflicts else None
     _place(enrollment, cohort)
     db.session.flush()
     _audit("enrollment_" + enrollment.status, enrollment, before)
+    return enrollment
+
+
+def _prepare_override(enrollment: Enrollment, before: str | None, conflicts: list[SubsidyConflict],
+                      prepared_by_id: int | None, reason: str) -> Enrollment:
+    enrollment.status, enrollment.status_changed_at = EnrollmentStatus.APPLIED, utcnow()
+    enrollment.subsidy_override_reason, enrollment.override_prepared_by_id = reason.strip(), prepared_by_id
+    db.session.flush()
+    audit.record("subsidy_override_prepared", "enrollment", enrollment.id,
+                 before={"status": before} if before else None,
+                 after={"rules": [c.rule for c in conflicts], "reason": enrollment.subsidy_override_reason,
+                        "trainee_id": enrollment.trainee_id, "cohort_id": enrollment.cohort_id},
+                 actor_id=prepared_by_id)
+    return enrollment
+
+
+def approve_override(enrollment_id: int, approved_by_id: int) -> Enrollment:
+    """The second person's approval of a prepared override: the enrollment takes a place (or waits)."""
+    found = db.session.get(Enrollment, enrollment_id)
+    if found is None:
+        raise EnrollmentRefused(_("This enrollment awaits no override approval."))
+    # The trainee and the cohort first, in enroll()'s order, then the enrollment as it is now.
+    trainee, cohort = _locked(Trainee, found.trainee_id), _locked(Cohort, found.cohort_id)
+    enrollment = _locked(Enrollment, enrollment_id)
+    if not enrollment.awaits_override_approval:
+        raise EnrollmentRefused(_("This enrollment awaits no override approval."))
+    if enrollment.override_prepared_by_id == approved_by_id:
+        raise OverrideNeedsAnotherPerson(_("Nobody approves what they prepared: another coordinator of the county, "
+                                           "or the city's, must approve this subsidy override."))
+    if cohort.status not in ENROLLABLE_COHORTS:
+        raise EnrollmentRefused(_("This cohort does not take enrollments now."))
+    conflicts = check_subsidy(trainee, cohort, enrollment.subsidy_override_reason)
+    _seat(enrollment, cohort, EnrollmentStatus.APPLIED, approved_by_id)
     if conflicts:
         audit.record("subsidy_override", "enrollment", enrollment.id,
-                     after={"rules": [c.rule for c in conflicts], "reason": enrollment.subsidy_override_reason})
+                     after={"rules": [c.rule for c in conflicts], "reason": enrollment.subsidy_override_reason,
+                            "prepared_by_id": enrollment.override_prepared_by_id, "approved_by_id": approved_by_id},
+                     actor_id=approved_by_id)
+    else:  # the rule no longer refuses (an earlier training was withdrawn): no override is needed
+        enrollment.subsidy_override_reason = enrollment.override_prepared_by_id = None
     return enrollment
 
 
@@ -137,10 +192,12 @@ def apply(trainee_id: int, cohort_id: int) -> Enrollment:
 
 
 def accept(enrollment_id: int, decided_by_id: int, override_reason: str | None = None) -> Enrollment:
-    """Accept an application: the same rules as enroll()."""
+    """Accept an application: the same rules as enroll(); a prepared override is approved."""
     enrollment = db.session.get(Enrollment, enrollment_id)
     if enrollment is None or enrollment.status != EnrollmentStatus.APPLIED:
         raise EnrollmentRefused(_("Only applications can be accepted."))
+    if enrollment.awaits_override_approval:
+        return approve_override(enrollment.id, decided_by_id)
     return enroll(enrollment.trainee_id, enrollment.cohort_id, decided_by_id, override_reason)
 
 

@@ -2,32 +2,40 @@
 trainee's own applications to open classes in their county."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from babel.lists import format_list
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from training import navigation
+from training.catalog.views import catalog_labels
+from training.catalog.views import cohort as cohort_page
 from training.choices import choices
 from training.enrollment import queries, services
 from training.enrollment.forms import ApplyForm, DecisionForm, EnrollManyForm, EnrollOneForm, WithdrawForm
 from training.enrollment.services import EnrollmentRefused
+from training.errors import render_error
 from training.extensions import db
-from training.models import Enrollment, Role, Trainee
-from training.permissions import can_manage_cohort, deny, require_cohort, roles_required, trainee_scope
+from training.models import Enrollment, Role
+from training.permissions import can_manage_cohort, deny, require_cohort, roles_required
 from training.trainees.forms import TraineeFilterForm
 from training.trainees.rules import InvalidValue, normalize_id_number
 
 bp = Blueprint("enrollment", __name__)
 navigation.add([Role.TRAINEE], "enrollment.open_classes", _l("Apply"), order=10)
 STAFF = (Role.COORDINATOR, Role.ADMIN)
+bp.context_processor(catalog_labels)  # the cohort page is shown from here too, with what was typed
 
 
 @bp.app_template_global()
 def enrollment_panel(cohort):
-    """What the cohort page shows of its enrollments (the catalog page includes the panel)."""
-    return queries.cohort_panel(cohort, can_manage_cohort(current_user, cohort))
+    """What the cohort page shows of its enrollments (the catalog page includes the panel); after a
+    single enrollment that did not go through, the form as typed, its errors and the matches."""
+    typed = g.get("enroll_one")
+    form, matches = typed if typed else (None, None)
+    return queries.cohort_panel(cohort, can_manage_cohort(current_user, cohort), form, matches)
 
 
 def _managed_cohort(cohort_id: int):
@@ -44,39 +52,76 @@ def _managed_enrollment(enrollment_id: int) -> Enrollment:
 
 
 def _refusal_message(refusal: EnrollmentRefused) -> str:
-    earlier = "; ".join(
-        f"{t.cohort_code} {t.course_name} ({t.year})" for c in refusal.conflicts for t in c.trainings
-    )
-    return f"{refusal} {_('Earlier trainings')}: {earlier}" if earlier else str(refusal)
+    earlier = [f"{t.cohort_code} {t.course_name} ({t.year})" for c in refusal.conflicts for t in c.trainings]
+    if not earlier:
+        return str(refusal)
+    return _("%(refusal)s Earlier trainings: %(trainings)s.", refusal=str(refusal),
+             trainings=word_list(earlier))
+
+
+@bp.app_template_filter()
+def word_list(words) -> str:
+    """A, B and C in the user's language (A、B和C)."""
+    return format_list(list(words), locale=get_locale())
+
+
+def _typed_again(cohort, form: EnrollOneForm, matches=None):
+    """The cohort page again with the form as typed, its errors, and the matches of a name."""
+    g.enroll_one = (form, matches)
+    return cohort_page(cohort.id)
+
+
+def _named_person(cohort, form: EnrollOneForm):
+    """(the trainee the form names, the matches of a name); no trainee leaves an error on the form or
+    matches to pick from."""
+    text = form.person.data.strip()
+    if not queries.is_id_number_attempt(text):
+        matches = queries.matching_candidates(cohort, current_user, text)
+        if not matches:
+            form.person.errors.append(_("Nobody in your registry whose name holds “%(text)s” is free to enroll "
+                                        "here. Check the name, or type the full ID number.", text=text))
+        picked = form.trainee_id.data and queries.picked_trainee(form.trainee_id.data, cohort, current_user, text)
+        return picked or None, matches
+    try:
+        trainee = queries.trainee_with_id_number(normalize_id_number(text), current_user)
+    except InvalidValue as error:
+        form.person.errors.append(str(error))
+        return None, None
+    if trainee is None:
+        form.person.errors.append(_("No trainee with this ID number in your registry. Register the person first."))
+    return trainee, None
 
 
 @bp.post("/cohorts/<int:cohort_id>/enroll-one")
 @roles_required(*STAFF)
 def enroll_one(cohort_id: int):
+    """Enroll one person: by full ID number, or picked from the people in scope whose name was typed.
+    Whatever stops it shows the cohort page again with the form as typed."""
     cohort = _managed_cohort(cohort_id)
     form = EnrollOneForm()
-    if form.validate_on_submit():
-        try:
-            id_number = normalize_id_number(form.person.data)
-        except InvalidValue as error:
-            flash(str(error), "danger")
-            return redirect(url_for("catalog.cohort", cohort_id=cohort.id))
-        trainee = db.session.scalar(
-            select(Trainee).where(Trainee.id_number == id_number, trainee_scope(current_user))
-        )
-        if trainee is None:
-            flash(_("No trainee with this ID number in your registry. Register the person first."), "danger")
-            return redirect(url_for("catalog.cohort", cohort_id=cohort.id))
-        try:
-            enrollment = services.enroll(trainee.id, cohort.id, current_user.id, form.override_reason.data)
-        except EnrollmentRefused as refusal:
-            db.session.rollback()
-            flash(_refusal_message(refusal), "danger")
-        else:
-            db.session.commit()
-            flash(_("%(name)s: %(status)s.", name=trainee.name, status=queries.status_label(enrollment.status)),
-                  "success")
+    if not form.validate_on_submit():
+        return _typed_again(cohort, form)
+    trainee, matches = _named_person(cohort, form)
+    if trainee is None:
+        return _typed_again(cohort, form, matches)
+    try:
+        enrollment = services.enroll(trainee.id, cohort.id, current_user.id, form.override_reason.data)
+    except EnrollmentRefused as refusal:
+        db.session.rollback()
+        form.form_errors.append(_("%(name)s: %(message)s", name=trainee.name, message=_refusal_message(refusal)))
+        return _typed_again(cohort, form, matches)
+    db.session.commit()
+    _flash_outcome(enrollment)
     return redirect(url_for("catalog.cohort", cohort_id=cohort.id))
+
+
+def _flash_outcome(enrollment: Enrollment) -> None:
+    name = enrollment.trainee.name
+    if enrollment.awaits_override_approval:
+        flash(_("%(name)s: the subsidy override is prepared. Another coordinator of the county, or the city's, "
+                "approves it on this page; until then %(name)s holds no place.", name=name), "info")
+    else:
+        flash(_("%(name)s: %(status)s.", name=name, status=queries.status_label(enrollment.status)), "success")
 
 
 @bp.route("/cohorts/<int:cohort_id>/enroll", methods=["GET", "POST"])
@@ -106,13 +151,13 @@ def accept(enrollment_id: int):
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            services.accept(enrollment.id, current_user.id, form.override_reason.data)
+            accepted = services.accept(enrollment.id, current_user.id, form.override_reason.data)
         except EnrollmentRefused as refusal:
             db.session.rollback()
             flash(_refusal_message(refusal), "danger")
         else:
             db.session.commit()
-            flash(_("Application accepted."), "success")
+            _flash_outcome(accepted)
     return redirect(url_for("catalog.cohort", cohort_id=enrollment.cohort_id))
 
 
@@ -167,8 +212,7 @@ def open_classes():
 def apply(cohort_id: int):
     trainee = current_user.trainee
     if trainee is None or cohort_id not in {c.cohort.id for c in queries.open_cohorts_for(trainee)}:
-        return render_template("errors/error.html", code=404, title=_("Not found"),
-                               message=_("This class is not open for you.")), 404
+        return render_error(404, _("This class is not open for you."))
     form = ApplyForm()
     if form.validate_on_submit():
         try:

@@ -40,6 +40,8 @@ class Enrollment(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=EnrollmentStatus.APPLIED)
     subsidised: Mapped[bool] = mapped_column(default=True)
     subsidy_override_reason: Mapped[str | None] = mapped_column(Text)
+    # Who wrote the override reason: someone else approves it (an applied enrollment waits until then).
+    override_prepared_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     theory_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
     practical_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
     applied_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -50,4 +52,9 @@ class Enrollment(db.Model):
 
     trainee: Mapped[Trainee] = relationship()
     cohort: Mapped[Cohort] = relationship()
-    decided_by: Mapped[User | None] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    override_prepared_by: Mapped[User | None] = relationship(foreign_keys=[override_prepared_by_id])
+
+    @property
+    def awaits_override_approval(self) -> bool:
+        return self.status == EnrollmentStatus.APPLIED and self.override_prepared_by_id is not None

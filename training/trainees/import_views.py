@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from training import navigation
+from training.errors import too_large_message, when_too_large
 from training.extensions import db
 from training.jobs.services import create_job
 from training.jobs.worker import enqueue
@@ -65,9 +66,7 @@ def _preview_page(upload, plan=None, refusal: str | None = None, cohort_id: str 
 @bp.route("/", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def upload():
-    form = UploadForm()
-    counties = db.session.scalars(select(County).order_by(County.code)).all()
-    form.set_choices(counties, importer.enrollable_cohorts(current_user), current_user.county_code)
+    form = _upload_form(UploadForm())
     if form.validate_on_submit():
         stored = import_uploads.store_upload(
             form.file.data.read(), owner_id=current_user.id, filename=form.file.data.filename,
@@ -101,6 +100,21 @@ def template():
     code, name = (county.code, county.name) if county else ("610924", "紫阳县")
     return send_file(io.BytesIO(import_template.roster_template(code, name)), mimetype=XLSX, as_attachment=True,
                      download_name="trainee-roster-template.xlsx")
+
+
+def _upload_form(form: UploadForm) -> UploadForm:
+    counties = db.session.scalars(select(County).order_by(County.code)).all()
+    form.set_choices(counties, importer.enrollable_cohorts(current_user), current_user.county_code)
+    return form
+
+
+@when_too_large("imports.upload")
+def _upload_too_large(fields):
+    """The upload form again, with the county and cohort that were chosen, and why the file was refused."""
+    form = _upload_form(UploadForm(formdata=fields))
+    form.file.errors = [too_large_message(_l("Split the roster into smaller files, or delete its empty rows and "
+                                             "columns, and upload them one by one."))]
+    return render_template("imports/upload.html", form=form)
 
 
 @bp.get("/<token>")
