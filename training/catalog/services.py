@@ -21,7 +21,8 @@ from training.exceptions import DomainError
 from training.extensions import db
 from training.labels import COHORT_STATUSES
 from training.models import (
-    Attendance, ClassSession, Cohort, CohortStatus, County, Course, Employer, Enrollment, EnrollmentStatus, Role, User,
+    SEATED, Attendance, ClassSession, Cohort, CohortStatus, County, Course, Employer, Enrollment, EnrollmentStatus, Role,
+    User,
 )
 from training.permissions import cohort_scope, sees_everything
 from training.search import contains
@@ -132,9 +133,10 @@ def cohorts_query(user: User, county_code: str | None = None, course_id: int | N
 
 
 def enrolled_counts(cohort_ids: list[int]) -> dict[int, int]:
+    """Seats taken per cohort, finalised trainees included (models.SEATED)."""
     rows = db.session.execute(
         select(Enrollment.cohort_id, func.count())
-        .where(Enrollment.cohort_id.in_(cohort_ids), Enrollment.status == EnrollmentStatus.ENROLLED)
+        .where(Enrollment.cohort_id.in_(cohort_ids), Enrollment.status.in_(SEATED))
         .group_by(Enrollment.cohort_id)
     )
     return dict(rows.all())

@@ -12,6 +12,7 @@ from training.attendance.rules import checkin_open as checkin_is_open
 from training.completion import ATTENDED_STATUSES, Verdict, completion_verdict
 from training.extensions import db
 from training.models import (
+    SEATED,
     Attendance,
     Certificate,
     CertificateStatus,
@@ -97,7 +98,6 @@ def accounts_by_role() -> dict[str, dict[str, int]]:
 # Everything /me shows, loaded in a fixed number of statements however many sessions and marks
 # there are: hours are summed in SQL, grouped by enrollment.
 
-HOLDING_A_PLACE = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED, EnrollmentStatus.FAILED)
 FINISHED = (EnrollmentStatus.COMPLETED, EnrollmentStatus.FAILED)
 RECENT_CLASSES = 5
 _TENTH = Decimal("0.1")
@@ -152,7 +152,7 @@ class Training:
 
     @property
     def holds_place(self) -> bool:
-        return self.enrollment.status in HOLDING_A_PLACE
+        return self.enrollment.status in SEATED
 
     @property
     def has_scores(self) -> bool:
@@ -238,7 +238,7 @@ def enrollment_hours(trainee_id: int, now: datetime) -> dict[int, _Hours]:
 
 
 def _training(enrollment: Enrollment, hours: _Hours | None) -> Training:
-    if enrollment.status not in HOLDING_A_PLACE:
+    if enrollment.status not in SEATED:
         return Training(enrollment, None, None)
     course = enrollment.cohort.course
     hours = hours or _Hours(*(Decimal(0),) * 5)
