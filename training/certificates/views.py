@@ -110,12 +110,17 @@ def cohort_zip(cohort_id: int):
 @bp.get("/certificates/<serial>")
 @roles_required(*STAFF)
 def show(serial: str):
-    certificate = _managed_certificate(serial)
-    revoke_form = RevokeForm()
-    revoke_form.set_choices(REVOKE_CATEGORIES)
+    return _certificate_page(_managed_certificate(serial))
+
+
+def _certificate_page(certificate: Certificate, revoke_form: RevokeForm | None = None,
+                      reissue_form: ReissueForm | None = None, status: int = 200):
+    """The certificate page; a refused form comes back as it was posted, with its errors."""
+    revoke_form = revoke_form or RevokeForm(formdata=None).prepare(REVOKE_CATEGORIES, certificate.serial)
     return render_template("certificates/show.html", certificate=certificate, revoke_form=revoke_form,
-                           reissue_form=ReissueForm(), history=services.history(certificate.enrollment_id),
-                           categories=REVOKE_CATEGORIES)
+                           reissue_form=reissue_form or ReissueForm(formdata=None),
+                           history=services.history(certificate.enrollment_id),
+                           categories=REVOKE_CATEGORIES), status
 
 
 @bp.get("/certificates/<serial>.pdf")
@@ -128,11 +133,9 @@ def download(serial: str):
 @roles_required(*STAFF)
 def revoke(serial: str):
     certificate = _managed_certificate(serial)
-    form = RevokeForm()
-    form.set_choices(REVOKE_CATEGORIES)
+    form = RevokeForm().prepare(REVOKE_CATEGORIES, certificate.serial)
     if not form.validate_on_submit():
-        flash(_("Choose a category and give a reason for the revocation."), "danger")
-        return redirect(url_for("certificates.show", serial=serial))
+        return _certificate_page(certificate, revoke_form=form, status=422)
     try:
         services.revoke(certificate.id, form.category.data, form.reason.data, current_user.id)
     except CertificateRefused as refusal:
@@ -151,7 +154,7 @@ def reissue(serial: str):
     form = ReissueForm()
     if not form.validate_on_submit():
         flash(_("Say what the new certificate corrects."), "danger")
-        return redirect(url_for("certificates.show", serial=serial))
+        return _certificate_page(certificate, reissue_form=form, status=422)
     try:
         new = services.reissue(certificate.id, form.reason.data, current_user.id)
     except CertificateRefused as refusal:
