@@ -13,10 +13,12 @@ from sqlalchemy import select
 
 from training import navigation
 from training.certificates import archive, services, storage
+from training.certificates.jobs import KIND as ISSUING_JOB
 from training.certificates.forms import IssueForm, ReissueForm, RevokeForm
 from training.certificates.issuing import ISSUABLE_COHORTS
 from training.certificates.services import REVOKE_CATEGORIES, CertificateRefused
 from training.extensions import db
+from training.jobs.views import way_back
 from training.jobs.worker import enqueue
 from training.models import Certificate, CertificateStatus, Enrollment, Role, Trainee
 from training.permissions import can_manage_cohort, deny, require_cohort, roles_required
@@ -26,6 +28,11 @@ log = logging.getLogger(__name__)
 bp = Blueprint("certificates", __name__)
 navigation.add([Role.TRAINEE], "certificates.mine", _l("My certificates"), order=20)
 STAFF = (Role.COORDINATOR, Role.ADMIN)
+
+
+@way_back(ISSUING_JOB)
+def _back_to_certificates(job) -> tuple[str, str]:
+    return url_for("certificates.cohort", cohort_id=job.params["cohort_id"]), _("Back to the class's certificates")
 
 
 def _managed_cohort(cohort_id: int):
