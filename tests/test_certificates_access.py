@@ -191,6 +191,19 @@ def test_the_number_typed_to_confirm_may_be_in_lower_case(client, auth, issued):
     assert db.session.get(Certificate, certificate.id).status == "revoked"
 
 
+def test_a_reissue_without_a_reason_comes_back_saying_why(client, auth, issued):
+    _, [certificate, _] = issued
+    auth.login("coordinator", county="610924")
+    page = f"/certificates/{certificate.serial}"
+
+    refused = client.submit(f"{page}/reissue", {"reason": "  "}, page=page)
+
+    assert refused.status_code == 422
+    assert "Say what the new certificate corrects." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Certificate, certificate.id).status == "valid"
+
+
 def test_each_label_of_the_certificate_page_names_a_box_of_its_own_form(client, auth, issued):
     _, [certificate, _] = issued
     auth.login("coordinator", county="610924")

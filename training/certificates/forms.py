@@ -43,7 +43,8 @@ class RevokeForm(FlaskForm):
 
 
 class ReissueForm(FlaskForm):
-    reason = TextAreaField(_l("What the new certificate corrects"), validators=[DataRequired(), Length(max=500)],
+    reason = TextAreaField(_l("What the new certificate corrects"),
+                           validators=[DataRequired(_l("Say what the new certificate corrects.")), Length(max=500)],
                            filters=[_strip], id="reissue-reason")
 
 

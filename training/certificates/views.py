@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from training import navigation
 from training.certificates import archive, services, storage
-from training.certificates.jobs import KIND as ISSUING_JOB
 from training.certificates.forms import IssueForm, ReissueForm, RevokeForm
 from training.certificates.issuing import ISSUABLE_COHORTS
+from training.certificates.jobs import KIND as ISSUING_JOB
 from training.certificates.services import REVOKE_CATEGORIES, CertificateRefused
 from training.extensions import db
 from training.jobs.views import way_back
@@ -160,7 +160,6 @@ def reissue(serial: str):
     certificate = _managed_certificate(serial)
     form = ReissueForm()
     if not form.validate_on_submit():
-        flash(_("Say what the new certificate corrects."), "danger")
         return _certificate_page(certificate, reissue_form=form, status=422)
     try:
         new = services.reissue(certificate.id, form.reason.data, current_user.id)
