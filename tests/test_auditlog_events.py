@@ -105,7 +105,8 @@ def certificate_revoked(client, make):
     coordinator = _sign_in(client, make)
     certificate = _issued(make)
     page = f"/certificates/{certificate.serial}"
-    client.submit(f"{page}/revoke", {"category": "error", "reason": "班级录错"}, page=page)
+    client.submit(f"{page}/revoke", {"category": "error", "reason": "班级录错", "confirm_serial": certificate.serial},
+                  page=page)
     return coordinator, Expected("certificate_revoked", "certificate", certificate.serial, {"status": "valid"},
                                  {"status": "revoked", "reason": "班级录错"})
 

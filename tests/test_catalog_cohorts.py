@@ -145,7 +145,32 @@ def test_capacity_cannot_drop_below_the_trainees_enrolled(client, auth, make):
     assert "3 trainees are enrolled; the capacity cannot be lower." in response.get_data(as_text=True)
 
 
+def test_capacity_cannot_drop_below_the_finalised_trainees_of_a_running_class(client, auth, make):
+    cohort = make.cohort(start_date=date(2026, 3, 2), status="running")
+    for status in (EnrollmentStatus.COMPLETED, EnrollmentStatus.FAILED, EnrollmentStatus.WITHDRAWN):
+        make.enrollment(cohort=cohort, status=status)
+    auth.login("coordinator")
+    response = client.submit(f"/cohorts/{cohort.id}/edit", cohort_form(cohort.course, code=cohort.code, capacity="1"))
+    assert "2 trainees are enrolled; the capacity cannot be lower." in response.get_data(as_text=True)
+    assert db.session.get(Cohort, cohort.id).capacity != 1
+
+
 # ---- the list ----------------------------------------------------------------------------------
+
+def test_a_finalised_cohort_counts_its_completed_and_failed_trainees_as_in_the_class(client, auth, make):
+    cohort = make.cohort(code="ZY-DONE", capacity=30, status="finished")
+    statuses = [EnrollmentStatus.COMPLETED] * 2 + [EnrollmentStatus.FAILED, EnrollmentStatus.WITHDRAWN,
+                                                   EnrollmentStatus.WAITLISTED]
+    for status in statuses:
+        make.enrollment(cohort=cohort, status=status)
+    auth.login("coordinator")
+
+    row = client.get("/cohorts").get_data(as_text=True).split('class="cohort-row"')[1]
+    panel = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+
+    assert "3 / 30" in row
+    assert "3 of 30 places taken" in panel
+
 
 def codes(response) -> set[str]:
     rows = response.get_data(as_text=True).split('class="cohort-row"')[1:]

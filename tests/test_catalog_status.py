@@ -33,7 +33,7 @@ def test_allowed_transitions(status, places_taken, allowed):
     [("draft", "open"), ("open", "running"), ("running", "finished"), ("finished", "closed"), ("open", "draft")],
 )
 def test_a_cohort_moves_one_step(make, before, after):
-    cohort = make.cohort(status=before)
+    cohort = make.cohort(status=before, sessions=1)
     services.change_status(cohort, after)
     assert cohort.status == after
 
@@ -68,8 +68,28 @@ def test_an_open_cohort_whose_trainees_all_withdrew_can_go_back_to_draft(make):
     assert cohort.status == "draft"
 
 
-def test_coordinator_opens_a_draft_cohort_and_the_change_is_audited(client, auth, make):
+@pytest.mark.parametrize(("before", "after"), [("draft", "open"), ("open", "running")])
+def test_a_cohort_without_sessions_neither_opens_nor_starts(make, before, after):
+    cohort = make.cohort(status=before)
+    with pytest.raises(StatusChangeRefused, match="no sessions yet"):
+        services.change_status(cohort, after)
+    assert cohort.status == before
+
+
+def test_opening_a_cohort_without_sessions_is_refused_on_its_page_with_the_reason(client, auth, make):
     cohort = make.cohort(status="draft")
+    auth.login("coordinator", county="610924")
+    response = client.submit(f"/cohorts/{cohort.id}/status", {"status": "open"}, page=f"/cohorts/{cohort.id}",
+                             follow_redirects=True)
+    assert "This cohort has no sessions yet. Schedule its sessions before it opens or starts." in response.get_data(
+        as_text=True)
+    db.session.refresh(cohort)
+    assert cohort.status == "draft"
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "cohort_status_changed")) is None
+
+
+def test_coordinator_opens_a_draft_cohort_and_the_change_is_audited(client, auth, make):
+    cohort = make.cohort(status="draft", sessions=1)
     auth.login("coordinator", county="610924")
     response = client.submit(f"/cohorts/{cohort.id}/status", {"status": "open"}, page=f"/cohorts/{cohort.id}")
     assert response.status_code == 302

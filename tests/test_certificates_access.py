@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -127,17 +128,94 @@ def test_revoking_needs_a_reason_and_is_audited(client, auth, issued):
     auth.login("coordinator", county="610924")
     page = f"/certificates/{certificate.serial}"
 
-    refused = client.submit(f"{page}/revoke", {"category": "error", "reason": ""}, page=page)
+    refused = client.submit(f"{page}/revoke", {"category": "error", "reason": "", "confirm_serial": certificate.serial},
+                            page=page)
     db.session.expire_all()
-    assert refused.status_code == 302 and db.session.get(Certificate, certificate.id).status == "valid"
+    assert refused.status_code == 422 and db.session.get(Certificate, certificate.id).status == "valid"
+    assert "Give a reason for the revocation." in refused.get_data(as_text=True)
 
-    client.submit(f"{page}/revoke", {"category": "error", "reason": "wrong cohort"}, page=page)
+    client.submit(f"{page}/revoke", {"category": "error", "reason": "wrong cohort", "confirm_serial": certificate.serial},
+                  page=page)
 
     db.session.expire_all()
     revoked = db.session.get(Certificate, certificate.id)
     assert (revoked.status, revoked.revoke_category, revoked.revoke_reason) == ("revoked", "error", "wrong cohort")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate_revoked"))
     assert event.entity_id == certificate.serial and event.after["reason"] == "wrong cohort"
+
+
+def test_the_revoke_form_preselects_no_category(client, auth, issued):
+    _, [certificate, _] = issued
+    auth.login("coordinator", county="610924")
+
+    html = client.get(f"/certificates/{certificate.serial}").get_data(as_text=True)
+
+    select_html = re.search(r'<select[^>]*name="category".*?</select>', html, re.S).group(0)
+    options = re.findall(r'<option([^>]*)value="([^"]*)"', select_html)
+    assert options[0][1] == ""
+    assert [value for attributes, value in options if "selected" in attributes] in ([], [""])
+
+
+@pytest.mark.parametrize("posted, message", [
+    ({"reason": "forged papers", "confirm_serial": "{serial}"}, "Choose why the certificate is revoked."),
+    ({"category": "fraud", "reason": "forged papers"}, "Type the certificate number to confirm."),
+    ({"category": "fraud", "reason": "forged papers", "confirm_serial": "AK-0000-9"},
+     "This is not the number of this certificate ({serial})."),
+])
+def test_a_revocation_is_confirmed_by_a_chosen_category_and_the_typed_number(client, auth, issued, posted, message):
+    _, [certificate, _] = issued
+    auth.login("coordinator", county="610924")
+    page = f"/certificates/{certificate.serial}"
+    posted = {key: value.format(serial=certificate.serial) for key, value in posted.items()}
+
+    refused = client.submit(f"{page}/revoke", posted, page=page)
+
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert message.format(serial=certificate.serial) in html
+    assert "forged papers</textarea>" in html  # what was typed stays
+    db.session.expire_all()
+    assert db.session.get(Certificate, certificate.id).status == "valid"
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate_revoked")) is None
+
+
+def test_the_number_typed_to_confirm_may_be_in_lower_case(client, auth, issued):
+    _, [certificate, _] = issued
+    auth.login("coordinator", county="610924")
+    page = f"/certificates/{certificate.serial}"
+
+    client.submit(f"{page}/revoke", {"category": "other", "reason": "duplicate", "confirm_serial": f" {certificate.serial.lower()} "},
+                  page=page)
+
+    db.session.expire_all()
+    assert db.session.get(Certificate, certificate.id).status == "revoked"
+
+
+def test_a_reissue_without_a_reason_comes_back_saying_why(client, auth, issued):
+    _, [certificate, _] = issued
+    auth.login("coordinator", county="610924")
+    page = f"/certificates/{certificate.serial}"
+
+    refused = client.submit(f"{page}/reissue", {"reason": "  "}, page=page)
+
+    assert refused.status_code == 422
+    assert "Say what the new certificate corrects." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Certificate, certificate.id).status == "valid"
+
+
+def test_each_label_of_the_certificate_page_names_a_box_of_its_own_form(client, auth, issued):
+    _, [certificate, _] = issued
+    auth.login("coordinator", county="610924")
+
+    html = client.get(f"/certificates/{certificate.serial}").get_data(as_text=True)
+
+    ids = [i for i in re.findall(r'\bid="([^"]+)"', html) if i != "csrf_token"]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for form_class in ("reissue-form", "revoke-form"):
+        form = re.search(rf'<form[^>]*class="[^"]*{form_class}.*?</form>', html, re.S).group(0)
+        for target in re.findall(r'<label[^>]*for="([^"]+)"', form):
+            assert f'id="{target}"' in form, (form_class, target)
 
 
 def test_reissuing_from_the_certificate_page_supersedes_it(client, auth, issued):

@@ -210,3 +210,28 @@ def test_issue_now_issues_a_finished_cohort_in_process_once(app, finished_cohort
     assert services.issue_now("ZY-T-01") == 0
     assert services.issue_now("NO-SUCH-COHORT") == 0
     assert len(certificates()) == 3
+
+
+class WorkerDied(Exception):
+    pass
+
+
+def test_a_resumed_job_s_summary_counts_every_certificate_of_the_job(app, make):
+    app.config["CERTIFICATE_BATCH_SIZE"] = 2
+    job = make.issuing_job(graduates=5)
+
+    def die_after_the_first_batch(step) -> None:
+        if step.done:
+            raise WorkerDied
+
+    with pytest.raises(WorkerDied):
+        job_services.run(job.id, on_step=die_after_the_first_batch)
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).done == 2
+    job_services.run(job.id, retry=True)  # the queue's retry takes the job up again
+
+    db.session.expire_all()
+    found = db.session.get(Job, job.id)
+    assert (found.status, found.done, len(certificates())) == ("done", 5, 5)
+    assert found.result == {"issued": 5, "skipped": 0, "failed": 0, "cohort_id": job.params["cohort_id"]}
+    assert found.message == "Finished: 5 certificates issued, 0 already had one, 0 failed."

@@ -33,6 +33,21 @@ def test_past_capacity_trainees_go_to_the_waiting_list_in_order(make, coordinato
     assert second.waitlisted_at <= third.waitlisted_at
 
 
+def test_finalised_trainees_of_a_running_class_keep_their_seats(make, coordinator):
+    cohort = make.cohort(capacity=2, status=CohortStatus.RUNNING)
+    make.enrollment(cohort=cohort, status=EnrollmentStatus.COMPLETED)
+    make.enrollment(cohort=cohort, status=EnrollmentStatus.FAILED)
+    assert enroll(make.trainee(), cohort, coordinator).status == EnrollmentStatus.WAITLISTED
+
+
+def test_a_completed_trainee_of_a_finished_class_takes_no_seat_of_the_next_one(make, coordinator):
+    finished = make.cohort(capacity=1, status=CohortStatus.FINISHED)
+    graduate = make.enrollment(cohort=finished, status=EnrollmentStatus.COMPLETED)
+    following = make.cohort(course=finished.course, capacity=1, status=CohortStatus.OPEN)
+    assert enroll(make.trainee(), following, coordinator).status == EnrollmentStatus.ENROLLED
+    assert graduate.status == EnrollmentStatus.COMPLETED
+
+
 def test_a_withdrawal_promotes_the_first_waiting_trainee_and_records_it(make, coordinator):
     cohort = make.cohort(capacity=1, status=CohortStatus.OPEN)
     first = enroll(make.trainee(), cohort, coordinator)

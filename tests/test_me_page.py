@@ -135,7 +135,7 @@ def test_before_the_first_class_the_page_shows_it_and_all_the_hours_still_needed
     assert "Classes have not started yet." in page
     assert text_of(page, "attended-hours") == "0"
     assert "of 20 hours attended" in page
-    assert text_of(page, "missing-hours") == "16"
+    assert text_of(page, "missing-classes") == "4"  # 16 of the 20 hours, in classes of 4
     assert "Minimum: 16 hours" in page
     assert first.starts_at.astimezone(SHANGHAI).strftime("%-I:%M") in page
     assert first.starts_at.astimezone(SHANGHAI).strftime("%A") in page
@@ -149,7 +149,7 @@ def test_during_the_course_the_page_counts_present_and_late_hours_and_what_is_st
     assert text_of(page, "attended-hours") == "8"
     assert "of 40 hours attended" in page
     assert '<progress class="me-bar-value" max="40.0" value="8.0"' in page
-    assert "Still <span class=\"missing-hours\">24</span> hours needed to reach the minimum." in page
+    assert "Still <span class=\"missing-classes\">6</span> more classes to attend to reach the minimum." in page
     assert "me-min-80" in page
     assert "In progress" in page
 
@@ -196,7 +196,8 @@ def test_hours_with_a_half_are_shown_as_such_and_the_minimum_rounds_up(me, make)
     assert text_of(page, "attended-hours") == "5"
     assert "of 7.5 hours attended" in page
     assert "Minimum: 6.3 hours" in page  # 83 % of 7.5 is 6.225: 6.2 hours would fall short
-    assert text_of(page, "missing-hours") == "1.3"
+    assert "Still <span class=\"missing-classes\">1</span> more class to attend to reach the minimum." in page
+    assert "1.3" not in page  # the 1.3 hours missing are one class to a trainee
 
 
 def test_once_the_minimum_is_reached_the_page_says_so(me, make):
@@ -206,7 +207,7 @@ def test_once_the_minimum_is_reached_the_page_says_so(me, make):
 
     assert text_of(page, "attended-hours") == "32"
     assert "You have reached the minimum." in page
-    assert "missing-hours" not in page
+    assert "missing-classes" not in page
 
 
 def test_when_too_few_classes_are_left_the_trainee_is_told_to_talk_to_the_trainer(me, make):
@@ -214,7 +215,7 @@ def test_when_too_few_classes_are_left_the_trainee_is_told_to_talk_to_the_traine
 
     page = me(setup.user)
 
-    assert text_of(page, "missing-hours") == "32"
+    assert "missing-classes" not in page
     assert "Not enough classes are left to reach the minimum. Please talk to your trainer." in page
 
 

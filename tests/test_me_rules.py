@@ -11,8 +11,10 @@ import pytest
 from training.main.services import AttendanceProgress, current_enrollment
 
 
-def progress(attended, scheduled, unmarked=0, min_pct=80) -> AttendanceProgress:
-    return AttendanceProgress(Decimal(str(attended)), Decimal(str(scheduled)), Decimal(str(unmarked)), min_pct)
+def progress(attended, scheduled, unmarked=(), min_pct=80) -> AttendanceProgress:
+    """`unmarked`: the hours of each session not marked yet."""
+    return AttendanceProgress(Decimal(str(attended)), Decimal(str(scheduled)),
+                              tuple(Decimal(str(hours)) for hours in unmarked), min_pct)
 
 
 @pytest.mark.parametrize(
@@ -38,16 +40,32 @@ def test_hours_needed_missing_and_reached(attended, scheduled, min_pct, needed, 
 @pytest.mark.parametrize(
     ("attended", "scheduled", "unmarked", "reachable"),
     [
-        (0, 40, 40, True),  # nothing marked yet
-        (8, 40, 24, True),  # exactly enough left
-        (8, 40, 20, False),
-        (32, 40, 0, True),  # already reached
-        (0, 40, 0, False),
+        (0, 40, [4] * 10, True),  # nothing marked yet
+        (8, 40, [4] * 6, True),  # exactly enough left
+        (8, 40, [4] * 5, False),
+        (32, 40, [], True),  # already reached
+        (0, 40, [], False),
     ],
 )
 def test_the_minimum_is_reachable_while_unmarked_hours_can_make_up_what_is_missing(
         attended, scheduled, unmarked, reachable):
     assert progress(attended, scheduled, unmarked).reachable is reachable
+
+
+@pytest.mark.parametrize(
+    ("attended", "scheduled", "unmarked", "classes"),
+    [
+        (31.2, 40, [4] * 2, 1),  # 0.8 hours missing: one more class, not "0.8 hours"
+        (8, 40, [4] * 8, 6),  # 24 hours missing in classes of 4
+        (8, 40, [4] * 6, 6),  # exactly enough left: every one of them
+        (0, 10, [2, 2, 4, 2], 3),  # 8 hours of 10 (80 %), longest first: 4 + 2 + 2
+        (20, 30, [1, 1, 6], 1),  # a long practice day makes up the 4 hours alone
+        (32, 40, [4, 4], 0),  # already reached
+        (8, 40, [4] * 5, None),  # not enough classes left
+    ],
+)
+def test_what_is_missing_is_counted_in_the_fewest_classes_still_to_attend(attended, scheduled, unmarked, classes):
+    assert progress(attended, scheduled, unmarked).classes_missing == classes
 
 
 @pytest.mark.parametrize(("min_pct", "step"), [(80, 80), (83, 85), (82, 80), (1, 0), (100, 100), (67, 65)])

@@ -124,6 +124,42 @@ def test_an_incomplete_follow_up_is_refused_with_the_reason(client, auth, due, a
     assert message in page and record.done_at is None
 
 
+def test_a_follow_up_due_this_week_may_be_recorded_ahead_of_its_date(client, auth, due):
+    auth.login("coordinator", county=HERE)
+    record = due["this week"]
+
+    client.submit(f"/follow-ups/{record.id}", {"still_employed": "yes", "same_employer": "yes", "monthly_wage": "4000"})
+
+    db.session.refresh(record)
+    assert record.done_at is not None and record.monthly_wage == Decimal("4000.00")
+
+
+def test_a_follow_up_not_yet_on_the_list_is_refused_with_the_day_it_opens(client, auth, due):
+    auth.login("coordinator", county=HERE)
+    record = due["later"]
+    opens = (today() + timedelta(days=1)).isoformat()
+
+    shown = client.get(f"/follow-ups/{record.id}").get_data(as_text=True)
+    posted = client.submit(f"/follow-ups/{record.id}", {"still_employed": "yes", "same_employer": "yes",
+                                                        "monthly_wage": "4000"}, page=f"/placements/{record.placement_id}")
+
+    assert "follow-up-not-open" in shown and 'class="follow-up-form"' not in shown
+    assert f"it can be recorded from {opens}" in posted.get_data(as_text=True)
+    db.session.refresh(record)
+    assert record.done_at is None and record.monthly_wage is None
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "follow_up_recorded")) is None
+
+
+def test_the_job_page_offers_only_the_follow_ups_that_are_open(client, auth, due):
+    auth.login("coordinator", county=HERE)
+    placement = due["this week"].placement  # its 6- and 12-month follow-ups are months away
+
+    html = client.get(f"/placements/{placement.id}").get_data(as_text=True)
+
+    assert html.count(f'href="/follow-ups/') == 1
+    assert f'href="/follow-ups/{due["this week"].id}' in html
+
+
 def test_a_coordinator_of_another_county_cannot_record_a_follow_up(client, auth, due):
     outsider = auth.login("coordinator", county=THERE)
 

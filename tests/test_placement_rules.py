@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from training.placement.rules import (
-    add_months, check_end_date, check_start_date, check_wage, closed_by_ending, follow_up_schedule,
+    add_months, check_end_date, check_follow_up_open, check_start_date, check_wage, closed_by_ending,
+    follow_up_schedule,
 )
 from training.trainees.rules import InvalidValue
 
@@ -72,6 +73,22 @@ def test_a_job_starts_on_or_after_the_last_day_of_training(start, accepted):
     else:
         with pytest.raises(InvalidValue, match="before the training ended"):
             check_start_date(start, ended)
+
+
+@pytest.mark.parametrize(("today", "open_"), [
+    (date(2026, 12, 2), False),  # the job starts on 20 December: its 3-month follow-up is months away
+    (date(2027, 3, 13), False),
+    (date(2027, 3, 14), True),  # six days ahead: the follow-up list shows it as due this week
+    (date(2027, 3, 20), True),
+    (date(2027, 9, 1), True),  # overdue
+])
+def test_a_follow_up_opens_in_the_week_it_is_due(today, open_):
+    due = follow_up_schedule(date(2026, 12, 20))[0][1]
+    if open_:
+        check_follow_up_open(due, today)
+    else:
+        with pytest.raises(InvalidValue, match="can be recorded from 2027-03-14"):
+            check_follow_up_open(due, today)
 
 
 def test_a_job_cannot_end_before_it_started():

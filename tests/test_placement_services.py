@@ -152,17 +152,32 @@ def test_a_follow_up_stores_the_answer_who_checked_and_when(graduate, job, make)
     caller = make.user("coordinator")
     follow_up = services.record_placement(graduate.id, job, None, MAX).follow_ups[0]
 
-    services.record_follow_up(follow_up, FollowUpAnswer(True, False, Decimal("7000"), "换到浦东店"), caller.id, MAX)
+    services.record_follow_up(follow_up, FollowUpAnswer(True, False, Decimal("7000"), "换到浦东店"), caller.id, MAX,
+                              today=follow_up.due_date)
 
     assert (follow_up.still_employed, follow_up.same_employer, follow_up.monthly_wage, follow_up.note) == (
         True, False, Decimal("7000.00"), "换到浦东店")
     assert follow_up.checked_by_id == caller.id and follow_up.done_at is not None
 
 
+def test_a_follow_up_cannot_be_recorded_before_its_job_even_starts(make):
+    cohort = finished_cohort(make)
+    placement = make.placement(enrollment=make.enrollment(cohort=cohort, status="completed"),
+                               start_date=date(2026, 12, 20))
+    three_months = placement.follow_ups[0]
+
+    with pytest.raises(PlacementRefused, match="due on 2027-03-20; it can be recorded from 2027-03-14"):
+        services.record_follow_up(three_months, FollowUpAnswer(True, True, Decimal("4000"), ""), None, MAX,
+                                  today=date(2026, 12, 2))
+
+    assert three_months.done_at is None and three_months.monthly_wage is None
+
+
 def test_a_follow_up_of_someone_no_longer_employed_keeps_no_employer_or_wage(graduate, job):
     follow_up = services.record_placement(graduate.id, job, None, MAX).follow_ups[0]
 
-    services.record_follow_up(follow_up, FollowUpAnswer(False, True, Decimal("7000"), ""), None, MAX)
+    services.record_follow_up(follow_up, FollowUpAnswer(False, True, Decimal("7000"), ""), None, MAX,
+                              today=follow_up.due_date)
 
     assert (follow_up.still_employed, follow_up.same_employer, follow_up.monthly_wage) == (False, None, None)
 
@@ -171,12 +186,14 @@ def test_a_follow_up_with_an_absurd_wage_is_refused(graduate, job):
     follow_up = services.record_placement(graduate.id, job, None, MAX).follow_ups[0]
 
     with pytest.raises(PlacementRefused, match="more than"):
-        services.record_follow_up(follow_up, FollowUpAnswer(True, True, Decimal("700000"), ""), None, MAX)
+        services.record_follow_up(follow_up, FollowUpAnswer(True, True, Decimal("700000"), ""), None, MAX,
+                                  today=follow_up.due_date)
 
 
 def test_correcting_the_start_moves_the_follow_ups_not_yet_done(graduate, job):
     placement = services.record_placement(graduate.id, job, None, MAX)
-    services.record_follow_up(placement.follow_ups[0], FollowUpAnswer(True, True, None, ""), None, MAX)
+    services.record_follow_up(placement.follow_ups[0], FollowUpAnswer(True, True, None, ""), None, MAX,
+                              today=placement.follow_ups[0].due_date)
 
     services.update_placement(placement, replace(job, start_date=date(2025, 8, 1)), MAX)
 
@@ -193,7 +210,8 @@ def test_a_correction_follows_the_same_rules(graduate, job):
 def test_every_change_leaves_an_audit_event_with_before_and_after(graduate, job):
     placement = services.record_placement(graduate.id, job, None, MAX)
     services.update_placement(placement, replace(job, monthly_wage=Decimal("6800")), MAX)
-    services.record_follow_up(placement.follow_ups[0], FollowUpAnswer(True, True, Decimal("6800"), ""), None, MAX)
+    services.record_follow_up(placement.follow_ups[0], FollowUpAnswer(True, True, Decimal("6800"), ""), None, MAX,
+                              today=placement.follow_ups[0].due_date)
     services.end_placement(placement, date(2025, 11, 1), "合同到期", None)
 
     created, = _events("placement_created")
@@ -236,7 +254,8 @@ def test_a_cohort_without_a_partner_employer_has_nothing_committed(make):
 
 def test_the_trainee_sees_the_current_job_with_the_follow_up_answers(graduate, job):
     placement = services.record_placement(graduate.id, job, None, MAX)
-    services.record_follow_up(placement.follow_ups[0], FollowUpAnswer(True, True, Decimal("7200"), ""), None, MAX)
+    services.record_follow_up(placement.follow_ups[0], FollowUpAnswer(True, True, Decimal("7200"), ""), None, MAX,
+                              today=placement.follow_ups[0].due_date)
 
     record = queries.trainee_job_record(graduate.trainee_id)
 

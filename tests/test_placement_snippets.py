@@ -78,7 +78,7 @@ def test_the_graduate_sees_their_job_wage_and_check_ins_on_their_own_page(render
     employer = make.employer(name="上海远元足部修护连锁有限公司")
     placement = make.placement(employer=employer, start_date=date(2025, 7, 15), monthly_wage=Decimal("6500"))
     services.record_follow_up(placement.follow_ups[0], services.FollowUpAnswer(True, True, Decimal("7000"), ""),
-                              None, 100000)
+                              None, 100000, today=placement.follow_ups[0].due_date)
     user = make.trainee_user(placement.trainee)
     db.session.commit()
 

@@ -165,3 +165,11 @@ def test_the_figures_come_from_a_fixed_number_of_statements(app, make, small_cit
         make.graduate(cohort=small_city.zy2)
     db.session.commit()
     assert count() == few <= 4
+
+
+def test_the_quick_periods_are_whole_months_and_years():
+    periods = [(str(label), start, end) for label, start, end in services.quick_periods(date(2026, 2, 3))]
+    assert periods == [("This month", date(2026, 2, 1), date(2026, 2, 28)),
+                       ("Last month", date(2026, 1, 1), date(2026, 1, 31)),
+                       ("This year", date(2026, 1, 1), date(2026, 12, 31)),
+                       ("Last year", date(2025, 1, 1), date(2025, 12, 31))]

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -107,10 +109,30 @@ def test_a_period_ending_before_it_starts_is_refused(client, auth, small_city):
     assert "The end of the period is before its start." in html and "kpi-value" not in html
 
 
-def test_without_dates_the_report_covers_the_year_to_date(client, auth, small_city):
+def test_without_dates_the_report_covers_the_whole_current_year(client, auth, small_city):
     auth.login("coordinator")
+    year = datetime.now(ZoneInfo("Asia/Shanghai")).year
     html = client.get("/reports").get_data(as_text=True)
-    assert re.search(r"结业日期在 \d{4}-01-01 至 \d{4}-\d\d-\d\d（含）", html)
+    assert f"结业日期在 {year}-01-01 至 {year}-12-31（含）" in html
+
+
+def test_the_default_report_counts_a_class_ending_later_this_year_and_says_what_is_not_counted_yet(client, auth, make):
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    cohort = make.cohort(start_date=today - timedelta(days=10), end_date=date(today.year, 12, 31), status="running")
+    for _ in range(3):
+        make.enrollment(cohort=cohort)
+    db.session.commit()
+    auth.login("coordinator")
+
+    html = client.get("/reports").get_data(as_text=True)
+
+    assert kpis(html)["培训人数"] == "3"
+    assert "已登记但尚未开始的工作暂不计入" in html
+
+
+def test_a_period_already_over_says_nothing_is_left_to_count(client, auth, small_city):
+    auth.login("coordinator")
+    assert "not-yet" not in page(client)
 
 
 @pytest.mark.parametrize("role, status", [("trainer", 403), ("trainee", 404)])

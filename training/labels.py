@@ -1,5 +1,6 @@
 """Display labels of the domain's enumerations, in the user's language."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 ROLES = {
     "admin": _l("Administrator"),
@@ -24,6 +25,14 @@ ENROLLMENT_STATUSES = {
     "withdrawn": _l("Withdrawn"),
     "completed": _l("Completed"),
     "failed": _l("Not passed"),
+}
+
+# A background job's state, as its progress page says it ("running" is not a class running).
+JOB_STATUSES = {
+    "queued": lazy_pgettext("job", "Queued"),
+    "running": lazy_pgettext("job", "Running"),
+    "done": lazy_pgettext("job", "Done"),
+    "failed": lazy_pgettext("job", "Failed"),
 }
 
 ATTENDANCE_STATUSES = {

@@ -11,7 +11,7 @@
         box.querySelector(".job-bar").value = job.percent;
         text(".job-done", job.done);
         text(".job-total", job.total);
-        text(".job-status", job.status);
+        text(".job-status", job.status_label);
         text(".job-message", job.message || "");
         var list = box.querySelector(".job-failures");
         list.replaceChildren.apply(list, job.failures.map(function (failure) {

@@ -41,13 +41,14 @@ def test_a_coordinator_issues_a_cohort_and_watches_the_bar_reach_100(
     page.click("button.issue-all")
 
     expect(page).to_have_url(f"{live_server}/jobs/" + page.url.rsplit("/", 1)[1])
-    expect(page.locator(".job-status")).to_have_text("done", timeout=60_000)
+    expect(page.locator(".job-status")).to_have_text("Done", timeout=60_000)
     expect(page.locator(".job-bar")).to_have_attribute("value", "100")
     expect(page.locator(".job-done")).to_have_text("8")
     expect(page.locator(".job-failures li")).to_have_count(0)
     page.screenshot(path=tmp_path / "job-done.png", full_page=True)
 
-    page.goto(f"{live_server}/cohorts/{cohort.id}/certificates")
+    page.click("a.job-back")
+    expect(page).to_have_url(f"{live_server}/cohorts/{cohort.id}/certificates")
     expect(page.locator(".certificate-status", has_text="Valid")).to_have_count(8)
     assert_fits(page)
 

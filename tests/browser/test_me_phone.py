@@ -30,7 +30,7 @@ def test_a_trainee_sees_the_next_class_and_the_hours_bar_on_a_phone(live_server,
     time_size = page.locator(".me-next-time").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert time_size >= 28  # large type: the time of the class is read at a glance
     expect(page.locator(".attended-hours")).to_have_text("8")
-    expect(page.locator(".missing-hours")).to_have_text("20.8")  # 80 % of 9 classes of 4 hours, less 8
+    expect(page.locator(".missing-classes")).to_have_text("6")  # 80 % of 9 classes of 4 hours, less 8: 20.8 hours
     bar = page.locator("progress.me-bar-value")
     assert (bar.get_attribute("value"), bar.get_attribute("max")) == ("8.0", "36.0")
     bar_box, marker_box = bar.bounding_box(), page.locator(".me-bar-min").bounding_box()

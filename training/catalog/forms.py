@@ -67,7 +67,7 @@ class StatusForm(FlaskForm):
 
 class CourseForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)], filters=[_strip])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)], filters=[_strip])
+    name = StringField(_l("Course name"), validators=[DataRequired(), Length(max=80)], filters=[_strip])
     occupation = StringField(_l("Occupation"), validators=[DataRequired(), Length(max=80)], filters=[_strip])
     level = SelectField(_l("Vocational level"), coerce=int, choices=_choices(LEVELS), default=5)
     labour_brand = StringField(_l("Labour brand"), validators=[Optional(), Length(max=40)], filters=[_strip])

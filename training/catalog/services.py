@@ -21,7 +21,8 @@ from training.exceptions import DomainError
 from training.extensions import db
 from training.labels import COHORT_STATUSES
 from training.models import (
-    Attendance, ClassSession, Cohort, CohortStatus, County, Course, Employer, Enrollment, EnrollmentStatus, Role, User,
+    SEATED, Attendance, ClassSession, Cohort, CohortStatus, County, Course, Employer, Enrollment, EnrollmentStatus, Role,
+    User,
 )
 from training.permissions import cohort_scope, sees_everything
 from training.search import contains
@@ -132,9 +133,10 @@ def cohorts_query(user: User, county_code: str | None = None, course_id: int | N
 
 
 def enrolled_counts(cohort_ids: list[int]) -> dict[int, int]:
+    """Seats taken per cohort, finalised trainees included (models.SEATED)."""
     rows = db.session.execute(
         select(Enrollment.cohort_id, func.count())
-        .where(Enrollment.cohort_id.in_(cohort_ids), Enrollment.status == EnrollmentStatus.ENROLLED)
+        .where(Enrollment.cohort_id.in_(cohort_ids), Enrollment.status.in_(SEATED))
         .group_by(Enrollment.cohort_id)
     )
     return dict(rows.all())
@@ -251,7 +253,12 @@ def allowed_transitions(status: str, places_taken: bool) -> list[str]:
     return steps
 
 
+def _has_sessions(cohort_id: int) -> bool:
+    return db.session.scalar(select(ClassSession.id).where(ClassSession.cohort_id == cohort_id).limit(1)) is not None
+
+
 def change_status(cohort: Cohort, new_status: str) -> None:
+    """The one way a cohort's status changes: one step along the path, audited."""
     if new_status not in COHORT_STATUSES:
         raise StatusChangeRefused(_("Unknown status."))
     taken = places_held(cohort.id) > 0
@@ -260,6 +267,9 @@ def change_status(cohort: Cohort, new_status: str) -> None:
             raise StatusChangeRefused(_("Trainees have applied or enrolled; the cohort cannot go back to draft."))
         raise StatusChangeRefused(_("A cohort cannot go from “%(old)s” to “%(new)s”.",
                                     old=COHORT_STATUSES[cohort.status], new=COHORT_STATUSES[new_status]))
+    if new_status in (CohortStatus.OPEN, CohortStatus.RUNNING) and not _has_sessions(cohort.id):
+        # Trainees would apply to a class with no timetable, and it could never be attended or finalised.
+        raise StatusChangeRefused(_("This cohort has no sessions yet. Schedule its sessions before it opens or starts."))
     before = cohort.status
     cohort.status = new_status
     audit.record("cohort_status_changed", "cohort", cohort.id, before={"status": before}, after={"status": new_status})

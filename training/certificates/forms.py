@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from training.choices import choices
 
@@ -19,17 +19,33 @@ class IssueForm(FlaskForm):
 
 
 class RevokeForm(FlaskForm):
-    category = SelectField(_l("Why"), validators=[DataRequired()])
-    reason = TextAreaField(_l("Reason (kept in the record and the audit log)"),
-                           validators=[DataRequired(), Length(max=500)], filters=[_strip])
+    """Revocation cannot be undone: no category is preselected (the first used to be fraud) and the
+    certificate's number is typed again, a confirmation that needs no JavaScript."""
 
-    def set_choices(self, categories: dict) -> None:
-        self.category.choices = choices(categories.items())
+    # Ids of their own: the reissue form beside it has a `reason` too, and a label must find its box.
+    category = SelectField(_l("Why"), validators=[DataRequired(_l("Choose why the certificate is revoked."))],
+                           id="revoke-category")
+    reason = TextAreaField(_l("Reason (kept in the record and the audit log)"),
+                           validators=[DataRequired(_l("Give a reason for the revocation.")), Length(max=500)],
+                           filters=[_strip], id="revoke-reason")
+    confirm_serial = StringField(_l("Type the certificate number to confirm"),
+                                 validators=[DataRequired(_l("Type the certificate number to confirm."))],
+                                 filters=[_strip], id="revoke-confirm-serial")
+
+    def prepare(self, categories: dict, serial: str) -> RevokeForm:
+        self.category.choices = choices([("", _l("Choose…")), *categories.items()])
+        self._serial = serial
+        return self
+
+    def validate_confirm_serial(self, field) -> None:
+        if field.data and field.data.upper() != self._serial.upper():
+            raise ValidationError(_l("This is not the number of this certificate (%(serial)s).", serial=self._serial))
 
 
 class ReissueForm(FlaskForm):
-    reason = TextAreaField(_l("What the new certificate corrects"), validators=[DataRequired(), Length(max=500)],
-                           filters=[_strip])
+    reason = TextAreaField(_l("What the new certificate corrects"),
+                           validators=[DataRequired(_l("Say what the new certificate corrects.")), Length(max=500)],
+                           filters=[_strip], id="reissue-reason")
 
 
 class LookupForm(FlaskForm):

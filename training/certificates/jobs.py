@@ -44,7 +44,10 @@ def params_for(cohort_id: int, enrollment_ids: list[int], user: User | None, loc
 
 @handler(KIND)
 def issue_certificates(job: Job) -> Iterator[Step]:
-    """Issue to params["enrollment_ids"] of params["cohort_id"]; a redelivered job resumes after job.done."""
+    """Issue to params["enrollment_ids"] of params["cohort_id"]; a redelivered job resumes after job.done.
+
+    The tally (issued, skipped, failed) is committed with each batch as the job's result, and a
+    resumed run carries it on: the summary counts the whole job, not what this run issued."""
     params = job.params
     ids = params["enrollment_ids"]
     user = db.session.get(User, params["user_id"]) if params.get("user_id") else None
@@ -52,7 +55,7 @@ def issue_certificates(job: Job) -> Iterator[Step]:
         audit.set_actor(user.id, user.username, params.get("ip"))
     else:
         audit.set_actor(None, "command line", None)
-    issued = skipped = failed = 0
+    tally = {"issued": 0, "skipped": 0, "failed": 0, **(job.result or {}), "cohort_id": params["cohort_id"]}
     with force_locale(params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]):
         yield Step(done=0, total=len(ids), message=_("Issuing certificates…"))
         size = batch_size(len(ids))
@@ -62,11 +65,9 @@ def issue_certificates(job: Job) -> Iterator[Step]:
             except issuing.BatchFailed as failure:
                 db.session.rollback()
                 outcome = failure.outcome
-            issued += len(outcome.issued)
-            skipped += outcome.skipped
-            failed += len(outcome.refused)
-            yield Step(done=len(batch), failures=outcome.refused,
-                       message=_("%(issued)d issued so far.", issued=issued))
-        summary = {"issued": issued, "skipped": skipped, "failed": failed, "cohort_id": params["cohort_id"]}
-        yield Step(done=0, result=summary, message=_(
-            "Finished: %(issued)d certificates issued, %(skipped)d already had one, %(failed)d failed.", **summary))
+            tally = {**tally, "issued": tally["issued"] + len(outcome.issued),
+                     "skipped": tally["skipped"] + outcome.skipped, "failed": tally["failed"] + len(outcome.refused)}
+            yield Step(done=len(batch), failures=outcome.refused, result=tally,
+                       message=_("%(issued)d issued so far.", issued=tally["issued"]))
+        yield Step(done=0, result=tally, message=_(
+            "Finished: %(issued)d certificates issued, %(skipped)d already had one, %(failed)d failed.", **tally))

@@ -15,8 +15,10 @@ from training import navigation
 from training.certificates import archive, services, storage
 from training.certificates.forms import IssueForm, ReissueForm, RevokeForm
 from training.certificates.issuing import ISSUABLE_COHORTS
+from training.certificates.jobs import KIND as ISSUING_JOB
 from training.certificates.services import REVOKE_CATEGORIES, CertificateRefused
 from training.extensions import db
+from training.jobs.views import way_back
 from training.jobs.worker import enqueue
 from training.models import Certificate, CertificateStatus, Enrollment, Role, Trainee
 from training.permissions import can_manage_cohort, deny, require_cohort, roles_required
@@ -26,6 +28,11 @@ log = logging.getLogger(__name__)
 bp = Blueprint("certificates", __name__)
 navigation.add([Role.TRAINEE], "certificates.mine", _l("My certificates"), order=20)
 STAFF = (Role.COORDINATOR, Role.ADMIN)
+
+
+@way_back(ISSUING_JOB)
+def _back_to_certificates(job) -> tuple[str, str]:
+    return url_for("certificates.cohort", cohort_id=job.params["cohort_id"]), _("Back to the class's certificates")
 
 
 def _managed_cohort(cohort_id: int):
@@ -110,12 +117,17 @@ def cohort_zip(cohort_id: int):
 @bp.get("/certificates/<serial>")
 @roles_required(*STAFF)
 def show(serial: str):
-    certificate = _managed_certificate(serial)
-    revoke_form = RevokeForm()
-    revoke_form.set_choices(REVOKE_CATEGORIES)
+    return _certificate_page(_managed_certificate(serial))
+
+
+def _certificate_page(certificate: Certificate, revoke_form: RevokeForm | None = None,
+                      reissue_form: ReissueForm | None = None, status: int = 200):
+    """The certificate page; a refused form comes back as it was posted, with its errors."""
+    revoke_form = revoke_form or RevokeForm(formdata=None).prepare(REVOKE_CATEGORIES, certificate.serial)
     return render_template("certificates/show.html", certificate=certificate, revoke_form=revoke_form,
-                           reissue_form=ReissueForm(), history=services.history(certificate.enrollment_id),
-                           categories=REVOKE_CATEGORIES)
+                           reissue_form=reissue_form or ReissueForm(formdata=None),
+                           history=services.history(certificate.enrollment_id),
+                           categories=REVOKE_CATEGORIES), status
 
 
 @bp.get("/certificates/<serial>.pdf")
@@ -128,11 +140,9 @@ def download(serial: str):
 @roles_required(*STAFF)
 def revoke(serial: str):
     certificate = _managed_certificate(serial)
-    form = RevokeForm()
-    form.set_choices(REVOKE_CATEGORIES)
+    form = RevokeForm().prepare(REVOKE_CATEGORIES, certificate.serial)
     if not form.validate_on_submit():
-        flash(_("Choose a category and give a reason for the revocation."), "danger")
-        return redirect(url_for("certificates.show", serial=serial))
+        return _certificate_page(certificate, revoke_form=form, status=422)
     try:
         services.revoke(certificate.id, form.category.data, form.reason.data, current_user.id)
     except CertificateRefused as refusal:
@@ -150,8 +160,7 @@ def reissue(serial: str):
     certificate = _managed_certificate(serial)
     form = ReissueForm()
     if not form.validate_on_submit():
-        flash(_("Say what the new certificate corrects."), "danger")
-        return redirect(url_for("certificates.show", serial=serial))
+        return _certificate_page(certificate, reissue_form=form, status=422)
     try:
         new = services.reissue(certificate.id, form.reason.data, current_user.id)
     except CertificateRefused as refusal:

@@ -11,7 +11,7 @@ from training.enrollment.forms import DecisionForm, EnrollOneForm, WithdrawForm
 from training.enrollment.services import EnrollmentRefused
 from training.extensions import db
 from training.labels import ENROLLMENT_STATUSES
-from training.models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Role, Trainee, User
+from training.models import SEATED, Cohort, CohortStatus, Enrollment, EnrollmentStatus, Role, Trainee, User
 from training.permissions import trainee_scope
 from training.search import contains
 from training.trainees.services import registry_query
@@ -45,9 +45,7 @@ class CohortPanel:
 
     @property
     def enrolled(self) -> int:
-        return len(self.groups.get("enrolled", [])) + len(self.groups.get("completed", [])) + len(
-            self.groups.get("failed", [])
-        )
+        return sum(len(self.groups.get(status, [])) for status in SEATED)
 
 
 def cohort_panel(cohort: Cohort, can_manage: bool, enroll_form: EnrollOneForm | None = None,

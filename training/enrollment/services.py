@@ -16,7 +16,7 @@ from training import audit
 from training.enrollment.rules import PastTraining, SubsidyConflict, subsidy_conflicts
 from training.exceptions import DomainError
 from training.extensions import db
-from training.models import Cohort, CohortStatus, Course, Enrollment, EnrollmentStatus, Trainee, utcnow
+from training.models import SEATED, Cohort, CohortStatus, Course, Enrollment, EnrollmentStatus, Trainee, utcnow
 
 ENROLLABLE_COHORTS = (CohortStatus.OPEN, CohortStatus.RUNNING)
 HOLDING_A_PLACE = (EnrollmentStatus.APPLIED, EnrollmentStatus.WAITLISTED, EnrollmentStatus.ENROLLED)
@@ -67,7 +67,7 @@ def check_subsidy(trainee: Trainee, cohort: Cohort, override_reason: str | None)
 
 def seats_taken(cohort_id: int) -> int:
     return db.session.scalar(
-        select(func.count()).where(Enrollment.cohort_id == cohort_id, Enrollment.status == EnrollmentStatus.ENROLLED)
+        select(func.count()).where(Enrollment.cohort_id == cohort_id, Enrollment.status.in_(SEATED))
     )
 
 

@@ -12,6 +12,7 @@ from training.attendance.rules import checkin_open as checkin_is_open
 from training.completion import ATTENDED_STATUSES, Verdict, completion_verdict
 from training.extensions import db
 from training.models import (
+    SEATED,
     Attendance,
     Certificate,
     CertificateStatus,
@@ -97,7 +98,6 @@ def accounts_by_role() -> dict[str, dict[str, int]]:
 # Everything /me shows, loaded in a fixed number of statements however many sessions and marks
 # there are: hours are summed in SQL, grouped by enrollment.
 
-HOLDING_A_PLACE = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED, EnrollmentStatus.FAILED)
 FINISHED = (EnrollmentStatus.COMPLETED, EnrollmentStatus.FAILED)
 RECENT_CLASSES = 5
 _TENTH = Decimal("0.1")
@@ -109,13 +109,19 @@ class AttendanceProgress:
 
     The completion rule (training.completion) judges the sessions held so far; a trainee
     wants to know how many hours the whole course still asks of them. Both agree once the
-    last session has been held.
+    last session has been held. What is missing is told in classes, not hours: "0.8 hours"
+    means nothing to someone who comes to a class of 4.
     """
 
     attended: Decimal  # present or late, in any session marked so far
     scheduled: Decimal  # every session of the cohort, held or still to come
-    unmarked: Decimal  # sessions with no mark yet (still to come, or not marked so far): hours still to win
+    # The hours of each session with no mark yet (still to come, or not marked so far): what is still to win.
+    unmarked_sessions: tuple[Decimal, ...]
     min_pct: int
+
+    @property
+    def unmarked(self) -> Decimal:
+        return sum(self.unmarked_sessions, Decimal(0))
 
     @property
     def needed(self) -> Decimal:
@@ -137,6 +143,19 @@ class AttendanceProgress:
         return self.reached or self.attended + self.unmarked >= self.needed
 
     @property
+    def classes_missing(self) -> int | None:
+        """The fewest classes not marked yet that make up what is missing (longest first); None when
+        even all of them would not."""
+        if not self.reachable:
+            return None
+        count, won = 0, Decimal(0)
+        for hours in sorted(self.unmarked_sessions, reverse=True):
+            if won >= self.missing:
+                break
+            count, won = count + 1, won + hours
+        return count
+
+    @property
     def minimum_step(self) -> int:
         """The minimum rounded to a multiple of 5: where the bar's marker goes (a CSS class, no inline style)."""
         return int(5 * round(self.min_pct / 5))
@@ -152,7 +171,7 @@ class Training:
 
     @property
     def holds_place(self) -> bool:
-        return self.enrollment.status in HOLDING_A_PLACE
+        return self.enrollment.status in SEATED
 
     @property
     def has_scores(self) -> bool:
@@ -208,11 +227,13 @@ class _Hours:
     attended: Decimal
     held: Decimal
     attended_held: Decimal
-    unmarked: Decimal
+    unmarked_sessions: tuple[Decimal, ...]
 
 
 @prepared
 def _hours_of_trainee():
+    # One row per enrollment and length of session (a cohort has few lengths): the sums, and how
+    # many sessions of that length have no mark yet, which /me turns into classes still to attend.
     hours = func.coalesce(func.sum(ClassSession.hours), 0)
     attended = Attendance.status.in_(ATTENDED_STATUSES)
     held = ClassSession.starts_at <= bindparam("now")
@@ -221,28 +242,39 @@ def _hours_of_trainee():
         return func.coalesce(func.sum(ClassSession.hours).filter(*conditions), 0)
 
     return (
-        select(Enrollment.id, hours, total(attended), total(held), total(held, attended),
-               total(Attendance.id.is_(None)))
+        select(Enrollment.id, ClassSession.hours, hours, total(attended), total(held), total(held, attended),
+               func.count().filter(Attendance.id.is_(None)))
         .join(ClassSession, ClassSession.cohort_id == Enrollment.cohort_id)
         .outerjoin(Attendance, and_(Attendance.session_id == ClassSession.id,
                                     Attendance.enrollment_id == Enrollment.id))
         .where(Enrollment.trainee_id == bindparam("trainee_id"))
-        .group_by(Enrollment.id)
+        .group_by(Enrollment.id, ClassSession.hours)
     )
 
 
+def _tenths(value) -> Decimal:
+    return Decimal(str(value)).quantize(_TENTH)
+
+
 def enrollment_hours(trainee_id: int, now: datetime) -> dict[int, _Hours]:
-    """Enrollment id → its cohort's hours: all, attended, held by `now`, attended of those, not marked yet."""
-    rows = db.session.execute(_hours_of_trainee(), {"trainee_id": trainee_id, "now": now})
-    return {row[0]: _Hours(*(Decimal(str(value)).quantize(_TENTH) for value in row[1:])) for row in rows}
+    """Enrollment id → its cohort's hours: all, attended, held by `now`, attended of those, and the
+    hours of each session not marked yet."""
+    sums: dict[int, list[Decimal]] = {}
+    unmarked: dict[int, list[Decimal]] = {}
+    for enrollment_id, length, *values, unmarked_count in db.session.execute(
+            _hours_of_trainee(), {"trainee_id": trainee_id, "now": now}):
+        totals = sums.setdefault(enrollment_id, [Decimal(0)] * 4)
+        sums[enrollment_id] = [a + _tenths(b) for a, b in zip(totals, values)]
+        unmarked.setdefault(enrollment_id, []).extend([_tenths(length)] * unmarked_count)
+    return {key: _Hours(*totals, tuple(unmarked[key])) for key, totals in sums.items()}
 
 
 def _training(enrollment: Enrollment, hours: _Hours | None) -> Training:
-    if enrollment.status not in HOLDING_A_PLACE:
+    if enrollment.status not in SEATED:
         return Training(enrollment, None, None)
     course = enrollment.cohort.course
-    hours = hours or _Hours(*(Decimal(0),) * 5)
-    progress = AttendanceProgress(hours.attended, hours.scheduled, hours.unmarked, course.min_attendance_pct)
+    hours = hours or _Hours(*(Decimal(0),) * 4, ())
+    progress = AttendanceProgress(hours.attended, hours.scheduled, hours.unmarked_sessions, course.min_attendance_pct)
     verdict = None
     if enrollment.status == EnrollmentStatus.FAILED:
         verdict = completion_verdict(hours.attended_held, hours.held, course.min_attendance_pct,

@@ -12,7 +12,7 @@ from training.models.catalog import (
     cohort_trainer,
 )
 from training.models.certificates import Certificate, CertificateStatus, SerialCounter, SigningKey
-from training.models.enrollment import Enrollment, EnrollmentStatus
+from training.models.enrollment import SEATED, Enrollment, EnrollmentStatus
 from training.models.jobs import Job, JobStatus
 from training.models.people import ActivationCode, County, HouseholdCategory, LoginSession, Role, Trainee, TraineeCategory, User
 from training.models.placement import Employer, FollowUp, Placement, PlacementKind, PlacementScope
@@ -24,5 +24,5 @@ __all__ = [
     "EnrollmentStatus", "FollowUp", "HouseholdCategory", "Job", "JobStatus", "LoginSession",
     "MarkMethod", "Placement", "PlacementKind", "PlacementScope", "RateLimitCounter", "Role", "SerialCounter",
     "SessionKind", "SigningKey", "SiteKind", "Trainee", "TraineeCategory", "User",
-    "cohort_trainer", "utcnow",
+    "SEATED", "cohort_trainer", "utcnow",
 ]

@@ -24,6 +24,13 @@ class EnrollmentStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+# Who holds or held a seat of a cohort: its enrolled count (已入班) and what its capacity is
+# measured against. Finalising turns enrolled into completed or failed and they keep their seat,
+# so a finalised class neither looks empty nor takes more than its capacity; seats are counted
+# per cohort, so it never blocks a seat of the next class.
+SEATED = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED, EnrollmentStatus.FAILED)
+
+
 class Enrollment(db.Model):
     __table_args__ = (
         UniqueConstraint("trainee_id", "cohort_id"),

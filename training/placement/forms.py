@@ -46,7 +46,7 @@ def _rule(check, field) -> None:
 
 
 class EmployerForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Employer name"), validators=[DataRequired(), Length(max=120)])
     uscc = StringField(_l("Unified social credit code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("18 characters, on the business licence (统一社会信用代码)."))
     province = StringField(_l("Province"), default="陕西省", validators=[Optional(), Length(max=30)])

@@ -11,9 +11,10 @@ from sqlalchemy.orm import joinedload
 from training.extensions import db
 from training.models import Cohort, Employer, Enrollment, EnrollmentStatus, FollowUp, Placement, Trainee
 from training.orm import prepared
+from training.placement import rules
 from training.search import contains
 
-WEEK = 7  # "due this week": today and the six days after it, not the calendar week
+WEEK = rules.DUE_SOON_DAYS  # "due this week": today and the six days after it, not the calendar week
 
 
 def employer_list(text: str = "") -> Select:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -18,6 +18,10 @@ from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from training.trainees.rules import InvalidValue, normalize_phone
 
 FOLLOW_UP_MONTHS = (3, 6, 12)
+# A follow-up is "due this week" on the list, and may be answered, from today to six days ahead:
+# a coordinator phones a little early, never months before (a 3-month answer taken before the
+# job even started said nothing about staying in it).
+DUE_SOON_DAYS = 7
 DEFAULT_MAX_WAGE = 100000
 # Stored on follow-ups that fell due after their placement ended (see end_placement).
 ENDED_NOTE = "placement ended"
@@ -87,6 +91,21 @@ def add_months(start: date, months: int) -> date:
 def follow_up_schedule(start: date) -> list[tuple[int, date]]:
     """(months, due date) of each follow-up a placement starting on `start` needs."""
     return [(months, add_months(start, months)) for months in FOLLOW_UP_MONTHS]
+
+
+def follow_up_opens(due: date) -> date:
+    """The first day a follow-up due on `due` may be answered: the day the list starts showing it."""
+    return due - timedelta(days=DUE_SOON_DAYS - 1)
+
+
+def check_follow_up_open(due: date, today: date) -> None:
+    """Refuse an answer taken before the follow-up is open (see DUE_SOON_DAYS)."""
+    opens = follow_up_opens(due)
+    if today < opens:
+        raise InvalidValue(
+            _l("This follow-up is due on %(due)s; it can be recorded from %(opens)s, when the follow-up list shows it.",
+               due=due.isoformat(), opens=opens.isoformat())
+        )
 
 
 def check_wage(wage: Decimal | None, max_wage) -> Decimal:

@@ -256,8 +256,14 @@ def _answer(follow_up: FollowUp, answer: FollowUpAnswer, checked_by_id: int | No
     audit.record(action, "follow_up", follow_up.id, before=before, after=follow_up_snapshot(follow_up))
 
 
-def record_follow_up(follow_up: FollowUp, answer: FollowUpAnswer, checked_by_id: int | None, max_wage) -> FollowUp:
-    """What the graduate said when called; recording again corrects the earlier answer."""
+def record_follow_up(follow_up: FollowUp, answer: FollowUpAnswer, checked_by_id: int | None, max_wage, *,
+                     today: date) -> FollowUp:
+    """What the graduate said when called, from a few days before it is due (rules.follow_up_opens);
+    recording again corrects the earlier answer."""
+    try:
+        rules.check_follow_up_open(follow_up.due_date, today)
+    except InvalidValue as error:
+        raise PlacementRefused(str(error)) from None
     if answer.still_employed:
         if answer.same_employer is None:
             raise PlacementRefused(_("Say whether it is the same employer."))

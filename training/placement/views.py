@@ -14,7 +14,7 @@ from training.exceptions import DomainError
 from training.extensions import db
 from training.models import Employer, FollowUp, Placement, Role, utcnow
 from training.permissions import can_manage_cohort, deny, require_cohort, require_trainee, roles_required, trainee_scope
-from training.placement import queries, services
+from training.placement import queries, rules, services
 from training.placement.forms import (
     PLACEMENT_KINDS, PLACEMENT_SCOPES, EmployerForm, EmployerSearchForm, EndPlacementForm, FollowUpForm,
     GraduatesForm, PlacementForm, PlacementRowForm,
@@ -182,8 +182,12 @@ def edit(placement_id: int):
 @bp.get("/placements/<int:placement_id>")
 @roles_required(*STAFF)
 def show(placement_id: int):
-    placement = _placement_in_scope(placement_id)
-    return render_template("placement/show.html", placement=placement, end_form=EndPlacementForm())
+    return _job_page(_placement_in_scope(placement_id), EndPlacementForm())
+
+
+def _job_page(placement, end_form: EndPlacementForm, status: int = 200):
+    return render_template("placement/show.html", placement=placement, end_form=end_form, today=_today(),
+                           follow_up_opens=rules.follow_up_opens), status
 
 
 @bp.post("/placements/<int:placement_id>/end")
@@ -193,13 +197,13 @@ def end(placement_id: int):
     form = EndPlacementForm()
     if not form.validate_on_submit():
         flash(_("Give the end date and the reason."), "danger")
-        return render_template("placement/show.html", placement=placement, end_form=form), 400
+        return _job_page(placement, form, 400)
     try:
         closed = services.end_placement(placement, form.end_date.data, form.reason.data, current_user.id)
     except DomainError as refusal:
         db.session.rollback()
         form.form_errors.append(str(refusal))
-        return render_template("placement/show.html", placement=placement, end_form=form), 400
+        return _job_page(placement, form, 400)
     db.session.commit()
     flash(_("The job was ended. A new one can now be recorded."), "success")
     if closed:
@@ -273,7 +277,7 @@ def follow_up(follow_up_id: int):
             same_employer={"yes": True, "no": False}.get(form.same_employer.data),
             monthly_wage=form.monthly_wage.data, note=form.note.data or "")
         try:
-            services.record_follow_up(record, answer, current_user.id, _max_wage())
+            services.record_follow_up(record, answer, current_user.id, _max_wage(), today=_today())
         except DomainError as refusal:
             db.session.rollback()
             form.form_errors.append(str(refusal))
@@ -282,4 +286,4 @@ def follow_up(follow_up_id: int):
             flash(_("Follow-up recorded."), "success")
             return redirect(safe_next(url_for("placement.follow_ups")))
     return render_template("placement/follow_up.html", record=record, placement=record.placement, form=form,
-                           today=_today())
+                           today=_today(), opens=rules.follow_up_opens(record.due_date))

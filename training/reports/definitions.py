@@ -156,6 +156,26 @@ def describe(settings: Settings, context: Context) -> list[Definition]:
     return (_english if context.language == "en" else _chinese)(settings, context)
 
 
+def _runs_past_as_of(c: Context) -> bool:
+    return c.date_to > c.as_of.date()
+
+
+def _not_yet_zh(c: Context) -> list[Definition]:
+    if not _runs_past_as_of(c):
+        return []
+    return [Definition("not_yet", "尚未计入", f"统计范围到 {c.date_to:%Y-%m-%d}，晚于数据截至日：尚未结业的培训班，其学员已计入"
+                       "培训人数，结业、取证在结业评定后计入；就业从就业开始日期起计入，已登记但尚未开始的工作暂不计入。")]
+
+
+def _not_yet_en(c: Context) -> list[Definition]:
+    if not _runs_past_as_of(c):
+        return []
+    return [Definition("not_yet", "Not counted yet", f"The period runs to {c.date_to:%Y-%m-%d}, past the date the "
+                       "figures were taken: the trainees of classes not yet finished count as trained now, as completed "
+                       "and certified once the class is finalised; a job counts from its start date, so jobs recorded "
+                       "that have not started yet are not counted.")]
+
+
 def _chinese(s: Settings, c: Context) -> list[Definition]:
     basis = "结业日期" if s.period_date == "end_date" else "开班日期"
     kinds = "、".join(KIND_NAMES["zh"][k] for k in s.no_contract_kinds)
@@ -169,6 +189,7 @@ def _chinese(s: Settings, c: Context) -> list[Definition]:
         Definition("period", "统计范围", f"{c.scope_name}（按培训班所在区县），{basis}在 {c.date_from:%Y-%m-%d} 至 "
                    f"{c.date_to:%Y-%m-%d}（含）之间的培训班。以下人数均为这些培训班的学员；结业日期为培训班结束日期，"
                    "之后的取证、就业和回访跟踪到数据截至日。"),
+        *_not_yet_zh(c),
         Definition("enrolled", labels["enrolled"], "培训人数 = 上述培训班录取的学员人次（状态为在训、结业、未通过或退出；"
                    "报名待审、候补和未录取的不计），同一人参加两个班计两人次。"),
         Definition("completed", labels["completed_rate"], "结业率 = 结业人数（出勤和考核均达标、状态为“结业”的人次）÷ 培训人数。"),
@@ -201,6 +222,7 @@ def _english(s: Settings, c: Context) -> list[Definition]:
                    f"between {c.date_from:%Y-%m-%d} and {c.date_to:%Y-%m-%d} inclusive. Every count is of these classes' "
                    "trainees; completion is the class's end date; certificates, jobs and follow-ups are followed up "
                    "to the date the figures were taken."),
+        *_not_yet_en(c),
         Definition("enrolled", labels["enrolled"], "Trained = admissions to these classes (enrolled, completed, not "
                    "passed or withdrawn; not pending applications, waiting list or declined); a person in two classes "
                    "counts twice."),

@@ -6,6 +6,7 @@ the settings read from app.config and the moment the figures are taken.
 """
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -149,16 +150,19 @@ def local_now(now: datetime, timezone: str) -> datetime:
 
 
 def default_period(today: date) -> tuple[date, date]:
-    """The year to date."""
-    return date(today.year, 1, 1), today
+    """The whole current year: the year to date left out a class ending later this month, and with
+    it the year's newest results. What has not happened yet is stated beside the figures (the
+    "not_yet" definition), not cut off by the period."""
+    return date(today.year, 1, 1), date(today.year, 12, 31)
 
 
 def quick_periods(today: date) -> list[tuple[str, date, date]]:
-    """The periods a coordinator reports most often: this month, last month, this year, last year."""
+    """The periods a coordinator reports most often: this month, last month, this year, last year, each whole."""
     first = today.replace(day=1)
     last_month_end = first - timedelta(days=1)
-    return [(_l("This month"), first, today), (_l("Last month"), last_month_end.replace(day=1), last_month_end),
-            (_l("Year to date"), date(today.year, 1, 1), today),
+    month_end = date(today.year, today.month, calendar.monthrange(today.year, today.month)[1])
+    return [(_l("This month"), first, month_end), (_l("Last month"), last_month_end.replace(day=1), last_month_end),
+            (_l("This year"), *default_period(today)),
             (_l("Last year"), date(today.year - 1, 1, 1), date(today.year - 1, 12, 31))]
 
 
