@@ -198,7 +198,8 @@ def old_certificate(certificate) -> Certificate:
     return certificate
 
 
-def test_a_certificate_signed_with_the_full_name_still_verifies_and_its_json_hides_the_name(client, runner, old_certificate, tmp_path):
+def test_a_certificate_signed_with_the_full_name_still_verifies_and_its_json_hides_the_name(
+        client, runner, old_certificate, tmp_path):
     path = scanned_path(old_certificate)
     response = client.get(path.replace("?", ".json?"))
     data = response.json

@@ -116,7 +116,8 @@ def test_editing_keeps_the_id_number_and_audits_before_and_after(client, auth, m
     assert trainee.id_number not in str(event.before)
 
 
-def test_a_coordinator_who_sees_a_trainee_only_through_their_cohort_may_read_but_not_edit_the_record(client, auth, make):
+def test_a_coordinator_who_sees_a_trainee_only_through_their_cohort_may_read_but_not_edit_the_record(
+        client, auth, make):
     visitor = make.trainee(county_code="610929", name="白河人")
     make.enrollment(trainee=visitor, cohort=make.cohort(county_code="610924"))
     db.session.commit()
@@ -138,7 +139,8 @@ def test_the_trainees_own_county_and_the_city_still_edit_a_trainee_enrolled_else
     for county in ("610929", None):
         auth.login("coordinator", county=county)
         assert f"/trainees/{visitor.id}/edit" in client.get(f"/trainees/{visitor.id}").get_data(as_text=True)
-        assert client.submit(f"/trainees/{visitor.id}/edit", {"name": "白河人", "county_code": "610929"}).status_code == 302
+        response = client.submit(f"/trainees/{visitor.id}/edit", {"name": "白河人", "county_code": "610929"})
+        assert response.status_code == 302
         auth.logout()
 
 

@@ -66,7 +66,8 @@ def _county_records(app, make, county: str, place: str) -> dict:
     make.attendance(graduate, session)
     [certificate] = make.issued(cohort=cohort, names=[f"{place}证书"])
     placement = make.placement(enrollment=graduate)
-    applicant = make.enrollment(cohort=cohort, trainee=make.trainee(county_code=county), status=EnrollmentStatus.APPLIED)
+    applicant = make.enrollment(cohort=cohort, trainee=make.trainee(county_code=county),
+                                status=EnrollmentStatus.APPLIED)
     db.session.flush()
     window = checkin.window_at(utcnow(), app.config["CHECKIN_ROTATE_SECONDS"])
     return {
