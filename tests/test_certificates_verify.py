@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import subprocess
 import urllib.parse
@@ -150,16 +151,66 @@ def test_a_signature_made_by_another_key_does_not_verify(client, certificate):
     assert "Do not trust this certificate" in html
 
 
-def test_the_json_carries_the_signed_payload_that_verifies_offline_with_the_published_key(client, certificate):
-    data = client.get(scanned_path(certificate).replace("?", ".json?")).json
+def offline_check(client, data: dict) -> None:
+    """Check the JSON's signature the way a verifier does, with nothing but the published key."""
     keys = {k["key_id"]: k for k in client.get("/verify/keys.json").json["keys"]}
-
     public = Ed25519PublicKey.from_public_bytes(base64.b64decode(keys[data["key_id"]]["public_key"]))
     message = json.dumps(data["payload"], sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     public.verify(base64.b64decode(data["signature"]), message)  # raises if it does not verify
+
+
+def test_the_json_carries_the_signed_payload_that_verifies_offline_with_the_published_key(client, certificate):
+    data = client.get(scanned_path(certificate).replace("?", ".json?")).json
+
+    offline_check(client, data)
     assert data["status"] == "valid" and data["signature_valid"] is True
     assert data["payload"]["serial"] == certificate.serial and data["payload"]["key_id"] == data["key_id"]
-    assert set(data["payload"]) >= {"name", "course", "level", "hours", "start_date", "end_date", "issuer"}
+    assert set(data["payload"]) >= {"course", "level", "hours", "start_date", "end_date", "issuer", "name_sha256"}
+
+
+def test_the_json_masks_the_name_like_the_page_and_the_printed_name_checks_against_its_signed_hash(client, certificate):
+    response = client.get(scanned_path(certificate).replace("?", ".json?"))
+    data = response.json
+
+    assert "张秀华" not in response.get_data(as_text=True) and data["name"] == "张*华"
+    payload = data["payload"]
+    printed = hashlib.sha256((payload["name_salt"] + "张秀华").encode()).hexdigest()
+    guessed = hashlib.sha256((payload["name_salt"] + "张秀英").encode()).hexdigest()
+    assert payload["v"] == 2 and payload["name_sha256"] == printed != guessed
+
+
+def test_a_certificate_whose_stored_name_was_changed_no_longer_verifies(client, certificate):
+    path = scanned_path(certificate)
+    certificate.snapshot = {**certificate.snapshot, "name": "李四"}
+    flag_modified(certificate, "snapshot")
+    db.session.commit()
+
+    assert "Do not trust this certificate" in page(client, path)[1]
+
+
+@pytest.fixture
+def old_certificate(certificate) -> Certificate:
+    """A certificate as issued before version 2: the full name in the signed payload."""
+    snapshot = {k: v for k, v in certificate.snapshot.items() if k not in ("name_salt", "name_sha256")}
+    certificate.snapshot = {**snapshot, "v": 1}
+    certificate.signature = signing.current_key().sign(certificate.snapshot)
+    db.session.commit()
+    return certificate
+
+
+def test_a_certificate_signed_with_the_full_name_still_verifies_and_its_json_hides_the_name(
+        client, runner, old_certificate, tmp_path):
+    path = scanned_path(old_certificate)
+    response = client.get(path.replace("?", ".json?"))
+    data = response.json
+
+    assert "Valid certificate" in page(client, path)[1]
+    assert data["signature_valid"] is True and "张秀华" not in response.get_data(as_text=True)
+    offline_check(client, {**data, "payload": {**data["payload"], "name": "张秀华"}})  # the name on the paper
+    pdf_file = tmp_path / "old.pdf"
+    pdf_file.write_bytes(storage.path_for(old_certificate.serial).read_bytes())
+    result = runner.invoke(args=["certificates", "verify", str(pdf_file)])
+    assert result.exit_code == 0 and "payload version: 1" in result.output
 
 
 def test_old_keys_stay_published_after_a_rotation_and_old_certificates_still_verify(client, runner, certificate):

@@ -172,6 +172,18 @@ def test_only_coordinators_in_scope_manage_a_cohort(world, who, manages):
     assert permissions.can_manage_cohort(world.users[who], world.cohort) is manages
 
 
+@pytest.mark.parametrize(
+    ("who", "edits"),
+    [("admin", True), ("city coordinator", True), ("coordinator there", True), ("coordinator here", False),
+     ("trainer teaching", False), ("trainee themself", False)],
+)
+def test_only_the_trainees_own_county_and_the_city_edit_a_trainee_enrolled_elsewhere(world, make, who, edits):
+    visitor = make.trainee(county_code=THERE)
+    make.enrollment(trainee=visitor, cohort=world.cohort)
+    assert permissions.can_see_trainee(world.users["coordinator here"], visitor)
+    assert permissions.can_edit_trainee(world.users[who], visitor) is edits
+
+
 def test_a_trainees_own_page_shows_only_their_own_enrollments(client, auth, world, make):
     world.cohort.course.name = "足部修护师（五级）"
     world.other_cohort.course.name = "母婴护理员（五级）"

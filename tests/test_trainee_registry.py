@@ -162,3 +162,44 @@ def test_editing_keeps_the_id_number_and_audits_before_and_after(client, auth, m
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "trainee_updated"))
     assert event.before["name"] == "旧名字" and event.after["name"] == "新名字"
     assert trainee.id_number not in str(event.before)
+
+
+def test_a_coordinator_who_sees_a_trainee_only_through_their_cohort_may_read_but_not_edit_the_record(
+        client, auth, make):
+    visitor = make.trainee(county_code="610929", name="白河人")
+    make.enrollment(trainee=visitor, cohort=make.cohort(county_code="610924"))
+    db.session.commit()
+    auth.login("coordinator", county="610924")
+    page = client.get(f"/trainees/{visitor.id}").get_data(as_text=True)
+    assert "白河人" in page and f"/trainees/{visitor.id}/edit" not in page
+    assert client.get(f"/trainees/{visitor.id}/edit").status_code == 403
+    response = client.submit(f"/trainees/{visitor.id}/edit", {"name": "白河人", "county_code": "610924"},
+                             page=f"/trainees/{visitor.id}")
+    assert response.status_code == 403
+    db.session.refresh(visitor)
+    assert visitor.county_code == "610929"
+
+
+def test_the_trainees_own_county_and_the_city_still_edit_a_trainee_enrolled_elsewhere(client, auth, make):
+    visitor = make.trainee(county_code="610929", name="白河人")
+    make.enrollment(trainee=visitor, cohort=make.cohort(county_code="610924"))
+    db.session.commit()
+    for county in ("610929", None):
+        auth.login("coordinator", county=county)
+        assert f"/trainees/{visitor.id}/edit" in client.get(f"/trainees/{visitor.id}").get_data(as_text=True)
+        response = client.submit(f"/trainees/{visitor.id}/edit", {"name": "白河人", "county_code": "610929"})
+        assert response.status_code == 302
+        auth.logout()
+
+
+def test_saving_the_edit_page_unchanged_keeps_an_imported_education_not_on_the_list(client, auth, make):
+    trainee = make.trainee(county_code="610924", education="硕士研究生")
+    db.session.commit()
+    auth.login("coordinator", county="610924")
+    page = client.get(f"/trainees/{trainee.id}/edit").get_data(as_text=True)
+    assert '<option selected value="硕士研究生">' in page
+    response = client.submit(f"/trainees/{trainee.id}/edit", {"name": trainee.name, "county_code": "610924",
+                                                              "education": "硕士研究生"})
+    assert response.status_code == 302
+    db.session.refresh(trainee)
+    assert trainee.education == "硕士研究生"

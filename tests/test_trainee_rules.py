@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from training.identity import make_id_number, mask_id_number, mask_name
+from training.identity import make_id_number, mask_id_number, mask_name, mask_phone, mask_phones_in
 from training.trainees.rules import InvalidValue, normalize_id_number, normalize_phone, parse_categories
 
 VALID = make_id_number("610924", date(1990, 5, 17), 123)
@@ -96,3 +96,19 @@ def test_id_numbers_are_masked_to_first_six_and_last_four(value, masked):
 @pytest.mark.parametrize("name, masked", [("张三华", "张*华"), ("李娜", "李*"), ("欧阳小明", "欧**明"), ("王", "王")])
 def test_names_are_masked_for_public_pages(name, masked):
     assert mask_name(name) == masked
+
+
+@pytest.mark.parametrize("phone, masked", [("13800138000", "138****8000"), ("", ""), (None, ""), ("12345", "*****")])
+def test_mobile_numbers_are_masked_to_first_three_and_last_four(phone, masked):
+    assert mask_phone(phone) == masked
+
+
+@pytest.mark.parametrize("text, masked", [
+    ('{"phone": "13912345678", "name": "张三"}', '{"phone": "139****5678", "name": "张三"}'),
+    ("15800001111", "158****1111"),
+    (VALID, VALID),  # the digits inside an ID number are not a phone
+    ("0915-3212345", "0915-3212345"),  # a landline is an office's, not a person's
+    ("li.hua", "li.hua"), (None, ""),
+])
+def test_every_mobile_number_in_a_text_is_masked_and_nothing_else(text, masked):
+    assert mask_phones_in(text) == masked

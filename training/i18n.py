@@ -35,12 +35,14 @@ def register(app: Flask) -> None:
     from flask_babel import get_locale
 
     from training.labels import template_labels
-    from training.identity import mask_id_number, mask_name
+    from training.identity import mask_id_number, mask_name, mask_phone, mask_phones_in
     from training.web import asks_for_nobody
 
     app.context_processor(template_labels)
     app.add_template_filter(mask_id_number, "mask_id")
     app.add_template_filter(mask_name, "mask_name")
+    app.add_template_filter(mask_phone, "mask_phone")
+    app.add_template_filter(mask_phones_in, "mask_phones")
 
     @app.before_request
     def settle_locale() -> None:

@@ -1,10 +1,14 @@
-"""Resident ID numbers (居民身份证号码): the check character, what the number says, masking."""
+"""Resident ID numbers (居民身份证号码): the check character, what the number says; masking of
+ID numbers, names and mobile numbers."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
+# A mainland mobile number standing alone (not a run of digits inside an ID number).
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 def check_character(first17: str) -> str:
@@ -34,6 +38,20 @@ def mask_id_number(id_number: str | None) -> str:
     if len(id_number) < 10:
         return "*" * len(id_number)
     return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+
+
+def mask_phone(phone: str | None) -> str:
+    """First 3 and last 4 digits, the rest hidden: 138****1234."""
+    if not phone:
+        return ""
+    if len(phone) < 8:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def mask_phones_in(text: str | None) -> str:
+    """Every mobile number in a text masked: a username that is one, an audit record's values."""
+    return _MOBILE_IN_TEXT.sub(lambda number: mask_phone(number.group()), text or "")
 
 
 def mask_name(name: str) -> str:

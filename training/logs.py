@@ -7,15 +7,15 @@ import re
 import sys
 from datetime import datetime, timezone
 
+from training.identity import mask_id_number, mask_phones_in
+
 # Resident ID numbers (18 characters) and mainland mobile numbers never reach the log.
 _ID_NUMBER = re.compile(r"(?<![0-9])[1-9]\d{16}[\dXx](?![0-9])")
-_MOBILE = re.compile(r"(?<![0-9])1[3-9]\d{9}(?![0-9])")
 
 
 def scrub(text: str) -> str:
     """Mask ID numbers and mobile numbers in free text."""
-    text = _ID_NUMBER.sub(lambda m: m.group()[:6] + "********" + m.group()[-4:], text)
-    return _MOBILE.sub(lambda m: m.group()[:3] + "****" + m.group()[-4:], text)
+    return mask_phones_in(_ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text))
 
 
 class JsonFormatter(logging.Formatter):

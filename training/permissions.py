@@ -84,6 +84,14 @@ def can_see_trainee(user: User, trainee: Trainee) -> bool:
     return bool(db.session.scalar(select(exists().where(Trainee.id == trainee.id, trainee_scope(user)))))
 
 
+def can_edit_trainee(user: User, trainee: Trainee) -> bool:
+    """A person's record is kept by their own county's coordinators (or the city's); one who sees
+    them only through a cohort of their county may read it, not change it."""
+    if sees_everything(user):
+        return True
+    return user.role == Role.COORDINATOR and user.county_code is not None and user.county_code == trainee.county_code
+
+
 def can_manage_cohort(user: User, cohort: Cohort) -> bool:
     """Coordinators in scope change cohorts; trainers only mark and score what they teach."""
     return user.role in (Role.ADMIN, Role.COORDINATOR) and can_see_cohort(user, cohort)

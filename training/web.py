@@ -19,6 +19,8 @@ def safe_next(default: str) -> str:
     """The ?next= target when it stays on this site, else default."""
     target = request.args.get("next") or request.form.get("next") or ""
     parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
+    # A browser reads a backslash as a slash and drops tabs and newlines: /\host and /<tab>/host are //host.
+    odd = "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme and not odd:
         return target
     return default

@@ -18,6 +18,7 @@ from training.models import CohortStatus, EnrollmentStatus, Role, utcnow
 
 HOME = "610924"  # 紫阳县: the signed-in users' county
 OTHER = "610902"  # 汉滨区: where every record the URLs name lives
+SECOND = "610929"  # 白河县: a second county of the same records
 ROLES = ("anonymous", "admin", "city", "county", "trainer", "trainee")
 # What the database may change on any request: sign-in bookkeeping and the audit trail itself.
 VOLATILE_TABLES = {"login_session", "audit_event", "alembic_version"}
@@ -26,9 +27,15 @@ XSS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
 
 @dataclass
 class World:
-    """Records in OTHER, reached through URL arguments; the trainee role's own record in HOME."""
+    """Records in OTHER, reached through URL arguments; the same kind of records in SECOND (ids in
+    `second`), so that a scope that shuts out one county by name shows; and the trainee role's
+    own record in HOME, in a finished class with a classmate who has an account, a certificate
+    and a job of their own (ids in `own` and `classmate`)."""
 
     ids: dict = field(default_factory=dict)
+    second: dict = field(default_factory=dict)
+    own: dict = field(default_factory=dict)
+    classmate: dict = field(default_factory=dict)
     own_trainee_id: int | None = None
 
     def args_for(self, app, endpoint: str) -> dict:
@@ -47,22 +54,55 @@ def own_storage(app, tmp_path):
     app.instance_path = str(tmp_path / "instance")
 
 
+def _county_records(app, make, county: str, place: str) -> dict:
+    """A finished class of `county` with its coordinator, trainer, a graduate (attendance,
+    certificate, job) and an applicant; names start with `place`."""
+    coordinator = make.user("coordinator", county_code=county, username=f"coordinator_{county}")
+    trainer = make.user("trainer", county_code=county, username=f"trainer_{county}")
+    cohort = make.cohort(county_code=county, status=CohortStatus.FINISHED, trainers=[trainer], sessions=2,
+                         start_date=utcnow().date().replace(day=1))
+    session = cohort.sessions[0]
+    graduate = make.graduate(cohort=cohort, name=f"{place}学员")
+    make.attendance(graduate, session)
+    [certificate] = make.issued(cohort=cohort, names=[f"{place}证书"])
+    placement = make.placement(enrollment=graduate)
+    applicant = make.enrollment(cohort=cohort, trainee=make.trainee(county_code=county),
+                                status=EnrollmentStatus.APPLIED)
+    db.session.flush()
+    window = checkin.window_at(utcnow(), app.config["CHECKIN_ROTATE_SECONDS"])
+    return {
+        "coordinator": coordinator, "place": place,
+        "cohort_id": cohort.id, "session_id": session.id, "trainee_id": graduate.trainee_id,
+        "user_id": coordinator.id, "course_id": cohort.course_id, "enrollment_id": applicant.id,
+        "placement_id": placement.id, "follow_up_id": placement.follow_ups[0].id,
+        "employer_id": placement.employer_id, "serial": certificate.serial,
+        "attendance.checkin_token:token": checkin.make_token(app.config["SECRET_KEY"], session.id, window),
+        "certificate_token": certificate.token, "graduate_enrollment_id": graduate.id,
+    }
+
+
+def _trainee_records(make, cohort, name: str, username: str) -> dict:
+    """A graduate of `cohort` with an account, a certificate and a job."""
+    from training.certificates import issuing
+
+    graduate = make.graduate(cohort=cohort, name=name)
+    make.trainee_user(trainee=graduate.trainee, username=username)
+    [certificate] = issuing.issue_batch(cohort.id, [graduate.id], None).issued
+    placement = make.placement(enrollment=graduate)
+    return {"trainee_id": graduate.trainee_id, "name": name, "serial": certificate.serial,
+            "certificate_id": certificate.id, "placement_id": placement.id, "cohort_id": cohort.id}
+
+
 @pytest.fixture
 def world(app, make) -> World:
     from training.trainees import import_uploads
 
     w = World()
-    coordinator = make.user("coordinator", county_code=OTHER, username="other_coordinator")
-    trainer = make.user("trainer", county_code=OTHER, username="other_trainer")
-    cohort = make.cohort(county_code=OTHER, status=CohortStatus.FINISHED, trainers=[trainer], sessions=2,
-                         start_date=utcnow().date().replace(day=1))
-    session = cohort.sessions[0]
-    graduate = make.graduate(cohort=cohort, name="汉滨学员")
-    make.attendance(graduate, session)
-    [certificate] = make.issued(cohort=cohort, names=["汉滨证书"])
-    placement = make.placement(enrollment=graduate)
-    applicant = make.enrollment(cohort=cohort, trainee=make.trainee(county_code=OTHER), status=EnrollmentStatus.APPLIED)
-    job = create_job("certificates_issue", {"cohort_id": cohort.id, "enrollment_ids": []}, coordinator.id)
+    w.ids = _county_records(app, make, OTHER, "汉滨")
+    w.second = _county_records(app, make, SECOND, "白河")
+    coordinator = w.ids.pop("coordinator")
+    w.second.pop("coordinator")
+    job = create_job("certificates_issue", {"cohort_id": w.ids["cohort_id"], "enrollment_ids": []}, coordinator.id)
     export = None
     from flask import current_app
 
@@ -71,23 +111,17 @@ def world(app, make) -> World:
 
         export = create_job(EXPORT_KIND, {"format": "csv", "criteria": {}}, coordinator.id)
     upload = import_uploads.store_upload("姓名,身份证号\n".encode(), owner_id=coordinator.id, filename="other.csv")
-    own = make.trainee(county_code=HOME, name="本人学员")
-    make.trainee_user(trainee=own, username="own_trainee")
+    home_class = make.cohort(county_code=HOME, status=CohortStatus.FINISHED, start_date=utcnow().date().replace(day=1))
+    w.own = _trainee_records(make, home_class, "本人学员", "own_trainee")
+    w.classmate = _trainee_records(make, home_class, "同班学员", "classmate_trainee")
     db.session.commit()
-    window = checkin.window_at(utcnow(), app.config["CHECKIN_ROTATE_SECONDS"])
-    w.own_trainee_id = own.id
-    w.ids = {
-        "cohort_id": cohort.id, "session_id": session.id, "trainee_id": graduate.trainee_id,
-        "user_id": coordinator.id, "course_id": cohort.course_id, "enrollment_id": applicant.id,
-        "placement_id": placement.id, "follow_up_id": placement.follow_ups[0].id,
-        "employer_id": placement.employer_id, "job_id": job.id, "serial": certificate.serial,
-        "token": upload.token, "action": "retire", "ext": "csv",
-        "attendance.checkin_token:token": checkin.make_token(app.config["SECRET_KEY"], session.id, window),
+    w.own_trainee_id = w.own["trainee_id"]
+    w.ids.update({
+        "job_id": job.id, "token": upload.token, "action": "retire", "ext": "csv",
         "reports.export:job_id": export.id if export else None,
         "reports.download:job_id": export.id if export else None,
-        "certificate_token": certificate.token, "graduate_enrollment_id": graduate.id,
         "upload_path": str(upload.path),
-    }
+    })
     return w
 
 

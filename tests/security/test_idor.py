@@ -26,11 +26,10 @@ def trainee_client(app, make, world):
 
 
 @pytest.mark.parametrize("path", [
-    "/me/certificates/{serial}.pdf", "/certificates/{serial}.pdf", "/certificates/{serial}",
-    "/cohorts/{cohort_id}/activation-slips", "/trainees/{trainee_id}", "/cohorts/{cohort_id}",
-    "/jobs/{job_id}.json", "/placements/{placement_id}",
+    "/certificates/{serial}.pdf", "/certificates/{serial}", "/cohorts/{cohort_id}/activation-slips",
+    "/trainees/{trainee_id}", "/cohorts/{cohort_id}", "/jobs/{job_id}.json", "/placements/{placement_id}",
 ])
-def test_a_trainee_reaches_nothing_of_another_trainee(app, world, trainee_client, path):
+def test_a_trainee_reaches_no_staff_page_of_another_trainee(app, world, trainee_client, path):
     before = fingerprint()
 
     response = trainee_client.get(path.format(**world.ids))
@@ -38,6 +37,67 @@ def test_a_trainee_reaches_nothing_of_another_trainee(app, world, trainee_client
     assert response.status_code == 404
     assert b"%PDF" not in response.get_data() and "汉滨" not in response.get_data(as_text=True)
     assert fingerprint() == before
+
+
+def _victim(world, who: str) -> dict:
+    """The classmate (same class, same county) or the graduate of another county, with their name."""
+    if who == "classmate":
+        return world.classmate
+    records = world.ids if who == "other county" else world.second
+    return {**records, "name": f"{records['place']}学员"}
+
+
+# The trainee's own pages: those that take an id or a serial must refuse another's; those that
+# take none must show nothing of anyone else.
+OWN_PAGES = [("GET", "/me/certificates/{serial}.pdf", 404), ("GET", "/me", 200), ("GET", "/me/certificates", 200),
+             ("GET", "/apply", 200), ("POST", "/apply/{cohort_id}", 404)]
+
+
+@pytest.mark.parametrize("who", ["classmate", "other county", "second county"])
+@pytest.mark.parametrize(("method", "path", "status"), OWN_PAGES)
+def test_a_trainee_reaches_nothing_of_another_trainee(app, world, trainee_client, who, method, path, status):
+    victim = _victim(world, who)
+    target = path.format(**victim)
+    before = fingerprint()
+
+    if method == "GET":
+        response = trainee_client.get(target)
+    else:
+        response = trainee_client.post(target, data={"csrf_token": trainee_client.csrf_token("/me")})
+
+    page = response.get_data(as_text=True).replace(target, "")  # the language switch names the page asked for
+    assert response.status_code == status
+    assert b"%PDF" not in response.get_data() and victim["name"] not in page and victim["serial"] not in page
+    assert fingerprint() == before
+
+
+@pytest.mark.parametrize("who", ["other county", "second county"])
+def test_a_trainee_cannot_check_in_to_a_class_of_another_with_its_qr_code(app, world, trainee_client, who):
+    victim = _victim(world, who)
+    before = fingerprint()
+
+    response = trainee_client.get(f"/checkin/{victim['attendance.checkin_token:token']}")
+
+    assert response.status_code == 400
+    assert fingerprint() == before
+
+
+def test_a_trainee_downloads_their_own_certificate_until_it_is_revoked(app, world, trainee_client):
+    from training.certificates import services
+
+    path = f"/me/certificates/{world.own['serial']}.pdf"
+    valid = trainee_client.get(path)
+    assert valid.status_code == 200 and valid.get_data().startswith(b"%PDF")
+    valid.close()
+    services.revoke(world.own["certificate_id"], "error", "issued in error", None)
+    db.session.commit()
+
+    revoked = trainee_client.get(path)
+    content = revoked.get_data()
+    revoked.close()
+
+    assert revoked.status_code == 404 and b"%PDF" not in content
+    assert path not in trainee_client.get("/me/certificates").get_data(as_text=True)  # no download offered
 
 
 def test_the_certificate_file_of_another_trainee_is_not_found_even_with_its_token(app, world, trainee_client):

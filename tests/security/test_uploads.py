@@ -83,3 +83,22 @@ def test_a_path_in_the_file_name_never_reaches_the_disk(app, client, coordinator
     assert not (Path(app.instance_path).parent / "etc").exists()
     page = response.get_data(as_text=True)
     assert "../" not in page and "..\\" not in page
+
+
+@pytest.mark.parametrize("image_format", ["GIF", "BMP", "TIFF"])
+def test_a_seal_image_in_another_format_than_png_or_jpeg_is_refused_and_nothing_is_stored(app, client, auth,
+                                                                                        image_format):
+    from PIL import Image
+
+    from training.certificates import storage
+
+    client.set_cookie("jfw_lang", "en")
+    auth.login("admin")
+    image = io.BytesIO()
+    Image.new("RGB", (120, 120), (200, 30, 30)).save(image, format=image_format)
+
+    response = client.submit("/admin/seal", {"image": (io.BytesIO(image.getvalue()), "seal.png")},
+                             content_type="multipart/form-data")
+
+    assert response.status_code == 200 and "not a PNG or JPEG image" in response.get_data(as_text=True)
+    assert storage.seal_data_uri() is None

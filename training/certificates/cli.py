@@ -131,7 +131,8 @@ def check_file(data: bytes) -> tuple[list[str], list[str]]:
     c, s = found.certificate, found.snapshot
     lines += [f"serial: {c.serial}", f"name: {s['name']}", f"course: {s['course']} ({s['level']}), {s['hours']} hours",
               f"dates: {s['start_date']} – {s['end_date']}", f"issuer: {s['issuer']}, issued on {s['issued_on']}",
-              f"status: {c.status}", f"signature: {'verified' if found.signature_ok else 'DOES NOT VERIFY'} (key {c.key_id})"]
+              f"status: {c.status}", f"payload version: {s.get('v', 1)}",
+              f"signature: {'verified' if found.signature_ok else 'DOES NOT VERIFY'} (key {c.key_id})"]
     problems = []
     if c.status == "revoked":
         problems.append(f"revoked on {c.revoked_at:%Y-%m-%d} ({c.revoke_category})")

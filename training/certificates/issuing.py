@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 ISSUABLE_COHORTS = (CohortStatus.FINISHED, CohortStatus.CLOSED)
 # National vocational qualification levels as a certificate names them.
 LEVEL_NAMES = {5: "五级/初级工", 4: "四级/中级工", 3: "三级/高级工", 2: "二级/技师", 1: "一级/高级技师"}
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2  # the name signed as a salted hash (signing.py); 1: the name itself
 
 
 class CertificateRefused(DomainError):
@@ -71,9 +71,9 @@ def verify_url(serial: str, token: str) -> str:
 
 
 def snapshot_for(enrollment: Enrollment, serial: str, issued_on: date, key_id: str) -> dict:
-    """What the certificate states; exactly these values are signed and printed."""
+    """What the certificate states: printed as it is, signed with the name as its salted hash."""
     cohort, course = enrollment.cohort, enrollment.cohort.course
-    return {
+    return signing.with_name_hash({
         "v": PAYLOAD_VERSION,
         "serial": serial,
         "name": enrollment.trainee.name,
@@ -87,7 +87,7 @@ def snapshot_for(enrollment: Enrollment, serial: str, issued_on: date, key_id: s
         "issuer": current_app.config["ISSUING_AUTHORITY"],
         "issued_on": issued_on.isoformat(),
         "key_id": key_id,
-    }
+    })
 
 
 def page_for(certificate: Certificate, id_number: str) -> pdf.CertificatePage:
@@ -151,7 +151,7 @@ def issue(cohort: Cohort, enrollments: Sequence[Enrollment], issued_on: date, is
         snapshot = snapshot_for(enrollment, serial, issued_on, key.key_id)
         certificates.append(Certificate(
             serial=serial, token=secrets.token_urlsafe(16), enrollment=enrollment, snapshot=snapshot,
-            signature=key.sign(snapshot), key_id=key.key_id, issued_by_id=issued_by_id,
+            signature=key.sign(signing.signed_payload(snapshot)), key_id=key.key_id, issued_by_id=issued_by_id,
             status=CertificateStatus.VALID,
         ))
     try:

@@ -3,6 +3,12 @@
 The private key lives in instance/ only (mode 0600), generated once when absent; its
 public half is published in the signing_key table (and at /verify/keys.json), where it
 stays after a rotation so that older certificates still verify.
+
+What is signed (payload versions): up to version 1 the whole snapshot, the holder's full name
+included, so the published payload gave the name away. From version 2 the name is signed as
+a salted SHA-256 (name_salt, name_sha256): whoever holds the paper checks the printed name
+against it; the published payload carries no name. The stored snapshot keeps the name (the
+PDF, the staff pages and the lookup by name need it) and a changed name no longer matches.
 """
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ import hashlib
 import json
 import os
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +56,48 @@ def b64(raw: bytes) -> str:
 def canonical(payload: dict) -> bytes:
     """Sorted keys, no spaces, UTF-8: the exact bytes that are signed."""
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def normalize_name(name: str) -> str:
+    """A name as compared: NFKC, without whitespace (张 秀华 and 张秀华 are one name)."""
+    return "".join(unicodedata.normalize("NFKC", name or "").split())
+
+
+def name_sha256(salt: str, name: str) -> str:
+    """The hex SHA-256 of the UTF-8 bytes of salt + the normalised name: what version 2 signs."""
+    return hashlib.sha256((salt + normalize_name(name)).encode("utf-8")).hexdigest()
+
+
+def with_name_hash(snapshot: dict) -> dict:
+    """A version-2 snapshot: the name's salted hash added beside the name it stands for."""
+    salt = secrets.token_hex(16)
+    return {**snapshot, "name_salt": salt, "name_sha256": name_sha256(salt, snapshot["name"])}
+
+
+def _hashes_name(snapshot: dict) -> bool:
+    return int(snapshot.get("v") or 1) >= 2
+
+
+def signed_payload(snapshot: dict) -> dict:
+    """What the signature covers: the whole snapshot up to version 1, all but the name from version 2."""
+    if _hashes_name(snapshot):
+        return {k: v for k, v in snapshot.items() if k != "name"}
+    return dict(snapshot)
+
+
+def public_payload(snapshot: dict) -> dict:
+    """What may be published: the signed payload without a full name (a version-1 verifier puts
+    the printed name back as "name" before checking the signature)."""
+    return {k: v for k, v in snapshot.items() if k != "name"}
+
+
+def name_matches(snapshot: dict) -> bool:
+    """The stored name is the one the signature stands for (always, up to version 1: it is signed)."""
+    if not _hashes_name(snapshot):
+        return True
+    salt, digest = snapshot.get("name_salt"), snapshot.get("name_sha256")
+    return isinstance(salt, str) and isinstance(digest, str) and secrets.compare_digest(
+        name_sha256(salt, snapshot.get("name", "")), digest)
 
 
 def key_id_for(public_raw: bytes) -> str:

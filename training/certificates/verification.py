@@ -6,7 +6,6 @@ after the same work.
 from __future__ import annotations
 
 import hmac
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -58,7 +57,8 @@ def signature_ok(certificate: Certificate, key: SigningKey | None) -> bool:
         key is not None
         and snapshot.get("serial") == certificate.serial
         and snapshot.get("key_id") == certificate.key_id == key.key_id
-        and signing.verify(snapshot, certificate.signature, key.public_key)
+        and signing.name_matches(snapshot)
+        and signing.verify(signing.signed_payload(snapshot), certificate.signature, key.public_key)
     )
 
 
@@ -76,14 +76,10 @@ def by_token(serial: str, token: str | None) -> Verification | None:
     return of(certificate)
 
 
-def normalize_name(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name or "").split())
-
-
 def by_name(serial: str, name: str) -> Verification | None:
     """Manual lookup: the serial and the full name as printed on the certificate."""
     certificate = _find((serial or "").strip().upper())
-    printed = normalize_name(certificate.snapshot.get("name", "")) if certificate is not None else _NO_TOKEN
-    if not hmac.compare_digest(printed.encode(), normalize_name(name).encode()) or certificate is None:
+    printed = signing.normalize_name(certificate.snapshot.get("name", "")) if certificate is not None else _NO_TOKEN
+    if not hmac.compare_digest(printed.encode(), signing.normalize_name(name).encode()) or certificate is None:
         return None
     return of(certificate)

@@ -20,6 +20,10 @@ from training.identity import mask_name
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
 ROBOTS = "noindex, nofollow, noarchive"
+# The JSON, like the page, never gives the full name: whoever checks holds the paper that prints it.
+NAME_CHECK = ("payload version 2 signs no name but name_sha256, the hex SHA-256 of the UTF-8 bytes of name_salt "
+              "followed by the name printed on the certificate (NFKC, whitespace removed); version 1 signs the "
+              "name itself: add it to the payload as \"name\" before checking the signature")
 
 
 @bp.app_template_filter("certificate_date")
@@ -91,6 +95,7 @@ def keys():
     return {
         "algorithm": signing.ALGORITHM,
         "signed_bytes": "the payload as JSON: keys sorted, no whitespace, UTF-8 (not ASCII-escaped)",
+        "name": NAME_CHECK,
         "keys": [
             {"key_id": key.key_id, "algorithm": signing.ALGORITHM, "public_key": key.public_key,
              "created_at": key.created_at.isoformat(), "retired_at": key.retired_at.isoformat() if key.retired_at else None}
@@ -112,7 +117,9 @@ def certificate_json(serial: str):
         "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
         "revoke_category": certificate.revoke_category,
         "superseded_by": found.superseded_by,
-        "payload": found.snapshot,
+        "name": mask_name(found.snapshot.get("name", "")),
+        "payload": signing.public_payload(found.snapshot),
+        "name_check": NAME_CHECK,
         "signature": certificate.signature,
         "key_id": certificate.key_id,
         "algorithm": signing.ALGORITHM,

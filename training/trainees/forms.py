@@ -13,6 +13,13 @@ from training.trainees.rules import InvalidValue, normalize_id_number, normalize
 EDUCATION = ["", "小学", "初中", "高中", "中专", "大专", "本科及以上"]
 
 
+def education_choices(stored: str = "") -> list[tuple[str, str]]:
+    """The list, and a stored value that is not on it (an import may bring any wording): a select
+    without it would post its first option, and saving the page unchanged would erase the value."""
+    extra = [stored] if stored and stored not in EDUCATION else []
+    return choices((e, e or "—") for e in [*EDUCATION, *extra])
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
@@ -25,7 +32,7 @@ class TraineeForm(FlaskForm):
     county_code = SelectField(_l("County"), validators=[DataRequired()])
     town = StringField(_l("Town"), validators=[Optional(), Length(max=50)])
     village = StringField(_l("Village / community"), validators=[Optional(), Length(max=50)])
-    education = SelectField(_l("Education"), choices=choices((e, e or "—") for e in EDUCATION), validators=[Optional()])
+    education = SelectField(_l("Education"), choices=education_choices(), validators=[Optional()])
     categories = MultiCheckboxField(_l("Household categories"), choices=choices(HOUSEHOLD_CATEGORIES.items()))
 
     def validate_id_number(self, field) -> None:

@@ -12,9 +12,9 @@ from training.choices import choices
 from training.exceptions import DomainError
 from training.extensions import db
 from training.models import County, Role, Trainee, utcnow
-from training.permissions import require_trainee, roles_required, trainee_scope
+from training.permissions import can_edit_trainee, deny, require_trainee, roles_required, trainee_scope
 from training.trainees import services
-from training.trainees.forms import FindByIdForm, RevealIdForm, TraineeFilterForm, TraineeForm
+from training.trainees.forms import FindByIdForm, RevealIdForm, TraineeFilterForm, TraineeForm, education_choices
 
 bp = Blueprint("trainees", __name__, url_prefix="/trainees")
 navigation.add([Role.COORDINATOR, Role.ADMIN], "trainees.index", _l("Trainees"), order=30)
@@ -95,10 +95,13 @@ def create():
 @roles_required(*STAFF)
 def edit(trainee_id: int):
     trainee = require_trainee(trainee_id)
+    if not can_edit_trainee(current_user, trainee):
+        deny("trainee", trainee_id)
     form = TraineeForm(obj=trainee)
     if not form.is_submitted():
         form.categories.data = sorted(trainee.category_set)
     form.county_code.choices = _county_choices()
+    form.education.choices = education_choices(trainee.education)
     del form.id_number  # the number identifies the person; a wrong one means a new registration
     if form.validate_on_submit():
         services.update_trainee(trainee, _data(form, trainee.id_number))
@@ -114,7 +117,7 @@ def show(trainee_id: int):
     trainee = require_trainee(trainee_id)
     history = services.enrollment_history(trainee.id)
     return render_template("trainees/show.html", trainee=trainee, history=history, reveal_form=RevealIdForm(),
-                           full_id=None)
+                           full_id=None, can_edit=can_edit_trainee(current_user, trainee))
 
 
 @bp.post("/<int:trainee_id>/reveal")
@@ -128,4 +131,5 @@ def reveal(trainee_id: int):
         full_id = services.reveal_id_number(trainee, form.reason.data.strip())
         db.session.commit()
     history = services.enrollment_history(trainee.id)
-    return render_template("trainees/show.html", trainee=trainee, history=history, reveal_form=form, full_id=full_id)
+    return render_template("trainees/show.html", trainee=trainee, history=history, reveal_form=form, full_id=full_id,
+                           can_edit=can_edit_trainee(current_user, trainee))
