@@ -10,7 +10,7 @@ from flask_babel import force_locale
 
 from tests.conftest import translated_app
 from tests.support.translations import compiled_translations
-from tests.support.import_sheets import csv_file, person, preview_of, sheet_of_rows, with_cell, workbook
+from tests.support.import_sheets import csv_file, person, preview_of, sheet_of_rows, workbook
 from training.trainees import import_sheets
 from training.trainees.import_sheets import ImportRefused
 

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from flask import Flask, current_app, g, render_template, request
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError

@@ -8,8 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, sign_in
 from tests.factories import TEST_PASSWORD
+from tests.support.servers import wait_healthy
 from training.certificates import qr
 from training.extensions import db
 from training.models import CohortStatus
@@ -49,7 +48,7 @@ def make_run(database_url, tmp_path):
                                stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, process, tmp_path / "run.log")
+        wait_healthy(url, [process], timeout=180, log=tmp_path / "run.log")
         yield url
     finally:
         process.send_signal(signal.SIGTERM)  # run.sh stops its server and worker
@@ -59,20 +58,6 @@ def make_run(database_url, tmp_path):
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         log.close()
-
-
-def _wait_healthy(url: str, process, log: Path, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"scripts/run.sh stopped: {log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"{url} never answered /healthz: {log.read_text()[-2000:]}")
 
 
 @pytest.fixture

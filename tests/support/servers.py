@@ -9,6 +9,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -48,14 +49,17 @@ class Browser:
         return self.request(target, {**data, "csrf_token": self.csrf_token(page)})
 
 
-def wait_healthy(server: str, processes, timeout: float = 60) -> None:
+def wait_healthy(server: str, processes, timeout: float = 60, log: Path | None = None) -> None:
+    """Wait for /healthz; fail, with the end of `log` if given, when a process dies or time runs out."""
+    tail = (lambda: "\n" + log.read_text()[-2000:]) if log else (lambda: "")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        assert all(p.poll() is None for p in processes), "a server or worker died at start"
+        if any(p.poll() is not None for p in processes):
+            pytest.fail(f"a server or worker died at start{tail()}")
         try:
             with urllib.request.urlopen(f"{server}/healthz", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.2)
-    pytest.fail(f"{server} never answered /healthz")
+    pytest.fail(f"{server} never answered /healthz{tail()}")
