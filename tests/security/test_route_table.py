@@ -108,6 +108,7 @@ TABLE: dict[str, Access] = {
     "imports.discard": _a("admin", "city", "county", note="answers a redirect and discards nothing of another's"),
     "imports.error_rows": OWNER_ONLY,
     "imports.show": OWNER_ONLY,
+    "imports.template": STAFF_LIST,
     "imports.upload": STAFF_LIST,
     "jobs.progress": _a("admin", scoped={"city", "county", "trainer", "trainee"}, note="another user's job"),
     "jobs.show": _a("admin", scoped={"city", "county", "trainer", "trainee"}, note="another user's job"),
