@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from training import audit
 from training.assessment.queries import ASSESSED, FINALISABLE, UnmarkedSession, any_scores, standings, unmarked_sessions
+from training.catalog.services import change_status
 from training.completion import format_score
 from training.exceptions import DomainError
 from training.extensions import db
@@ -106,7 +107,8 @@ class Outcome:
 
 
 def finalise(cohort_id: int, decided_by_id: int | None, now: datetime) -> Outcome:
-    """Mark every trainee holding a place completed or failed by the completion rule as of `now`."""
+    """Mark every trainee holding a place completed or failed by the completion rule as of `now`;
+    a running cohort becomes finished."""
     cohort = _locked_cohort(cohort_id)
     if cohort.status not in FINALISABLE:
         raise FinaliseRefused(_("Only a running or finished cohort can be finalised."))
@@ -143,9 +145,7 @@ def finalise(cohort_id: int, decided_by_id: int | None, now: datetime) -> Outcom
             "reasons": [s.rule for s in verdict.shortfalls],
         })
     if cohort.status == CohortStatus.RUNNING:
-        cohort.status = CohortStatus.FINISHED
-        audit.record("cohort_status_changed", "cohort", cohort.id,
-                     before={"status": CohortStatus.RUNNING}, after={"status": CohortStatus.FINISHED})
+        change_status(cohort, CohortStatus.FINISHED)
     return outcome
 
 
