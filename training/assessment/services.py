@@ -20,6 +20,7 @@ from training.completion import format_score
 from training.exceptions import DomainError
 from training.extensions import db
 from training.models import Certificate, CertificateStatus, Cohort, CohortStatus, Enrollment, EnrollmentStatus
+from training.orm import lock_row
 
 SESSION_TIME = "yyyy-MM-dd HH:mm"
 
@@ -45,19 +46,13 @@ class FinaliseRefused(AssessmentRefused):
         self.unmarked = unmarked or []
 
 
-def _locked_cohort(cohort_id: int) -> Cohort:
-    return db.session.scalars(
-        select(Cohort).where(Cohort.id == cohort_id).with_for_update().execution_options(populate_existing=True)
-    ).one()
-
-
 def _shown(score: Decimal | None) -> str | None:
     return None if score is None else format_score(score)
 
 
 def record_scores(cohort_id: int, changes: ScoreChanges) -> int:
     """Write the scores the grid changed, all or none; one audit event per enrollment. Returns how many changed."""
-    cohort = _locked_cohort(cohort_id)
+    cohort = lock_row(db.session, Cohort, cohort_id)
     if cohort.status == CohortStatus.CLOSED:
         raise AssessmentRefused(_("This cohort is closed; its scores can no longer change."))
     enrollments = {e.id: e for e in db.session.scalars(
@@ -109,7 +104,7 @@ class Outcome:
 def finalise(cohort_id: int, decided_by_id: int | None, now: datetime) -> Outcome:
     """Mark every trainee holding a place completed or failed by the completion rule as of `now`;
     a running cohort becomes finished."""
-    cohort = _locked_cohort(cohort_id)
+    cohort = lock_row(db.session, Cohort, cohort_id)
     if cohort.status not in FINALISABLE:
         raise FinaliseRefused(_("Only a running or finished cohort can be finalised."))
     unmarked = unmarked_sessions(cohort.id, now)
