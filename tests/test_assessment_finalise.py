@@ -106,6 +106,25 @@ def test_finalising_marks_completed_and_failed_with_the_reasons(client, auth, co
     assert "Decided: Completed" in standing_rows(page)["通过"]
 
 
+def test_finalising_records_the_cohort_finishing_as_the_status_page_records_any_status_change(
+        client, auth, make, cohort, english):
+    coordinator = auth.login("coordinator", county=HERE)
+    other = make.cohort(status=CohortStatus.RUNNING, sessions=1, county_code=HERE)
+    db.session.commit()
+    client.submit(f"/cohorts/{other.id}/status", {"status": "finished"}, page=f"/cohorts/{other.id}")
+    client.submit(url(cohort))
+    by_status_page, by_finalising = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "cohort_status_changed").order_by(AuditEvent.id)).all()
+
+    def as_recorded(event):
+        return event.entity_type, event.before, event.after, event.actor_id, event.actor_name, event.ip
+
+    assert (by_status_page.entity_id, by_finalising.entity_id) == (str(other.id), str(cohort.id))
+    assert as_recorded(by_finalising) == as_recorded(by_status_page)
+    assert (by_finalising.before, by_finalising.after, by_finalising.actor_id) == (
+        {"status": "running"}, {"status": "finished"}, coordinator.id)
+
+
 def test_finalising_is_refused_while_held_sessions_are_unmarked_and_names_them(client, auth, make, cohort, english):
     late_comer = make.enrollment(cohort=cohort, trainee=make.trainee(name="新来的"), theory_score=Decimal("90"),
                                  practical_score=Decimal("90"))

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from typing import TypeVar
 
 from sqlalchemy import CheckConstraint, DateTime, Engine, MetaData, event, types
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Session, registry
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -36,6 +36,19 @@ def prepared(build: Callable[[], S]) -> Callable[[], S]:
     is immutable and may be shared by threads; the key is derived once per object.
     """
     return functools.cache(build)
+
+
+M = TypeVar("M", bound="Base")
+
+
+def lock_row(session: Session, model: type[M], row_id: int) -> M:
+    """The row of `model` with this id, locked until the transaction ends, and read afresh.
+
+    FOR UPDATE on PostgreSQL; SQLite serialises writers by itself. Read afresh because a copy
+    the session already holds may have been loaded before the other writer's commit that the
+    lock waited for. No such row raises NoResultFound.
+    """
+    return session.get_one(model, row_id, with_for_update=True, populate_existing=True)
 
 
 class UTCDateTime(types.TypeDecorator):

@@ -15,10 +15,12 @@ from sqlalchemy import select
 
 from training import audit
 from training.assessment.queries import ASSESSED, FINALISABLE, UnmarkedSession, any_scores, standings, unmarked_sessions
+from training.catalog.services import change_status
 from training.completion import format_score
 from training.exceptions import DomainError
 from training.extensions import db
 from training.models import Certificate, CertificateStatus, Cohort, CohortStatus, Enrollment, EnrollmentStatus
+from training.orm import lock_row
 
 SESSION_TIME = "yyyy-MM-dd HH:mm"
 
@@ -44,19 +46,13 @@ class FinaliseRefused(AssessmentRefused):
         self.unmarked = unmarked or []
 
 
-def _locked_cohort(cohort_id: int) -> Cohort:
-    return db.session.scalars(
-        select(Cohort).where(Cohort.id == cohort_id).with_for_update().execution_options(populate_existing=True)
-    ).one()
-
-
 def _shown(score: Decimal | None) -> str | None:
     return None if score is None else format_score(score)
 
 
 def record_scores(cohort_id: int, changes: ScoreChanges) -> int:
     """Write the scores the grid changed, all or none; one audit event per enrollment. Returns how many changed."""
-    cohort = _locked_cohort(cohort_id)
+    cohort = lock_row(db.session, Cohort, cohort_id)
     if cohort.status == CohortStatus.CLOSED:
         raise AssessmentRefused(_("This cohort is closed; its scores can no longer change."))
     enrollments = {e.id: e for e in db.session.scalars(
@@ -106,8 +102,9 @@ class Outcome:
 
 
 def finalise(cohort_id: int, decided_by_id: int | None, now: datetime) -> Outcome:
-    """Mark every trainee holding a place completed or failed by the completion rule as of `now`."""
-    cohort = _locked_cohort(cohort_id)
+    """Mark every trainee holding a place completed or failed by the completion rule as of `now`;
+    a running cohort becomes finished."""
+    cohort = lock_row(db.session, Cohort, cohort_id)
     if cohort.status not in FINALISABLE:
         raise FinaliseRefused(_("Only a running or finished cohort can be finalised."))
     unmarked = unmarked_sessions(cohort.id, now)
@@ -143,9 +140,7 @@ def finalise(cohort_id: int, decided_by_id: int | None, now: datetime) -> Outcom
             "reasons": [s.rule for s in verdict.shortfalls],
         })
     if cohort.status == CohortStatus.RUNNING:
-        cohort.status = CohortStatus.FINISHED
-        audit.record("cohort_status_changed", "cohort", cohort.id,
-                     before={"status": CohortStatus.RUNNING}, after={"status": CohortStatus.FINISHED})
+        change_status(cohort, CohortStatus.FINISHED)
     return outcome
 
 

@@ -17,6 +17,7 @@ from training.jobs.services import create_job
 from training.models import (
     Certificate, CertificateStatus, Cohort, Enrollment, EnrollmentStatus, Job, Trainee, User, utcnow,
 )
+from training.orm import lock_row
 
 __all__ = ["CertificateRefused", "REVOKE_CATEGORIES", "cohort_roster", "issue_now", "reissue", "revoke", "start_issuing"]
 
@@ -117,13 +118,6 @@ def trainee_certificates(trainee_id: int) -> list[Certificate]:
     ))
 
 
-def _locked(certificate_id: int) -> Certificate:
-    return db.session.scalars(
-        select(Certificate).where(Certificate.id == certificate_id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-
-
 def revoke(certificate_id: int, category: str, reason: str, user_id: int | None) -> Certificate:
     """Mark a valid certificate revoked, with a reason; the verification page says so from now on."""
     reason = (reason or "").strip()
@@ -131,7 +125,7 @@ def revoke(certificate_id: int, category: str, reason: str, user_id: int | None)
         raise CertificateRefused(_("Choose why the certificate is revoked."))
     if not reason:
         raise CertificateRefused(_("Give a reason for the revocation."))
-    certificate = _locked(certificate_id)
+    certificate = lock_row(db.session, Certificate, certificate_id)
     if certificate.status != CertificateStatus.VALID:
         raise CertificateRefused(_("Only a valid certificate can be revoked."))
     certificate.status = CertificateStatus.REVOKED
@@ -150,7 +144,7 @@ def reissue(certificate_id: int, reason: str, user_id: int | None) -> Certificat
     cohort = old.enrollment.cohort
     issued_on = issuing.local_today()
     serials.lock_counter(issued_on.year, cohort.county_code)
-    old = _locked(certificate_id)
+    old = lock_row(db.session, Certificate, certificate_id)
     if old.status != CertificateStatus.VALID:
         raise CertificateRefused(_("Only a valid certificate can be reissued."))
     if old.enrollment.status != EnrollmentStatus.COMPLETED:

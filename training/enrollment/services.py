@@ -17,6 +17,7 @@ from training.enrollment.rules import PastTraining, SubsidyConflict, subsidy_con
 from training.exceptions import DomainError
 from training.extensions import db
 from training.models import SEATED, Cohort, CohortStatus, Course, Enrollment, EnrollmentStatus, Trainee, utcnow
+from training.orm import lock_row
 
 ENROLLABLE_COHORTS = (CohortStatus.OPEN, CohortStatus.RUNNING)
 HOLDING_A_PLACE = (EnrollmentStatus.APPLIED, EnrollmentStatus.WAITLISTED, EnrollmentStatus.ENROLLED)
@@ -30,13 +31,6 @@ class EnrollmentRefused(DomainError):
 
 class OverrideNeedsAnotherPerson(EnrollmentRefused):
     """The preparer of a subsidy override tried to approve it."""
-
-
-def _locked(model, record_id: int):
-    # FOR UPDATE on PostgreSQL; SQLite serialises writers by itself.
-    return db.session.scalars(
-        select(model).where(model.id == record_id).with_for_update().execution_options(populate_existing=True)
-    ).one()
 
 
 def history(trainee_id: int, excluding_cohort_id: int | None = None) -> list[PastTraining]:
@@ -100,8 +94,8 @@ def enroll(trainee_id: int, cohort_id: int, decided_by_id: int | None, override_
     enrollment is returned as an application awaiting another person's approval (accept()).
     Every refusal comes before the first write, so a caller may carry on after one.
     """
-    trainee = _locked(Trainee, trainee_id)
-    cohort = _locked(Cohort, cohort_id)
+    trainee = lock_row(db.session, Trainee, trainee_id)
+    cohort = lock_row(db.session, Cohort, cohort_id)
     if cohort.status not in ENROLLABLE_COHORTS:
         raise EnrollmentRefused(_("This cohort does not take enrollments now."))
     enrollment = _existing(trainee.id, cohort.id)
@@ -149,8 +143,9 @@ def approve_override(enrollment_id: int, approved_by_id: int) -> Enrollment:
     if found is None:
         raise EnrollmentRefused(_("This enrollment awaits no override approval."))
     # The trainee and the cohort first, in enroll()'s order, then the enrollment as it is now.
-    trainee, cohort = _locked(Trainee, found.trainee_id), _locked(Cohort, found.cohort_id)
-    enrollment = _locked(Enrollment, enrollment_id)
+    trainee = lock_row(db.session, Trainee, found.trainee_id)
+    cohort = lock_row(db.session, Cohort, found.cohort_id)
+    enrollment = lock_row(db.session, Enrollment, enrollment_id)
     if not enrollment.awaits_override_approval:
         raise EnrollmentRefused(_("This enrollment awaits no override approval."))
     if enrollment.override_prepared_by_id == approved_by_id:
@@ -172,7 +167,7 @@ def approve_override(enrollment_id: int, approved_by_id: int) -> Enrollment:
 
 def apply(trainee_id: int, cohort_id: int) -> Enrollment:
     """A trainee's own application to an open cohort; a coordinator decides on it."""
-    trainee = _locked(Trainee, trainee_id)
+    trainee = lock_row(db.session, Trainee, trainee_id)
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None or cohort.status != CohortStatus.OPEN:
         raise EnrollmentRefused(_("This class is not open for applications."))
@@ -220,7 +215,7 @@ def withdraw(enrollment_id: int, decided_by_id: int | None, reason: str) -> Enro
     enrollment = db.session.get(Enrollment, enrollment_id)
     if enrollment is None or enrollment.status not in HOLDING_A_PLACE:
         raise EnrollmentRefused(_("Only a trainee who holds a place can withdraw."))
-    cohort = _locked(Cohort, enrollment.cohort_id)
+    cohort = lock_row(db.session, Cohort, enrollment.cohort_id)
     before = enrollment.status
     enrollment.status, enrollment.status_changed_at = EnrollmentStatus.WITHDRAWN, utcnow()
     enrollment.decided_by_id, enrollment.decision_reason = decided_by_id, reason.strip()

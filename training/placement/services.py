@@ -21,6 +21,7 @@ from training import audit
 from training.exceptions import DomainError
 from training.extensions import db
 from training.models import Employer, Enrollment, EnrollmentStatus, FollowUp, Placement, PlacementKind, Trainee, utcnow
+from training.orm import lock_row
 from training.placement import rules
 from training.trainees.rules import InvalidValue
 
@@ -161,13 +162,6 @@ def _checked(data: PlacementData, enrollment: Enrollment, max_wage) -> Decimal:
     return wage
 
 
-def _locked_trainee(trainee_id: int) -> Trainee:
-    # FOR UPDATE on PostgreSQL: two coordinators at once cannot both open a job for one person.
-    return db.session.scalars(
-        select(Trainee).where(Trainee.id == trainee_id).with_for_update().execution_options(populate_existing=True)
-    ).one()
-
-
 def _schedule(placement: Placement) -> None:
     """Create the 3-, 6- and 12-month follow-ups, or move those not yet done to a new start."""
     existing = {f.due_months: f for f in placement.follow_ups}
@@ -190,7 +184,8 @@ def record_placement(enrollment_id: int, data: PlacementData, recorded_by_id: in
     enrollment = db.session.get(Enrollment, enrollment_id)
     if enrollment is None:
         raise PlacementRefused(_("Choose the training the job follows."))
-    trainee = _locked_trainee(enrollment.trainee_id)
+    # Locked: two coordinators at once cannot both open a job for one person.
+    trainee = lock_row(db.session, Trainee, enrollment.trainee_id)
     if enrollment.status != EnrollmentStatus.COMPLETED:
         raise PlacementRefused(
             _("%(name)s has not completed this training, so no job can be recorded for it.", name=trainee.name)
