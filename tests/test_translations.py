@@ -5,7 +5,7 @@ they read English msgids; here an app is built with the real catalog.
 
 When a test here fails because strings were added or changed, extract and update:
 
-    .venv/bin/pybabel extract -F babel.cfg -k _l -o training/translations/messages.pot .
+    .venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_pgettext:1c,2 -o training/translations/messages.pot .
     .venv/bin/pybabel update -i training/translations/messages.pot -d training/translations
 
 then translate the new entries of training/translations/zh_Hans_CN/LC_MESSAGES/messages.po.
@@ -61,7 +61,7 @@ def extracted(tmp_path_factory) -> set[str]:
     """Every msgid in the current sources, extracted the way the README says."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     CommandLineInterface().run([
-        "pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l",
+        "pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_pgettext:1c,2",
         "-o", str(pot), str(ROOT),
     ])
     with pot.open("rb") as handle:
