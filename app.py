@@ -1,4 +1,5 @@
 """WSGI entry point: `flask --app app …` and `gunicorn app:app`."""
+
 from training import create_app
 
 app = create_app()

@@ -19,6 +19,7 @@ Target: each page within 3× its bare SQL, and under 30 ms median on SQLite. The
 the floor: a signed-in request for a small form, what any page costs before its own work; the
 last column sets the page less that floor beside the bare SQL.
 """
+
 from __future__ import annotations
 
 import sys
@@ -63,8 +64,14 @@ def run(url: str, trainees: int, seed: int) -> None:
     measured = []  # (label, statements, page ms, bare SQL ms)
 
     statements, ms = common.time_request(engine, lambda: common.expect(trainer.get(roster_url), 200))
-    measured.append((f"trainer  GET roster ({target['size']} trainees)", statements, ms,
-                     time_bare_sql(engine, ROSTER_SQL, target, {})))
+    measured.append(
+        (
+            f"trainer  GET roster ({target['size']} trainees)",
+            statements,
+            ms,
+            time_bare_sql(engine, ROSTER_SQL, target, {}),
+        )
+    )
 
     save = FullSave(app, trainer, roster_url, target)
     statements, ms = common.time_request(engine, save)
@@ -79,20 +86,44 @@ def run(url: str, trainees: int, seed: int) -> None:
     floor_statements, floor_ms = common.time_request(engine, lambda: common.expect(trainee.get("/checkin"), 200))
     # The last column is the page's own work beside its bare SQL: the page less what any signed-in
     # request costs before it (session check, CSRF, base template).
-    rows = [[label, statements, f"{page_ms:.2f}", f"{bare_ms:.2f}", f"{page_ms / bare_ms:.1f}",
-             "yes" if page_ms < TARGET_MS else "NO", "yes" if page_ms <= TARGET_RATIO * bare_ms else "NO",
-             f"{max(page_ms - floor_ms, 0) / bare_ms:.1f}"]
-            for label, statements, page_ms, bare_ms in measured]
-    rows.append(["floor: trainee  GET /checkin (a small form)", floor_statements, f"{floor_ms:.2f}", "", "", "", "", ""])
+    rows = [
+        [
+            label,
+            statements,
+            f"{page_ms:.2f}",
+            f"{bare_ms:.2f}",
+            f"{page_ms / bare_ms:.1f}",
+            "yes" if page_ms < TARGET_MS else "NO",
+            "yes" if page_ms <= TARGET_RATIO * bare_ms else "NO",
+            f"{max(page_ms - floor_ms, 0) / bare_ms:.1f}",
+        ]
+        for label, statements, page_ms, bare_ms in measured
+    ]
+    rows.append(
+        ["floor: trainee  GET /checkin (a small form)", floor_statements, f"{floor_ms:.2f}", "", "", "", "", ""]
+    )
 
     print(f"machine:  {common.describe_machine()}")
     print(f"database: {database}; {trainees:,} bench trainees seeded in {seed_seconds:.1f} s")
     if target["moved"]:
         print("note: no session of the class had started yet, so the next one was moved to an hour ago")
-    print(f"median of {common.RUNS} after {common.WARMUP} warm-ups; statements = SQL sent by one request; "
-          f"target: page ≤ {TARGET_RATIO:.0f}× bare SQL and < {TARGET_MS:.0f} ms\n")
-    common.print_table(["request", "statements", "page ms", "bare SQL ms", "page / bare",
-                        f"< {TARGET_MS:.0f} ms", f"≤ {TARGET_RATIO:.0f}× bare", "(page − floor) / bare"], rows)
+    print(
+        f"median of {common.RUNS} after {common.WARMUP} warm-ups; statements = SQL sent by one request; "
+        f"target: page ≤ {TARGET_RATIO:.0f}× bare SQL and < {TARGET_MS:.0f} ms\n"
+    )
+    common.print_table(
+        [
+            "request",
+            "statements",
+            "page ms",
+            "bare SQL ms",
+            "page / bare",
+            f"< {TARGET_MS:.0f} ms",
+            f"≤ {TARGET_RATIO:.0f}× bare",
+            "(page − floor) / bare",
+        ],
+        rows,
+    )
 
 
 def pick_session(app) -> dict:
@@ -109,13 +140,17 @@ def pick_session(app) -> dict:
         select(Cohort.id, size)
         .join(cohort_trainer, cohort_trainer.c.cohort_id == Cohort.id)
         .join(Enrollment, Enrollment.cohort_id == Cohort.id)
-        .where(cohort_trainer.c.user_id == trainer_id, Cohort.status == "running",
-               Enrollment.status.in_(rules.ON_ROSTER))
-        .group_by(Cohort.id).order_by(size.desc()).limit(1)
+        .where(
+            cohort_trainer.c.user_id == trainer_id, Cohort.status == "running", Enrollment.status.in_(rules.ON_ROSTER)
+        )
+        .group_by(Cohort.id)
+        .order_by(size.desc())
+        .limit(1)
     ).one()
     now, lock = utcnow(), app.config["ATTENDANCE_LOCK_HOURS"]
-    sessions = db.session.scalars(select(ClassSession).where(ClassSession.cohort_id == cohort_id)
-                                  .order_by(ClassSession.starts_at)).all()
+    sessions = db.session.scalars(
+        select(ClassSession).where(ClassSession.cohort_id == cohort_id).order_by(ClassSession.starts_at)
+    ).all()
     open_now = [s for s in sessions if rules.marking_phase(s.starts_at, s.ends_at, now, lock) == rules.Phase.OPEN]
     moved = not open_now
     session = open_now[-1] if open_now else sessions[-1]
@@ -148,8 +183,11 @@ class FullSave:
         for enrollment_id, (loaded, version) in self.lines.items():
             # The next status in the cycle: never the one stored, so every line is written.
             changed[enrollment_id] = self.CYCLE[(self.CYCLE.index(loaded) + 1) % 3] if loaded in self.CYCLE else "late"
-            form |= {f"version-{enrollment_id}": version, f"was-{enrollment_id}": loaded or "",
-                     f"mark-{enrollment_id}": changed[enrollment_id]}
+            form |= {
+                f"version-{enrollment_id}": version,
+                f"was-{enrollment_id}": loaded or "",
+                f"mark-{enrollment_id}": changed[enrollment_id],
+            }
         common.expect(self.client.post(self.url, data=form), 302)
         for enrollment_id, line in self.lines.items():
             line[0], line[1] = changed[enrollment_id], line[1] + 1
@@ -163,8 +201,11 @@ class FullSave:
         from training.models import Attendance
 
         with self.app.app_context():
-            stored = dict(db.session.execute(select(Attendance.enrollment_id, Attendance.version)
-                                             .where(Attendance.session_id == self.session_id)).all())
+            stored = dict(
+                db.session.execute(
+                    select(Attendance.enrollment_id, Attendance.version).where(Attendance.session_id == self.session_id)
+                ).all()
+            )
         assert stored == {e: v for e, (_s, v) in self.lines.items()}, "a save did not write every line"
 
 
@@ -178,8 +219,9 @@ def bare_save_ms(engine, target: dict) -> float:
     from training.orm import UTCDateTime
 
     with engine.connect() as connection:
-        marks = connection.execute(text("SELECT id, version, status FROM attendance WHERE session_id = :s"),
-                                   {"s": target["session"]}).all()
+        marks = connection.execute(
+            text("SELECT id, version, status FROM attendance WHERE session_id = :s"), {"s": target["session"]}
+        ).all()
     state = {mark_id: [version, status] for mark_id, version, status in marks}
     update = text(UPDATE_SQL).bindparams(bindparam("at", type_=UTCDateTime()))
     audit = text(AUDIT_SQL).bindparams(bindparam("at", type_=UTCDateTime()))
@@ -188,13 +230,27 @@ def bare_save_ms(engine, target: dict) -> float:
     def write() -> None:
         new, at = ("excused", "present")[turn[0] % 2], utcnow()
         with engine.begin() as connection:
-            result = connection.execute(update, [{"id": i, "version": v, "status": new, "user": target["user"],
-                                                  "at": at} for i, (v, _s) in state.items()])
+            result = connection.execute(
+                update,
+                [
+                    {"id": i, "version": v, "status": new, "user": target["user"], "at": at}
+                    for i, (v, _s) in state.items()
+                ],
+            )
             assert result.rowcount == len(state)
-            connection.execute(audit, [{"id": str(i), "user": target["user"], "at": at,
-                                        "before": json.dumps({"status": s}),
-                                        "after": json.dumps({"status": new, "method": "roster"})}
-                                       for i, (_v, s) in state.items()])
+            connection.execute(
+                audit,
+                [
+                    {
+                        "id": str(i),
+                        "user": target["user"],
+                        "at": at,
+                        "before": json.dumps({"status": s}),
+                        "after": json.dumps({"status": new, "method": "roster"}),
+                    }
+                    for i, (_v, s) in state.items()
+                ],
+            )
         for line in state.values():
             line[0], line[1] = line[0] + 1, new
         turn[0] += 1

@@ -24,6 +24,7 @@ steadier than the wall clock on a busy machine), PDF size (median and largest), 
 memory per process (VmHWM; for the pool, the largest of its processes).
 Targets: job path ≥ 5× the baseline's throughput on one core, and more on two.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,23 +74,43 @@ def seed(app, certificates: int, runs: int) -> tuple[int, list[tuple[int, int]]]
     from training.identity import birth_date_of, gender_of, make_id_number
     from training.models import Cohort, Course, Enrollment, Trainee, User
 
-    surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "秀英桂兰玉梅德林伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚华红"
+    surnames, given = (
+        "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗",
+        "秀英桂兰玉梅德林伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚华红",
+    )
     with app.app_context():
         course = Course(code="ZBXH-5", name="足部修护师（五级）", occupation="足部修护师", level=5, total_hours=120)
-        user = User(username="bench_coord", role="coordinator", county_code="610924", password_hash=hash_password("x" * 12))
+        user = User(
+            username="bench_coord", role="coordinator", county_code="610924", password_hash=hash_password("x" * 12)
+        )
         sizes = [size for _run in range(runs) for size in (WARM_UP, certificates)]
-        cohorts = [Cohort(code=f"BENCH-{n}", course=course, county_code="610924", site_name="紫阳县蒿坪镇金川社区新社区工厂",
-                          site_kind="community_factory", start_date=date.today() - timedelta(days=40),
-                          end_date=date.today() - timedelta(days=10), capacity=10_000, status="finished")
-                   for n in range(len(sizes))]
+        cohorts = [
+            Cohort(
+                code=f"BENCH-{n}",
+                course=course,
+                county_code="610924",
+                site_name="紫阳县蒿坪镇金川社区新社区工厂",
+                site_kind="community_factory",
+                start_date=date.today() - timedelta(days=40),
+                end_date=date.today() - timedelta(days=10),
+                capacity=10_000,
+                status="finished",
+            )
+            for n in range(len(sizes))
+        ]
         db.session.add_all([course, user, *cohorts])
         n = 0
         for cohort, size in zip(cohorts, sizes):
             for _member in range(size):
                 id_number = make_id_number("610924", date(1970, 1, 1) + timedelta(days=n // 900), n % 900)
                 name = surnames[n % len(surnames)] + given[(n * 7) % len(given)] + given[(n * 13 + 5) % len(given)]
-                trainee = Trainee(id_number=id_number, name=name, gender=gender_of(id_number),
-                                  birth_date=birth_date_of(id_number), county_code="610924")
+                trainee = Trainee(
+                    id_number=id_number,
+                    name=name,
+                    gender=gender_of(id_number),
+                    birth_date=birth_date_of(id_number),
+                    county_code="610924",
+                )
                 db.session.add(Enrollment(trainee=trainee, cohort=cohort, status="completed"))
                 n += 1
         db.session.commit()
@@ -110,7 +131,9 @@ def start_job(app, user_id: int, cohort_id: int) -> str:
         return job.id
 
 
-def follow(app, job_id: str, consumer: subprocess.Popen, timeout: float = 1800) -> tuple[float, list[tuple[float, int]]]:
+def follow(
+    app, job_id: str, consumer: subprocess.Popen, timeout: float = 1800
+) -> tuple[float, list[tuple[float, int]]]:
     """Seconds from enqueued to done, and (time, done) at every change of progress."""
     from training.extensions import db
     from training.models import Job
@@ -148,8 +171,13 @@ def baseline_child(count: int, cohort_id: int) -> None:
 
     app = create_app({"SERVER_NAME": "localhost"})
     with app.app_context(), app.test_request_context():
-        certificates = db.session.scalars(select(Certificate).join(Enrollment).where(Enrollment.cohort_id == cohort_id)
-                                          .order_by(Certificate.serial).limit(count)).all()
+        certificates = db.session.scalars(
+            select(Certificate)
+            .join(Enrollment)
+            .where(Enrollment.cohort_id == cohort_id)
+            .order_by(Certificate.serial)
+            .limit(count)
+        ).all()
         pages = [issuing.page_for(c, c.enrollment.trainee.id_number) for c in certificates]
         seal = storage.seal_data_uri()
         for page in pages[:3]:
@@ -161,8 +189,18 @@ def baseline_child(count: int, cohort_id: int) -> None:
             sizes.append(len(pdf.render_one(page, seal)))
             times.append((time.perf_counter() - t0) * 1000)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    print(json.dumps({"count": len(pages), "seconds": seconds, "cpu": cpu, "median_ms": statistics.median(times),
-                      "sizes": sizes, "peak_mb": vm_hwm_mb(os.getpid())}))
+    print(
+        json.dumps(
+            {
+                "count": len(pages),
+                "seconds": seconds,
+                "cpu": cpu,
+                "median_ms": statistics.median(times),
+                "sizes": sizes,
+                "peak_mb": vm_hwm_mb(os.getpid()),
+            }
+        )
+    )
 
 
 QR_SAMPLE = 20  # decoding a QR code means rendering the page: every 20th file
@@ -180,13 +218,18 @@ def check_files(certificates) -> str:
     for n, certificate in enumerate(certificates):
         data = storage.path_for(certificate.serial).read_bytes()
         reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
-        if (storage.sha256(data) != certificate.pdf_sha256 or len(reader.pages) != 1
-                or certificate.snapshot["name"] not in reader.pages[0].extract_text()):
+        if (
+            storage.sha256(data) != certificate.pdf_sha256
+            or len(reader.pages) != 1
+            or certificate.snapshot["name"] not in reader.pages[0].extract_text()
+        ):
             raise SystemExit(f"{certificate.serial}: not a valid certificate file")
         if n % QR_SAMPLE == 0 and qr.qr_texts(data) != [issuing.verify_url(certificate.serial, certificate.token)]:
             raise SystemExit(f"{certificate.serial}: the QR code does not read back")
-    return (f"all {len(certificates)} open on their own, hash as recorded, one page, name as text; "
-            f"QR read back from {math.ceil(len(certificates) / QR_SAMPLE)} of them")
+    return (
+        f"all {len(certificates)} open on their own, hash as recorded, one page, name as text; "
+        f"QR read back from {math.ceil(len(certificates) / QR_SAMPLE)} of them"
+    )
 
 
 def descendants(pid: int) -> list[int]:
@@ -219,16 +262,33 @@ class JobRun:
     pool_mb: float | None
 
 
-def job_path(app, label: str, user_id: int, cohorts: tuple[int, int], processes: int, cpu: int | None,
-             log_path: Path) -> JobRun:
+def job_path(
+    app, label: str, user_id: int, cohorts: tuple[int, int], processes: int, cpu: int | None, log_path: Path
+) -> JobRun:
     """Warm a fresh consumer up with a small job, then time the cohort's job."""
     warm_id, cohort_id = cohorts
     log = log_path.open("w")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CERTIFICATE_RENDER_PROCESSES": str(processes)}
     consumer = subprocess.Popen(
-        [str(Path(sys.executable).with_name("huey_consumer")), "training.jobs.worker.huey",
-         "-w", "1", "-k", "thread", "-d", "0.02", "-m", "0.1", "-C"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=pinned(cpu))
+        [
+            str(Path(sys.executable).with_name("huey_consumer")),
+            "training.jobs.worker.huey",
+            "-w",
+            "1",
+            "-k",
+            "thread",
+            "-d",
+            "0.02",
+            "-m",
+            "0.1",
+            "-C",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=pinned(cpu),
+    )
     try:
         follow(app, start_job(app, user_id, warm_id), consumer)
         before = tree_cpu(consumer.pid)
@@ -250,8 +310,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--baseline", type=int, default=200, help="how many of them to render one by one")
     parser.add_argument("--batch", type=int, default=0, help="pages per batch (default: the job's own choice)")
     parser.add_argument("--processes", type=int, default=2, help="render processes of the second job path (default 2)")
-    parser.add_argument("--cpu", type=int, default=len(os.sched_getaffinity(0)) - 1,
-                        help="the CPU the one-core job path and the baseline are pinned to (default: the last)")
+    parser.add_argument(
+        "--cpu",
+        type=int,
+        default=len(os.sched_getaffinity(0)) - 1,
+        help="the CPU the one-core job path and the baseline are pinned to (default: the last)",
+    )
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--baseline-child", nargs=2, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -276,44 +340,81 @@ def main(argv: list[str] | None = None) -> None:
         with app.app_context():
             upgrade()
             print(common.describe_machine())
-            print(common.describe_database(db.engine), f"· one core: pinned to CPU {args.cpu}; "
-                  f"{args.processes} cores: {args.processes} render processes, not pinned")
+            print(
+                common.describe_database(db.engine),
+                f"· one core: pinned to CPU {args.cpu}; "
+                f"{args.processes} cores: {args.processes} render processes, not pinned",
+            )
         user_id, cohorts = seed(app, args.certificates, runs=2)
-        runs = [job_path(app, "one core", user_id, cohorts[0], 1, args.cpu, instance / "consumer-1.log"),
-                job_path(app, f"{args.processes} cores", user_id, cohorts[1], args.processes, None,
-                         instance / "consumer-2.log")]
+        runs = [
+            job_path(app, "one core", user_id, cohorts[0], 1, args.cpu, instance / "consumer-1.log"),
+            job_path(
+                app, f"{args.processes} cores", user_id, cohorts[1], args.processes, None, instance / "consumer-2.log"
+            ),
+        ]
         with app.app_context():
-            issued = db.session.scalars(select(Certificate).join(Enrollment).where(
-                Enrollment.cohort_id.in_([c[1] for c in cohorts])).order_by(Certificate.serial)).all()
+            issued = db.session.scalars(
+                select(Certificate)
+                .join(Enrollment)
+                .where(Enrollment.cohort_id.in_([c[1] for c in cohorts]))
+                .order_by(Certificate.serial)
+            ).all()
             sizes = sorted(storage.path_for(c.serial).stat().st_size for c in issued) or [0]
             valid = check_files(issued)
 
-        child = subprocess.run([sys.executable, __file__, "--baseline-child", str(args.baseline), str(cohorts[0][1])],
-                               cwd=ROOT, env=os.environ, capture_output=True, text=True, preexec_fn=pinned(args.cpu))
+        child = subprocess.run(
+            [sys.executable, __file__, "--baseline-child", str(args.baseline), str(cohorts[0][1])],
+            cwd=ROOT,
+            env=os.environ,
+            capture_output=True,
+            text=True,
+            preexec_fn=pinned(args.cpu),
+        )
         if child.returncode:
             raise SystemExit(child.stderr)
         base = json.loads(child.stdout.strip().splitlines()[-1])
 
     base_rate = base["count"] / base["seconds"]
     kb = lambda values: f"{statistics.median(values) / 1024:.0f} / {max(values) / 1024:.0f}"  # noqa: E731
-    rows = [[f"job path, {run.label} ({len(run.progress) - 1} batches)", args.certificates,
-             f"{args.certificates / run.seconds:.1f}", f"{per_certificate_ms(run.progress):.1f}",
-             f"{1000 * run.cpu / args.certificates:.1f}", kb(sizes),
-             f"{run.consumer_mb:.0f}" + (f", pool {run.pool_mb:.0f}" if run.pool_mb else "")] for run in runs]
-    rows.append(["baseline: one write_pdf() each, one core", base["count"], f"{base_rate:.1f}",
-                 f"{base['median_ms']:.1f}", f"{1000 * base['cpu'] / base['count']:.1f}", kb(base["sizes"]),
-                 f"{base['peak_mb']:.0f}"])
+    rows = [
+        [
+            f"job path, {run.label} ({len(run.progress) - 1} batches)",
+            args.certificates,
+            f"{args.certificates / run.seconds:.1f}",
+            f"{per_certificate_ms(run.progress):.1f}",
+            f"{1000 * run.cpu / args.certificates:.1f}",
+            kb(sizes),
+            f"{run.consumer_mb:.0f}" + (f", pool {run.pool_mb:.0f}" if run.pool_mb else ""),
+        ]
+        for run in runs
+    ]
+    rows.append(
+        [
+            "baseline: one write_pdf() each, one core",
+            base["count"],
+            f"{base_rate:.1f}",
+            f"{base['median_ms']:.1f}",
+            f"{1000 * base['cpu'] / base['count']:.1f}",
+            kb(base["sizes"]),
+            f"{base['peak_mb']:.0f}",
+        ]
+    )
     print()
-    common.print_table(["", "certificates", "cert/s", "median ms/cert", "CPU ms/cert", "PDF KB (median / max)",
-                        "peak MB"], rows)
+    common.print_table(
+        ["", "certificates", "cert/s", "median ms/cert", "CPU ms/cert", "PDF KB (median / max)", "peak MB"], rows
+    )
     print()
     one, two = (args.certificates / run.seconds / base_rate for run in runs)
-    print(f"job path / baseline throughput: one core {one:.1f}× (target ≥ {TARGET:.0f}×: "
-          f"{'met' if one >= TARGET else 'NOT met'}); {runs[1].label} {two:.1f}× "
-          f"({two / one:.2f}× the one-core job path: {'more' if two > one else 'NOT more'})")
+    print(
+        f"job path / baseline throughput: one core {one:.1f}× (target ≥ {TARGET:.0f}×: "
+        f"{'met' if one >= TARGET else 'NOT met'}); {runs[1].label} {two:.1f}× "
+        f"({two / one:.2f}× the one-core job path: {'more' if two > one else 'NOT more'})"
+    )
     print(f"files: {valid}")
-    print(f"CPU time per certificate, baseline / job path: one core "
-          f"{(base['cpu'] / base['count']) / (runs[0].cpu / args.certificates):.1f}×")
+    print(
+        f"CPU time per certificate, baseline / job path: one core "
+        f"{(base['cpu'] / base['count']) / (runs[0].cpu / args.certificates):.1f}×"
+    )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 Import this before anything from `training`: `throwaway_instance()` must set
 JINFANWAN_INSTANCE before the app package reads its settings.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -154,7 +155,7 @@ def describe_machine() -> str:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    load = ", load average {:.1f}".format(os.getloadavg()[0]) if hasattr(os, "getloadavg") else ""
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
     return f"{cpu}, {os.cpu_count()} cores{load}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 

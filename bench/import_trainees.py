@@ -14,6 +14,7 @@ and the import/floor time ratio. The target is a ratio under 3.
 filled in only in columns the importer ignores (or one number each): before the bound on
 cells, reading one took longer than gunicorn's 30 s timeout. The target is under a second.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,19 @@ def write_roster(path: Path, rows: int) -> None:
     counties = ["紫阳县", "610924", "汉滨区", "岚皋县"]
     for n in range(rows):
         birth = date(1960, 1, 1) + timedelta(days=n // 1000 * 37 + n % 7)
-        sheet.append([n + 1, f"王秀{n}", make_id_number("610924", birth, n % 1000), f"139{n:08d}",
-                      counties[n % 4], "蒿坪镇", "金川社区", "脱贫人口、易地搬迁" if n % 3 else "返乡农民工", "初中"])
+        sheet.append(
+            [
+                n + 1,
+                f"王秀{n}",
+                make_id_number("610924", birth, n % 1000),
+                f"139{n:08d}",
+                counties[n % 4],
+                "蒿坪镇",
+                "金川社区",
+                "脱贫人口、易地搬迁" if n % 3 else "返乡农民工",
+                "初中",
+            ]
+        )
     book.save(path)
 
 
@@ -62,8 +74,13 @@ def measure_floor(path: Path) -> dict:
     book = load_workbook(path, read_only=True)
     rows = sum(1 for _ in book.worksheets[0].iter_rows(values_only=True))
     book.close()
-    return {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu, "rows": rows,
-            "peak_mb": peak_mb(), "growth_mb": peak_mb() - before}
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu,
+        "rows": rows,
+        "peak_mb": peak_mb(),
+        "growth_mb": peak_mb() - before,
+    }
 
 
 def measure_import(path: Path) -> dict:
@@ -99,9 +116,16 @@ def measure_import(path: Path) -> dict:
     finally:
         shutil.rmtree(instance, ignore_errors=True)
     return {
-        "seconds": finished - started, "cpu_seconds": cpu, "read_and_check_seconds": checked - started,
-        "write_seconds": finished - checked, "rows": len(plan.rows), "created": result.created,
-        "errors": result.errors, "stored": stored, "peak_mb": peak_mb(), "growth_mb": peak_mb() - before,
+        "seconds": finished - started,
+        "cpu_seconds": cpu,
+        "read_and_check_seconds": checked - started,
+        "write_seconds": finished - checked,
+        "rows": len(plan.rows),
+        "created": result.created,
+        "errors": result.errors,
+        "stored": stored,
+        "peak_mb": peak_mb(),
+        "growth_mb": peak_mb() - before,
     }
 
 
@@ -134,19 +158,24 @@ def hostile(folder: Path) -> None:
     sys.path.insert(0, str(ROOT))
     from tests.support.import_sheets import sheet_of_rows
 
-    shapes = {"a million rows, text in an ignored column": sheet_of_rows(1_048_574),
-              "a million rows, one number each": sheet_of_rows(1_048_574, "<c/><c/><c><v>1</v></c>")}
+    shapes = {
+        "a million rows, text in an ignored column": sheet_of_rows(1_048_574),
+        "a million rows, one number each": sheet_of_rows(1_048_574, "<c/><c/><c><v>1</v></c>"),
+    }
     for label, content in shapes.items():
         path = folder / "hostile.xlsx"
         path.write_bytes(content)
         figures = run_child("hostile", path)
-        print(f"{label}: {len(content) / 1024:.0f} KiB; refused in {figures['seconds']:.3f} s, peak RSS "
-              f"{figures['peak_mb']:.1f} MB (+{figures['growth_mb']:.1f} MB): {figures['message'][:60]}…")
+        print(
+            f"{label}: {len(content) / 1024:.0f} KiB; refused in {figures['seconds']:.3f} s, peak RSS "
+            f"{figures['peak_mb']:.1f} MB (+{figures['growth_mb']:.1f} MB): {figures['message'][:60]}…"
+        )
 
 
 def run_child(kind: str, path: Path) -> dict:
-    output = subprocess.run([sys.executable, __file__, "--measure", kind, str(path)], check=True,
-                            capture_output=True, text=True, cwd=ROOT).stdout
+    output = subprocess.run(
+        [sys.executable, __file__, "--measure", kind, str(path)], check=True, capture_output=True, text=True, cwd=ROOT
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -171,15 +200,23 @@ def main() -> None:
         print(f"roster: {args.rows} rows, {roster.stat().st_size / 1024:.0f} KiB ({roster})")
         floor, full = run_child("floor", roster), run_child("import", roster)
         assert full["created"] == full["stored"] == args.rows and full["errors"] == 0, full
-        for label, figures in (("floor  (openpyxl read_only, iterate rows) ", floor),
-                               ("import (read, check, match, write, commit)", full)):
-            print(f"{label}: {figures['seconds']:6.2f} s wall, {figures['cpu_seconds']:6.2f} s CPU; peak RSS "
-                  f"{figures['peak_mb']:6.1f} MB (+{figures['growth_mb']:.1f} MB during the measurement)")
-        print(f"        of which read+check+match {full['read_and_check_seconds']:.2f} s, "
-              f"write+commit {full['write_seconds']:.2f} s; {full['stored']} trainees stored")
+        for label, figures in (
+            ("floor  (openpyxl read_only, iterate rows) ", floor),
+            ("import (read, check, match, write, commit)", full),
+        ):
+            print(
+                f"{label}: {figures['seconds']:6.2f} s wall, {figures['cpu_seconds']:6.2f} s CPU; peak RSS "
+                f"{figures['peak_mb']:6.1f} MB (+{figures['growth_mb']:.1f} MB during the measurement)"
+            )
+        print(
+            f"        of which read+check+match {full['read_and_check_seconds']:.2f} s, "
+            f"write+commit {full['write_seconds']:.2f} s; {full['stored']} trainees stored"
+        )
         ratio, cpu_ratio = full["seconds"] / floor["seconds"], full["cpu_seconds"] / floor["cpu_seconds"]
         verdict = "within" if ratio < TARGET_RATIO else "OVER"
-        print(f"ratio import/floor: {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU  ({verdict} the {TARGET_RATIO:.0f}x target)")
+        print(
+            f"ratio import/floor: {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU  ({verdict} the {TARGET_RATIO:.0f}x target)"
+        )
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

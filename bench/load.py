@@ -16,6 +16,7 @@ made is removed at the end.
 Prints requests per second, p50 / p95 / p99 latency and the error count per request kind and
 in all. Targets: zero errors, p95 under 200 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -82,12 +83,24 @@ def throwaway_postgres():
         subprocess.run(["runuser", "-u", "postgres", "--", *map(str, command)], check=True, capture_output=True)
 
     try:
-        as_postgres(pg_bin / "initdb", "-D", data, "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8",
-                    "--auth=trust", "--no-sync")
+        as_postgres(
+            pg_bin / "initdb",
+            "-D",
+            data,
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--auth=trust",
+            "--no-sync",
+        )
         (data / "pg_hba.conf").write_text("local all all trust\nhost all all 127.0.0.1/32 trust\n")
         with open(data / "postgresql.conf", "a") as conf:
-            conf.write(f"listen_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{root}'\n"
-                       "max_connections = 200\n")
+            conf.write(
+                f"listen_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{root}'\n"
+                "max_connections = 200\n"
+            )
         as_postgres(pg_bin / "pg_ctl", "-D", data, "-l", root / "server.log", "-w", "start")
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
@@ -104,34 +117,56 @@ def prepare(url: str, trainees: int, instance: Path) -> tuple[dict, float, str]:
     from training.benchdata import BENCH_PASSWORD
     from training.certificates import issuing
     from training.extensions import db
-    from training.models import (ClassSession, Cohort, CohortStatus, Enrollment, EnrollmentStatus, User,
-                                 cohort_trainer, utcnow)
+    from training.models import (
+        ClassSession,
+        Cohort,
+        CohortStatus,
+        Enrollment,
+        EnrollmentStatus,
+        User,
+        cohort_trainer,
+        utcnow,
+    )
 
     app, seconds = common.seeded_app(url, trainees, CERTIFICATE_DIR=str(instance / "certificates"))
     with app.app_context():
         database = common.describe_database(db.engine)
         finished = db.session.execute(
-            select(Cohort.id, func.count(Enrollment.id)).join(Enrollment)
+            select(Cohort.id, func.count(Enrollment.id))
+            .join(Enrollment)
             .where(Cohort.status == CohortStatus.FINISHED, Enrollment.status == EnrollmentStatus.COMPLETED)
-            .group_by(Cohort.id).order_by(func.count(Enrollment.id).desc()).limit(1)).one()[0]
-        completed = db.session.scalars(select(Enrollment.id).where(
-            Enrollment.cohort_id == finished, Enrollment.status == EnrollmentStatus.COMPLETED)).all()
+            .group_by(Cohort.id)
+            .order_by(func.count(Enrollment.id).desc())
+            .limit(1)
+        ).one()[0]
+        completed = db.session.scalars(
+            select(Enrollment.id).where(
+                Enrollment.cohort_id == finished, Enrollment.status == EnrollmentStatus.COMPLETED
+            )
+        ).all()
         certificates = [[c.serial, c.token] for c in issuing.issue_batch(finished, completed, None).issued]
         db.session.commit()
         now, lock = utcnow(), app.config["ATTENDANCE_LOCK_HOURS"]
         rosters = []
         running = db.session.execute(
-            select(Cohort.id, User.username).join(cohort_trainer, cohort_trainer.c.cohort_id == Cohort.id)
+            select(Cohort.id, User.username)
+            .join(cohort_trainer, cohort_trainer.c.cohort_id == Cohort.id)
             .join(User, User.id == cohort_trainer.c.user_id)
-            .where(Cohort.status == CohortStatus.RUNNING).order_by(Cohort.id).limit(40)).all()
+            .where(Cohort.status == CohortStatus.RUNNING)
+            .order_by(Cohort.id)
+            .limit(40)
+        ).all()
         seen_trainers = set()
         for cohort_id, username in running:
             if username in seen_trainers:
                 continue
             seen_trainers.add(username)
-            sessions = db.session.scalars(select(ClassSession).where(ClassSession.cohort_id == cohort_id)
-                                          .order_by(ClassSession.starts_at)).all()
-            open_now = [s for s in sessions if rules.marking_phase(s.starts_at, s.ends_at, now, lock) == rules.Phase.OPEN]
+            sessions = db.session.scalars(
+                select(ClassSession).where(ClassSession.cohort_id == cohort_id).order_by(ClassSession.starts_at)
+            ).all()
+            open_now = [
+                s for s in sessions if rules.marking_phase(s.starts_at, s.ends_at, now, lock) == rules.Phase.OPEN
+            ]
             session = open_now[-1] if open_now else sessions[-1]
             if not open_now:  # a throwaway database: the next class is moved to have started an hour ago
                 length = session.ends_at - session.starts_at
@@ -143,8 +178,13 @@ def prepare(url: str, trainees: int, instance: Path) -> tuple[dict, float, str]:
         db.session.remove()
         db.engine.dispose()
     weights = WEIGHTS if rosters else [WEIGHTS[0], 0, WEIGHTS[2]]  # a small data set may have no class running
-    data = {"password": BENCH_PASSWORD, "weights": weights, "trainees": trainees_with_login, "rosters": rosters,
-            "certificates": certificates}
+    data = {
+        "password": BENCH_PASSWORD,
+        "weights": weights,
+        "trainees": trainees_with_login,
+        "rosters": rosters,
+        "certificates": certificates,
+    }
     return data, seconds, database
 
 
@@ -152,9 +192,13 @@ def prepare(url: str, trainees: int, instance: Path) -> tuple[dict, float, str]:
 def gunicorn(target: str, env: dict, workers: int, log: Path):
     port = free_port()
     with open(log, "w") as output:
-        process = subprocess.Popen([BIN / "gunicorn", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-                                    "--backlog", "2048", target], cwd=ROOT, env=env, stdout=output,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [BIN / "gunicorn", "-b", f"127.0.0.1:{port}", "-w", str(workers), "--backlog", "2048", target],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
@@ -178,11 +222,36 @@ def gunicorn(target: str, env: dict, workers: int, log: Path):
 def locust(host: str, data_file: Path, args, prefix: Path, mode: str) -> dict[str, dict]:
     env = {**os.environ, "JFW_LOAD_DATA": str(data_file), "JFW_LOAD_MODE": mode}
     spawn_rate = max(1, args.users // 20)  # everybody in within ~20 s
-    subprocess.run([BIN / "locust", "-f", ROOT / "bench" / "locustfile.py", "--headless", "--users", str(args.users),
-                    "--spawn-rate", str(spawn_rate), "--run-time", f"{args.duration + args.users // spawn_rate}s",
-                    "--host", host, "--csv", str(prefix), "--reset-stats", "--only-summary", "--stop-timeout", "5",
-                    "--loglevel", "WARNING"], cwd=ROOT, env=env, check=False, timeout=args.duration + 300,
-                   stdout=subprocess.DEVNULL, stderr=open(f"{prefix}-locust.log", "w"))
+    subprocess.run(
+        [
+            BIN / "locust",
+            "-f",
+            ROOT / "bench" / "locustfile.py",
+            "--headless",
+            "--users",
+            str(args.users),
+            "--spawn-rate",
+            str(spawn_rate),
+            "--run-time",
+            f"{args.duration + args.users // spawn_rate}s",
+            "--host",
+            host,
+            "--csv",
+            str(prefix),
+            "--reset-stats",
+            "--only-summary",
+            "--stop-timeout",
+            "5",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=False,
+        timeout=args.duration + 300,
+        stdout=subprocess.DEVNULL,
+        stderr=open(f"{prefix}-locust.log", "w"),
+    )
     with open(f"{prefix}_stats.csv", newline="") as handle:
         return {row["Name"]: row for row in csv.DictReader(handle)}
 
@@ -191,13 +260,22 @@ def run(args, url: str, instance: Path) -> dict:
     data, seconds, database = prepare(url, args.trainees, instance)
     data_file = instance / "load-data.json"
     data_file.write_text(json.dumps(data))
-    env = {**os.environ, "DATABASE_URL": url, "JINFANWAN_INSTANCE": str(instance),
-           "SECRET_KEY": secrets.token_urlsafe(32), "CERTIFICATE_DIR": str(instance / "certificates"),
-           "LOGIN_LIMIT_PER_ADDRESS": "100000 per minute", "LOGIN_LIMIT_PER_ACCOUNT": "100000 per minute",
-           "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "JINFANWAN_INSTANCE": str(instance),
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "CERTIFICATE_DIR": str(instance / "certificates"),
+        "LOGIN_LIMIT_PER_ADDRESS": "100000 per minute",
+        "LOGIN_LIMIT_PER_ACCOUNT": "100000 per minute",
+        "LOG_LEVEL": "WARNING",
+    }
     env.pop("REDIS_URL", None)
-    results = {"seed_seconds": seconds, "database": database, "data": {k: len(v) for k, v in data.items()
-                                                                          if isinstance(v, list)}}
+    results = {
+        "seed_seconds": seconds,
+        "database": database,
+        "data": {k: len(v) for k, v in data.items() if isinstance(v, list)},
+    }
     with gunicorn("app:app", env, args.workers, instance / "gunicorn-app.log") as host:
         results["app"] = locust(host, data_file, args, instance / "app", "app")
     if not args.skip_hello:
@@ -213,11 +291,15 @@ def _line(name: str, row: dict, seconds_note: str = "") -> list:
 
 def report(args, results: dict) -> None:
     print(f"machine:  {common.describe_machine()}")
-    print(f"database: {results['database']}; {args.trainees:,} bench trainees seeded in {results['seed_seconds']:.0f} s;"
-          f" {results['data']}")
-    print(f"load:     {args.users} people, think time 1–3 s, {args.duration} s measured after everybody signed in; "
-          f"gunicorn -w {args.workers} (sync); mix trainee /me {WEIGHTS[0]} %, trainer roster {WEIGHTS[1]} %, "
-          f"public verify {WEIGHTS[2]} %\n")
+    print(
+        f"database: {results['database']}; {args.trainees:,} bench trainees seeded in {results['seed_seconds']:.0f} s;"
+        f" {results['data']}"
+    )
+    print(
+        f"load:     {args.users} people, think time 1–3 s, {args.duration} s measured after everybody signed in; "
+        f"gunicorn -w {args.workers} (sync); mix trainee /me {WEIGHTS[0]} %, trainer roster {WEIGHTS[1]} %, "
+        f"public verify {WEIGHTS[2]} %\n"
+    )
     headers = ["requests", "count", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"]
     for label in ("app", "hello"):
         if label not in results:

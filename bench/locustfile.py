@@ -6,6 +6,7 @@ The accounts, sessions and certificates come from the JSON file named by JFW_LOA
 (bench/hello.py) the same URLs: the ceiling of gunicorn and locust on this machine.
 Loopback only: bench/load.py refuses any other host.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -49,9 +50,13 @@ class Person(FastHttpUser):
     def _sign_in(self, username: str) -> None:
         page = self.client.get("/login", name="sign in (page)")
         token = CSRF.search(page.text).group(1)
-        with self.client.post("/login", data={"csrf_token": token, "username": username,
-                                              "password": DATA["password"]},
-                              name="sign in", allow_redirects=False, catch_response=True) as response:
+        with self.client.post(
+            "/login",
+            data={"csrf_token": token, "username": username, "password": DATA["password"]},
+            name="sign in",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
             if response.status_code != 302:
                 response.failure(f"sign-in refused for {username}: {response.status_code}")
 
@@ -78,14 +83,16 @@ class Person(FastHttpUser):
             form[f"version-{enrollment}"] = version
             form[f"was-{enrollment}"] = was.get(enrollment, "")
             form[f"mark-{enrollment}"] = random.choice(["present", "present", "present", "late", "absent"])
-        with self.client.post(url, data=form, name="trainer POST roster", allow_redirects=False,
-                              catch_response=True) as response:
+        with self.client.post(
+            url, data=form, name="trainer POST roster", allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code != 302:  # a conflict is a redirect with a warning, not an error
                 response.failure(f"roster save answered {response.status_code}")
 
     def verify(self):
         serial, token = random.choice(DATA.get("certificates", [["-", "-"]]))
-        with self.client.get(f"/verify/{serial}?t={token}", name="public GET /verify/<serial>",
-                             catch_response=True) as response:
+        with self.client.get(
+            f"/verify/{serial}?t={token}", name="public GET /verify/<serial>", catch_response=True
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"verification answered {response.status_code}")

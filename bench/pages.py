@@ -8,6 +8,7 @@ the median of 50 requests after 5 warm-ups, and the median of 50 runs of the bar
 on one connection. The ratio page / bare SQL is the figure to watch: it is what the
 framework, the ORM and the template add, and it should not grow with the data.
 """
+
 from __future__ import annotations
 
 import sys
@@ -28,7 +29,9 @@ SESSIONS = """SELECT * FROM (
   WHERE {scope} AND s.starts_at >= :{start} AND s.starts_at < :{end}
   ORDER BY s.starts_at LIMIT {limit}) AS {part}"""
 
-COORDINATOR = SESSIONS.format(part="upcoming", scope="{scope}", start="now", end="week_end", limit=20) + """
+COORDINATOR = (
+    SESSIONS.format(part="upcoming", scope="{scope}", start="now", end="week_end", limit=20)
+    + """
 UNION ALL
 SELECT 'cohorts', c.status, COUNT(*), NULL, NULL, NULL, NULL, NULL FROM cohort c WHERE {scope} GROUP BY c.status
 UNION ALL
@@ -38,18 +41,23 @@ UNION ALL
 SELECT 'trainees', NULL, COUNT(*), NULL, NULL, NULL, NULL, NULL FROM ({trainees}) AS in_scope
 UNION ALL
 SELECT 'county', name, NULL, NULL, NULL, NULL, NULL, NULL FROM county WHERE code = :county"""
+)
 
 # A county's trainees: those living there, and those enrolled in its cohorts. Written as a union
 # of ids, as one would by hand; the app's `county = … OR EXISTS (…)` reads every trainee.
-COUNTY_TRAINEES = ("SELECT id FROM trainee WHERE county_code = :county UNION "
-                   "SELECT e.trainee_id FROM enrollment e JOIN cohort c ON c.id = e.cohort_id WHERE c.county_code = :county")
+COUNTY_TRAINEES = (
+    "SELECT id FROM trainee WHERE county_code = :county UNION "
+    "SELECT e.trainee_id FROM enrollment e JOIN cohort c ON c.id = e.cohort_id WHERE c.county_code = :county"
+)
 
 TRAINER_SCOPE = "c.id IN (SELECT cohort_id FROM cohort_trainer WHERE user_id = :user)"
-TRAINER = "\nUNION ALL\n".join([
-    SESSIONS.format(part="today", scope=TRAINER_SCOPE, start="day_start", end="day_end", limit=50),
-    SESSIONS.format(part="upcoming", scope=TRAINER_SCOPE, start="day_end", end="day_end_week", limit=10),
-    SESSIONS.format(part="recent", scope=TRAINER_SCOPE, start="lock_start", end="day_start", limit=10),
-])
+TRAINER = "\nUNION ALL\n".join(
+    [
+        SESSIONS.format(part="today", scope=TRAINER_SCOPE, start="day_start", end="day_end", limit=50),
+        SESSIONS.format(part="upcoming", scope=TRAINER_SCOPE, start="day_end", end="day_end_week", limit=10),
+        SESSIONS.format(part="recent", scope=TRAINER_SCOPE, start="lock_start", end="day_start", limit=10),
+    ]
+)
 
 TRAINEE = """
 SELECT 'enrollment', e.status, NULL, e.applied_at, co.name, c.code, c.site_name, c.start_date || ' – ' || c.end_date
@@ -79,9 +87,18 @@ class Page:
 
 PAGES = [
     Page("admin  GET /", "bench_admin", "/", ADMIN),
-    Page("city coordinator  GET /", "bench_city", "/", COORDINATOR.format(scope="1 = 1", trainees="SELECT id FROM trainee")),
-    Page("county coordinator  GET /", "bench_coord_610924", "/",
-         COORDINATOR.format(scope="c.county_code = :county", trainees=COUNTY_TRAINEES)),
+    Page(
+        "city coordinator  GET /",
+        "bench_city",
+        "/",
+        COORDINATOR.format(scope="1 = 1", trainees="SELECT id FROM trainee"),
+    ),
+    Page(
+        "county coordinator  GET /",
+        "bench_coord_610924",
+        "/",
+        COORDINATOR.format(scope="c.county_code = :county", trainees=COUNTY_TRAINEES),
+    ),
     Page("trainer  GET /", "bench_trainer_1", "/", TRAINER),
     Page("trainee  GET /me", "bench_trainee_1", "/me", TRAINEE),
 ]
@@ -103,9 +120,14 @@ def run(url: str, trainees: int, seed: int) -> None:
     with app.app_context():
         engine = db.engine
         database = common.describe_database(engine)
-        accounts = {row.username: {"user": row.id, "county": row.county_code, "trainee": row.trainee_id}
-                    for row in db.session.execute(select(User.username, User.id, User.county_code, User.trainee_id)
-                                                  .where(User.username.in_([p.username for p in PAGES])))}
+        accounts = {
+            row.username: {"user": row.id, "county": row.county_code, "trainee": row.trainee_id}
+            for row in db.session.execute(
+                select(User.username, User.id, User.county_code, User.trainee_id).where(
+                    User.username.in_([p.username for p in PAGES])
+                )
+            )
+        }
     rows = []
     for page in PAGES:
         statements, page_ms = time_page(app, engine, page)
@@ -124,8 +146,14 @@ def page_times(timezone: str, lock_hours: int) -> dict[str, datetime]:
     now = utcnow()
     day_start = datetime.combine(now.astimezone(ZoneInfo(timezone)).date(), time.min, tzinfo=ZoneInfo(timezone))
     day_end = day_start + timedelta(days=1)
-    return {"now": now, "week_end": now + timedelta(days=7), "day_start": day_start, "day_end": day_end,
-            "day_end_week": day_end + timedelta(days=7), "lock_start": day_start - timedelta(hours=lock_hours)}
+    return {
+        "now": now,
+        "week_end": now + timedelta(days=7),
+        "day_start": day_start,
+        "day_end": day_end,
+        "day_end_week": day_end + timedelta(days=7),
+        "lock_start": day_start - timedelta(hours=lock_hours),
+    }
 
 
 def time_page(app, engine, page: Page) -> tuple[int, float]:

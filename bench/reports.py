@@ -16,6 +16,7 @@ list of about --export-rows rows is exported as .xlsx and as .csv through the re
 beside the bare SQL that merely streams the same rows. Targets: the city dashboard under
 500 ms on PostgreSQL and within 2x its bare SQL; the export under 20 s and 500 MB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,17 +38,21 @@ ADD_MONTHS = {"sqlite": "date(c.end_date, '+6 months')", "postgresql": "CAST(c.e
 MONTH = {"sqlite": "strftime('%Y-%m', {column})", "postgresql": "to_char({column}, 'YYYY-MM')"}
 MEDIAN = {
     "sqlite": "SELECT 'median', '', '', avg(w), 0, 0, 0, 0, 0, 0, 0 FROM (SELECT monthly_wage AS w FROM jobs ORDER BY w "
-              "LIMIT 2 - (SELECT count(*) FROM jobs) % 2 OFFSET max(((SELECT count(*) FROM jobs) - 1) / 2, 0)) AS middle",
+    "LIMIT 2 - (SELECT count(*) FROM jobs) % 2 OFFSET max(((SELECT count(*) FROM jobs) - 1) / 2, 0)) AS middle",
     "postgresql": "SELECT 'median', '', '', percentile_cont(0.5) WITHIN GROUP (ORDER BY monthly_wage), 0, 0, 0, 0, 0, "
-                  "0, 0 FROM jobs",
+    "0, 0 FROM jobs",
 }
-CLASS_SUMS = "sum(enrolled), sum(completed), sum(certified), sum(placed), sum(retained), sum(due), sum(wages), sum(jobs)"
+CLASS_SUMS = (
+    "sum(enrolled), sum(completed), sum(certified), sum(placed), sum(retained), sum(due), sum(wages), sum(jobs)"
+)
 
 
 def figures_sql(dialect: str, county: bool) -> str:
     """Every figure of the dashboard by hand, default definitions (6 months, 12-month contracts, retention at 6)."""
-    where = ("e.status IN ('enrolled', 'completed', 'failed', 'withdrawn') AND c.end_date BETWEEN :date_from AND "
-             ":date_to" + (" AND c.county_code = :county" if county else ""))
+    where = (
+        "e.status IN ('enrolled', 'completed', 'failed', 'withdrawn') AND c.end_date BETWEEN :date_from AND "
+        ":date_to" + (" AND c.county_code = :county" if county else "")
+    )
     completed_month, placed_month = MONTH[dialect].format(column="end_date"), MONTH[dialect].format(column="start_date")
     return f"""
 WITH pop AS {"NOT MATERIALIZED" if dialect == "postgresql" else ""} (
@@ -142,8 +147,9 @@ def run(url: str, args) -> None:
     from training.models import utcnow
     from training.reports.services import local_now
 
-    app, seed_seconds = common.seeded_app(url, args.trainees, args.seed, WTF_CSRF_ENABLED=False,
-                                          RATELIMIT_ENABLED=False)
+    app, seed_seconds = common.seeded_app(
+        url, args.trainees, args.seed, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False
+    )
     today = local_now(utcnow(), app.config["BABEL_DEFAULT_TIMEZONE"]).date()
     periods = [("whole range", date(today.year - 4, 1, 1), today), ("year to date", date(today.year, 1, 1), today)]
     with app.app_context():
@@ -151,26 +157,39 @@ def run(url: str, args) -> None:
         dialect = engine.dialect.name
         machine, database = common.describe_machine(), common.describe_database(engine)
         with engine.connect() as connection:
-            admissions = connection.execute(text("SELECT count(*) FROM enrollment WHERE status IN "
-                                                 "('enrolled', 'completed', 'failed', 'withdrawn')")).scalar()
+            admissions = connection.execute(
+                text("SELECT count(*) FROM enrollment WHERE status IN ('enrolled', 'completed', 'failed', 'withdrawn')")
+            ).scalar()
     rows = []
     for who, username, county in (("city", "bench_city", None), ("紫阳县", "bench_coord_610924", "610924")):
         client = common.signed_in(app, username)
         for label, start, end in periods:
             path = f"/reports?date_from={start}&date_to={end}"
             statements, page_ms = common.time_request(
-                engine, lambda client=client, path=path: common.expect(client.get(path), 200), WARMUP, args.runs)
+                engine, lambda client=client, path=path: common.expect(client.get(path), 200), WARMUP, args.runs
+            )
             statement = text(figures_sql(dialect, county is not None)).bindparams(
-                bindparam("date_from", type_=db.Date()), bindparam("date_to", type_=db.Date()),
-                bindparam("as_of", type_=db.Date()))
+                bindparam("date_from", type_=db.Date()),
+                bindparam("date_to", type_=db.Date()),
+                bindparam("as_of", type_=db.Date()),
+            )
             params = {"date_from": start, "date_to": end, "as_of": today, **({"county": county} if county else {})}
             with app.app_context(), engine.connect() as connection:
                 bare_ms = common.median_ms(lambda: connection.execute(statement, params).all(), WARMUP, args.runs)
-            rows.append([f"{who}, {label}  GET /reports", statements, f"{page_ms:.1f}", f"{bare_ms:.1f}",
-                         f"{page_ms / bare_ms:.2f}"])
+            rows.append(
+                [
+                    f"{who}, {label}  GET /reports",
+                    statements,
+                    f"{page_ms:.1f}",
+                    f"{bare_ms:.1f}",
+                    f"{page_ms / bare_ms:.2f}",
+                ]
+            )
     print(f"machine:  {machine}")
-    print(f"database: {database}; {args.trainees:,} bench trainees ({admissions:,} admissions) seeded in "
-          f"{seed_seconds:.1f} s")
+    print(
+        f"database: {database}; {args.trainees:,} bench trainees ({admissions:,} admissions) seeded in "
+        f"{seed_seconds:.1f} s"
+    )
     print(f"median of {args.runs} after {WARMUP} warm-ups; statements = SQL sent by one page request\n")
     common.print_table(["report", "statements", "page ms", "bare SQL ms", "page / bare"], rows)
     print()
@@ -184,24 +203,43 @@ def export_rows(app, url: str, wanted: int) -> None:
     from training.extensions import db
 
     with app.app_context(), db.engine.connect() as connection:
-        date_to = connection.execute(text(
-            "SELECT c.end_date FROM enrollment e JOIN cohort c ON c.id = e.cohort_id WHERE e.status IN "
-            "('enrolled', 'completed', 'failed', 'withdrawn') ORDER BY c.end_date LIMIT 1 OFFSET :n"),
-            {"n": wanted - 1}).scalar()
+        date_to = connection.execute(
+            text(
+                "SELECT c.end_date FROM enrollment e JOIN cohort c ON c.id = e.cohort_id WHERE e.status IN "
+                "('enrolled', 'completed', 'failed', 'withdrawn') ORDER BY c.end_date LIMIT 1 OFFSET :n"
+            ),
+            {"n": wanted - 1},
+        ).scalar()
     if date_to is None:
         print(f"export: fewer than {wanted:,} admissions in the data set; seed more trainees")
         return
     table = []
     for fmt in ("xlsx", "csv"):
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        output = subprocess.run([sys.executable, __file__, "--measure-export", url, fmt, str(date_to)], check=True,
-                                capture_output=True, text=True, cwd=ROOT, env=env).stdout
+        output = subprocess.run(
+            [sys.executable, __file__, "--measure-export", url, fmt, str(date_to)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        ).stdout
         figures = json.loads(output.strip().splitlines()[-1])
-        table.append([f"export .{fmt}  (job handler)", f"{figures['rows']:,}", f"{figures['seconds']:.2f}",
-                      f"{figures['bare_seconds']:.2f}", f"{figures['seconds'] / figures['bare_seconds']:.1f}",
-                      f"{figures['peak_mb']:.0f}", f"{figures['growth_mb']:.0f}", f"{figures['file_mb']:.1f}"])
-    common.print_table(["export", "rows", "seconds", "bare SQL s", "export / bare", "peak RSS MB", "RSS growth MB",
-                        "file MB"], table)
+        table.append(
+            [
+                f"export .{fmt}  (job handler)",
+                f"{figures['rows']:,}",
+                f"{figures['seconds']:.2f}",
+                f"{figures['bare_seconds']:.2f}",
+                f"{figures['seconds'] / figures['bare_seconds']:.1f}",
+                f"{figures['peak_mb']:.0f}",
+                f"{figures['growth_mb']:.0f}",
+                f"{figures['file_mb']:.1f}",
+            ]
+        )
+    common.print_table(
+        ["export", "rows", "seconds", "bare SQL s", "export / bare", "peak RSS MB", "RSS growth MB", "file MB"], table
+    )
 
 
 def measure_export(url: str, fmt: str, date_to: str) -> dict:
@@ -221,8 +259,9 @@ def measure_export(url: str, fmt: str, date_to: str) -> dict:
     with app.app_context(), force_locale("zh_CN"):
         user = db.session.scalar(select(User).where(User.username == "bench_city"))
         criteria = Criteria(date(2000, 1, 1), date.fromisoformat(date_to))
-        job = services.start_export(user, criteria, Settings.from_config(app.config), fmt, False, "", "zh_CN", None,
-                                    utcnow())
+        job = services.start_export(
+            user, criteria, Settings.from_config(app.config), fmt, False, "", "zh_CN", None, utcnow()
+        )
         db.session.commit()
         before = peak_mb()
         started = time.perf_counter()
@@ -233,17 +272,25 @@ def measure_export(url: str, fmt: str, date_to: str) -> dict:
         path = exports.export_path(job.id, fmt)
         size = path.stat().st_size / 1024 / 1024
         path.unlink()
-        statement = text(EXPORT_SQL).bindparams(bindparam("date_from", type_=db.Date()),
-                                                bindparam("date_to", type_=db.Date()))
+        statement = text(EXPORT_SQL).bindparams(
+            bindparam("date_from", type_=db.Date()), bindparam("date_to", type_=db.Date())
+        )
         started = time.perf_counter()
         with db.engine.connect() as connection:
             result = connection.execution_options(yield_per=2000).execute(
-                statement, {"date_from": date(2000, 1, 1), "date_to": criteria.date_to})
+                statement, {"date_from": date(2000, 1, 1), "date_to": criteria.date_to}
+            )
             bare_rows = sum(len(chunk) for chunk in result.partitions())
         bare = time.perf_counter() - started
     assert job.result["rows"] <= bare_rows, (job.result, bare_rows)
-    return {"rows": job.result["rows"], "seconds": seconds, "bare_seconds": bare, "peak_mb": export_peak,
-            "growth_mb": export_peak - before, "file_mb": size}
+    return {
+        "rows": job.result["rows"],
+        "seconds": seconds,
+        "bare_seconds": bare,
+        "peak_mb": export_peak,
+        "growth_mb": export_peak - before,
+        "file_mb": size,
+    }
 
 
 if __name__ == "__main__":

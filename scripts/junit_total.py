@@ -3,6 +3,7 @@
 Reads the JUnit XML files pytest wrote; a missing file (pytest stopped before
 writing it) counts as one failure, so the line never hides a broken run.
 """
+
 from __future__ import annotations
 
 import sys

@@ -4,6 +4,7 @@ client that posts forms with their CSRF token, an `auth` helper and record facto
 JFW_TEST_DB=postgresql (with JFW_TEST_POSTGRES_URL pointing at a server whose user may
 create databases) runs the same tests on PostgreSQL; `make test` does both.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -26,9 +27,9 @@ os.environ["HUEY_SQLITE_PATH"] = os.path.join(_INSTANCE, "huey.sqlite")
 for _name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY"):
     os.environ.pop(_name, None)
 
+from tests.factories import TEST_PASSWORD, Factories  # noqa: E402
 from training import create_app  # noqa: E402
 from training.extensions import db  # noqa: E402
-from tests.factories import TEST_PASSWORD, Factories  # noqa: E402
 
 pytest_plugins = ["tests.support.browser"]
 

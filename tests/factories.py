@@ -1,8 +1,9 @@
 """Record factories for tests: each returns a flushed model with sensible defaults."""
+
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -69,13 +70,13 @@ class Factories:
         values.update(fields)
         cohort = self._add(Cohort(**values))
         cohort.trainers.extend(trainers)
-        base = datetime.combine(start, datetime.min.time(), tzinfo=timezone.utc) + timedelta(hours=1)
+        base = datetime.combine(start, datetime.min.time(), tzinfo=UTC) + timedelta(hours=1)
         for day in range(sessions):
             self.session(cohort, starts_at=base + timedelta(days=day))
         return cohort
 
     def session(self, cohort, starts_at=None, hours=4, **fields) -> ClassSession:
-        starts_at = starts_at or datetime.now(timezone.utc) + timedelta(hours=1)
+        starts_at = starts_at or datetime.now(UTC) + timedelta(hours=1)
         return self._add(
             ClassSession(
                 cohort=cohort,
@@ -140,12 +141,22 @@ class Factories:
         if enrollment is None:
             enrollment = self.enrollment(trainee=trainee, status=EnrollmentStatus.COMPLETED)
         start = start_date or enrollment.cohort.end_date
-        values = dict(position="足部修护师", kind="directed", scope="out_of_province", place="上海市",
-                      monthly_wage=Decimal("6000"), contract_months=12)
+        values = dict(
+            position="足部修护师",
+            kind="directed",
+            scope="out_of_province",
+            place="上海市",
+            monthly_wage=Decimal("6000"),
+            contract_months=12,
+        )
         values.update(fields)
-        placement = Placement(trainee_id=enrollment.trainee_id, enrollment=enrollment, start_date=start,
-                              employer=employer if employer is not None or values["kind"] == "self_employed"
-                              else self.employer(), **values)
+        placement = Placement(
+            trainee_id=enrollment.trainee_id,
+            enrollment=enrollment,
+            start_date=start,
+            employer=employer if employer is not None or values["kind"] == "self_employed" else self.employer(),
+            **values,
+        )
         placement.follow_ups = [FollowUp(due_months=m, due_date=d) for m, d in follow_up_schedule(start)]
         return self._add(placement)
 
@@ -171,9 +182,18 @@ class Factories:
         cohort = self.cohort(status=CohortStatus.FINISHED)
         enrollments = [self.graduate(cohort=cohort, name=f"证书学员{n}") for n in range(graduates)]
         coordinator = self.user("coordinator", county_code=cohort.county_code)
-        job = services.create_job("certificates_issue", {
-            "cohort_id": cohort.id, "enrollment_ids": [e.id for e in enrollments], "user_id": coordinator.id,
-            "locale": "zh_CN", "ip": "127.0.0.1"}, coordinator.id, total=len(enrollments))
+        job = services.create_job(
+            "certificates_issue",
+            {
+                "cohort_id": cohort.id,
+                "enrollment_ids": [e.id for e in enrollments],
+                "user_id": coordinator.id,
+                "locale": "zh_CN",
+                "ip": "127.0.0.1",
+            },
+            coordinator.id,
+            total=len(enrollments),
+        )
         db.session.commit()
         return job
 
@@ -185,13 +205,23 @@ class Factories:
 
         key = db.session.get(SigningKey, "test-key") or self._add(SigningKey(key_id="test-key", public_key="0" * 64))
         n = next(_counter)
-        return self._add(Certificate(serial=f"TEST{n:08d}", token=secrets.token_hex(16), enrollment=enrollment,
-                                     snapshot={}, status=status, signature="0" * 128, key_id=key.key_id, **fields))
+        return self._add(
+            Certificate(
+                serial=f"TEST{n:08d}",
+                token=secrets.token_hex(16),
+                enrollment=enrollment,
+                snapshot={},
+                status=status,
+                signature="0" * 128,
+                key_id=key.key_id,
+                **fields,
+            )
+        )
 
     def follow_up_answer(self, placement, months=6, still_employed=True, **fields):
         """Record the answer to one of a placement's scheduled follow-ups."""
         follow_up = next(f for f in placement.follow_ups if f.due_months == months)
-        follow_up.done_at = fields.pop("done_at", datetime.now(timezone.utc))
+        follow_up.done_at = fields.pop("done_at", datetime.now(UTC))
         follow_up.still_employed = still_employed
         for name, value in fields.items():
             setattr(follow_up, name, value)

@@ -1,4 +1,5 @@
 """Activation slips: one-time codes with which trainees set up their own login."""
+
 from datetime import timedelta
 
 import pytest
@@ -43,8 +44,10 @@ def test_a_trainee_activates_with_the_code_and_signs_in(app, client, make, cohor
     coordinator = make.user("coordinator")
     slip = next(s for s in services.issue_slips(cohort.id, coordinator.id) if s.trainee.id == first.id)
     db.session.commit()
-    response = client.submit(f"/activate?code={slip.code}",
-                             {"code": slip.grouped, "password": "我的密码是茶叶2026", "confirm": "我的密码是茶叶2026"})
+    response = client.submit(
+        f"/activate?code={slip.code}",
+        {"code": slip.grouped, "password": "我的密码是茶叶2026", "confirm": "我的密码是茶叶2026"},
+    )
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.trainee_id == first.id))
     assert user.username == "13800138001" and user.role == "trainee"
@@ -57,7 +60,9 @@ def test_a_code_works_only_once(client, make, cohort_with_trainees):
     slip = services.issue_slips(cohort.id, make.user("coordinator").id)[0]
     services.activate(slip.code, "a long enough pass 1")
     db.session.commit()
-    response = client.submit("/activate", {"code": slip.code, "password": "another pass 22", "confirm": "another pass 22"})
+    response = client.submit(
+        "/activate", {"code": slip.code, "password": "another pass 22", "confirm": "another pass 22"}
+    )
     assert "not valid" in response.get_data(as_text=True)
     assert db.session.scalar(select(db.func.count()).select_from(User).where(User.role == "trainee")) == 1
 
@@ -90,5 +95,7 @@ def test_a_weak_password_is_refused_and_the_code_stays_usable(client, make, coho
 
 
 def test_a_wrong_code_gets_the_same_message_as_a_used_one(client):
-    response = client.submit("/activate", {"code": "0000 0000 0000", "password": "a long pass 123", "confirm": "a long pass 123"})
+    response = client.submit(
+        "/activate", {"code": "0000 0000 0000", "password": "a long pass 123", "confirm": "a long pass 123"}
+    )
     assert "not valid" in response.get_data(as_text=True)

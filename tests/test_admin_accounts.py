@@ -1,4 +1,5 @@
 """Admins manage accounts: create, change role and scope, disable, reset passwords; all audited."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,22 +28,32 @@ def _events(action: str) -> list[AuditEvent]:
 
 
 def _new_account(client, **fields):
-    data = {"username": "li.hua", "display_name": "李华", "role": "coordinator", "county_code": "610924",
-            "password": NEW_PASSWORD}
+    data = {
+        "username": "li.hua",
+        "display_name": "李华",
+        "role": "coordinator",
+        "county_code": "610924",
+        "password": NEW_PASSWORD,
+    }
     data.update(fields)
     return client.submit("/admin/users/new", data)
 
 
 def _edit(client, user: User, **fields):
-    data = {"display_name": user.display_name, "role": user.role, "county_code": user.county_code or "",
-            "active": "y" if user.active else ""}
+    data = {
+        "display_name": user.display_name,
+        "role": user.role,
+        "county_code": user.county_code or "",
+        "active": "y" if user.active else "",
+    }
     data.update(fields)
     return client.submit(f"/admin/users/{user.id}", {k: v for k, v in data.items() if v != ""})
 
 
 def _sessions_alive(user: User) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(LoginSession)
+        select(func.count())
+        .select_from(LoginSession)
         .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
     )
 
@@ -96,8 +107,13 @@ def test_an_admin_creates_a_county_coordinator(client, admin):
     (event,) = _events("user_created")
     assert (event.actor_id, event.entity_id) == (admin.id, str(user.id))
     assert event.before is None
-    assert event.after == {"username": "li.hua", "display_name": "李华", "role": "coordinator",
-                           "county_code": "610924", "active": True}
+    assert event.after == {
+        "username": "li.hua",
+        "display_name": "李华",
+        "role": "coordinator",
+        "county_code": "610924",
+        "active": True,
+    }
     assert NEW_PASSWORD not in str(event.after)
 
 
@@ -248,7 +264,9 @@ def test_a_password_reset_sets_the_new_password_and_signs_out_everywhere(app, cl
     db.session.commit()
     AuthActions(app.test_client(), make).login(user)
 
-    response = client.submit(f"/admin/users/{user.id}/password", {"password": NEW_PASSWORD}, page=f"/admin/users/{user.id}")
+    response = client.submit(
+        f"/admin/users/{user.id}/password", {"password": NEW_PASSWORD}, page=f"/admin/users/{user.id}"
+    )
 
     assert response.status_code == 302
     assert _sessions_alive(user) == 0
@@ -268,7 +286,10 @@ def test_a_weak_password_reset_is_refused_with_a_message(app, client, admin, mak
     old_hash = user.password_hash
 
     response = client.submit(
-        f"/admin/users/{user.id}/password", {"password": "12345678"}, page=f"/admin/users/{user.id}", follow_redirects=True
+        f"/admin/users/{user.id}/password",
+        {"password": "12345678"},
+        page=f"/admin/users/{user.id}",
+        follow_redirects=True,
     )
 
     assert len(texts(response.get_data(as_text=True), "alert-danger")) == 1

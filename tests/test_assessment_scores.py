@@ -1,4 +1,5 @@
 """The score grid: trainers and coordinators enter theory and practical scores, all valid or none saved."""
+
 import re
 from decimal import Decimal
 
@@ -33,8 +34,11 @@ def cohort(make):
 
 
 def by_name(cohort, name) -> Enrollment:
-    return next(e for e in db.session.scalars(select(Enrollment).where(Enrollment.cohort_id == cohort.id))
-                if e.trainee.name == name)
+    return next(
+        e
+        for e in db.session.scalars(select(Enrollment).where(Enrollment.cohort_id == cohort.id))
+        if e.trainee.name == name
+    )
 
 
 def url(cohort) -> str:
@@ -110,7 +114,10 @@ def test_a_correction_records_the_old_and_the_new_score(client, auth, cohort):
     li = by_name(cohort, "李秀英")
     save_grid(client, cohort, {(li, "theory"): "75"})
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "scores_changed"))
-    assert (event.before, {k: event.after[k] for k in ("theory_score",)}) == ({"theory_score": "70"}, {"theory_score": "75"})
+    assert (event.before, {k: event.after[k] for k in ("theory_score",)}) == (
+        {"theory_score": "70"},
+        {"theory_score": "75"},
+    )
 
 
 def test_saving_an_unchanged_grid_changes_and_audits_nothing(client, auth, cohort):
@@ -123,18 +130,25 @@ def test_saving_an_unchanged_grid_changes_and_audits_nothing(client, auth, cohor
 def test_one_bad_cell_saves_nothing_and_the_grid_keeps_what_was_typed(client, auth, cohort, english):
     auth.login(cohort.trainers[0])
     chen, li = by_name(cohort, "陈桂兰"), by_name(cohort, "李秀英")
-    response = save_grid(client, cohort, {(chen, "theory"): "88.5", (chen, "practical"): "abc",
-                                          (li, "theory"): "-1", (li, "practical"): "101"})
+    response = save_grid(
+        client,
+        cohort,
+        {(chen, "theory"): "88.5", (chen, "practical"): "abc", (li, "theory"): "-1", (li, "practical"): "101"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert input_value(page, f"theory_{chen.id}") == "88.5"
     assert input_value(page, f"practical_{chen.id}") == "abc"
     assert input_value(page, f"theory_{li.id}") == "-1"
     assert input_value(page, f"practical_{li.id}") == "101"
-    assert sorted(errors(page)) == sorted([
-        "Enter a number from 0 to 100, such as 85 or 85.5.", "A score is from 0 to 100.", "A score is from 0 to 100.",
-        "Nothing was saved. Correct the marked scores and save again.",
-    ])
+    assert sorted(errors(page)) == sorted(
+        [
+            "Enter a number from 0 to 100, such as 85 or 85.5.",
+            "A score is from 0 to 100.",
+            "A score is from 0 to 100.",
+            "Nothing was saved. Correct the marked scores and save again.",
+        ]
+    )
     assert page.count("is-invalid") == 3
     db.session.expire_all()
     assert (chen.theory_score, li.theory_score) == (None, Decimal("70"))
@@ -209,7 +223,8 @@ def test_staff_out_of_scope_are_refused_and_the_refusal_is_audited(client, auth,
     response = client.post(url(cohort), data={f"theory_{chen.id}": "99", f"was_theory_{chen.id}": ""})
     assert response.status_code in (400, 403)
     denials = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "access_denied", AuditEvent.actor_id == user.id)).all()
+        select(AuditEvent).where(AuditEvent.action == "access_denied", AuditEvent.actor_id == user.id)
+    ).all()
     assert [(e.entity_type, e.entity_id) for e in denials][0] == ("cohort", str(cohort.id))
     db.session.expire_all()
     assert chen.theory_score is None
@@ -238,6 +253,8 @@ def test_the_grid_warns_that_a_decision_taken_stays_until_finalised_again(client
     auth.login(cohort.trainers[0])
     page = client.get(url(cohort)).get_data(as_text=True)
     assert "Completed" in page
-    assert texts(page, "decided-note") == ["Some trainees have already been marked completed or not passed. "
-                                           "Changing their scores does not change that decision until a "
-                                           "coordinator finalises the cohort again."]
+    assert texts(page, "decided-note") == [
+        "Some trainees have already been marked completed or not passed. "
+        "Changing their scores does not change that decision until a "
+        "coordinator finalises the cohort again."
+    ]

@@ -1,8 +1,9 @@
 """A trainee's own check-in: the scanned QR link (/checkin/<token>) and the typed code (/checkin),
 and the trainer's QR screen that shows both."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -14,7 +15,7 @@ from training.extensions import db
 from training.models import Attendance, AuditEvent
 
 HERE = "610924"
-NOW = datetime(2026, 5, 12, 1, 10, 7, tzinfo=timezone.utc)  # 09:10 in Ankang
+NOW = datetime(2026, 5, 12, 1, 10, 7, tzinfo=UTC)  # 09:10 in Ankang
 ROTATE = 30
 
 
@@ -33,8 +34,14 @@ def lesson(app, make):
     enrollment = make.enrollment(trainee=make.trainee(name="陈小红"), cohort=cohort)
     trainee_user = make.trainee_user(enrollment.trainee)
     db.session.commit()
-    return SimpleNamespace(trainer=trainer, cohort=cohort, session=session, enrollment=enrollment,
-                           user=trainee_user, secret=app.config["SECRET_KEY"])
+    return SimpleNamespace(
+        trainer=trainer,
+        cohort=cohort,
+        session=session,
+        enrollment=enrollment,
+        user=trainee_user,
+        secret=app.config["SECRET_KEY"],
+    )
 
 
 def window(offset: int = 0) -> int:
@@ -51,8 +58,9 @@ def code_for(lesson, offset=0) -> str:
 
 def mark_of(enrollment, session):
     db.session.expire_all()
-    return db.session.scalar(select(Attendance).where(Attendance.enrollment_id == enrollment.id,
-                                                      Attendance.session_id == session.id))
+    return db.session.scalar(
+        select(Attendance).where(Attendance.enrollment_id == enrollment.id, Attendance.session_id == session.id)
+    )
 
 
 def message(response) -> str:
@@ -70,7 +78,11 @@ def test_a_scanned_qr_checks_the_trainee_in(client, auth, lesson):
     assert (mark.status, mark.method, mark.marked_by_id, mark.version) == ("present", "qr", lesson.user.id, 1)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity_type == "attendance"))
     assert (event.action, event.before, event.after["status"], event.after["method"]) == (
-        "attendance_marked", {"status": None}, "present", "qr")
+        "attendance_marked",
+        {"status": None},
+        "present",
+        "qr",
+    )
 
 
 def test_the_code_of_the_previous_window_is_still_accepted(client, auth, lesson):
@@ -82,13 +94,16 @@ def test_the_code_of_the_previous_window_is_still_accepted(client, auth, lesson)
     assert mark_of(lesson.enrollment, lesson.session).status == "present"
 
 
-@pytest.mark.parametrize(("case", "wording"), [
-    ("expired", "has expired"),
-    ("forged", "not valid"),
-    ("another session's", "not valid"),
-    ("from the future", "not valid"),
-    ("garbage", "not valid"),
-])
+@pytest.mark.parametrize(
+    ("case", "wording"),
+    [
+        ("expired", "has expired"),
+        ("forged", "not valid"),
+        ("another session's", "not valid"),
+        ("from the future", "not valid"),
+        ("garbage", "not valid"),
+    ],
+)
 def test_a_bad_qr_token_is_refused_and_changes_nothing(client, auth, make, lesson, case, wording):
     other = make.session(lesson.cohort, starts_at=NOW - timedelta(minutes=5))
     db.session.commit()
@@ -121,14 +136,18 @@ def test_a_trainee_not_enrolled_in_the_class_cannot_check_in(client, auth, make,
     assert db.session.scalar(select(Attendance.id)) is None
 
 
-@pytest.mark.parametrize(("starts_in", "checks_in"), [
-    (timedelta(minutes=29), True),  # check-in opens 30 minutes before the start
-    (timedelta(minutes=31), False),
-    (timedelta(hours=-3, seconds=1), True),  # until the end of a three-hour class
-    (timedelta(hours=-3, seconds=-1), False),
-])
+@pytest.mark.parametrize(
+    ("starts_in", "checks_in"),
+    [
+        (timedelta(minutes=29), True),  # check-in opens 30 minutes before the start
+        (timedelta(minutes=31), False),
+        (timedelta(hours=-3, seconds=1), True),  # until the end of a three-hour class
+        (timedelta(hours=-3, seconds=-1), False),
+    ],
+)
 def test_check_in_is_open_from_30_minutes_before_the_start_until_the_end(
-        client, auth, make, lesson, starts_in, checks_in):
+    client, auth, make, lesson, starts_in, checks_in
+):
     other = make.session(lesson.cohort, starts_at=NOW + starts_in, hours=3)
     db.session.commit()
     auth.login(lesson.user)

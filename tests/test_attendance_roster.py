@@ -1,9 +1,10 @@
 """The roster a trainer marks: what it lists, saving (with and without JavaScript), idempotence,
 the optimistic version check, who may open it, and the audit trail."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -28,11 +29,12 @@ def lesson(make):
 def a_class(make, trainees=3, started=timedelta(hours=1), hours=4, county=HERE):
     trainer = make.user("trainer", county_code=county, display_name="李老师")
     cohort = make.cohort(county_code=county, trainers=[trainer])
-    session = make.session(cohort, starts_at=datetime.now(timezone.utc) - started, hours=hours)
+    session = make.session(cohort, starts_at=datetime.now(UTC) - started, hours=hours)
     enrollments = [make.enrollment(trainee=make.trainee(name=f"学员{i:02d}"), cohort=cohort) for i in range(trainees)]
     db.session.commit()
-    return SimpleNamespace(trainer=trainer, cohort=cohort, session=session, enrollments=enrollments,
-                           url=f"/sessions/{session.id}/roster")
+    return SimpleNamespace(
+        trainer=trainer, cohort=cohort, session=session, enrollments=enrollments, url=f"/sessions/{session.id}/roster"
+    )
 
 
 def loaded_form(client, url: str) -> dict:
@@ -52,14 +54,18 @@ def marks(form: dict, enrollments, *statuses) -> dict:
 
 def stored(session) -> dict[int, str]:
     db.session.expire_all()
-    return dict(db.session.execute(
-        select(Attendance.enrollment_id, Attendance.status).where(Attendance.session_id == session.id)).all())
+    return dict(
+        db.session.execute(
+            select(Attendance.enrollment_id, Attendance.status).where(Attendance.session_id == session.id)
+        ).all()
+    )
 
 
 def attendance_events() -> list[AuditEvent]:
     db.session.expire_all()
-    return list(db.session.scalars(
-        select(AuditEvent).where(AuditEvent.entity_type == "attendance").order_by(AuditEvent.id)))
+    return list(
+        db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "attendance").order_by(AuditEvent.id))
+    )
 
 
 def test_a_trainer_marks_trainees_on_the_roster(client, auth, lesson):
@@ -145,7 +151,8 @@ def test_saving_the_same_marks_twice_changes_nothing_and_writes_no_audit_events(
 
 
 def test_a_mark_changed_by_someone_else_since_the_page_loaded_is_reported_and_not_overwritten(
-        client, auth, make, lesson):
+    client, auth, make, lesson
+):
     e = lesson.enrollments
     colleague = make.user("trainer", county_code=HERE, display_name="王老师")
     lesson.cohort.trainers.append(colleague)
@@ -159,8 +166,10 @@ def test_a_mark_changed_by_someone_else_since_the_page_loaded_is_reported_and_no
     auth.logout()
     auth.login(lesson.trainer)
 
-    response = client.post(lesson.url, data=marks(mine | {"csrf_token": loaded_form(client, lesson.url)["csrf_token"]},
-                                                  e, "absent", "present"))
+    response = client.post(
+        lesson.url,
+        data=marks(mine | {"csrf_token": loaded_form(client, lesson.url)["csrf_token"]}, e, "absent", "present"),
+    )
 
     assert stored(lesson.session) == {e[0].id: "late", e[1].id: "present"}
     page = client.get(response.location).get_data(as_text=True)
@@ -254,18 +263,30 @@ def test_a_trainer_cannot_mark_a_cohort_they_do_not_teach(client, auth, lesson):
     outsider = auth.login("trainer", county=HERE)
 
     page = client.get(lesson.url)
-    post = client.submit(lesson.url, {f"mark-{lesson.enrollments[0].id}": "present",
-                                      f"version-{lesson.enrollments[0].id}": "0"}, page="/")
+    post = client.submit(
+        lesson.url,
+        {f"mark-{lesson.enrollments[0].id}": "present", f"version-{lesson.enrollments[0].id}": "0"},
+        page="/",
+    )
 
     assert page.status_code == post.status_code == 403
     assert stored(lesson.session) == {}
-    denials = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access_denied",
-                                                          AuditEvent.actor_id == outsider.id)).all()
+    denials = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "access_denied", AuditEvent.actor_id == outsider.id)
+    ).all()
     assert len(denials) == 2 and denials[0].entity_id == str(lesson.cohort.id)
 
 
-@pytest.mark.parametrize(("who", "status"), [("coordinator here", 200), ("city coordinator", 200),
-                                             ("admin", 200), ("coordinator there", 403), ("trainee", 404)])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("coordinator here", 200),
+        ("city coordinator", 200),
+        ("admin", 200),
+        ("coordinator there", 403),
+        ("trainee", 404),
+    ],
+)
 def test_who_may_open_the_roster(client, auth, make, lesson, who, status):
     users = {
         "coordinator here": lambda: make.user("coordinator", county_code=HERE),
@@ -326,7 +347,12 @@ def test_the_roster_shows_who_checked_in_by_qr_or_by_code(client, auth, make, le
     via = texts(html, "roster-via")
     assert via[0].startswith("QR") and via[1].startswith("Code") and via[2] == ""
     assert dict(re.findall(r'data-count="(\w+)">(\d+)', html)) == {
-        "present": "2", "late": "0", "absent": "0", "excused": "0", "unmarked": "1"}
+        "present": "2",
+        "late": "0",
+        "absent": "0",
+        "excused": "0",
+        "unmarked": "1",
+    }
 
 
 def test_the_roster_of_a_withdrawn_trainee_is_not_saved(client, auth, make, lesson):
@@ -334,7 +360,8 @@ def test_the_roster_of_a_withdrawn_trainee_is_not_saved(client, auth, make, less
     db.session.commit()
     auth.login(lesson.trainer)
 
-    client.post(lesson.url, data=loaded_form(client, lesson.url) | {f"mark-{gone.id}": "present",
-                                                                    f"version-{gone.id}": "0"})
+    client.post(
+        lesson.url, data=loaded_form(client, lesson.url) | {f"mark-{gone.id}": "present", f"version-{gone.id}": "0"}
+    )
 
     assert stored(lesson.session) == {}

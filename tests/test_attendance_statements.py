@@ -1,9 +1,10 @@
 """The roster page, its JSON and its save run a fixed number of SQL statements whatever the
 roster size (an executemany or a multi-row statement counts once)."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -26,7 +27,7 @@ def trainer(make):
 def roster_of(make, trainer, size: int):
     """A class going on now with `size` trainees, half of them already marked present."""
     cohort = make.cohort(trainers=[trainer], capacity=size)
-    session = make.session(cohort, starts_at=datetime.now(timezone.utc) - timedelta(hours=1))
+    session = make.session(cohort, starts_at=datetime.now(UTC) - timedelta(hours=1))
     for n in range(size):
         enrollment = make.enrollment(trainee=make.trainee(), cohort=cohort)
         if n % 2:
@@ -71,5 +72,7 @@ def test_saving_a_roster_takes_as_many_statements_for_60_trainees_as_for_5(clien
     # The sign-in check, the session, its scope, the rows, the UPDATE, the INSERT, the audit rows.
     assert len(for_5) == len(for_60) <= 7, for_60
     assert db.session.scalar(select(func.count()).select_from(Attendance).where(Attendance.status == "late")) == 65
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.action == "attendance_marked")) == 65
+    assert (
+        db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "attendance_marked"))
+        == 65
+    )

@@ -1,9 +1,10 @@
 """Browsing the audit trail at /audit: who reads which events, the filters, pages, and that
 nobody can change an event (no route; on PostgreSQL, a trigger)."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text, update
@@ -18,8 +19,14 @@ EVENT_ROW = re.compile(r"<tr>\s*<td class=\"text-nowrap\">", re.S)
 
 
 def _event(action="trainee_updated", actor=None, entity_type="trainee", entity_id="1", at=None, **fields):
-    event = audit.record(action, entity_type, entity_id, actor_id=actor.id if actor else None,
-                         actor_name=actor.username if actor else "system", **fields)
+    event = audit.record(
+        action,
+        entity_type,
+        entity_id,
+        actor_id=actor.id if actor else None,
+        actor_name=actor.username if actor else "system",
+        **fields,
+    )
     if at is not None:
         event.at = at
     db.session.flush()
@@ -79,13 +86,16 @@ def test_the_nav_bar_offers_the_audit_trail_to_coordinators(client, auth):
     assert 'href="/audit"' in client.get("/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("actor=zy_", {"zy_trainer"}),
-    ("actor=%25", set()),  # a literal %: no name has one
-    ("action=attendance_marked", {"zy_trainer", "hb_trainer"}),
-    ("entity_type=attendance&entity_id=22", {"hb_trainer"}),
-    ("entity_id=11", {"zy_trainer"}),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("actor=zy_", {"zy_trainer"}),
+        ("actor=%25", set()),  # a literal %: no name has one
+        ("action=attendance_marked", {"zy_trainer", "hb_trainer"}),
+        ("entity_type=attendance&entity_id=22", {"hb_trainer"}),
+        ("entity_id=11", {"zy_trainer"}),
+    ],
+)
 def test_filters_narrow_the_events(client, auth, world, query, expected):
     auth.login("admin")
 
@@ -97,8 +107,8 @@ def test_filters_narrow_the_events(client, auth, world, query, expected):
 def test_a_date_range_keeps_whole_local_days(client, auth, make):
     actor = make.user("trainer", county_code="610924", username="dated")
     # 2026-03-01 23:30 in Ankang is 15:30 UTC; 2026-03-02 00:30 there is 16:30 UTC the day before.
-    _event("a_first", actor, at=datetime(2026, 3, 1, 15, 30, tzinfo=timezone.utc))
-    _event("a_second", actor, at=datetime(2026, 3, 1, 16, 30, tzinfo=timezone.utc))
+    _event("a_first", actor, at=datetime(2026, 3, 1, 15, 30, tzinfo=UTC))
+    _event("a_second", actor, at=datetime(2026, 3, 1, 16, 30, tzinfo=UTC))
     db.session.commit()
     auth.login("admin")
 
@@ -127,7 +137,7 @@ def test_an_action_that_is_not_in_the_trail_is_refused_by_the_filter(client, aut
 
 def test_events_come_newest_first_fifty_to_a_page(client, auth, make):
     actor = make.user("trainer", county_code="610924")
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     for n in range(60):
         _event(f"step_{n:02d}", actor, at=start + timedelta(minutes=n))
     db.session.commit()
@@ -170,11 +180,14 @@ postgres_only = pytest.mark.skipif(BACKEND != "postgresql", reason="the audit_ev
 
 
 @postgres_only
-@pytest.mark.parametrize("statement", [
-    update(AuditEvent).values(action="tampered"),
-    text("DELETE FROM audit_event"),
-    text("TRUNCATE audit_event"),
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        update(AuditEvent).values(action="tampered"),
+        text("DELETE FROM audit_event"),
+        text("TRUNCATE audit_event"),
+    ],
+)
 def test_the_database_refuses_to_change_or_delete_an_event(app, world, statement):
     with pytest.raises(DBAPIError, match="append-only"):
         db.session.execute(statement)

@@ -1,4 +1,5 @@
 """Signing in and out: answers, session renewal, audit trail, CSRF and the password policy."""
+
 from __future__ import annotations
 
 import pytest
@@ -139,7 +140,10 @@ def test_a_sign_in_is_audited_with_who_and_from_where(client, make):
 
     (event,) = _events("login")
     assert (event.actor_id, event.actor_name, event.entity_type, event.entity_id) == (
-        user.id, user.username, "user", str(user.id)
+        user.id,
+        user.username,
+        "user",
+        str(user.id),
     )
     assert event.ip == "10.1.2.3"
 

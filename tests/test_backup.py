@@ -1,5 +1,6 @@
 """`flask backup` while the app writes, and `flask restore` into a fresh instance: same rows,
 same files, same secrets; refusals that leave the target alone."""
+
 from __future__ import annotations
 
 import hashlib
@@ -80,8 +81,11 @@ class Writer(threading.Thread):
         try:
             while not self.stop.is_set():
                 with self.engine.begin() as connection:
-                    connection.execute(insert(AuditEvent.__table__).values(
-                        at=utcnow(), actor_name="load", action="load_write", entity_type="load"))
+                    connection.execute(
+                        insert(AuditEvent.__table__).values(
+                            at=utcnow(), actor_name="load", action="load_write", entity_type="load"
+                        )
+                    )
                 self.written += 1
         except Exception as error:  # reported by the test
             self.error = error
@@ -95,7 +99,8 @@ def _restore(fresh, archive, *extra):
 
 
 def test_a_backup_made_under_load_restores_into_a_fresh_instance_with_the_same_rows_and_files(
-        app, runner, records, fresh, tmp_path, database_url):
+    app, runner, records, fresh, tmp_path, database_url
+):
     archive = tmp_path / "out" / "jinfanwan.tar.gz"
     writer = Writer(database_url)
     writer.start()
@@ -146,16 +151,23 @@ def test_the_archive_is_private_and_its_manifest_lists_counts_and_hashes(app, ru
             assert member.mode == 0o600 and member.isfile()
         for name, facts in manifest["files"].items():
             assert hashlib.sha256(tar.extractfile(name).read()).hexdigest() == facts["sha256"]
-    assert {"manifest.json", "instance/secret_key", "instance/certificate_signing_key.pem",
-            "instance/certificate-seal.png"} <= names
+    assert {
+        "manifest.json",
+        "instance/secret_key",
+        "instance/certificate_signing_key.pem",
+        "instance/certificate-seal.png",
+    } <= names
     assert len([n for n in names if n.startswith("certificates/")]) == 3
 
 
 def test_restore_refuses_a_database_that_holds_data_and_leaves_it_alone(app, runner, records, tmp_path):
     archive = tmp_path / "b.tar.gz"
     runner.invoke(args=["backup", str(archive)])
-    db.session.add(Trainee(id_number="610924199005170019", name="后来者", gender="M",
-                           birth_date=utcnow().date(), county_code="610924"))
+    db.session.add(
+        Trainee(
+            id_number="610924199005170019", name="后来者", gender="M", birth_date=utcnow().date(), county_code="610924"
+        )
+    )
     db.session.commit()
 
     result = runner.invoke(args=["restore", str(archive)])
@@ -171,6 +183,7 @@ def test_a_failed_sign_in_on_the_new_instance_does_not_block_the_restore(app, ru
         upgrade = fresh.test_cli_runner().invoke(args=["db", "upgrade"])
         assert upgrade.exit_code == 0, upgrade.output
         from training.ratelimit import DatabaseStorage
+
         DatabaseStorage("jfwdb://").incr("LIMITER/login/someone", 300)
 
     result = _restore(fresh, archive)
@@ -183,8 +196,11 @@ def test_a_failed_sign_in_on_the_new_instance_does_not_block_the_restore(app, ru
 def test_restore_with_force_replaces_the_data(app, runner, records, tmp_path):
     archive = tmp_path / "b.tar.gz"
     runner.invoke(args=["backup", str(archive)])
-    db.session.add(Trainee(id_number="610924199005170019", name="后来者", gender="M",
-                           birth_date=utcnow().date(), county_code="610924"))
+    db.session.add(
+        Trainee(
+            id_number="610924199005170019", name="后来者", gender="M", birth_date=utcnow().date(), county_code="610924"
+        )
+    )
     db.session.commit()
     db.session.remove()
 
@@ -205,6 +221,7 @@ def test_a_damaged_archive_is_refused_before_anything_is_touched(app, runner, re
                 data = data.replace(b"%PDF", b"%PDX", 1)
             member.size = len(data)
             import io
+
             target.addfile(member, io.BytesIO(data))
 
     result = _restore(fresh, tampered)
@@ -213,6 +230,7 @@ def test_a_damaged_archive_is_refused_before_anything_is_touched(app, runner, re
     assert not Path(fresh.config["CERTIFICATE_DIR"]).exists()
     with fresh.app_context():
         from training.backup import data_rows
+
         assert data_rows(fresh.config["SQLALCHEMY_DATABASE_URI"]) == 0
 
 

@@ -1,5 +1,6 @@
 """Who reaches the catalog pages: coordinators in scope and admins manage, trainers read what they
 teach, trainees never see them; the cohort page's queries do not grow with its timetable."""
+
 from datetime import date
 
 import pytest
@@ -95,8 +96,7 @@ def statements_for(client, url) -> int:
 
 def test_the_cohort_page_needs_as_many_statements_for_a_long_timetable_as_for_a_short_one(client, auth, make):
     short = make.cohort(start_date=date(2026, 3, 2), sessions=2, trainers=[make.user(role="trainer")])
-    long = make.cohort(start_date=date(2026, 3, 2), sessions=30,
-                       trainers=[make.user(role="trainer") for _ in range(4)])
+    long = make.cohort(start_date=date(2026, 3, 2), sessions=30, trainers=[make.user(role="trainer") for _ in range(4)])
     db.session.commit()
     auth.login("coordinator")
     assert statements_for(client, f"/cohorts/{short.id}") == statements_for(client, f"/cohorts/{long.id}")

@@ -1,4 +1,5 @@
 """Cohorts: creating and editing them within the coordinator's county, and the filtered list."""
+
 from datetime import date
 
 import pytest
@@ -15,9 +16,16 @@ def english(client):
 
 def cohort_form(course, **overrides) -> dict:
     values = {
-        "course_id": str(course.id), "county_code": "610924", "code": "ZY-2026-09", "site_name": "金川社区新社区工厂",
-        "site_kind": "community_factory", "start_date": "2026-03-02", "end_date": "2026-03-31", "capacity": "30",
-        "employer_id": "", "committed_placements": "",
+        "course_id": str(course.id),
+        "county_code": "610924",
+        "code": "ZY-2026-09",
+        "site_name": "金川社区新社区工厂",
+        "site_kind": "community_factory",
+        "start_date": "2026-03-02",
+        "end_date": "2026-03-31",
+        "capacity": "30",
+        "employer_id": "",
+        "committed_placements": "",
     }
     values.update(overrides)
     return values
@@ -119,8 +127,9 @@ def test_directed_training_records_the_employer_and_its_commitment(client, auth,
 def test_editing_a_cohort_changes_it_and_audits_before_and_after(client, auth, make):
     cohort = make.cohort(site_name="旧教室", start_date=date(2026, 3, 2))
     auth.login("coordinator", county="610924")
-    response = client.submit(f"/cohorts/{cohort.id}/edit",
-                             cohort_form(cohort.course, code=cohort.code, site_name="新教室"))
+    response = client.submit(
+        f"/cohorts/{cohort.id}/edit", cohort_form(cohort.course, code=cohort.code, site_name="新教室")
+    )
     assert response.status_code == 302
     db.session.refresh(cohort)
     assert cohort.site_name == "新教室"
@@ -131,8 +140,9 @@ def test_editing_a_cohort_changes_it_and_audits_before_and_after(client, auth, m
 def test_cohort_dates_cannot_shrink_past_its_sessions(client, auth, make):
     cohort = make.cohort(start_date=date(2026, 3, 2), sessions=5)
     auth.login("coordinator")
-    response = client.submit(f"/cohorts/{cohort.id}/edit",
-                             cohort_form(cohort.course, code=cohort.code, end_date="2026-03-03"))
+    response = client.submit(
+        f"/cohorts/{cohort.id}/edit", cohort_form(cohort.course, code=cohort.code, end_date="2026-03-03")
+    )
     assert "Sessions are scheduled from 2026-03-02 to 2026-03-06" in response.get_data(as_text=True)
 
 
@@ -157,10 +167,14 @@ def test_capacity_cannot_drop_below_the_finalised_trainees_of_a_running_class(cl
 
 # ---- the list ----------------------------------------------------------------------------------
 
+
 def test_a_finalised_cohort_counts_its_completed_and_failed_trainees_as_in_the_class(client, auth, make):
     cohort = make.cohort(code="ZY-DONE", capacity=30, status="finished")
-    statuses = [EnrollmentStatus.COMPLETED] * 2 + [EnrollmentStatus.FAILED, EnrollmentStatus.WITHDRAWN,
-                                                   EnrollmentStatus.WAITLISTED]
+    statuses = [EnrollmentStatus.COMPLETED] * 2 + [
+        EnrollmentStatus.FAILED,
+        EnrollmentStatus.WITHDRAWN,
+        EnrollmentStatus.WAITLISTED,
+    ]
     for status in statuses:
         make.enrollment(cohort=cohort, status=status)
     auth.login("coordinator")

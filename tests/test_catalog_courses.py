@@ -1,4 +1,5 @@
 """Courses: city-level coordinators and admins create, edit, retire and delete them; county coordinators read."""
+
 from decimal import Decimal
 
 import pytest
@@ -15,8 +16,14 @@ def english(client):
 
 def course_form(**overrides) -> dict:
     values = {
-        "code": "ZBXH-5", "name": "足部修护师（五级）", "occupation": "足部修护师", "level": "5",
-        "labour_brand": "紫阳修脚", "total_hours": "120", "min_attendance_pct": "80", "pass_score": "60",
+        "code": "ZBXH-5",
+        "name": "足部修护师（五级）",
+        "occupation": "足部修护师",
+        "level": "5",
+        "labour_brand": "紫阳修脚",
+        "total_hours": "120",
+        "min_attendance_pct": "80",
+        "pass_score": "60",
         "subsidy_yuan": "1800",
     }
     values.update(overrides)
@@ -29,7 +36,11 @@ def test_city_coordinator_creates_a_course(client, auth):
     assert response.status_code == 302
     course = db.session.scalar(select(Course).where(Course.code == "ZBXH-5"))
     assert (course.name, course.level, course.total_hours, course.subsidy_yuan) == (
-        "足部修护师（五级）", 5, 120, Decimal("1800.00"))
+        "足部修护师（五级）",
+        5,
+        120,
+        Decimal("1800.00"),
+    )
     assert course.active
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "course_created"))
 
@@ -52,8 +63,14 @@ def test_a_course_code_already_used_is_refused_with_a_message(client, auth, make
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("total_hours", "0"), ("min_attendance_pct", "101"), ("pass_score", "-1"), ("name", ""), ("level", "6"),
-     ("subsidy_yuan", "-5")],
+    [
+        ("total_hours", "0"),
+        ("min_attendance_pct", "101"),
+        ("pass_score", "-1"),
+        ("name", ""),
+        ("level", "6"),
+        ("subsidy_yuan", "-5"),
+    ],
 )
 def test_a_course_with_an_invalid_field_is_not_stored(client, auth, field, value):
     auth.login("coordinator")
@@ -117,8 +134,9 @@ def test_a_course_without_cohorts_can_be_deleted(client, auth, make):
 def test_a_course_with_cohorts_cannot_be_deleted(client, auth, make):
     cohort = make.cohort()
     auth.login("coordinator")
-    response = client.submit(f"/courses/{cohort.course_id}/delete", page=f"/courses/{cohort.course_id}",
-                             follow_redirects=True)
+    response = client.submit(
+        f"/courses/{cohort.course_id}/delete", page=f"/courses/{cohort.course_id}", follow_redirects=True
+    )
     assert "has cohorts and cannot be deleted; retire it instead." in response.get_data(as_text=True)
     assert db.session.get(Course, cohort.course_id) is not None
 

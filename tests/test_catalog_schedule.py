@@ -1,5 +1,6 @@
 """The schedule generator on the cohort page: preview, then create, never over existing sessions."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -17,14 +18,22 @@ def english(client):
 @pytest.fixture
 def cohort(make):
     """Monday 2 March to Friday 13 March 2026, for a 40-hour course."""
-    return make.cohort(course=make.course(total_hours=40), start_date=date(2026, 3, 2), end_date=date(2026, 3, 13),
-                       status="draft")
+    return make.cohort(
+        course=make.course(total_hours=40), start_date=date(2026, 3, 2), end_date=date(2026, 3, 13), status="draft"
+    )
 
 
 def schedule(**overrides) -> dict:
     values = {
-        "weekdays": ["0", "2", "4"], "first_starts": "08:00", "first_ends": "12:00", "first_kind": "theory",
-        "second_starts": "", "second_ends": "", "second_kind": "practice", "topic": "", "holidays": "",
+        "weekdays": ["0", "2", "4"],
+        "first_starts": "08:00",
+        "first_ends": "12:00",
+        "first_kind": "theory",
+        "second_starts": "",
+        "second_ends": "",
+        "second_kind": "practice",
+        "topic": "",
+        "holidays": "",
     }
     values.update(overrides)
     return values
@@ -36,8 +45,11 @@ def generate(client, cohort, action="create", **overrides):
 
 
 def stored(cohort) -> list[ClassSession]:
-    return list(db.session.scalars(
-        select(ClassSession).where(ClassSession.cohort_id == cohort.id).order_by(ClassSession.starts_at)))
+    return list(
+        db.session.scalars(
+            select(ClassSession).where(ClassSession.cohort_id == cohort.id).order_by(ClassSession.starts_at)
+        )
+    )
 
 
 def test_preview_shows_the_count_and_hours_and_creates_nothing(client, auth, cohort):
@@ -53,7 +65,7 @@ def test_sessions_are_created_on_the_chosen_weekdays(client, auth, cohort):
     auth.login("coordinator")
     response = generate(client, cohort)
     assert response.status_code == 302
-    days = [s.starts_at.astimezone(timezone.utc).date() for s in stored(cohort)]
+    days = [s.starts_at.astimezone(UTC).date() for s in stored(cohort)]
     assert days == [date(2026, 3, d) for d in (2, 4, 6, 9, 11, 13)]
 
 
@@ -67,8 +79,8 @@ def test_local_times_are_stored_in_utc(client, auth, cohort):
     auth.login("coordinator")
     generate(client, cohort)
     first = stored(cohort)[0]
-    assert first.starts_at == datetime(2026, 3, 2, 0, 0, tzinfo=timezone.utc)  # 08:00 in Asia/Shanghai
-    assert first.ends_at == datetime(2026, 3, 2, 4, 0, tzinfo=timezone.utc)
+    assert first.starts_at == datetime(2026, 3, 2, 0, 0, tzinfo=UTC)  # 08:00 in Asia/Shanghai
+    assert first.ends_at == datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
 
 
 def test_two_daily_slots_sum_their_hours_and_keep_their_kinds(client, auth, cohort):
@@ -89,7 +101,7 @@ def test_generating_is_audited(client, auth, cohort):
 
 
 def test_sessions_colliding_with_existing_ones_are_refused(client, auth, make, cohort):
-    make.session(cohort, starts_at=datetime(2026, 3, 9, 1, 0, tzinfo=timezone.utc), hours=2)  # 09:00–11:00 local
+    make.session(cohort, starts_at=datetime(2026, 3, 9, 1, 0, tzinfo=UTC), hours=2)  # 09:00–11:00 local
     auth.login("coordinator")
     response = generate(client, cohort)
     assert response.status_code == 200
@@ -114,7 +126,10 @@ def test_generating_the_same_schedule_twice_is_refused(client, auth, cohort):
         ({"first_ends": "07:00"}, "The end must be after the start."),
         ({"second_starts": "14:00"}, "Give both the start and the end of the second slot, or neither."),
         ({"second_starts": "11:00", "second_ends": "13:00"}, "The two time slots overlap."),
-        ({"weekdays": ["6"], "holidays": "2026-03-08"}, "No day from 2026-03-02 to 2026-03-13 falls on the chosen weekdays."),
+        (
+            {"weekdays": ["6"], "holidays": "2026-03-08"},
+            "No day from 2026-03-02 to 2026-03-13 falls on the chosen weekdays.",
+        ),
     ],
 )
 def test_an_impossible_schedule_is_explained_and_creates_nothing(client, auth, cohort, overrides, message):
@@ -141,7 +156,7 @@ def test_a_closed_cohort_gets_no_new_sessions(client, auth, make):
 
 
 def test_the_page_warns_when_scheduled_hours_differ_from_the_course(client, auth, make, cohort):
-    make.session(cohort, starts_at=datetime(2026, 3, 2, 0, 0, tzinfo=timezone.utc), hours=4)
+    make.session(cohort, starts_at=datetime(2026, 3, 2, 0, 0, tzinfo=UTC), hours=4)
     auth.login("coordinator")
     page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
     assert "The timetable has 4 hours but the course requires 40." in page
@@ -149,7 +164,7 @@ def test_the_page_warns_when_scheduled_hours_differ_from_the_course(client, auth
 
 def test_the_page_does_not_warn_when_the_hours_match(client, auth, make, cohort):
     for day in range(10):
-        make.session(cohort, starts_at=datetime(2026, 3, 2 + day, 0, 0, tzinfo=timezone.utc), hours=4)
+        make.session(cohort, starts_at=datetime(2026, 3, 2 + day, 0, 0, tzinfo=UTC), hours=4)
     auth.login("coordinator")
     page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
     assert "hours-warning" not in page

@@ -1,5 +1,6 @@
 """Editing and deleting one session of a cohort's timetable."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -22,12 +23,19 @@ def cohort(make):
 @pytest.fixture
 def session(make, cohort):
     """Monday 2 March 2026, 08:00–12:00 in Asia/Shanghai."""
-    return make.session(cohort, starts_at=datetime(2026, 3, 2, 0, 0, tzinfo=timezone.utc), hours=4)
+    return make.session(cohort, starts_at=datetime(2026, 3, 2, 0, 0, tzinfo=UTC), hours=4)
 
 
 def session_form(**overrides) -> dict:
-    values = {"day": "2026-03-03", "starts": "14:00", "ends": "17:00", "hours": "", "topic": "修脚工具的使用",
-              "kind": "practice", "location": "金川社区二楼"}
+    values = {
+        "day": "2026-03-03",
+        "starts": "14:00",
+        "ends": "17:00",
+        "hours": "",
+        "topic": "修脚工具的使用",
+        "kind": "practice",
+        "location": "金川社区二楼",
+    }
     values.update(overrides)
     return values
 
@@ -47,10 +55,14 @@ def test_coordinator_moves_a_session_and_its_hours_follow_the_times(client, auth
     response = client.submit(url(session), session_form())
     assert response.status_code == 302
     db.session.refresh(session)
-    assert session.starts_at == datetime(2026, 3, 3, 6, 0, tzinfo=timezone.utc)
-    assert session.ends_at == datetime(2026, 3, 3, 9, 0, tzinfo=timezone.utc)
+    assert session.starts_at == datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
+    assert session.ends_at == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
     assert (session.hours, session.topic, session.kind, session.location) == (
-        Decimal("3.0"), "修脚工具的使用", "practice", "金川社区二楼")
+        Decimal("3.0"),
+        "修脚工具的使用",
+        "practice",
+        "金川社区二楼",
+    )
 
 
 def test_a_session_may_count_fewer_hours_than_it_lasts(client, auth, session):
@@ -73,18 +85,20 @@ def test_editing_a_session_is_audited(client, auth, session):
         ({"day": "2026-03-20"}, "The date must be between the cohort&#39;s start and end dates."),
         ({"ends": "13:00"}, "The end must be after the start."),
         ({"hours": "5"}, "The session lasts 3 hours; it cannot count for more."),
-        ({"day": "2026-03-04", "starts": "09:00", "ends": "10:00"}, "This time overlaps another session of the cohort."),
+        (
+            {"day": "2026-03-04", "starts": "09:00", "ends": "10:00"},
+            "This time overlaps another session of the cohort.",
+        ),
     ],
 )
-def test_an_impossible_session_change_is_explained_and_changes_nothing(client, auth, make, session, overrides,
-                                                                      message):
-    make.session(session.cohort, starts_at=datetime(2026, 3, 4, 0, 0, tzinfo=timezone.utc), hours=4)
+def test_an_impossible_session_change_is_explained_and_changes_nothing(client, auth, make, session, overrides, message):
+    make.session(session.cohort, starts_at=datetime(2026, 3, 4, 0, 0, tzinfo=UTC), hours=4)
     auth.login("coordinator")
     response = client.submit(url(session), session_form(**overrides))
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     db.session.refresh(session)
-    assert session.starts_at == datetime(2026, 3, 2, 0, 0, tzinfo=timezone.utc)
+    assert session.starts_at == datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 
 
 def test_a_session_without_attendance_is_deleted(client, auth, session):

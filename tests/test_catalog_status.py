@@ -1,4 +1,5 @@
 """The cohort status path: draft → open → running → finished → closed, one step at a time."""
+
 import pytest
 from sqlalchemy import select
 
@@ -41,9 +42,16 @@ def test_a_cohort_moves_one_step(make, before, after):
 @pytest.mark.parametrize(
     ("before", "after"),
     [
-        ("draft", "running"), ("draft", "closed"), ("open", "finished"), ("running", "open"),
-        ("running", "draft"), ("finished", "running"), ("closed", "finished"), ("closed", "draft"),
-        ("draft", "draft"), ("open", "archived"),
+        ("draft", "running"),
+        ("draft", "closed"),
+        ("open", "finished"),
+        ("running", "open"),
+        ("running", "draft"),
+        ("finished", "running"),
+        ("closed", "finished"),
+        ("closed", "draft"),
+        ("draft", "draft"),
+        ("open", "archived"),
     ],
 )
 def test_a_cohort_cannot_skip_or_go_back(make, before, after):
@@ -79,10 +87,12 @@ def test_a_cohort_without_sessions_neither_opens_nor_starts(make, before, after)
 def test_opening_a_cohort_without_sessions_is_refused_on_its_page_with_the_reason(client, auth, make):
     cohort = make.cohort(status="draft")
     auth.login("coordinator", county="610924")
-    response = client.submit(f"/cohorts/{cohort.id}/status", {"status": "open"}, page=f"/cohorts/{cohort.id}",
-                             follow_redirects=True)
+    response = client.submit(
+        f"/cohorts/{cohort.id}/status", {"status": "open"}, page=f"/cohorts/{cohort.id}", follow_redirects=True
+    )
     assert "This cohort has no sessions yet. Schedule its sessions before it opens or starts." in response.get_data(
-        as_text=True)
+        as_text=True
+    )
     db.session.refresh(cohort)
     assert cohort.status == "draft"
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "cohort_status_changed")) is None
@@ -102,8 +112,9 @@ def test_coordinator_opens_a_draft_cohort_and_the_change_is_audited(client, auth
 def test_a_refused_status_change_is_explained_and_changes_nothing(client, auth, make):
     cohort = make.cohort(status="draft")
     auth.login("coordinator", county="610924")
-    response = client.submit(f"/cohorts/{cohort.id}/status", {"status": "closed"}, page=f"/cohorts/{cohort.id}",
-                             follow_redirects=True)
+    response = client.submit(
+        f"/cohorts/{cohort.id}/status", {"status": "closed"}, page=f"/cohorts/{cohort.id}", follow_redirects=True
+    )
     assert "A cohort cannot go from “Draft” to “Closed”." in response.get_data(as_text=True)
     db.session.refresh(cohort)
     assert cohort.status == "draft"

@@ -1,4 +1,5 @@
 """Who sees and downloads which certificate; the coordinator's pages; revoke and reissue over HTTP."""
+
 from __future__ import annotations
 
 import io
@@ -74,8 +75,12 @@ def test_staff_out_of_scope_are_refused(client, auth, issued, role, county):
     cohort, [certificate, _] = issued
     auth.login(role, county=county)
 
-    for path in (f"/certificates/{certificate.serial}.pdf", f"/certificates/{certificate.serial}",
-                 f"/cohorts/{cohort.id}/certificates", f"/cohorts/{cohort.id}/certificates.zip"):
+    for path in (
+        f"/certificates/{certificate.serial}.pdf",
+        f"/certificates/{certificate.serial}",
+        f"/cohorts/{cohort.id}/certificates",
+        f"/cohorts/{cohort.id}/certificates.zip",
+    ):
         assert client.get(path).status_code == 403, path
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "access_denied")) is not None
 
@@ -102,8 +107,9 @@ def test_the_cohort_page_lists_graduates_and_starts_a_job(client, auth, make, is
     auth.login("coordinator", county="610924")
 
     html = client.get(f"/cohorts/{cohort.id}/certificates").get_data(as_text=True)
-    response = client.submit(f"/cohorts/{cohort.id}/certificates/issue", {"scope": "all"},
-                             page=f"/cohorts/{cohort.id}/certificates")
+    response = client.submit(
+        f"/cohorts/{cohort.id}/certificates/issue", {"scope": "all"}, page=f"/cohorts/{cohort.id}/certificates"
+    )
 
     assert "张玉梅" in html and certificates[0].serial in html and "Not issued" in html
     assert response.status_code == 302
@@ -116,8 +122,12 @@ def test_issuing_nobody_is_refused_with_a_message(client, auth, issued):
     cohort, _ = issued
     auth.login("coordinator", county="610924")
 
-    response = client.submit(f"/cohorts/{cohort.id}/certificates/issue", {"scope": "all"},
-                             page=f"/cohorts/{cohort.id}/certificates", follow_redirects=True)
+    response = client.submit(
+        f"/cohorts/{cohort.id}/certificates/issue",
+        {"scope": "all"},
+        page=f"/cohorts/{cohort.id}/certificates",
+        follow_redirects=True,
+    )
 
     assert "Nobody to issue to" in response.get_data(as_text=True)
     assert db.session.scalar(select(Job)) is None
@@ -128,14 +138,18 @@ def test_revoking_needs_a_reason_and_is_audited(client, auth, issued):
     auth.login("coordinator", county="610924")
     page = f"/certificates/{certificate.serial}"
 
-    refused = client.submit(f"{page}/revoke", {"category": "error", "reason": "", "confirm_serial": certificate.serial},
-                            page=page)
+    refused = client.submit(
+        f"{page}/revoke", {"category": "error", "reason": "", "confirm_serial": certificate.serial}, page=page
+    )
     db.session.expire_all()
     assert refused.status_code == 422 and db.session.get(Certificate, certificate.id).status == "valid"
     assert "Give a reason for the revocation." in refused.get_data(as_text=True)
 
-    client.submit(f"{page}/revoke", {"category": "error", "reason": "wrong cohort", "confirm_serial": certificate.serial},
-                  page=page)
+    client.submit(
+        f"{page}/revoke",
+        {"category": "error", "reason": "wrong cohort", "confirm_serial": certificate.serial},
+        page=page,
+    )
 
     db.session.expire_all()
     revoked = db.session.get(Certificate, certificate.id)
@@ -156,12 +170,17 @@ def test_the_revoke_form_preselects_no_category(client, auth, issued):
     assert [value for attributes, value in options if "selected" in attributes] in ([], [""])
 
 
-@pytest.mark.parametrize("posted, message", [
-    ({"reason": "forged papers", "confirm_serial": "{serial}"}, "Choose why the certificate is revoked."),
-    ({"category": "fraud", "reason": "forged papers"}, "Type the certificate number to confirm."),
-    ({"category": "fraud", "reason": "forged papers", "confirm_serial": "AK-0000-9"},
-     "This is not the number of this certificate ({serial})."),
-])
+@pytest.mark.parametrize(
+    "posted, message",
+    [
+        ({"reason": "forged papers", "confirm_serial": "{serial}"}, "Choose why the certificate is revoked."),
+        ({"category": "fraud", "reason": "forged papers"}, "Type the certificate number to confirm."),
+        (
+            {"category": "fraud", "reason": "forged papers", "confirm_serial": "AK-0000-9"},
+            "This is not the number of this certificate ({serial}).",
+        ),
+    ],
+)
 def test_a_revocation_is_confirmed_by_a_chosen_category_and_the_typed_number(client, auth, issued, posted, message):
     _, [certificate, _] = issued
     auth.login("coordinator", county="610924")
@@ -184,8 +203,11 @@ def test_the_number_typed_to_confirm_may_be_in_lower_case(client, auth, issued):
     auth.login("coordinator", county="610924")
     page = f"/certificates/{certificate.serial}"
 
-    client.submit(f"{page}/revoke", {"category": "other", "reason": "duplicate", "confirm_serial": f" {certificate.serial.lower()} "},
-                  page=page)
+    client.submit(
+        f"{page}/revoke",
+        {"category": "other", "reason": "duplicate", "confirm_serial": f" {certificate.serial.lower()} "},
+        page=page,
+    )
 
     db.session.expire_all()
     assert db.session.get(Certificate, certificate.id).status == "revoked"
@@ -234,4 +256,7 @@ def test_reissuing_from_the_certificate_page_supersedes_it(client, auth, issued)
     assert old.superseded_by.snapshot["name"] == "王秀瑛"
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
     assert certificate.serial in shown  # the history lists the superseded one
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate_reissued")).after["reason"] == "name corrected: 瑛"
+    assert (
+        db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate_reissued")).after["reason"]
+        == "name corrected: 瑛"
+    )

@@ -1,4 +1,5 @@
 """The admin's seal page: upload the issuing authority's seal, printed on certificates issued afterwards."""
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """Issuing a cohort's certificates: files, hashes, text, idempotence, serials, failures."""
+
 from __future__ import annotations
 
 import subprocess
@@ -68,7 +69,10 @@ def test_issuing_a_cohort_stores_one_pdf_per_graduate_with_its_hash_and_the_name
         assert certificate.enrollment.trainee.id_number not in text
         assert certificate.enrollment.trainee.id_number[:6] + "********" in text
         assert certificate.issued_by_id == coordinator.id
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "certificate_issued")) == 3
+    assert (
+        db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "certificate_issued"))
+        == 3
+    )
 
 
 def test_serials_count_up_per_year_and_county(app, make, finished_cohort):
@@ -81,8 +85,12 @@ def test_serials_count_up_per_year_and_county(app, make, finished_cohort):
 
     serials = [c.serial for c in certificates()]
     year = certificates()[0].issued_at.year
-    assert serials == [f"AK-{year}-610924-00001", f"AK-{year}-610924-00002", f"AK-{year}-610924-00003",
-                       f"AK-{year}-610929-00001"]
+    assert serials == [
+        f"AK-{year}-610924-00001",
+        f"AK-{year}-610924-00002",
+        f"AK-{year}-610924-00003",
+        f"AK-{year}-610929-00001",
+    ]
 
 
 def test_issuing_twice_never_makes_a_second_certificate(app, make, finished_cohort):
@@ -125,8 +133,11 @@ def test_a_cohort_that_has_not_finished_issues_nothing(app, make):
 
 
 def test_a_trainee_who_did_not_complete_is_reported_not_issued(app, make, finished_cohort):
-    failed = db.session.scalar(select(Enrollment).where(Enrollment.cohort_id == finished_cohort.id,
-                                                        Enrollment.status == EnrollmentStatus.FAILED))
+    failed = db.session.scalar(
+        select(Enrollment).where(
+            Enrollment.cohort_id == finished_cohort.id, Enrollment.status == EnrollmentStatus.FAILED
+        )
+    )
     job = services.start_issuing(finished_cohort, None, None, "en")
     job.params = {**job.params, "enrollment_ids": [*job.params["enrollment_ids"], failed.id]}
     job.total += 1
@@ -150,7 +161,10 @@ def test_unwritable_storage_fails_each_certificate_and_keeps_no_rows(app, make, 
     assert sorted(f["item"] for f in job.failures) == ["张玉梅", "李桂兰", "王秀英"]
     assert all("could not be stored" in f["reason"] for f in job.failures)
     assert certificates() == []
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "certificate_issued")) == 0
+    assert (
+        db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "certificate_issued"))
+        == 0
+    )
     # the numbers were given back: the next run starts at 1 again
     app.config["CERTIFICATE_DIR"] = str(tmp_path / "certificates")
     issue_now(finished_cohort)

@@ -1,4 +1,5 @@
 """Rendering: only our static files reach WeasyPrint; a batch splits into files that stand alone."""
+
 from __future__ import annotations
 
 import io
@@ -13,9 +14,18 @@ from training.certificates import pdf, qr
 def page(n: int, name: str = "王秀英") -> pdf.CertificatePage:
     serial = f"AK-2026-610924-{n:05d}"
     return pdf.CertificatePage(
-        serial=serial, name=name, masked_id="610924********2528", course="母婴护理员（五级）",
-        occupation="母婴护理员", level="五级/初级工", hours=96, start_date="2026年3月1日", end_date="2026年3月20日",
-        site="白河县宋家镇安置社区培训室", issuer="安康市人力资源和社会保障局", issued_on="2026年4月1日",
+        serial=serial,
+        name=name,
+        masked_id="610924********2528",
+        course="母婴护理员（五级）",
+        occupation="母婴护理员",
+        level="五级/初级工",
+        hours=96,
+        start_date="2026年3月1日",
+        end_date="2026年3月20日",
+        site="白河县宋家镇安置社区培训室",
+        issuer="安康市人力资源和社会保障局",
+        issued_on="2026年4月1日",
         verify_url=f"http://127.0.0.1:5000/verify/{serial}?t=tok{n:019d}",
     )
 
@@ -25,15 +35,18 @@ def fetcher(app):
     return pdf.StaticFilesOnly(app.static_folder)
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd",
-    "http://example.com/logo.png",
-    "https://example.com/static/css/certificate-print.css",
-    "https://jinfanwan.invalid/etc/passwd",
-    "https://jinfanwan.invalid/static/../../../../etc/passwd",
-    "https://jinfanwan.invalid/static/%2e%2e/%2e%2e/training/config.py",
-    "ftp://jinfanwan.invalid/static/css/certificate-print.css",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://example.com/logo.png",
+        "https://example.com/static/css/certificate-print.css",
+        "https://jinfanwan.invalid/etc/passwd",
+        "https://jinfanwan.invalid/static/../../../../etc/passwd",
+        "https://jinfanwan.invalid/static/%2e%2e/%2e%2e/training/config.py",
+        "ftp://jinfanwan.invalid/static/css/certificate-print.css",
+    ],
+)
 def test_the_url_fetcher_refuses_anything_but_our_static_files(fetcher, url):
     with pytest.raises(ValueError):
         fetcher.fetch(url)

@@ -1,4 +1,5 @@
 """Issuing through the real task queue: a huey consumer process issues a small cohort's certificates."""
+
 from __future__ import annotations
 
 import time
@@ -57,8 +58,9 @@ def test_a_worker_process_issues_a_cohort_started_from_the_page(app, client, mak
     db.session.commit()
     AuthActions(client, make).login(coordinator)
 
-    response = client.submit(f"/cohorts/{cohort.id}/certificates/issue", {"scope": "all"},
-                             page=f"/cohorts/{cohort.id}/certificates")
+    response = client.submit(
+        f"/cohorts/{cohort.id}/certificates/issue", {"scope": "all"}, page=f"/cohorts/{cohort.id}/certificates"
+    )
     job_id = response.headers["Location"].rsplit("/", 1)[1]
     job = wait_for(job_id, consumer)
 
@@ -74,14 +76,16 @@ def test_a_worker_process_issues_a_cohort_started_from_the_page(app, client, mak
 
 
 @pytest.mark.parametrize("worker_kind", ["thread", "process"])
-def test_a_large_batch_is_issued_by_thread_and_process_workers_alike(app, make, enqueue, worker_env, tmp_path,
-                                                                     worker_kind):
+def test_a_large_batch_is_issued_by_thread_and_process_workers_alike(
+    app, make, enqueue, worker_env, tmp_path, worker_kind
+):
     """Thread workers lay a 24-page batch out in their render pool; a process worker (daemonic: it may
     not start processes) lays it out itself. Either way every certificate is issued, once."""
     job = make.issuing_job(graduates=24)
     env = worker_env | {"CERTIFICATE_BATCH_SIZE": "24", "CERTIFICATE_RENDER_PROCESSES": "2"}
-    process, log = start_consumer(env, tmp_path / "consumer.log", "tests.support.jobs_worker.huey", "-C",
-                                  "-k", worker_kind)
+    process, log = start_consumer(
+        env, tmp_path / "consumer.log", "tests.support.jobs_worker.huey", "-C", "-k", worker_kind
+    )
     try:
         enqueue(job.id)
         done = wait_for(job.id, process)

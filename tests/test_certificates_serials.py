@@ -1,4 +1,5 @@
 """Serial numbers per year and county: readable, consecutive, never twice, even with two batches at once."""
+
 from __future__ import annotations
 
 import threading
@@ -19,15 +20,18 @@ def own_storage(app, tmp_path):
     app.instance_path = str(tmp_path / "instance")
 
 
-@pytest.mark.parametrize("text, ok", [
-    ("AK-2026-610924-00017", True),
-    ("AK-2026-610924-123456", True),
-    ("ak-2026-610924-00017", False),
-    ("AK-2026-610924-17", False),
-    ("../../etc/passwd", False),
-    ("AK-2026-610924-00017.pdf", False),
-    ("", False),
-])
+@pytest.mark.parametrize(
+    "text, ok",
+    [
+        ("AK-2026-610924-00017", True),
+        ("AK-2026-610924-123456", True),
+        ("ak-2026-610924-00017", False),
+        ("AK-2026-610924-17", False),
+        ("../../etc/passwd", False),
+        ("AK-2026-610924-00017.pdf", False),
+        ("", False),
+    ],
+)
 def test_what_counts_as_a_serial(text, ok):
     assert serials.is_serial(text) is ok
 
@@ -57,7 +61,9 @@ def test_a_rolled_back_batch_gives_its_numbers_back(app):
     assert serials.allocate(2026, "610924", 1) == [1]
 
 
-@pytest.mark.skipif(BACKEND != "postgresql", reason="row locks are a PostgreSQL matter; SQLite serialises writers itself")
+@pytest.mark.skipif(
+    BACKEND != "postgresql", reason="row locks are a PostgreSQL matter; SQLite serialises writers itself"
+)
 def test_two_transactions_allocating_at_once_get_consecutive_numbers_without_overlap(app):
     serials.lock_counter(2026, "610924")
     db.session.commit()
@@ -108,8 +114,10 @@ def test_two_batches_for_one_cohort_at_once_issue_each_enrollment_once_without_g
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=batch, args=args) for args in [(cohort.id, ids), (cohort.id, ids[::-1]),
-                                                                        (other.id, extra)]]
+    threads = [
+        threading.Thread(target=batch, args=args)
+        for args in [(cohort.id, ids), (cohort.id, ids[::-1]), (other.id, extra)]
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,4 +1,5 @@
 """The signing key pair in instance/, canonical JSON, signatures that verify and those that do not."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Public verification: the QR code's page, manual lookup, JSON and keys, and the CLI check of a PDF."""
+
 from __future__ import annotations
 
 import base64
@@ -98,8 +99,12 @@ def test_a_reissued_certificate_is_superseded_by_the_new_serial_and_the_new_one_
     assert "Superseded" in old_html and new.serial in old_html
     assert "Valid certificate" in new_html and new.serial in new_html
     assert new.snapshot["name"] == "张晓华" and certificate.superseded_by_id == new.id
-    assert "张晓华" in subprocess.run(["pdftotext", str(storage.path_for(new.serial)), "-"],
-                                    capture_output=True, text=True, check=True).stdout
+    assert (
+        "张晓华"
+        in subprocess.run(
+            ["pdftotext", str(storage.path_for(new.serial)), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    )
 
 
 @pytest.mark.parametrize("query", ["?t=forged-token-000000000", "", "?t="], ids=["forged", "missing", "empty"])
@@ -112,6 +117,7 @@ def test_a_wrong_or_missing_token_answers_exactly_like_an_unknown_serial(client,
     unknown_json = client.get(f"/verify/{unknown_serial}.json{query}")
 
     assert wrong.status_code == unknown.status_code == 404
+
     # the pages differ only where they echo the address asked for (the language switch's return
     # link) and in the CSRF token's timestamp
     def normalised(html: str, serial: str) -> str:
@@ -119,7 +125,11 @@ def test_a_wrong_or_missing_token_answers_exactly_like_an_unknown_serial(client,
 
     assert normalised(wrong_html, certificate.serial) == normalised(unknown_html, unknown_serial)
     assert "No such certificate" in wrong_html
-    assert (wrong_json.status_code, wrong_json.json) == (unknown_json.status_code, unknown_json.json) == (404, {"status": "unknown"})
+    assert (
+        (wrong_json.status_code, wrong_json.json)
+        == (unknown_json.status_code, unknown_json.json)
+        == (404, {"status": "unknown"})
+    )
 
 
 def test_an_unknown_serial_is_reported_as_unknown(client):
@@ -199,7 +209,8 @@ def old_certificate(certificate) -> Certificate:
 
 
 def test_a_certificate_signed_with_the_full_name_still_verifies_and_its_json_hides_the_name(
-        client, runner, old_certificate, tmp_path):
+    client, runner, old_certificate, tmp_path
+):
     path = scanned_path(old_certificate)
     response = client.get(path.replace("?", ".json?"))
     data = response.json
@@ -234,7 +245,9 @@ def test_manual_lookup_by_serial_and_full_name_shows_the_result(client, certific
     assert "Valid certificate" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("serial_change, name", [(False, "张秀"), (True, "张秀华")], ids=["wrong name", "unknown serial"])
+@pytest.mark.parametrize(
+    "serial_change, name", [(False, "张秀"), (True, "张秀华")], ids=["wrong name", "unknown serial"]
+)
 def test_a_wrong_combination_in_the_lookup_answers_like_an_unknown_serial(client, certificate, serial_change, name):
     serial = certificate.serial[:-5] + "99999" if serial_change else certificate.serial
 
@@ -247,11 +260,16 @@ def test_a_wrong_combination_in_the_lookup_answers_like_an_unknown_serial(client
 def test_manual_lookup_is_rate_limited_per_address(app, client, certificate):
     app.config["VERIFY_LOOKUP_LIMIT"] = "3 per minute"
     token = client.csrf_token("/verify")
-    statuses = [client.post("/verify", data={"serial": certificate.serial, "name": "猜名字", "csrf_token": token}).status_code
-                for _ in range(4)]
+    statuses = [
+        client.post("/verify", data={"serial": certificate.serial, "name": "猜名字", "csrf_token": token}).status_code
+        for _ in range(4)
+    ]
     other = app.test_client()
-    elsewhere = other.post("/verify", data={"serial": certificate.serial, "name": "x", "csrf_token": other.csrf_token("/verify")},
-                           environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    elsewhere = other.post(
+        "/verify",
+        data={"serial": certificate.serial, "name": "x", "csrf_token": other.csrf_token("/verify")},
+        environ_base={"REMOTE_ADDR": "10.9.8.7"},
+    )
 
     assert statuses == [404, 404, 404, 429]
     assert elsewhere.status_code == 404
@@ -296,7 +314,9 @@ def test_the_cli_refuses_a_file_without_a_qr_code(runner, tmp_path):
 
 def test_the_cli_revokes_with_a_required_reason(runner, certificate):
     missing = runner.invoke(args=["certificates", "revoke", certificate.serial])
-    done = runner.invoke(args=["certificates", "revoke", certificate.serial, "--reason", "duplicate", "--category", "error"])
+    done = runner.invoke(
+        args=["certificates", "revoke", certificate.serial, "--reason", "duplicate", "--category", "error"]
+    )
 
     assert missing.exit_code == 2
     assert done.exit_code == 0, done.output
@@ -326,8 +346,9 @@ def test_an_address_out_of_attempts_still_gets_answers_to_genuine_qr_links_and_n
     genuine_page = client.get(scanned_path(certificate))
     genuine_json = client.get(f"/verify/{certificate.serial}.json?t={certificate.token}")
     another_guess = client.get(f"/verify/{certificate.serial}?t=guess-more")
-    by_name = client.post("/verify", data={"serial": certificate.serial, "name": "猜名字",
-                                           "csrf_token": client.csrf_token("/verify")})
+    by_name = client.post(
+        "/verify", data={"serial": certificate.serial, "name": "猜名字", "csrf_token": client.csrf_token("/verify")}
+    )
 
     assert guesses == [404, 404, 404, 429]
     assert genuine_page.status_code == 200 and certificate.serial in genuine_page.get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Command line: create-user reads the password from stdin and never echoes it; seed-demo is idempotent."""
+
 from __future__ import annotations
 
 import stat

@@ -1,5 +1,6 @@
 """The completion rule as tables: which hours count, where the minimum lies, and the reasons given."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -7,7 +8,7 @@ from flask_babel import force_locale
 
 from training.completion import SessionMark, completion_verdict, format_percent, meets_completion, tally
 
-NOW = datetime(2026, 3, 20, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 20, 10, 0, tzinfo=UTC)
 D = Decimal
 
 
@@ -33,9 +34,15 @@ def future(status=None, hours=4, days_ahead=1):
         ([held("present", hours="3.5"), held("late", hours="2.5"), held("excused", hours=4)], 6, 10),
     ],
     ids=[
-        "present-counts", "late-counts-as-attended", "excused-does-not-count", "absent-does-not-count",
-        "unmarked-is-scheduled-not-attended", "future-sessions-ignored", "a-session-starting-now-is-held",
-        "nothing-held-yet", "hours-add-up",
+        "present-counts",
+        "late-counts-as-attended",
+        "excused-does-not-count",
+        "absent-does-not-count",
+        "unmarked-is-scheduled-not-attended",
+        "future-sessions-ignored",
+        "a-session-starting-now-is-held",
+        "nothing-held-yet",
+        "hours-add-up",
     ],
 )
 def test_which_hours_count(marks, attended, scheduled):
@@ -62,10 +69,20 @@ def test_which_hours_count(marks, attended, scheduled):
         (0, 40, 80, 100, 100, ["attendance"]),
     ],
     ids=[
-        "exactly-at-the-minimum-and-the-pass-score", "just-below-the-minimum", "a-decimal-score",
-        "a-higher-course-minimum-met", "a-higher-course-minimum-missed", "no-theory-score", "no-practical-score",
-        "no-scores", "theory-below-pass", "practical-just-below-pass", "no-session-held",
-        "nothing-yet-at-all", "every-reason-at-once", "never-came",
+        "exactly-at-the-minimum-and-the-pass-score",
+        "just-below-the-minimum",
+        "a-decimal-score",
+        "a-higher-course-minimum-met",
+        "a-higher-course-minimum-missed",
+        "no-theory-score",
+        "no-practical-score",
+        "no-scores",
+        "theory-below-pass",
+        "practical-just-below-pass",
+        "no-session-held",
+        "nothing-yet-at-all",
+        "every-reason-at-once",
+        "never-came",
     ],
 )
 def test_completion_table(attended, scheduled, minimum, theory, practical, rules):

@@ -1,4 +1,5 @@
 """Employer registry pages: register, refuse a second employer with one code, edit, search."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,16 @@ def english(client):
 
 
 def form(**changes) -> dict:
-    values = {"name": "上海远元足部修护连锁有限公司", "uscc": CODE.lower(), "province": "上海市", "city": "上海市",
-              "county": "闵行区", "industry": "居民服务", "contact_name": "陈经理", "contact_phone": "021 6234 5678"}
+    values = {
+        "name": "上海远元足部修护连锁有限公司",
+        "uscc": CODE.lower(),
+        "province": "上海市",
+        "city": "上海市",
+        "county": "闵行区",
+        "industry": "居民服务",
+        "contact_name": "陈经理",
+        "contact_phone": "021 6234 5678",
+    }
     values.update(changes)
     return values
 
@@ -96,13 +105,16 @@ def test_an_employer_cannot_take_the_code_of_another(client, auth, make):
     assert second.uscc != CODE
 
 
-@pytest.mark.parametrize(("query", "found"), [
-    ("远元", {"上海远元足部修护连锁有限公司"}),
-    (CODE[8:14].lower(), {"上海远元足部修护连锁有限公司"}),
-    ("%", {"100%修脚"}),
-    ("_", set()),
-    ("", {"上海远元足部修护连锁有限公司", "100%修脚", "安康茶艺馆"}),
-])
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("远元", {"上海远元足部修护连锁有限公司"}),
+        (CODE[8:14].lower(), {"上海远元足部修护连锁有限公司"}),
+        ("%", {"100%修脚"}),
+        ("_", set()),
+        ("", {"上海远元足部修护连锁有限公司", "100%修脚", "安康茶艺馆"}),
+    ],
+)
 def test_the_list_searches_names_and_codes_literally(client, auth, make, query, found):
     make.employer(name="上海远元足部修护连锁有限公司", uscc=CODE)
     make.employer(name="100%修脚")

@@ -1,4 +1,5 @@
 """Two coordinators enrolling the same person at once cannot both use their third subsidy slot."""
+
 from datetime import date
 
 import pytest

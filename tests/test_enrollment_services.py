@@ -1,4 +1,5 @@
 """Enrollment operations: seats, waiting list, subsidy rules and their audited override."""
+
 from datetime import date
 
 import pytest
@@ -83,7 +84,9 @@ def test_the_same_trainee_cannot_be_enrolled_twice_in_one_cohort(make, coordinat
 def _three_this_year(make, coordinator, trainee):
     for n in range(3):
         course = make.course(occupation=f"工种{n}")
-        enroll(trainee, make.cohort(course=course, status=CohortStatus.OPEN, start_date=date(2026, 3, n + 1)), coordinator)
+        enroll(
+            trainee, make.cohort(course=course, status=CohortStatus.OPEN, start_date=date(2026, 3, n + 1)), coordinator
+        )
 
 
 def test_a_fourth_subsidised_training_in_a_year_is_refused_naming_the_earlier_ones(make, coordinator):
@@ -130,8 +133,12 @@ def test_another_coordinator_approves_the_override_and_the_audit_names_both(make
     assert (approved.status, approved.decided_by_id) == (EnrollmentStatus.ENROLLED, city.id)
     assert approved.subsidy_override_reason == "县人社局批准，文号 2026-17"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "subsidy_override"))
-    assert event.after == {"rules": ["yearly_limit"], "reason": "县人社局批准，文号 2026-17",
-                           "prepared_by_id": coordinator.id, "approved_by_id": city.id}
+    assert event.after == {
+        "rules": ["yearly_limit"],
+        "reason": "县人社局批准，文号 2026-17",
+        "prepared_by_id": coordinator.id,
+        "approved_by_id": city.id,
+    }
 
 
 def test_the_same_course_is_never_subsidised_twice(make, coordinator):

@@ -1,5 +1,6 @@
 """Error pages with the real catalog: in Chinese by default, in English with the language cookie,
 each saying what to do next; an over-size upload shows its own form again."""
+
 from __future__ import annotations
 
 import io
@@ -69,10 +70,14 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("reach, status, title, next_step, english", CASES,
-                         ids=["400", "403", "404", "405", "413", "429", "500", "csrf", "503"])
-def test_every_error_page_is_chinese_and_says_what_to_do_next(county_coordinator, reach, status, title, next_step,
-                                                              english):
+@pytest.mark.parametrize(
+    "reach, status, title, next_step, english",
+    CASES,
+    ids=["400", "403", "404", "405", "413", "429", "500", "csrf", "503"],
+)
+def test_every_error_page_is_chinese_and_says_what_to_do_next(
+    county_coordinator, reach, status, title, next_step, english
+):
     response = reach(county_coordinator)
     html = response.get_data(as_text=True)
 
@@ -82,10 +87,14 @@ def test_every_error_page_is_chinese_and_says_what_to_do_next(county_coordinator
     assert english not in html
 
 
-@pytest.mark.parametrize("reach, status, title, next_step, english", CASES,
-                         ids=["400", "403", "404", "405", "413", "429", "500", "csrf", "503"])
-def test_every_error_page_is_english_with_the_language_cookie(county_coordinator, reach, status, title, next_step,
-                                                              english):
+@pytest.mark.parametrize(
+    "reach, status, title, next_step, english",
+    CASES,
+    ids=["400", "403", "404", "405", "413", "429", "500", "csrf", "503"],
+)
+def test_every_error_page_is_english_with_the_language_cookie(
+    county_coordinator, reach, status, title, next_step, english
+):
     county_coordinator.set_cookie("jfw_lang", "en")
     response = reach(county_coordinator)
     html = response.get_data(as_text=True)
@@ -96,18 +105,25 @@ def test_every_error_page_is_english_with_the_language_cookie(county_coordinator
     assert title not in html
 
 
-def test_an_over_size_roster_shows_the_import_form_again_in_chinese_with_its_cohort_chosen(translated,
-                                                                                           county_coordinator):
+def test_an_over_size_roster_shows_the_import_form_again_in_chinese_with_its_cohort_chosen(
+    translated, county_coordinator
+):
     make = Factories()
     cohort = make.cohort(status="open", code="ZY-BIG-01")
     db.session.commit()
     token = county_coordinator.csrf_token("/trainees/import/")
     translated.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     # A browser sends the fields in the form's order: the choices, then the file.
-    response = county_coordinator.post("/trainees/import/", content_type="multipart/form-data", data={
-        "csrf_token": token, "county_code": "610924", "cohort_id": str(cohort.id),
-        "file": (io.BytesIO(b"a,b\n" * 40_000), "roster.csv"),
-    })
+    response = county_coordinator.post(
+        "/trainees/import/",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": token,
+            "county_code": "610924",
+            "cohort_id": str(cohort.id),
+            "file": (io.BytesIO(b"a,b\n" * 40_000), "roster.csv"),
+        },
+    )
     html = response.get_data(as_text=True)
 
     assert response.status_code == 413
@@ -124,9 +140,14 @@ def test_an_over_size_seal_image_shows_the_seal_page_again_in_chinese(translated
     client.submit("/login", {"username": admin.username, "password": TEST_PASSWORD})
     token = client.csrf_token("/admin/seal")
     translated.config["MAX_CONTENT_LENGTH"] = 256 * 1024
-    response = client.post("/admin/seal", content_type="multipart/form-data", data={
-        "csrf_token": token, "image": (io.BytesIO(b"\x89PNG" + b"0" * 400 * 1024), "seal.png"),
-    })
+    response = client.post(
+        "/admin/seal",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": token,
+            "image": (io.BytesIO(b"\x89PNG" + b"0" * 400 * 1024), "seal.png"),
+        },
+    )
     html = response.get_data(as_text=True)
 
     assert response.status_code == 413

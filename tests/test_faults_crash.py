@@ -1,6 +1,7 @@
 """Crashes in the middle of work: a worker process SIGKILLed while issuing certificates or
 importing trainees, and a roster save that fails half way. The database is left as before
 the unit of work in progress, and doing it again finishes the work without duplicates."""
+
 from __future__ import annotations
 
 import signal
@@ -93,7 +94,8 @@ def _count(model, *where) -> int:
 
 
 def test_a_worker_killed_while_issuing_loses_only_its_batch_and_a_rerun_issues_the_rest_once(
-        app, make, enqueue, consumers, worker_env):
+    app, make, enqueue, consumers, worker_env
+):
     job_id = make.issuing_job(graduates=12).id
     # Batches of 10 and 2: pause once the second batch's files are written, before its commit.
     first, marker = consumers.start(pause="training.certificates.storage:store:2")
@@ -109,8 +111,9 @@ def test_a_worker_killed_while_issuing_loses_only_its_batch_and_a_rerun_issues_t
 
     second, _ = consumers.start()
     _requeue_lost(app, enqueue, job_id)  # the killed worker took its task with it
-    _wait_until(lambda: db.session.get(Job, job_id).status in (JobStatus.DONE, JobStatus.FAILED), second,
-                what="the rerun")
+    _wait_until(
+        lambda: db.session.get(Job, job_id).status in (JobStatus.DONE, JobStatus.FAILED), second, what="the rerun"
+    )
 
     job = db.session.get(Job, job_id)
     certificates = db.session.scalars(select(Certificate)).all()
@@ -148,7 +151,8 @@ def _running(pid: int) -> bool:
 
 
 def test_a_worker_killed_while_its_render_pool_works_leaves_no_process_and_a_rerun_issues_all_once(
-        app, make, enqueue, consumers, worker_env):
+    app, make, enqueue, consumers, worker_env
+):
     job_id = make.issuing_job(graduates=24).id
     # Batches of 20 and 4; the first is laid out by two pool processes. Pause once its files are written.
     consumers.env |= {"CERTIFICATE_BATCH_SIZE": "20", "CERTIFICATE_RENDER_PROCESSES": "2"}
@@ -168,8 +172,9 @@ def test_a_worker_killed_while_its_render_pool_works_leaves_no_process_and_a_rer
 
     second, _ = consumers.start()
     _requeue_lost(app, enqueue, job_id)
-    _wait_until(lambda: db.session.get(Job, job_id).status in (JobStatus.DONE, JobStatus.FAILED), second,
-                what="the rerun")
+    _wait_until(
+        lambda: db.session.get(Job, job_id).status in (JobStatus.DONE, JobStatus.FAILED), second, what="the rerun"
+    )
 
     job = db.session.get(Job, job_id)
     assert job.status == JobStatus.DONE and job.done == 24 and job.failures == []
@@ -178,7 +183,8 @@ def test_a_worker_killed_while_its_render_pool_works_leaves_no_process_and_a_rer
 
 
 def test_a_worker_killed_in_the_middle_of_an_import_writes_nothing_and_a_rerun_imports_once(
-        app, make, enqueue, consumers, worker_env):
+    app, make, enqueue, consumers, worker_env
+):
     from training.trainees import import_uploads, importer
 
     coordinator = make.user("coordinator", county_code="610924")
@@ -188,9 +194,20 @@ def test_a_worker_killed_in_the_middle_of_an_import_writes_nothing_and_a_rerun_i
     plan = importer.preview(upload.path, importer.ImportScope.of(coordinator))
     upload.rows = len(plan.rows)
     upload.save()
-    job = services.create_job("trainee_import", {
-        "token": upload.token, "user_id": coordinator.id, "fingerprint": plan.fingerprint, "cohort_id": None,
-        "default_county": None, "locale": "zh_CN", "ip": "127.0.0.1"}, coordinator.id, total=upload.rows)
+    job = services.create_job(
+        "trainee_import",
+        {
+            "token": upload.token,
+            "user_id": coordinator.id,
+            "fingerprint": plan.fingerprint,
+            "cohort_id": None,
+            "default_county": None,
+            "locale": "zh_CN",
+            "ip": "127.0.0.1",
+        },
+        coordinator.id,
+        total=upload.rows,
+    )
     db.session.commit()
     job_id = job.id
     first, marker = consumers.start(pause="training.trainees.importer:apply:1")  # rows written, not committed
@@ -204,8 +221,9 @@ def test_a_worker_killed_in_the_middle_of_an_import_writes_nothing_and_a_rerun_i
 
     second, _ = consumers.start()
     _requeue_lost(app, enqueue, job_id)
-    _wait_until(lambda: db.session.get(Job, job_id).status in (JobStatus.DONE, JobStatus.FAILED), second,
-                what="the rerun")
+    _wait_until(
+        lambda: db.session.get(Job, job_id).status in (JobStatus.DONE, JobStatus.FAILED), second, what="the rerun"
+    )
 
     assert db.session.get(Job, job_id).status == JobStatus.DONE
     assert _count(Trainee) == 30
@@ -231,22 +249,35 @@ def lesson(make):
 
 def _marks(session_id) -> set:
     db.session.rollback()
-    return set(db.session.execute(select(Attendance.enrollment_id, Attendance.status, Attendance.version)
-                                  .where(Attendance.session_id == session_id)).tuples())
+    return set(
+        db.session.execute(
+            select(Attendance.enrollment_id, Attendance.status, Attendance.version).where(
+                Attendance.session_id == session_id
+            )
+        ).tuples()
+    )
 
 
 def test_a_roster_save_that_fails_half_way_leaves_the_marks_as_they_were_and_saving_again_works(
-        app, client, make, lesson, monkeypatch):
+    app, client, make, lesson, monkeypatch
+):
     from training.attendance import services as attendance
 
     trainer, session, marked, fresh = lesson
     AuthActions(client, make).login(trainer)
     before = _marks(session.id)
-    form = {f"version-{marked.id}": "1", f"was-{marked.id}": "present", f"mark-{marked.id}": "late",
-            f"version-{fresh.id}": "0", f"mark-{fresh.id}": "absent"}
+    form = {
+        f"version-{marked.id}": "1",
+        f"was-{marked.id}": "present",
+        f"mark-{marked.id}": "late",
+        f"version-{fresh.id}": "0",
+        f"mark-{fresh.id}": "absent",
+    }
     original = attendance.audit.record_many
 
-    def crash(action, entity_type, changes, at=None):  # the UPDATE and the INSERT have run; the audit events would be next
+    def crash(
+        action, entity_type, changes, at=None
+    ):  # the UPDATE and the INSERT have run; the audit events would be next
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(attendance.audit, "record_many", crash)

@@ -1,6 +1,7 @@
 """The database goes away and comes back: a PostgreSQL server of this test's own is stopped
 under a running app, which answers 503 with a friendly page (and /healthz says why), then
 started again, and the same app, untouched, serves the same signed-in browser again."""
+
 from __future__ import annotations
 
 import glob
@@ -19,7 +20,9 @@ from training.extensions import db
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(BACKEND != "postgresql", reason="starts a PostgreSQL server of its own: with the PostgreSQL run"),
+    pytest.mark.skipif(
+        BACKEND != "postgresql", reason="starts a PostgreSQL server of its own: with the PostgreSQL run"
+    ),
 ]
 
 
@@ -40,12 +43,24 @@ class Cluster:
 
     def init(self) -> None:
         shutil.chown(self.root, "postgres")
-        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--auth=trust", "--no-sync")
+        self._run(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--auth=trust",
+            "--no-sync",
+        )
         (self.data / "pg_hba.conf").write_text("local all all trust\nhost all all 127.0.0.1/32 trust\n")
         with open(self.data / "postgresql.conf", "a") as conf:
-            conf.write(f"listen_addresses = '127.0.0.1'\nport = {self.port}\nunix_socket_directories = '{self.root}'\n"
-                       "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n")
+            conf.write(
+                f"listen_addresses = '127.0.0.1'\nport = {self.port}\nunix_socket_directories = '{self.root}'\n"
+                "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+            )
 
     def start(self) -> None:
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "start")
@@ -76,8 +91,22 @@ def cluster():
     server.start()
     yield server
     if (server.data / "postmaster.pid").exists():
-        subprocess.run(["runuser", "-u", "postgres", "--", str(server.bin / "pg_ctl"), "-D", str(server.data),
-                        "-m", "immediate", "-w", "stop"], capture_output=True)
+        subprocess.run(
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                str(server.bin / "pg_ctl"),
+                "-D",
+                str(server.data),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+            capture_output=True,
+        )
     shutil.rmtree(root, ignore_errors=True)
 
 
@@ -132,8 +161,10 @@ def test_a_form_posted_while_the_database_is_down_is_refused_and_nothing_is_half
     before = fingerprint()
 
     cluster.stop()
-    response = client.post("/trainees/new", data={"csrf_token": token, "name": "断线学员", "county_code": "610924",
-                                                  "id_number": "610924199005170011"})
+    response = client.post(
+        "/trainees/new",
+        data={"csrf_token": token, "name": "断线学员", "county_code": "610924", "id_number": "610924199005170011"},
+    )
     cluster.start()
 
     assert response.status_code == 503

@@ -3,6 +3,7 @@ could not store, no row is committed without its file, and issuing again once th
 issues exactly the missing ones. (tests/test_certificates_issue.py covers an unwritable folder
 and a failed batch's files; these add a real full file system and a batch that fails after
 another succeeded.)"""
+
 from __future__ import annotations
 
 import errno
@@ -51,8 +52,9 @@ def small_disk(app, tmp_path):
     """A real 8 MiB file system for the certificate folder (tmpfs: needs root)."""
     mount = tmp_path / "small-disk"
     mount.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", str(mount)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", str(mount)], capture_output=True, text=True
+    )
     if result.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {result.stderr.strip()}")
     app.config["CERTIFICATE_DIR"] = str(mount / "certificates")
@@ -84,8 +86,10 @@ def test_a_full_disk_fails_each_certificate_by_name_and_commits_none(app, cohort
     assert all("No space left on device" in f["reason"] for f in job.failures)
     assert job.result["issued"] == 0 and job.result["failed"] == 12
     assert db.session.scalar(select(func.count()).select_from(Certificate)) == 0
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.action == "certificate_issued")) == 0
+    assert (
+        db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "certificate_issued"))
+        == 0
+    )
     assert [p.name for p in (small_disk / "certificates").iterdir()] == []
 
     filler.unlink()
@@ -95,8 +99,9 @@ def test_a_full_disk_fails_each_certificate_by_name_and_commits_none(app, cohort
     assert len(_every_row_has_its_file()) == 12
 
 
-def test_a_disk_that_fills_during_the_second_batch_keeps_the_first_and_names_the_rest(app, cohort, tmp_path,
-                                                                                      monkeypatch):
+def test_a_disk_that_fills_during_the_second_batch_keeps_the_first_and_names_the_rest(
+    app, cohort, tmp_path, monkeypatch
+):
     app.config["CERTIFICATE_DIR"] = str(tmp_path / "certificates")
     real_write, written = storage._write_durably, []
 

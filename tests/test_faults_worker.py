@@ -4,6 +4,7 @@ The real worker, plus a pause: with JFW_FAULT_PAUSE=module:function:N set, the N
 that function runs to its end, then writes JFW_FAULT_MARKER and sleeps, so that the test
 can SIGKILL the process at that exact point (work done, transaction not committed).
 """
+
 from __future__ import annotations
 
 import importlib

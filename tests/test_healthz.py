@@ -1,4 +1,5 @@
 """The health check answers 200 while the database answers, 503 when it does not."""
+
 from __future__ import annotations
 
 import socket

@@ -1,4 +1,5 @@
 """Each role's home page shows its own scope, in Chinese by default; the language switch sticks."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta

@@ -1,4 +1,5 @@
 """`flask trainees import FILE`: the preview on the terminal, --commit, --json, --cohort, exit statuses."""
+
 from __future__ import annotations
 
 import json
@@ -52,7 +53,10 @@ def test_commit_writes_every_row_and_exits_zero(run):
     assert result.exit_code == 0, result.output
     assert "Imported: 2 created" in result.output
     assert trainees() == 2
-    assert db.session.scalar(select(AuditEvent.actor_name).where(AuditEvent.action == "trainees_imported")) == "command line"
+    assert (
+        db.session.scalar(select(AuditEvent.actor_name).where(AuditEvent.action == "trainees_imported"))
+        == "command line"
+    )
 
 
 def test_commit_with_errors_in_the_file_writes_nothing_and_exits_one(run):
@@ -68,7 +72,9 @@ def test_json_output_carries_counts_errors_and_masked_id_numbers_only(run):
     summary = json.loads(result.output)
     assert result.exit_code == 1
     assert summary["counts"] == {"create": 1, "update": 0, "skip": 0, "error": 1, "total": 2}
-    assert summary["errors"] == [{"row": 4, "column": "联系电话", "reason": "A mobile number has 11 digits and starts with 1."}]
+    assert summary["errors"] == [
+        {"row": 4, "column": "联系电话", "reason": "A mobile number has 11 digits and starts with 1."}
+    ]
     assert summary["committed"] is False
     assert someone["id_number"] not in result.output
     assert summary["rows"][0]["id_number"] == someone["id_number"][:6] + "********" + someone["id_number"][-4:]

@@ -1,4 +1,5 @@
 """Step 2 of the import: every valid row the preview promised, or none; enrollment in the same transaction."""
+
 from __future__ import annotations
 
 import os
@@ -21,6 +22,7 @@ CITY = importer.ImportScope(default_county="610924")
 @pytest.fixture
 def roster(app, tmp_path):
     """roster(people) → the path of an .xlsx roster of these rows."""
+
     def write(people, name="roster.xlsx"):
         path = tmp_path / name
         path.write_bytes(workbook(people))
@@ -42,12 +44,15 @@ def test_commit_creates_new_people_updates_changed_ones_and_leaves_the_rest(rost
     same = make.trainee(phone="13900000001", town="蒿坪镇", village="金川社区", education="初中")
     moved = make.trainee(phone="13900000002")
     db.session.commit()
-    path = roster([
-        person(), person(categories="残疾人"),
-        person(id_number=same.id_number, name=same.name, phone="13900000001", categories=""),
-        person(id_number=moved.id_number, name=moved.name, phone="13900000003", categories=""),
-        person(phone="123"),
-    ])
+    path = roster(
+        [
+            person(),
+            person(categories="残疾人"),
+            person(id_number=same.id_number, name=same.name, phone="13900000001", categories=""),
+            person(id_number=moved.id_number, name=moved.name, phone="13900000003", categories=""),
+            person(phone="123"),
+        ]
+    )
     result = commit(path)
     db.session.commit()
     assert (result.created, result.updated, result.skipped, result.errors) == (2, 1, 1, 1)
@@ -170,8 +175,18 @@ def test_a_large_import_runs_as_one_job_and_commits_at_its_end(roster, make):
     path = roster([person(), person(), person(phone="1")])
     upload = import_uploads.store_upload(path.read_bytes(), owner_id=user.id, filename="r.xlsx")
     fingerprint = importer.preview(upload.path, importer.ImportScope.of(user, "610924")).fingerprint
-    job = jobs.create_job("trainee_import", {"token": upload.token, "user_id": user.id, "fingerprint": fingerprint,
-                                             "default_county": "610924", "locale": "en"}, user.id, total=3)
+    job = jobs.create_job(
+        "trainee_import",
+        {
+            "token": upload.token,
+            "user_id": user.id,
+            "fingerprint": fingerprint,
+            "default_county": "610924",
+            "locale": "en",
+        },
+        user.id,
+        total=3,
+    )
     db.session.commit()
     jobs.run(job.id)
     job = db.session.get(Job, job.id)
@@ -185,8 +200,18 @@ def test_a_job_whose_preview_went_stale_writes_nothing_and_says_why(roster, make
     user = make.user("coordinator")
     db.session.commit()
     upload = import_uploads.store_upload(roster([person()]).read_bytes(), owner_id=user.id, filename="r.xlsx")
-    job = jobs.create_job("trainee_import", {"token": upload.token, "user_id": user.id, "fingerprint": "0" * 64,
-                                             "default_county": "610924", "locale": "en"}, user.id, total=1)
+    job = jobs.create_job(
+        "trainee_import",
+        {
+            "token": upload.token,
+            "user_id": user.id,
+            "fingerprint": "0" * 64,
+            "default_county": "610924",
+            "locale": "en",
+        },
+        user.id,
+        total=1,
+    )
     db.session.commit()
     jobs.run(job.id)
     job = db.session.get(Job, job.id)
@@ -219,10 +244,15 @@ def test_a_failure_among_the_updates_also_takes_back_the_people_already_created(
         return real(trainee, data, audit_action=audit_action)
 
     monkeypatch.setattr(services, "update_trainee", failing_on_the_second)
-    people = [person(), person()] + [person(id_number=t.id_number, name=t.name, phone="13911112222") for t in registered]
+    people = [person(), person()] + [
+        person(id_number=t.id_number, name=t.name, phone="13911112222") for t in registered
+    ]
     with pytest.raises(RuntimeError):
         commit(roster(people))
     db.session.rollback()
     assert count(Trainee) == 3
     assert [t.phone for t in db.session.scalars(select(Trainee).order_by(Trainee.id))] == [
-        "13900000000", "13900000001", "13900000002"]
+        "13900000000",
+        "13900000001",
+        "13900000002",
+    ]

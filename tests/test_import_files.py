@@ -1,4 +1,5 @@
 """Step 1 on whole files: what is not a roster, too big, or hostile is refused with a plain message."""
+
 from __future__ import annotations
 
 import io
@@ -9,8 +10,8 @@ import pytest
 from flask_babel import force_locale
 
 from tests.conftest import translated_app
-from tests.support.translations import compiled_translations
 from tests.support.import_sheets import csv_file, person, preview_of, sheet_of_rows, workbook
+from tests.support.translations import compiled_translations
 from training.trainees import import_sheets
 from training.trainees.import_sheets import ImportRefused
 
@@ -82,7 +83,7 @@ BILLION_LAUGHS = (
     '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
     + "".join(f'<!ENTITY lol{n} "{("&lol" + str(n - 1) + ";") * 10 if n > 1 else "&lol;" * 10}">' for n in range(1, 10))
     + ']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-      "<si><t>&lol9;</t></si></sst>"
+    "<si><t>&lol9;</t></si></sst>"
 )
 
 
@@ -93,15 +94,26 @@ def _replace_part(content: bytes, part: str, data: bytes) -> bytes:
 
 def test_a_billion_laughs_in_the_shared_strings_is_refused(check):
     content = _replace_part(workbook([person()]), "xl/sharedStrings.xml", BILLION_LAUGHS.encode())
-    types = zipfile.ZipFile(io.BytesIO(content)).read("[Content_Types].xml").replace(b"</Types>", (
-        b'<Override PartName="/xl/sharedStrings.xml" '
-        b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
+    types = (
+        zipfile.ZipFile(io.BytesIO(content))
+        .read("[Content_Types].xml")
+        .replace(
+            b"</Types>",
+            (
+                b'<Override PartName="/xl/sharedStrings.xml" '
+                b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+            ),
+        )
+    )
     assert "XML that is not accepted" in refusal(check, _replace_part(content, "[Content_Types].xml", types))
 
 
 def test_a_billion_laughs_in_the_sheet_is_refused(check):
     sheet = BILLION_LAUGHS.replace("<sst", "<worksheet").replace("</sst>", "</worksheet>")
-    sheet = sheet.replace("<si><t>&lol9;</t></si>", '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>')
+    sheet = sheet.replace(
+        "<si><t>&lol9;</t></si>",
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>',
+    )
     content = _replace_part(workbook([person()]), "xl/worksheets/sheet1.xml", sheet.encode())
     assert "XML that is not accepted" in refusal(check, content)
 
@@ -120,8 +132,9 @@ def test_a_workbook_over_the_row_limit_is_refused(check, monkeypatch):
 def test_a_lone_cell_a_million_rows_down_is_refused(check):
     content = workbook([person()], numbered=False)
     source = zipfile.ZipFile(io.BytesIO(content))
-    sheet = source.read("xl/worksheets/sheet1.xml").replace(b"</sheetData>",
-                                                             b'<row r="1048575"><c r="C1048575"><v>1</v></c></row></sheetData>')
+    sheet = source.read("xl/worksheets/sheet1.xml").replace(
+        b"</sheetData>", b'<row r="1048575"><c r="C1048575"><v>1</v></c></row></sheetData>'
+    )
     assert "goes on past row 100000" in refusal(check, _replace_part(content, "xl/worksheets/sheet1.xml", sheet))
 
 

@@ -1,4 +1,5 @@
 """Step 1 of the import, row by row: what is read from each cell, and what each mistake is called."""
+
 from __future__ import annotations
 
 import io
@@ -71,9 +72,12 @@ def _impossible_date() -> str:
     [
         ("6.10924E+17", EXCEL_NUMBER),
         (6.10924198005171e17, EXCEL_NUMBER),
-        (make_id_number("610924", date(1980, 5, 17), 123)[:-1] + "0"
-         if make_id_number("610924", date(1980, 5, 17), 123)[-1] != "0"
-         else make_id_number("610924", date(1980, 5, 17), 123)[:-1] + "1", "last character does not match"),
+        (
+            make_id_number("610924", date(1980, 5, 17), 123)[:-1] + "0"
+            if make_id_number("610924", date(1980, 5, 17), 123)[-1] != "0"
+            else make_id_number("610924", date(1980, 5, 17), 123)[:-1] + "1",
+            "last character does not match",
+        ),
         (_impossible_date(), "not a real date"),
         ("61092419800517", "17 digits followed by a digit or X"),
         ("", "The ID number is missing"),
@@ -114,8 +118,9 @@ def number_cell(digits: str) -> str:
 
 
 def test_an_integer_cell_holding_every_digit_is_accepted(check):
-    number = id_number_where(lambda text: text[-1] != "X" and int(float(int(text))) != int(text)
-                             and not text.endswith("000"))
+    number = id_number_where(
+        lambda text: text[-1] != "X" and int(float(int(text))) != int(text) and not text.endswith("000")
+    )
     content = with_cell(workbook([person()], numbered=False), "B3", number_cell(number).replace("C3", "B3"))
     row = only_row(check(content))
     assert row.data.id_number == number
@@ -123,8 +128,10 @@ def test_an_integer_cell_holding_every_digit_is_accepted(check):
 
 @pytest.mark.parametrize(
     "predicate",
-    [lambda text: text.endswith("000"),  # what Excel's 15 significant digits leave
-     lambda text: text[-1] != "X" and int(float(int(text))) == int(text)],  # a double holds it: may be rounded
+    [
+        lambda text: text.endswith("000"),  # what Excel's 15 significant digits leave
+        lambda text: text[-1] != "X" and int(float(int(text))) == int(text),
+    ],  # a double holds it: may be rounded
     ids=["ends-in-000", "exact-double"],
 )
 def test_an_integer_cell_that_may_have_lost_digits_is_an_error_even_with_a_fitting_check_digit(check, predicate):
@@ -201,7 +208,7 @@ def test_a_registered_person_with_new_details_is_updated_and_the_changes_named(c
 
 
 def test_a_formula_cell_is_refused_never_evaluated(check):
-    row = only_row(check(workbook([person(name="=CONCAT(\"王\",\"秀\")")])))
+    row = only_row(check(workbook([person(name='=CONCAT("王","秀")')])))
     assert row.action == "error"
     assert row.errors == [("姓名", "Formulas are not accepted: copy the column and paste it as values.")]
 
@@ -212,8 +219,12 @@ def test_a_formula_in_a_column_that_is_not_imported_does_not_matter(check):
 
 
 def test_text_starting_with_an_equals_sign_is_kept_as_text(check):
-    plan = check(workbook([person(village="=1+1", town="+蒿坪", education="-", name="@王秀")], text=[
-        (0, "village"), (0, "town"), (0, "name")]))
+    plan = check(
+        workbook(
+            [person(village="=1+1", town="+蒿坪", education="-", name="@王秀")],
+            text=[(0, "village"), (0, "town"), (0, "name")],
+        )
+    )
     row = only_row(plan)
     assert (row.data.village, row.data.town, row.data.education, row.data.name) == ("=1+1", "+蒿坪", "-", "@王秀")
 
@@ -239,8 +250,9 @@ def test_a_county_coordinator_cannot_take_over_a_person_registered_elsewhere(che
 
 
 def test_a_formula_with_a_cached_value_is_refused_and_the_value_not_read(check):
-    content = with_cell(workbook([person()], numbered=False), "A3",
-                        '<c r="A3" t="str"><f>"王"&amp;"秀"</f><v>王秀</v></c>')
+    content = with_cell(
+        workbook([person()], numbered=False), "A3", '<c r="A3" t="str"><f>"王"&amp;"秀"</f><v>王秀</v></c>'
+    )
     row = only_row(check(content))
     assert row.action == "error" and row.errors[0][0] == "姓名"
 
@@ -264,11 +276,20 @@ def test_a_second_header_row_under_a_merged_heading_is_read(check):
 def test_empty_cells_and_missing_columns_keep_what_is_registered(check, make):
     existing = make.trainee(phone="13900000001", town="蒿坪镇", village="金川社区", education="高中")
     headers = {"name": "姓名", "id_number": "身份证号", "phone": "联系电话", "town": "乡镇"}  # no village, no education
-    row = only_row(check(workbook([person(id_number=existing.id_number, name=existing.name, phone="", town="城关镇")],
-                                  headers=headers)))
+    row = only_row(
+        check(
+            workbook(
+                [person(id_number=existing.id_number, name=existing.name, phone="", town="城关镇")], headers=headers
+            )
+        )
+    )
     assert row.action == "update" and row.changes == ["乡镇"]
     assert (row.data.phone, row.data.town, row.data.village, row.data.education) == (
-        "13900000001", "城关镇", "金川社区", "高中")
+        "13900000001",
+        "城关镇",
+        "金川社区",
+        "高中",
+    )
     assert row.data.county_code == "610924"
 
 

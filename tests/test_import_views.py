@@ -1,4 +1,5 @@
 """The import pages: upload, preview with masked ID numbers, commit, the rows to fix, and who may do it."""
+
 from __future__ import annotations
 
 import io
@@ -57,7 +58,9 @@ def test_the_preview_shows_counts_errors_and_masked_id_numbers_only(client, coor
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert (texts(html, "count-create"), texts(html, "count-error")) == (["2"], ["1"])
-    assert texts(html, "error-row") == [f"5 {people[2]['name']} 联系电话 A mobile number has 11 digits and starts with 1."]
+    assert texts(html, "error-row") == [
+        f"5 {people[2]['name']} 联系电话 A mobile number has 11 digits and starts with 1."
+    ]
     for someone in people:
         assert someone["id_number"] not in html
     assert people[0]["id_number"][:6] + "********" + people[0]["id_number"][-4:] in html
@@ -77,7 +80,8 @@ def test_committing_the_preview_imports_and_shows_the_result(client, coordinator
 def test_a_file_that_is_not_a_spreadsheet_gets_a_clear_message(client, coordinator):
     response = upload(client, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", name="roster.xlsx")
     assert "This file is not a spreadsheet. Upload an Excel workbook (.xlsx) or a CSV file." in errors(
-        response.get_data(as_text=True))
+        response.get_data(as_text=True)
+    )
 
 
 def test_a_file_of_another_kind_is_refused_by_its_name(client, coordinator):
@@ -88,8 +92,11 @@ def test_a_file_of_another_kind_is_refused_by_its_name(client, coordinator):
 def test_a_file_over_the_upload_limit_answers_413(client, coordinator, app):
     app.config["MAX_CONTENT_LENGTH"] = 2048
     token = client.csrf_token("/trainees/import/")
-    response = client.post("/trainees/import/", data={"csrf_token": token, "file": (io.BytesIO(b"x" * 4096), "r.csv")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/trainees/import/",
+        data={"csrf_token": token, "file": (io.BytesIO(b"x" * 4096), "r.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 413
 
 
@@ -103,7 +110,18 @@ def test_the_rows_to_fix_download_has_the_original_columns_and_the_reason(client
     assert response.mimetype == import_views.XLSX
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("序号", "姓名", "身份证号", "联系电话", "区县", "乡镇", "村（社区）", "人员类别", "文化程度", "错误原因/reason")
+    assert rows[0] == (
+        "序号",
+        "姓名",
+        "身份证号",
+        "联系电话",
+        "区县",
+        "乡镇",
+        "村（社区）",
+        "人员类别",
+        "文化程度",
+        "错误原因/reason",
+    )
     assert [row[1] for row in rows[1:]] == [people[1]["name"], people[2]["name"]]
     assert rows[1][3] == "555" and rows[1][-1] == "联系电话: A mobile number has 11 digits and starts with 1."
     assert rows[1][6] == "=1+1" and sheet.cell(row=2, column=7).data_type == "s"  # text, not a formula
@@ -135,28 +153,36 @@ def test_a_county_coordinator_cannot_import_people_of_another_county(client, coo
     assert "You may import only trainees of your own county." in html
 
 
-def test_rows_of_people_registered_in_another_county_say_neither_where_nor_who_and_are_audited(client, coordinator,
-                                                                                               make):
+def test_rows_of_people_registered_in_another_county_say_neither_where_nor_who_and_are_audited(
+    client, coordinator, make
+):
     others = [make.trainee(county_code="610929", name=f"外县人{n}") for n in range(2)]
     db.session.commit()
     people = [person(id_number=other.id_number) for other in others]
     html = upload(client, workbook(people)).get_data(as_text=True)
     assert texts(html, "error-row") == [
         f"{3 + n} {someone['name']} 身份证号 This ID number is already registered. Contact the city coordinator."
-        for n, someone in enumerate(people)]
+        for n, someone in enumerate(people)
+    ]
     assert "外县人" not in html and "610929" not in html
     db.session.rollback()  # what the request committed, not what it left in the session
-    told = db.session.scalars(select(AuditEvent.entity_id).where(
-        AuditEvent.action == "id_number_registered_elsewhere", AuditEvent.actor_id == coordinator.id)).all()
+    told = db.session.scalars(
+        select(AuditEvent.entity_id).where(
+            AuditEvent.action == "id_number_registered_elsewhere", AuditEvent.actor_id == coordinator.id
+        )
+    ).all()
     assert sorted(told) == sorted(str(other.id) for other in others)
 
 
-def test_a_file_that_would_tell_of_too_many_people_registered_elsewhere_is_refused_whole(client, coordinator, make, app):
+def test_a_file_that_would_tell_of_too_many_people_registered_elsewhere_is_refused_whole(
+    client, coordinator, make, app
+):
     app.config["REGISTERED_ELSEWHERE_LIMIT"] = 1
     others = [make.trainee(county_code="610929") for _ in range(2)]
     db.session.commit()
     html = upload(client, workbook([person(id_number=other.id_number) for other in others] + [person()])).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert any("registering and importing are paused for you for 24 hours" in error for error in errors(html))
     assert "This ID number is already registered" not in html
     html = upload(client, workbook([person()])).get_data(as_text=True)  # nor any other file that day
@@ -191,7 +217,9 @@ def test_an_enrollment_refusal_shows_the_row_and_the_rule_and_imports_nothing(cl
     earlier = make.cohort(course=cohort.course, start_date=cohort.start_date.replace(year=2023))
     make.enrollment(trainee=done, cohort=earlier, status=EnrollmentStatus.COMPLETED)
     db.session.commit()
-    page = upload(client, workbook([person(), person(id_number=done.id_number, name="赵已培训")])).get_data(as_text=True)
+    page = upload(client, workbook([person(), person(id_number=done.id_number, name="赵已培训")])).get_data(
+        as_text=True
+    )
     response, _ = commit(client, page, cohort_id=str(cohort.id))
     refusal = texts(response.get_data(as_text=True), "import-refusal")
     assert refusal and refusal[0].startswith("Row 4 (赵已培训) cannot be enrolled")
@@ -271,10 +299,24 @@ def test_the_roster_template_is_offered_and_read_back_as_one_valid_row(client, c
     response = client.get("/trainees/import/template.xlsx")
     assert response.status_code == 200 and response.mimetype == import_views.XLSX
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).worksheets[0]
-    assert [cell.value for cell in sheet[1]] == ["姓名", "身份证号", "联系电话", "区县", "乡镇", "村(社区)", "人员类别", "文化程度"]
+    assert [cell.value for cell in sheet[1]] == [
+        "姓名",
+        "身份证号",
+        "联系电话",
+        "区县",
+        "乡镇",
+        "村(社区)",
+        "人员类别",
+        "文化程度",
+    ]
     assert sheet.column_dimensions["B"].number_format == "@" and sheet["B2"].number_format == "@"
     assert sheet["D2"].value == "紫阳县"  # the coordinator's county: the example is valid for them
     html = upload(client, response.data, name="trainee-roster-template.xlsx").get_data(as_text=True)
-    assert [texts(html, f"count-{kind}") for kind in ("create", "update", "skip", "error")] == [["1"], ["0"], ["0"], ["0"]]
+    assert [texts(html, f"count-{kind}") for kind in ("create", "update", "skip", "error")] == [
+        ["1"],
+        ["0"],
+        ["0"],
+        ["0"],
+    ]
     assert errors(html) == [] and texts(html, "error-row") == []
     assert trainees() == 0

@@ -1,4 +1,5 @@
 """A job's progress page: its state in the user's words and the way back to where its work shows."""
+
 from __future__ import annotations
 
 import pytest

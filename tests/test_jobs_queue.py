@@ -1,4 +1,5 @@
 """Background jobs through a real Huey consumer process, on SQLite storage and on Redis."""
+
 from __future__ import annotations
 
 import os
@@ -106,7 +107,13 @@ def test_the_creator_sees_the_jobs_progress_and_others_do_not(app, client, make,
 
     assert progress.status_code == 200
     assert {k: progress.json[k] for k in ("id", "kind", "status", "done", "total", "percent", "failures")} == {
-        "id": job_id, "kind": "count_to", "status": "done", "done": 3, "total": 3, "percent": 100, "failures": []
+        "id": job_id,
+        "kind": "count_to",
+        "status": "done",
+        "done": 3,
+        "total": 3,
+        "percent": 100,
+        "failures": [],
     }
     assert page.status_code == 200
     assert stranger.get(f"/jobs/{job_id}.json").status_code == 404

@@ -1,4 +1,5 @@
 """Jobs whose worker died: found by their old heartbeat, put back on the queue once, run by one worker."""
+
 from __future__ import annotations
 
 import time
@@ -21,7 +22,9 @@ def job(make, status: str, heartbeat_minutes_ago: float | None, n: int = 3, done
     owner = make.user("coordinator", county_code="610924")
     created = services.create_job("count_to", {"n": n}, created_by_id=owner.id, total=n)
     created.status, created.done = status, done
-    created.heartbeat_at = None if heartbeat_minutes_ago is None else utcnow() - timedelta(minutes=heartbeat_minutes_ago)
+    created.heartbeat_at = (
+        None if heartbeat_minutes_ago is None else utcnow() - timedelta(minutes=heartbeat_minutes_ago)
+    )
     if heartbeat_minutes_ago is None:
         created.created_at = utcnow() - timedelta(hours=1)
     db.session.commit()
@@ -56,12 +59,15 @@ def test_a_job_from_before_heartbeats_counts_from_its_creation(make):
     assert services.requeue_stale(utcnow(), STALE) == [old]
 
 
-@pytest.mark.parametrize("state, minutes", [
-    (JobStatus.RUNNING, 2),  # its worker is still at it
-    (JobStatus.QUEUED, 2),  # waiting its turn
-    (JobStatus.DONE, 60),
-    (JobStatus.FAILED, 60),  # failed for a reason: a person retries it, not the clock
-])
+@pytest.mark.parametrize(
+    "state, minutes",
+    [
+        (JobStatus.RUNNING, 2),  # its worker is still at it
+        (JobStatus.QUEUED, 2),  # waiting its turn
+        (JobStatus.DONE, 60),
+        (JobStatus.FAILED, 60),  # failed for a reason: a person retries it, not the clock
+    ],
+)
 def test_jobs_alive_or_finished_are_left_alone(make, state, minutes):
     left = job(make, state, heartbeat_minutes_ago=minutes)
 

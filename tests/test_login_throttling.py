@@ -1,4 +1,5 @@
 """Sign-in throttling: failed attempts per account and per address answer 429 with the login page."""
+
 from __future__ import annotations
 
 import pytest

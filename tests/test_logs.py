@@ -1,4 +1,5 @@
 """Logs are JSON lines on stderr and never carry an ID number or a mobile number."""
+
 import json
 import logging
 from datetime import date

@@ -1,11 +1,12 @@
 """The trainee's own page (/me) in each state a training goes through, as the trainee reads it."""
+
 from __future__ import annotations
 
 import itertools
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -37,19 +38,30 @@ class InClass:
     to_come: list[ClassSession]
 
 
-def in_class(make, held=0, to_come=0, marks=(), hours=4, status=EnrollmentStatus.ENROLLED, min_pct=80,
-             trainee=None, course_name="足部修护师（五级）", **cohort_fields) -> InClass:
+def in_class(
+    make,
+    held=0,
+    to_come=0,
+    marks=(),
+    hours=4,
+    status=EnrollmentStatus.ENROLLED,
+    min_pct=80,
+    trainee=None,
+    course_name="足部修护师（五级）",
+    **cohort_fields,
+) -> InClass:
     """A trainee with a login in a class of `held` sessions before now and `to_come` after, each
     `hours` long; `marks` are their attendance in the held sessions, oldest first."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     course = make.course(name=course_name, min_attendance_pct=min_pct)
     trainer = make.user("trainer", display_name="李老师")
     cohort_fields.setdefault("start_date", (now - timedelta(days=held)).date())
     cohort = make.cohort(course=course, trainers=[trainer], site_name="金川社区新社区工厂", **cohort_fields)
-    past = [make.session(cohort, starts_at=now - timedelta(days=held - n, hours=6), hours=hours)
-            for n in range(held)]
-    future = [make.session(cohort, starts_at=now + timedelta(days=n + 1), hours=hours, location="蒿坪镇社区活动室")
-              for n in range(to_come)]
+    past = [make.session(cohort, starts_at=now - timedelta(days=held - n, hours=6), hours=hours) for n in range(held)]
+    future = [
+        make.session(cohort, starts_at=now + timedelta(days=n + 1), hours=hours, location="蒿坪镇社区活动室")
+        for n in range(to_come)
+    ]
     trainee = trainee or make.trainee(name="王秀英")
     enrollment = make.enrollment(trainee=trainee, cohort=cohort, status=status)
     for session, mark in zip(past, marks):
@@ -65,8 +77,14 @@ def certificate_row(enrollment, status="valid") -> Certificate:
     if db.session.get(SigningKey, "test-key") is None:
         db.session.add(SigningKey(key_id="test-key", public_key="0" * 64))
     certificate = Certificate(
-        serial=f"ZY2025-{next(_serials):05d}", token=secrets.token_urlsafe(16), enrollment=enrollment,
-        snapshot={"course": enrollment.cohort.course.name}, status=status, signature="0" * 128, key_id="test-key")
+        serial=f"ZY2025-{next(_serials):05d}",
+        token=secrets.token_urlsafe(16),
+        enrollment=enrollment,
+        snapshot={"course": enrollment.cohort.course.name},
+        status=status,
+        signature="0" * 128,
+        key_id="test-key",
+    )
     db.session.add(certificate)
     db.session.flush()
     return certificate
@@ -149,7 +167,7 @@ def test_during_the_course_the_page_counts_present_and_late_hours_and_what_is_st
     assert text_of(page, "attended-hours") == "8"
     assert "of 40 hours attended" in page
     assert '<progress class="me-bar-value" max="40.0" value="8.0"' in page
-    assert "Still <span class=\"missing-classes\">6</span> more classes to attend to reach the minimum." in page
+    assert 'Still <span class="missing-classes">6</span> more classes to attend to reach the minimum.' in page
     assert "me-min-80" in page
     assert "In progress" in page
 
@@ -159,9 +177,13 @@ def test_the_last_classes_show_each_mark_and_the_ones_not_marked_yet(me, make):
 
     page = me(setup.user)
 
-    recent = page[page.index("Last classes"):]
+    recent = page[page.index("Last classes") :]
     assert [m for m in re.findall(r'me-mark-status">([^<]+)<', recent)] == [
-        "Not marked yet", "Absent", "Late", "Present"]
+        "Not marked yet",
+        "Absent",
+        "Late",
+        "Present",
+    ]
 
 
 def test_two_classes_of_one_day_are_told_apart_by_their_start_time(me, make):
@@ -174,7 +196,7 @@ def test_two_classes_of_one_day_are_told_apart_by_their_start_time(me, make):
 
     page = me(setup.user)
 
-    recent = page[page.index("Last classes"):]
+    recent = page[page.index("Last classes") :]
     lines = re.findall(r"<span>([^<]+)</span>\s*<strong class=\"me-mark-status\">([^<]+)<", recent)
     assert [(when.split()[-2], mark) for when, mark in lines] == [("2:00", "Excused"), ("8:00", "Present")], lines
 
@@ -196,7 +218,7 @@ def test_hours_with_a_half_are_shown_as_such_and_the_minimum_rounds_up(me, make)
     assert text_of(page, "attended-hours") == "5"
     assert "of 7.5 hours attended" in page
     assert "Minimum: 6.3 hours" in page  # 83 % of 7.5 is 6.225: 6.2 hours would fall short
-    assert "Still <span class=\"missing-classes\">1</span> more class to attend to reach the minimum." in page
+    assert 'Still <span class="missing-classes">1</span> more class to attend to reach the minimum.' in page
     assert "1.3" not in page  # the 1.3 hours missing are one class to a trainee
 
 
@@ -254,7 +276,7 @@ def test_a_training_not_passed_gives_the_reasons_of_the_completion_rule(me, make
     page = me(setup.user)
 
     assert "You did not pass." in page
-    reasons = re.findall(r"<li>([^<]+)</li>", page[page.index("Why:"):])
+    reasons = re.findall(r"<li>([^<]+)</li>", page[page.index("Why:") :])
     assert "Attendance 70%, below 80%" in reasons
     assert "Theory score 50, below the pass score 60" in reasons
     assert not any("Practical" in reason for reason in reasons)
@@ -326,7 +348,7 @@ def test_the_check_in_button_is_there_only_while_a_class_takes_check_ins(me, cli
 
     assert "Check in with a code" not in me(setup.user)
 
-    make.session(setup.cohort, starts_at=datetime.now(timezone.utc) - timedelta(minutes=10))
+    make.session(setup.cohort, starts_at=datetime.now(UTC) - timedelta(minutes=10))
     db.session.commit()
     page = client.get("/me").get_data(as_text=True)
 
@@ -335,8 +357,9 @@ def test_the_check_in_button_is_there_only_while_a_class_takes_check_ins(me, cli
 
 
 def test_the_current_enrollment_comes_first_and_earlier_trainings_follow_in_short(me, make):
-    earlier = in_class(make, held=10, marks=["present"] * 10, status=EnrollmentStatus.COMPLETED,
-                       course_name="茶艺师（五级）")
+    earlier = in_class(
+        make, held=10, marks=["present"] * 10, status=EnrollmentStatus.COMPLETED, course_name="茶艺师（五级）"
+    )
     earlier.cohort.status = CohortStatus.CLOSED
     current = in_class(make, held=1, to_come=4, marks=["present"], trainee=earlier.trainee)
     # Applied for later than the enrollment: still, the class the trainee is in comes first.
@@ -352,10 +375,10 @@ def test_the_current_enrollment_comes_first_and_earlier_trainings_follow_in_shor
 
 
 def test_without_an_enrollment_the_newest_application_is_the_current_one(me, make):
-    earlier = in_class(make, held=2, marks=["present"] * 2, status=EnrollmentStatus.COMPLETED,
-                       course_name="茶艺师（五级）")
-    in_class(make, to_come=2, status=EnrollmentStatus.WAITLISTED, trainee=earlier.trainee,
-             course_name="母婴护理员")
+    earlier = in_class(
+        make, held=2, marks=["present"] * 2, status=EnrollmentStatus.COMPLETED, course_name="茶艺师（五级）"
+    )
+    in_class(make, to_come=2, status=EnrollmentStatus.WAITLISTED, trainee=earlier.trainee, course_name="母婴护理员")
 
     mine, others = me(earlier.user).split("My other classes")
 

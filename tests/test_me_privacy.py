@@ -1,4 +1,5 @@
 """A trainee's page shows their own records and nothing of anyone else's, however they ask."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,14 @@ def two_trainees(make):
     theirs_user = make.trainee_user(trainee=theirs_trainee)
     records = {}
     for who, trainee in (("mine", mine.trainee), ("theirs", theirs_trainee)):
-        done = in_class(make, held=2, marks=["present"] * 2, status=EnrollmentStatus.COMPLETED, trainee=trainee,
-                        course_name=f"茶艺师 {who}")
+        done = in_class(
+            make,
+            held=2,
+            marks=["present"] * 2,
+            status=EnrollmentStatus.COMPLETED,
+            trainee=trainee,
+            course_name=f"茶艺师 {who}",
+        )
         records[who] = certificate_row(done.enrollment)
         make.placement(enrollment=done.enrollment, position=f"茶艺师岗位 {who}")
     db.session.commit()
@@ -37,8 +44,14 @@ def test_the_page_shows_none_of_another_trainees_name_hours_certificate_or_job(c
 
     assert text_of(page, "attended-hours") == "4"  # their three present marks are not mine
     assert records["mine"].serial in page and "茶艺师岗位 mine" in page
-    for secret in (theirs.name, theirs.phone, theirs.id_number, records["theirs"].serial, "茶艺师岗位 theirs",
-                   "茶艺师 theirs"):
+    for secret in (
+        theirs.name,
+        theirs.phone,
+        theirs.id_number,
+        records["theirs"].serial,
+        "茶艺师岗位 theirs",
+        "茶艺师 theirs",
+    ):
         assert secret not in page
 
 

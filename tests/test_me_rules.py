@@ -1,5 +1,6 @@
 """The trainee page's pure rules: hours still needed against the course minimum, and which
 enrollment the page is about."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -13,8 +14,9 @@ from training.main.services import AttendanceProgress, current_enrollment
 
 def progress(attended, scheduled, unmarked=(), min_pct=80) -> AttendanceProgress:
     """`unmarked`: the hours of each session not marked yet."""
-    return AttendanceProgress(Decimal(str(attended)), Decimal(str(scheduled)),
-                              tuple(Decimal(str(hours)) for hours in unmarked), min_pct)
+    return AttendanceProgress(
+        Decimal(str(attended)), Decimal(str(scheduled)), tuple(Decimal(str(hours)) for hours in unmarked), min_pct
+    )
 
 
 @pytest.mark.parametrize(
@@ -48,7 +50,8 @@ def test_hours_needed_missing_and_reached(attended, scheduled, min_pct, needed, 
     ],
 )
 def test_the_minimum_is_reachable_while_unmarked_hours_can_make_up_what_is_missing(
-        attended, scheduled, unmarked, reachable):
+    attended, scheduled, unmarked, reachable
+):
     assert progress(attended, scheduled, unmarked).reachable is reachable
 
 

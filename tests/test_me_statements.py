@@ -1,4 +1,5 @@
 """/me loads in a fixed number of SQL statements, however many sessions and marks a trainee has."""
+
 from __future__ import annotations
 
 from tests.support.statements import statements_sent
@@ -20,8 +21,14 @@ def statements_for_me(client, auth, user) -> list[str]:
 def trainee_with_marked_sessions(make, n: int):
     """A trainee n sessions into a class, marked in each, with an earlier training, a certificate and a job."""
     setup = in_class(make, held=n, to_come=3, marks=["present", "late", "absent"] * n)
-    earlier = in_class(make, held=n, marks=["present"] * n, status=EnrollmentStatus.COMPLETED,
-                       trainee=setup.trainee, course_name="茶艺师（五级）")
+    earlier = in_class(
+        make,
+        held=n,
+        marks=["present"] * n,
+        status=EnrollmentStatus.COMPLETED,
+        trainee=setup.trainee,
+        course_name="茶艺师（五级）",
+    )
     certificate_row(earlier.enrollment)
     make.placement(enrollment=earlier.enrollment)
     db.session.commit()

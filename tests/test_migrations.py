@@ -1,4 +1,5 @@
 """The migrations build exactly the schema the models describe, both ways, on the backend under test."""
+
 from __future__ import annotations
 
 import pytest

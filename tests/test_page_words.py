@@ -1,5 +1,6 @@
 """Words of the Chinese pages, read with the real catalog: a course's or an employer's name is not
 a person's name (姓名); a trainee is told in classes, not tenths of hours, what is still missing."""
+
 from __future__ import annotations
 
 import re
@@ -30,15 +31,21 @@ def chinese(translated_client):
 
 
 def _headers_and_labels(html: str) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", text).strip() for text in re.findall(r"<(?:th|label)\b[^>]*>(.*?)</(?:th|label)>", html, re.S)]
+    return [
+        re.sub(r"<[^>]+>", "", text).strip()
+        for text in re.findall(r"<(?:th|label)\b[^>]*>(.*?)</(?:th|label)>", html, re.S)
+    ]
 
 
-@pytest.mark.parametrize("page, word", [
-    ("/courses", "项目名称"),
-    ("/courses/new", "项目名称"),
-    ("/employers", "单位名称"),
-    ("/employers/new", "单位名称"),
-])
+@pytest.mark.parametrize(
+    "page, word",
+    [
+        ("/courses", "项目名称"),
+        ("/courses/new", "项目名称"),
+        ("/employers", "单位名称"),
+        ("/employers/new", "单位名称"),
+    ],
+)
 def test_a_course_or_employer_name_is_not_labelled_as_a_persons_name(chinese, page, word):
     make = Factories()
     make.course()

@@ -1,4 +1,5 @@
 """The permission layer: who may see which cohorts and trainees, and what a refusal answers."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -37,8 +38,9 @@ def world(make):
         "trainee without a record": make.user("trainee"),
     }
     db.session.commit()
-    return SimpleNamespace(cohort=cohort, trainee=trainee, other_cohort=other_cohort,
-                           other_trainee=other_trainee, users=users)
+    return SimpleNamespace(
+        cohort=cohort, trainee=trainee, other_cohort=other_cohort, other_trainee=other_trainee, users=users
+    )
 
 
 SEES = [
@@ -174,8 +176,14 @@ def test_only_coordinators_in_scope_manage_a_cohort(world, who, manages):
 
 @pytest.mark.parametrize(
     ("who", "edits"),
-    [("admin", True), ("city coordinator", True), ("coordinator there", True), ("coordinator here", False),
-     ("trainer teaching", False), ("trainee themself", False)],
+    [
+        ("admin", True),
+        ("city coordinator", True),
+        ("coordinator there", True),
+        ("coordinator here", False),
+        ("trainer teaching", False),
+        ("trainee themself", False),
+    ],
 )
 def test_only_the_trainees_own_county_and_the_city_edit_a_trainee_enrolled_elsewhere(world, make, who, edits):
     visitor = make.trainee(county_code=THERE)

@@ -1,5 +1,6 @@
 """Mobile numbers on staff pages: masked in every list and in the audit trail, in full where
 someone calls (the person's page, the follow-up being recorded)."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Two coordinators recording a job for the same graduate at once cannot both open one."""
+
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -21,8 +22,14 @@ def test_two_simultaneous_jobs_for_one_graduate_do_not_both_open(app, make):
     enrollment = make.enrollment(cohort=cohort, status="completed")
     employer = make.employer()
     db.session.commit()
-    job = PlacementData(employer_id=employer.id, position="足部修护师", kind="directed", scope="out_of_province",
-                        start_date=date(2025, 7, 15), monthly_wage=Decimal("6000"))
+    job = PlacementData(
+        employer_id=employer.id,
+        position="足部修护师",
+        kind="directed",
+        scope="out_of_province",
+        start_date=date(2025, 7, 15),
+        monthly_wage=Decimal("6000"),
+    )
     enrollment_id = enrollment.id
 
     def record(index: int) -> str:  # the second waits on the trainee's row

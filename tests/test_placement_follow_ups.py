@@ -1,4 +1,5 @@
 """The follow-up list (due this week and overdue, in the coordinator's scope) and recording one."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -29,8 +30,9 @@ def due(make):
 
     def follow_up(name: str, days: int, county: str = HERE, done: bool = False):
         trainee = make.trainee(county_code=county, name=name)
-        cohort = make.cohort(county_code=county, start_date=today() - timedelta(days=400),
-                             end_date=today() - timedelta(days=390))
+        cohort = make.cohort(
+            county_code=county, start_date=today() - timedelta(days=400), end_date=today() - timedelta(days=390)
+        )
         placement = make.placement(enrollment=make.enrollment(trainee=trainee, cohort=cohort, status="completed"))
         first = placement.follow_ups[0]
         first.due_date = today() + timedelta(days=days)
@@ -86,13 +88,19 @@ def test_recording_a_follow_up_stores_the_answer_who_checked_and_when(client, au
     caller = auth.login("coordinator", county=HERE)
     record = due["overdue"]
 
-    response = client.submit(f"/follow-ups/{record.id}", {
-        "still_employed": "yes", "same_employer": "no", "monthly_wage": "7000", "note": "换到浦东店"})
+    response = client.submit(
+        f"/follow-ups/{record.id}",
+        {"still_employed": "yes", "same_employer": "no", "monthly_wage": "7000", "note": "换到浦东店"},
+    )
 
     db.session.refresh(record)
     assert response.status_code == 302 and response.location.endswith("/follow-ups")
     assert (record.still_employed, record.same_employer, record.monthly_wage, record.note) == (
-        True, False, Decimal("7000.00"), "换到浦东店")
+        True,
+        False,
+        Decimal("7000.00"),
+        "换到浦东店",
+    )
     assert record.checked_by_id == caller.id and record.done_at is not None
     assert "昨天到期" not in client.get("/follow-ups").get_data(as_text=True)
 
@@ -106,14 +114,20 @@ def test_recording_a_follow_up_is_audited(client, auth, due):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "follow_up_recorded"))
     assert event.entity_id == str(record.id)
     assert (event.before["still_employed"], event.after["still_employed"], event.after["note"]) == (
-        None, False, "回家带孩子")
+        None,
+        False,
+        "回家带孩子",
+    )
 
 
-@pytest.mark.parametrize(("answer", "message"), [
-    ({}, "Say whether the graduate still has a job."),
-    ({"still_employed": "yes"}, "Say whether it is the same employer."),
-    ({"still_employed": "yes", "same_employer": "yes", "monthly_wage": "-5"}, "cannot be negative"),
-])
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ({}, "Say whether the graduate still has a job."),
+        ({"still_employed": "yes"}, "Say whether it is the same employer."),
+        ({"still_employed": "yes", "same_employer": "yes", "monthly_wage": "-5"}, "cannot be negative"),
+    ],
+)
 def test_an_incomplete_follow_up_is_refused_with_the_reason(client, auth, due, answer, message):
     auth.login("coordinator", county=HERE)
     record = due["today"]
@@ -140,8 +154,11 @@ def test_a_follow_up_not_yet_on_the_list_is_refused_with_the_day_it_opens(client
     opens = (today() + timedelta(days=1)).isoformat()
 
     shown = client.get(f"/follow-ups/{record.id}").get_data(as_text=True)
-    posted = client.submit(f"/follow-ups/{record.id}", {"still_employed": "yes", "same_employer": "yes",
-                                                        "monthly_wage": "4000"}, page=f"/placements/{record.placement_id}")
+    posted = client.submit(
+        f"/follow-ups/{record.id}",
+        {"still_employed": "yes", "same_employer": "yes", "monthly_wage": "4000"},
+        page=f"/placements/{record.placement_id}",
+    )
 
     assert "follow-up-not-open" in shown and 'class="follow-up-form"' not in shown
     assert f"it can be recorded from {opens}" in posted.get_data(as_text=True)
@@ -156,7 +173,7 @@ def test_the_job_page_offers_only_the_follow_ups_that_are_open(client, auth, due
 
     html = client.get(f"/placements/{placement.id}").get_data(as_text=True)
 
-    assert html.count(f'href="/follow-ups/') == 1
+    assert html.count('href="/follow-ups/') == 1
     assert f'href="/follow-ups/{due["this week"].id}' in html
 
 
@@ -166,8 +183,12 @@ def test_a_coordinator_of_another_county_cannot_record_a_follow_up(client, auth,
     response = client.get(f"/follow-ups/{due['today'].id}")
 
     assert response.status_code == 403
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "access_denied",
-                                                      AuditEvent.actor_id == outsider.id)) is not None
+    assert (
+        db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "access_denied", AuditEvent.actor_id == outsider.id)
+        )
+        is not None
+    )
 
 
 @pytest.mark.parametrize(("role", "status"), [("trainer", 403), ("trainee", 404)])

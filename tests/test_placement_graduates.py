@@ -1,4 +1,5 @@
 """The graduates grid of a cohort: one row per graduate without a current job, saved all or nothing."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -22,8 +23,14 @@ def english(client):
 @pytest.fixture
 def cohort(make):
     partner = make.employer(name="上海远元足部修护连锁有限公司")
-    cohort = make.cohort(county_code=HERE, start_date=ENDED - timedelta(days=20), end_date=ENDED,
-                         status="finished", employer_id=partner.id, committed_placements=10)
+    cohort = make.cohort(
+        county_code=HERE,
+        start_date=ENDED - timedelta(days=20),
+        end_date=ENDED,
+        status="finished",
+        employer_id=partner.id,
+        committed_placements=10,
+    )
     people = SimpleNamespace(
         first=make.enrollment(cohort=cohort, status="completed", trainee=make.trainee(name="甲秀英")),
         second=make.enrollment(cohort=cohort, status="completed", trainee=make.trainee(name="乙秀兰")),
@@ -42,8 +49,16 @@ def url(cohort) -> str:
 
 
 def row(enrollment, **values) -> dict:
-    filled = {"employer_id": "", "position": "足部修护师", "kind": "directed", "scope": "out_of_province",
-              "place": "上海", "start_date": "2025-07-15", "monthly_wage": "6000", "contract_months": "12"}
+    filled = {
+        "employer_id": "",
+        "position": "足部修护师",
+        "kind": "directed",
+        "scope": "out_of_province",
+        "place": "上海",
+        "start_date": "2025-07-15",
+        "monthly_wage": "6000",
+        "contract_months": "12",
+    }
     filled.update(values)
     return {f"r{enrollment.id}-{name}": value for name, value in filled.items()}
 
@@ -61,9 +76,11 @@ def test_the_grid_lists_graduates_without_a_current_job_only(client, auth, cohor
 def test_filled_rows_are_saved_and_empty_rows_left_alone(client, auth, cohort):
     auth.login("coordinator", county=HERE)
     p = cohort.people
-    data = {**row(p.first, employer_id=str(cohort.partner.id)),
-            **row(p.second, employer_id="", kind="self_employed", position="开修脚店", scope="same_county"),
-            **{f"r{p.third.id}-kind": "directed", f"r{p.third.id}-employer_id": str(cohort.partner.id)}}
+    data = {
+        **row(p.first, employer_id=str(cohort.partner.id)),
+        **row(p.second, employer_id="", kind="self_employed", position="开修脚店", scope="same_county"),
+        **{f"r{p.third.id}-kind": "directed", f"r{p.third.id}-employer_id": str(cohort.partner.id)},
+    }
 
     response = client.submit(url(cohort), data)
 
@@ -76,8 +93,10 @@ def test_filled_rows_are_saved_and_empty_rows_left_alone(client, auth, cohort):
 def test_one_refused_row_saves_nothing_and_keeps_every_typed_value(client, auth, cohort):
     auth.login("coordinator", county=HERE)
     p = cohort.people
-    data = {**row(p.first, employer_id=str(cohort.partner.id), position="店长助理"),
-            **row(p.second, employer_id=str(cohort.partner.id), start_date="2025-06-01", position="修脚师")}
+    data = {
+        **row(p.first, employer_id=str(cohort.partner.id), position="店长助理"),
+        **row(p.second, employer_id=str(cohort.partner.id), start_date="2025-06-01", position="修脚师"),
+    }
 
     response = client.submit(url(cohort), data)
 
@@ -93,8 +112,10 @@ def test_one_refused_row_saves_nothing_and_keeps_every_typed_value(client, auth,
 def test_a_row_failing_the_form_checks_saves_nothing(client, auth, cohort):
     auth.login("coordinator", county=HERE)
     p = cohort.people
-    data = {**row(p.first, employer_id=str(cohort.partner.id)),
-            **row(p.second, employer_id=str(cohort.partner.id), monthly_wage="六千", kind="")}
+    data = {
+        **row(p.first, employer_id=str(cohort.partner.id)),
+        **row(p.second, employer_id=str(cohort.partner.id), monthly_wage="六千", kind=""),
+    }
 
     page = client.submit(url(cohort), data).get_data(as_text=True)
 
@@ -105,7 +126,10 @@ def test_a_row_failing_the_form_checks_saves_nothing(client, auth, cohort):
 def test_submitting_an_empty_grid_saves_nothing(client, auth, cohort):
     auth.login("coordinator", county=HERE)
 
-    page = client.submit(url(cohort), {}, ).get_data(as_text=True)
+    page = client.submit(
+        url(cohort),
+        {},
+    ).get_data(as_text=True)
 
     assert "fill in at least one row" in page
 

@@ -1,4 +1,5 @@
 """Recording a graduate's job from their page, correcting it, ending it; who may do so."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -23,8 +24,14 @@ def english(client):
 @pytest.fixture
 def world(make):
     partner = make.employer(name="上海远元足部修护连锁有限公司")
-    cohort = make.cohort(county_code=HERE, start_date=ENDED - timedelta(days=20), end_date=ENDED,
-                         status="finished", employer_id=partner.id, committed_placements=10)
+    cohort = make.cohort(
+        county_code=HERE,
+        start_date=ENDED - timedelta(days=20),
+        end_date=ENDED,
+        status="finished",
+        employer_id=partner.id,
+        committed_placements=10,
+    )
     graduate = make.trainee(county_code=HERE, name="陈秀英")
     enrollment = make.enrollment(trainee=graduate, cohort=cohort, status="completed")
     db.session.commit()
@@ -32,9 +39,17 @@ def world(make):
 
 
 def job(world, **changes) -> dict:
-    values = {"enrollment_id": str(world.enrollment.id), "employer_id": str(world.partner.id),
-              "position": "足部修护师", "kind": "directed", "scope": "out_of_province", "place": "上海市闵行区",
-              "start_date": "2025-07-15", "monthly_wage": "6500", "contract_months": "24"}
+    values = {
+        "enrollment_id": str(world.enrollment.id),
+        "employer_id": str(world.partner.id),
+        "position": "足部修护师",
+        "kind": "directed",
+        "scope": "out_of_province",
+        "place": "上海市闵行区",
+        "start_date": "2025-07-15",
+        "monthly_wage": "6500",
+        "contract_months": "24",
+    }
     values.update(changes)
     return values
 
@@ -60,7 +75,10 @@ def test_a_coordinator_records_a_job_from_the_trainee_page(client, auth, world):
     placement = db.session.scalar(select(Placement))
     assert response.status_code == 302 and response.location.endswith(f"/placements/{placement.id}")
     assert (placement.enrollment_id, placement.monthly_wage, placement.contract_months) == (
-        world.enrollment.id, Decimal("6500.00"), 24)
+        world.enrollment.id,
+        Decimal("6500.00"),
+        24,
+    )
     assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 3
 
 
@@ -74,12 +92,15 @@ def test_the_job_page_shows_the_job_and_its_follow_ups(client, auth, world):
     assert "Oct 15, 2025" in page and "Jan 15, 2026" in page and "Jul 15, 2026" in page
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"start_date": "2025-06-29"}, "cannot start before the training ended (2025-06-30)"),
-    ({"monthly_wage": "-3000"}, "A wage cannot be negative."),
-    ({"monthly_wage": "650000"}, "more than the 100,000 allowed"),
-    ({"employer_id": ""}, "only self-employment needs none"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"start_date": "2025-06-29"}, "cannot start before the training ended (2025-06-30)"),
+        ({"monthly_wage": "-3000"}, "A wage cannot be negative."),
+        ({"monthly_wage": "650000"}, "more than the 100,000 allowed"),
+        ({"employer_id": ""}, "only self-employment needs none"),
+    ],
+)
 def test_a_refused_job_shows_the_reason_and_keeps_what_was_typed(client, auth, world, change, message):
     auth.login("coordinator", county=HERE)
 
@@ -126,8 +147,12 @@ def test_a_second_current_job_is_refused_with_a_message(client, auth, world, mak
 def test_a_self_employed_graduate_needs_no_employer(client, auth, world):
     auth.login("coordinator", county=HERE)
 
-    client.submit(new_url(world), job(world, employer_id="", kind="self_employed", position="开办修脚店",
-                                      scope="same_county", monthly_wage="3000"))
+    client.submit(
+        new_url(world),
+        job(
+            world, employer_id="", kind="self_employed", position="开办修脚店", scope="same_county", monthly_wage="3000"
+        ),
+    )
 
     assert db.session.scalar(select(Placement)).employer_id is None
 
@@ -138,8 +163,16 @@ def test_an_employer_is_registered_on_the_spot_with_the_job(client, auth, world)
     code = "91610924MA6YQ0N0X" + calc_check_digit("91610924MA6YQ0N0X")
     auth.login("coordinator", county=HERE)
 
-    client.submit(new_url(world), job(world, employer_id="", kind="community_factory", new_employer_name="紫阳新社区工厂",
-                                      new_employer_uscc=code.lower()))
+    client.submit(
+        new_url(world),
+        job(
+            world,
+            employer_id="",
+            kind="community_factory",
+            new_employer_name="紫阳新社区工厂",
+            new_employer_uscc=code.lower(),
+        ),
+    )
 
     placement = db.session.scalar(select(Placement))
     assert placement.employer.name == "紫阳新社区工厂" and placement.employer.uscc == code
@@ -149,8 +182,9 @@ def test_an_employer_is_registered_on_the_spot_with_the_job(client, auth, world)
 def test_an_employer_registered_on_the_spot_with_a_known_code_saves_nothing(client, auth, world):
     auth.login("coordinator", county=HERE)
 
-    page = client.submit(new_url(world), job(world, employer_id="", new_employer_name="重复",
-                                             new_employer_uscc=world.partner.uscc)).get_data(as_text=True)
+    page = client.submit(
+        new_url(world), job(world, employer_id="", new_employer_name="重复", new_employer_uscc=world.partner.uscc)
+    ).get_data(as_text=True)
 
     assert "already registered for 上海远元足部修护连锁有限公司" in page
     assert db.session.scalar(select(func.count()).select_from(Employer)) == 1
@@ -163,8 +197,9 @@ def test_searching_employers_narrows_the_list_without_saving(client, auth, world
     db.session.commit()
     auth.login("coordinator", county=HERE)
 
-    page = client.submit(new_url(world), job(world, employer_id="", employer_q="茶艺", find_employer="Search",
-                                             position="茶艺师")).get_data(as_text=True)
+    page = client.submit(
+        new_url(world), job(world, employer_id="", employer_q="茶艺", find_employer="Search", position="茶艺师")
+    ).get_data(as_text=True)
 
     assert "安康茶艺馆" in page and 'value="茶艺师"' in page
     assert "杭州足浴城" not in page.split('name="employer_id"')[1].split("</select>")[0]
@@ -176,8 +211,11 @@ def test_ending_a_job_on_its_page_closes_the_later_follow_ups(client, auth, worl
     db.session.commit()
     auth.login("coordinator", county=HERE)
 
-    response = client.submit(f"/placements/{placement.id}/end", {"end_date": "2025-11-30", "reason": "回乡"},
-                             page=f"/placements/{placement.id}")
+    response = client.submit(
+        f"/placements/{placement.id}/end",
+        {"end_date": "2025-11-30", "reason": "回乡"},
+        page=f"/placements/{placement.id}",
+    )
 
     db.session.refresh(placement)
     page = client.get(f"/placements/{placement.id}").get_data(as_text=True)
@@ -191,8 +229,11 @@ def test_an_end_before_the_start_is_refused_on_the_job_page(client, auth, world,
     db.session.commit()
     auth.login("coordinator", county=HERE)
 
-    response = client.submit(f"/placements/{placement.id}/end", {"end_date": "2025-07-01", "reason": "回乡"},
-                             page=f"/placements/{placement.id}")
+    response = client.submit(
+        f"/placements/{placement.id}/end",
+        {"end_date": "2025-07-01", "reason": "回乡"},
+        page=f"/placements/{placement.id}",
+    )
 
     assert response.status_code == 400 and "before the start" in response.get_data(as_text=True)
     db.session.refresh(placement)
@@ -227,8 +268,9 @@ def test_a_coordinator_of_another_county_is_refused_and_the_refusal_audited(clie
     assert statuses == [403, 403, 403] and ending.status_code == 403
     db.session.refresh(placement)
     assert placement.end_date is None
-    denials = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access_denied",
-                                                          AuditEvent.actor_id == outsider.id)).all()
+    denials = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "access_denied", AuditEvent.actor_id == outsider.id)
+    ).all()
     assert {(d.entity_type, d.entity_id) for d in denials} >= {("trainee", str(world.graduate.id))}
 
 

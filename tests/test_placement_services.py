@@ -1,4 +1,5 @@
 """Placement services: recording, refusing, correcting and ending jobs; follow-ups and audit."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -38,9 +39,16 @@ def graduate(make):
 @pytest.fixture
 def job(make):
     employer = make.employer(name="上海远元足部修护连锁有限公司")
-    return PlacementData(employer_id=employer.id, position="足部修护师", kind="directed", scope="out_of_province",
-                         place="上海市闵行区", start_date=date(2025, 7, 15), monthly_wage=Decimal("6500"),
-                         contract_months=24)
+    return PlacementData(
+        employer_id=employer.id,
+        position="足部修护师",
+        kind="directed",
+        scope="out_of_province",
+        place="上海市闵行区",
+        start_date=date(2025, 7, 15),
+        monthly_wage=Decimal("6500"),
+        contract_months=24,
+    )
 
 
 def _events(action: str) -> list[AuditEvent]:
@@ -52,7 +60,9 @@ def test_a_recorded_job_links_to_the_completed_training_and_schedules_three_foll
 
     assert placement.enrollment_id == graduate.id and placement.trainee_id == graduate.trainee_id
     assert [(f.due_months, f.due_date) for f in placement.follow_ups] == [
-        (3, date(2025, 10, 15)), (6, date(2026, 1, 15)), (12, date(2026, 7, 15)),
+        (3, date(2025, 10, 15)),
+        (6, date(2026, 1, 15)),
+        (12, date(2026, 7, 15)),
     ]
 
 
@@ -115,7 +125,8 @@ def test_ending_a_job_records_the_later_follow_ups_as_not_employed_and_leaves_th
     assert [f.due_months for f in closed] == [6, 12]
     assert by_months[3].done_at is None
     assert [(by_months[m].still_employed, by_months[m].note, by_months[m].checked_by_id) for m in (6, 12)] == [
-        (False, ENDED_NOTE, ender.id), (False, ENDED_NOTE, ender.id),
+        (False, ENDED_NOTE, ender.id),
+        (False, ENDED_NOTE, ender.id),
     ]
 
 
@@ -128,10 +139,13 @@ def test_after_a_job_ends_a_new_one_can_be_recorded(graduate, job):
     assert services.open_placement(graduate.trainee_id) is second
 
 
-@pytest.mark.parametrize(("end", "reason", "message"), [
-    (date(2025, 7, 14), "合同到期", "before the start"),
-    (date(2025, 9, 1), "  ", "Give the reason"),
-])
+@pytest.mark.parametrize(
+    ("end", "reason", "message"),
+    [
+        (date(2025, 7, 14), "合同到期", "before the start"),
+        (date(2025, 9, 1), "  ", "Give the reason"),
+    ],
+)
 def test_an_end_before_the_start_or_without_a_reason_is_refused(graduate, job, end, reason, message):
     placement = services.record_placement(graduate.id, job, None, MAX)
 
@@ -152,23 +166,30 @@ def test_a_follow_up_stores_the_answer_who_checked_and_when(graduate, job, make)
     caller = make.user("coordinator")
     follow_up = services.record_placement(graduate.id, job, None, MAX).follow_ups[0]
 
-    services.record_follow_up(follow_up, FollowUpAnswer(True, False, Decimal("7000"), "换到浦东店"), caller.id, MAX,
-                              today=follow_up.due_date)
+    services.record_follow_up(
+        follow_up, FollowUpAnswer(True, False, Decimal("7000"), "换到浦东店"), caller.id, MAX, today=follow_up.due_date
+    )
 
     assert (follow_up.still_employed, follow_up.same_employer, follow_up.monthly_wage, follow_up.note) == (
-        True, False, Decimal("7000.00"), "换到浦东店")
+        True,
+        False,
+        Decimal("7000.00"),
+        "换到浦东店",
+    )
     assert follow_up.checked_by_id == caller.id and follow_up.done_at is not None
 
 
 def test_a_follow_up_cannot_be_recorded_before_its_job_even_starts(make):
     cohort = finished_cohort(make)
-    placement = make.placement(enrollment=make.enrollment(cohort=cohort, status="completed"),
-                               start_date=date(2026, 12, 20))
+    placement = make.placement(
+        enrollment=make.enrollment(cohort=cohort, status="completed"), start_date=date(2026, 12, 20)
+    )
     three_months = placement.follow_ups[0]
 
     with pytest.raises(PlacementRefused, match="due on 2027-03-20; it can be recorded from 2027-03-14"):
-        services.record_follow_up(three_months, FollowUpAnswer(True, True, Decimal("4000"), ""), None, MAX,
-                                  today=date(2026, 12, 2))
+        services.record_follow_up(
+            three_months, FollowUpAnswer(True, True, Decimal("4000"), ""), None, MAX, today=date(2026, 12, 2)
+        )
 
     assert three_months.done_at is None and three_months.monthly_wage is None
 
@@ -176,8 +197,9 @@ def test_a_follow_up_cannot_be_recorded_before_its_job_even_starts(make):
 def test_a_follow_up_of_someone_no_longer_employed_keeps_no_employer_or_wage(graduate, job):
     follow_up = services.record_placement(graduate.id, job, None, MAX).follow_ups[0]
 
-    services.record_follow_up(follow_up, FollowUpAnswer(False, True, Decimal("7000"), ""), None, MAX,
-                              today=follow_up.due_date)
+    services.record_follow_up(
+        follow_up, FollowUpAnswer(False, True, Decimal("7000"), ""), None, MAX, today=follow_up.due_date
+    )
 
     assert (follow_up.still_employed, follow_up.same_employer, follow_up.monthly_wage) == (False, None, None)
 
@@ -186,14 +208,16 @@ def test_a_follow_up_with_an_absurd_wage_is_refused(graduate, job):
     follow_up = services.record_placement(graduate.id, job, None, MAX).follow_ups[0]
 
     with pytest.raises(PlacementRefused, match="more than"):
-        services.record_follow_up(follow_up, FollowUpAnswer(True, True, Decimal("700000"), ""), None, MAX,
-                                  today=follow_up.due_date)
+        services.record_follow_up(
+            follow_up, FollowUpAnswer(True, True, Decimal("700000"), ""), None, MAX, today=follow_up.due_date
+        )
 
 
 def test_correcting_the_start_moves_the_follow_ups_not_yet_done(graduate, job):
     placement = services.record_placement(graduate.id, job, None, MAX)
-    services.record_follow_up(placement.follow_ups[0], FollowUpAnswer(True, True, None, ""), None, MAX,
-                              today=placement.follow_ups[0].due_date)
+    services.record_follow_up(
+        placement.follow_ups[0], FollowUpAnswer(True, True, None, ""), None, MAX, today=placement.follow_ups[0].due_date
+    )
 
     services.update_placement(placement, replace(job, start_date=date(2025, 8, 1)), MAX)
 
@@ -210,19 +234,27 @@ def test_a_correction_follows_the_same_rules(graduate, job):
 def test_every_change_leaves_an_audit_event_with_before_and_after(graduate, job):
     placement = services.record_placement(graduate.id, job, None, MAX)
     services.update_placement(placement, replace(job, monthly_wage=Decimal("6800")), MAX)
-    services.record_follow_up(placement.follow_ups[0], FollowUpAnswer(True, True, Decimal("6800"), ""), None, MAX,
-                              today=placement.follow_ups[0].due_date)
+    services.record_follow_up(
+        placement.follow_ups[0],
+        FollowUpAnswer(True, True, Decimal("6800"), ""),
+        None,
+        MAX,
+        today=placement.follow_ups[0].due_date,
+    )
     services.end_placement(placement, date(2025, 11, 1), "合同到期", None)
 
-    created, = _events("placement_created")
-    updated, = _events("placement_updated")
-    ended, = _events("placement_ended")
-    recorded, = _events("follow_up_recorded")
+    (created,) = _events("placement_created")
+    (updated,) = _events("placement_updated")
+    (ended,) = _events("placement_ended")
+    (recorded,) = _events("follow_up_recorded")
     closed = _events("follow_up_closed")
     assert created.after["monthly_wage"] == "6500.00" and created.before is None
     assert (updated.before["monthly_wage"], updated.after["monthly_wage"]) == ("6500.00", "6800.00")
     assert (ended.before["end_date"], ended.after["end_date"], ended.after["end_reason"]) == (
-        None, "2025-11-01", "合同到期")
+        None,
+        "2025-11-01",
+        "合同到期",
+    )
     assert recorded.before["still_employed"] is None and recorded.after["still_employed"] is True
     assert [e.after["due_months"] for e in closed] == [6, 12]
     assert {e.entity_id for e in (created, updated, ended)} == {str(placement.id)}
@@ -254,15 +286,27 @@ def test_a_cohort_without_a_partner_employer_has_nothing_committed(make):
 
 def test_the_trainee_sees_the_current_job_with_the_follow_up_answers(graduate, job):
     placement = services.record_placement(graduate.id, job, None, MAX)
-    services.record_follow_up(placement.follow_ups[0], FollowUpAnswer(True, True, Decimal("7200"), ""), None, MAX,
-                              today=placement.follow_ups[0].due_date)
+    services.record_follow_up(
+        placement.follow_ups[0],
+        FollowUpAnswer(True, True, Decimal("7200"), ""),
+        None,
+        MAX,
+        today=placement.follow_ups[0].due_date,
+    )
 
     record = queries.trainee_job_record(graduate.trainee_id)
 
     assert (record.employer_name, record.position, record.start_date, record.monthly_wage, record.current) == (
-        "上海远元足部修护连锁有限公司", "足部修护师", date(2025, 7, 15), Decimal("6500.00"), True)
+        "上海远元足部修护连锁有限公司",
+        "足部修护师",
+        date(2025, 7, 15),
+        Decimal("6500.00"),
+        True,
+    )
     assert [(f.months, f.done, f.still_employed, f.monthly_wage) for f in record.follow_ups] == [
-        (3, True, True, Decimal("7200.00")), (6, False, None, None), (12, False, None, None),
+        (3, True, True, Decimal("7200.00")),
+        (6, False, None, None),
+        (12, False, None, None),
     ]
 
 

@@ -1,4 +1,5 @@
 """The snippets other pages include: the cohort's jobs, the trainee's jobs, and the graduate's own record."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -36,8 +37,13 @@ def render(app):
 @pytest.fixture
 def directed(make):
     partner = make.employer(name="上海远元足部修护连锁有限公司")
-    cohort = make.cohort(start_date=ENDED - timedelta(days=20), end_date=ENDED, status="finished",
-                         employer_id=partner.id, committed_placements=15)
+    cohort = make.cohort(
+        start_date=ENDED - timedelta(days=20),
+        end_date=ENDED,
+        status="finished",
+        employer_id=partner.id,
+        committed_placements=15,
+    )
     for _ in range(3):
         make.placement(enrollment=make.enrollment(cohort=cohort, status="completed"), employer=partner)
     make.enrollment(cohort=cohort, status="completed")
@@ -77,8 +83,13 @@ def test_the_trainee_page_snippet_lists_the_jobs_with_a_link_to_record_one(rende
 def test_the_graduate_sees_their_job_wage_and_check_ins_on_their_own_page(render, make):
     employer = make.employer(name="上海远元足部修护连锁有限公司")
     placement = make.placement(employer=employer, start_date=date(2025, 7, 15), monthly_wage=Decimal("6500"))
-    services.record_follow_up(placement.follow_ups[0], services.FollowUpAnswer(True, True, Decimal("7000"), ""),
-                              None, 100000, today=placement.follow_ups[0].due_date)
+    services.record_follow_up(
+        placement.follow_ups[0],
+        services.FollowUpAnswer(True, True, Decimal("7000"), ""),
+        None,
+        100000,
+        today=placement.follow_ups[0].due_date,
+    )
     user = make.trainee_user(placement.trainee)
     db.session.commit()
 

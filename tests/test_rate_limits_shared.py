@@ -6,6 +6,7 @@ A real gunicorn with two sync workers serves the test database. To know which wo
 one is kept busy by a request whose headers never end: the other takes everything else. The
 attempts are made on one worker and the last one on the other.
 """
+
 from __future__ import annotations
 
 import os
@@ -58,9 +59,13 @@ def two_workers(request, app, database_url, tmp_path):
     """gunicorn -w 2 on the test database, as `make run` serves it (no REDIS_URL: the counters in
     the database) and as each scaled-out app server does (REDIS_URL: in Redis)."""
     port = free_port()
-    env = {**{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "HUEY_SQLITE_PATH", "FLASK_DEBUG")},
-           "DATABASE_URL": database_url, "JINFANWAN_INSTANCE": str(tmp_path / "instance"),
-           "SECRET_KEY": secrets.token_urlsafe(32), "LOG_LEVEL": "WARNING"}
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "HUEY_SQLITE_PATH", "FLASK_DEBUG")},
+        "DATABASE_URL": database_url,
+        "JINFANWAN_INSTANCE": str(tmp_path / "instance"),
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "LOG_LEVEL": "WARNING",
+    }
     counted = _counted_in_the_database
     if request.param == "redis":
         redis_url = os.environ.get("JFW_TEST_REDIS_URL")
@@ -69,8 +74,13 @@ def two_workers(request, app, database_url, tmp_path):
         storage_from_string(redis_url).reset()  # counts of earlier runs (the address is always 127.0.0.1)
         env["REDIS_URL"], counted = redis_url, _counted_in(redis_url)
     with (tmp_path / "gunicorn.log").open("w") as log:
-        server = subprocess.Popen([BIN / "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "2", "app:app"],
-                                  cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [BIN / "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "2", "app:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             wait_healthy(f"http://127.0.0.1:{port}", [server])
             yield Server(port, counted)
@@ -110,8 +120,9 @@ def on_one_worker_then_the_other(port: int, first, then):
 
 
 def _login(browser: Browser, port: int, token: str, username: str, password: str) -> tuple[int, str]:
-    status, _, body = browser.request(f"http://127.0.0.1:{port}/login",
-                                      {"username": username, "password": password, "csrf_token": token})
+    status, _, body = browser.request(
+        f"http://127.0.0.1:{port}/login", {"username": username, "password": password, "csrf_token": token}
+    )
     return status, body.decode()
 
 
@@ -141,7 +152,8 @@ def test_the_eleventh_failed_verification_from_an_address_is_refused_whichever_w
         return browser.request(f"http://127.0.0.1:{two_workers.port}/verify/AK-2026-610924-{n:05d}?t=guess")[0]
 
     ten, eleventh = on_one_worker_then_the_other(
-        two_workers.port, lambda: [guess(n) for n in range(10)], lambda: guess(10))
+        two_workers.port, lambda: [guess(n) for n in range(10)], lambda: guess(10)
+    )
 
     assert ten == [404] * 10
     assert eleventh == 429

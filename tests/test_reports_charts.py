@@ -1,4 +1,5 @@
 """The SVG charts and the streaming .xlsx writer: well-formed, escaped, and what they claim to draw."""
+
 from __future__ import annotations
 
 import io
@@ -41,13 +42,18 @@ def test_the_trend_leaves_out_values_that_are_not_counted():
 
 
 def test_charts_of_nothing_still_draw():
-    for chart in (charts.funnel("f", []), charts.bars("b", []), charts.trend("t", [], [("a", [])]),
-                  charts.trend("t", ["2024-01"], [("a", [0])])):
+    for chart in (
+        charts.funnel("f", []),
+        charts.bars("b", []),
+        charts.trend("t", [], [("a", [])]),
+        charts.trend("t", ["2024-01"], [("a", [0])]),
+    ):
         parse(chart)
 
 
-@pytest.mark.parametrize("peak, top, step", [(0, 4, 1), (3, 4, 1), (7, 8, 2), (23, 25, 5), (180, 200, 50),
-                                             (1234, 1250, 250)])
+@pytest.mark.parametrize(
+    "peak, top, step", [(0, 4, 1), (3, 4, 1), (7, 8, 2), (23, 25, 5), (180, 200, 50), (1234, 1250, 250)]
+)
 def test_the_trend_axis_ends_on_a_round_number(peak, top, step):
     assert charts.nice_ceiling(peak) == (top, step)
 

@@ -1,4 +1,5 @@
 """The dashboard's tables as .csv / .xlsx / PDF: definitions, when taken, county scope, no formulas."""
+
 from __future__ import annotations
 
 import csv
@@ -12,22 +13,27 @@ from tests.test_reports_fixtures import HANBIN, PERIOD, small_city  # noqa: F401
 from training.extensions import db
 from training.reports.exports import neutralise
 
-PLACED_DEFINITION = "就业率 = 结业后 6 个月内开始就业并签订 12 个月以上劳动合同（自主创业不要求合同）的结业人数 ÷ 结业人数"
+PLACED_DEFINITION = (
+    "就业率 = 结业后 6 个月内开始就业并签订 12 个月以上劳动合同（自主创业不要求合同）的结业人数 ÷ 结业人数"
+)
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
-    ("+86 138", "'+86 138"),
-    ("-1+2", "'-1+2"),
-    ("@SUM(A1)", "'@SUM(A1)"),
-    ("\t=1", "'\t=1"),
-    ("\r=1", "'\r=1"),
-    ("王秀英", "王秀英"),
-    ("a=b", "a=b"),
-    ("", ""),
-    (-5, -5),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+86 138", "'+86 138"),
+        ("-1+2", "'-1+2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("王秀英", "王秀英"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (-5, -5),
+        (None, None),
+    ],
+)
 def test_neutralise_defuses_text_a_spreadsheet_would_run_as_a_formula(value, expected):
     assert neutralise(value) == expected
 
@@ -52,7 +58,7 @@ def test_the_csv_tables_carry_the_definitions_and_when_the_figures_were_taken(cl
     flat = [cell for row in rows for cell in row]
     assert any(PLACED_DEFINITION in cell for cell in flat)
     assert rows[1][0] == "数据截至" and re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", rows[1][1])
-    funnel = rows[rows.index(["培训就业漏斗"]) + 2:]
+    funnel = rows[rows.index(["培训就业漏斗"]) + 2 :]
     assert funnel[0][:3] == ["培训人数", "11", ""]
     assert funnel[3][:3] == ["就业人数", "5", "71.4%"]
 
@@ -81,13 +87,13 @@ def test_exported_tables_follow_the_county_scope(client, auth, small_city):
 
 
 def test_text_that_looks_like_a_formula_is_neutralised_in_the_tables(client, auth, make, small_city):
-    small_city.employer.name = "=HYPERLINK(\"http://evil\",\"远元\")"
+    small_city.employer.name = '=HYPERLINK("http://evil","远元")'
     db.session.commit()
     auth.login("coordinator")
     sheets = xlsx_sheets(client.get("/reports/tables.xlsx", query_string=PERIOD))
-    assert sheets["订单式培训"][2][1] == "'=HYPERLINK(\"http://evil\",\"远元\")"
+    assert sheets["订单式培训"][2][1] == '\'=HYPERLINK("http://evil","远元")'
     flat = [cell for row in csv_rows(client.get("/reports/tables.csv", query_string=PERIOD)) for cell in row]
-    assert "'=HYPERLINK(\"http://evil\",\"远元\")" in flat
+    assert '\'=HYPERLINK("http://evil","远元")' in flat
 
 
 def test_invalid_filters_refuse_an_export(client, auth, small_city):

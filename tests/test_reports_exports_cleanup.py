@@ -1,4 +1,5 @@
 """Export files may hold full ID numbers: old ones are deleted before a new export is written."""
+
 import os
 import time
 

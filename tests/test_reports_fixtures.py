@@ -25,6 +25,7 @@ self-employment; retention is the 6-month follow-up). All follow-ups are long du
 City: trained 11, completed 7, certified 5 (a1 a3 a4 b1 c1), placed 5 (a1 a2 a3 b2 c1),
 retention due 5, retained 3 (a1 b2 c1); wages 6000 5000 3000 2000 7000: average 4600, median 5000.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,14 +57,40 @@ def small_city(make) -> SmallCity:
     x = make.course(name="足部修护师（五级）", code="RX")
     y = make.course(name="母婴护理员（五级）", code="RY")
     yuanyuan = make.employer(name="上海远元足部修护连锁有限公司")
-    zy1 = make.cohort(course=x, county_code=ZIYANG, code="ZY-1", start_date=date(2024, 2, 1), end_date=date(2024, 2, 10),
-                      status=CohortStatus.FINISHED, employer_id=yuanyuan.id, committed_placements=3)
-    zy2 = make.cohort(course=y, county_code=ZIYANG, code="ZY-2", start_date=date(2024, 4, 1),
-                      end_date=date(2024, 4, 10), status=CohortStatus.FINISHED)
-    hb1 = make.cohort(course=x, county_code=HANBIN, code="HB-1", start_date=date(2024, 3, 1),
-                      end_date=date(2024, 3, 10), status=CohortStatus.FINISHED)
-    zy0 = make.cohort(course=x, county_code=ZIYANG, code="ZY-0", start_date=date(2023, 12, 10),
-                      end_date=date(2023, 12, 20), status=CohortStatus.CLOSED)
+    zy1 = make.cohort(
+        course=x,
+        county_code=ZIYANG,
+        code="ZY-1",
+        start_date=date(2024, 2, 1),
+        end_date=date(2024, 2, 10),
+        status=CohortStatus.FINISHED,
+        employer_id=yuanyuan.id,
+        committed_placements=3,
+    )
+    zy2 = make.cohort(
+        course=y,
+        county_code=ZIYANG,
+        code="ZY-2",
+        start_date=date(2024, 4, 1),
+        end_date=date(2024, 4, 10),
+        status=CohortStatus.FINISHED,
+    )
+    hb1 = make.cohort(
+        course=x,
+        county_code=HANBIN,
+        code="HB-1",
+        start_date=date(2024, 3, 1),
+        end_date=date(2024, 3, 10),
+        status=CohortStatus.FINISHED,
+    )
+    zy0 = make.cohort(
+        course=x,
+        county_code=ZIYANG,
+        code="ZY-0",
+        start_date=date(2023, 12, 10),
+        end_date=date(2023, 12, 20),
+        status=CohortStatus.CLOSED,
+    )
     people = {}
 
     def admit(key, cohort, status=EnrollmentStatus.COMPLETED, categories=(), certificate=None, **trainee):
@@ -79,19 +106,46 @@ def small_city(make) -> SmallCity:
         return enrollment
 
     def job(enrollment, start, wage, months=12, kind="self_found", scope="same_county", employer=None, answer=None):
-        placement = make.placement(enrollment=enrollment, start_date=start, monthly_wage=Decimal(wage),
-                                   contract_months=months, kind=kind, scope=scope,
-                                   employer=employer if kind != "self_employed" else None)
+        placement = make.placement(
+            enrollment=enrollment,
+            start_date=start,
+            monthly_wage=Decimal(wage),
+            contract_months=months,
+            kind=kind,
+            scope=scope,
+            employer=employer if kind != "self_employed" else None,
+        )
         if answer is not None:
             make.follow_up_answer(placement, 6, still_employed=answer)
         return placement
 
-    job(admit("a1", zy1, categories=["poverty_alleviated"], certificate="valid"), date(2024, 2, 20), 6000,
-        kind="directed", scope="out_of_province", employer=yuanyuan, answer=True)
-    job(admit("a2", zy1, categories=["relocated"], certificate="revoked"), date(2024, 3, 1), 5000, months=24,
-        kind="directed", scope="in_province", employer=yuanyuan, answer=False)
-    job(admit("a3", zy1, categories=["poverty_alleviated", "relocated"], certificate="valid"), date(2024, 5, 1), 3000,
-        months=None, kind="self_employed", scope="same_county")
+    job(
+        admit("a1", zy1, categories=["poverty_alleviated"], certificate="valid"),
+        date(2024, 2, 20),
+        6000,
+        kind="directed",
+        scope="out_of_province",
+        employer=yuanyuan,
+        answer=True,
+    )
+    job(
+        admit("a2", zy1, categories=["relocated"], certificate="revoked"),
+        date(2024, 3, 1),
+        5000,
+        months=24,
+        kind="directed",
+        scope="in_province",
+        employer=yuanyuan,
+        answer=False,
+    )
+    job(
+        admit("a3", zy1, categories=["poverty_alleviated", "relocated"], certificate="valid"),
+        date(2024, 5, 1),
+        3000,
+        months=None,
+        kind="self_employed",
+        scope="same_county",
+    )
     job(admit("a4", zy1, certificate="valid"), date(2024, 3, 1), 4000, months=6)
     admit("a5", zy1, EnrollmentStatus.FAILED)
     admit("a6", zy1, EnrollmentStatus.WITHDRAWN)

@@ -1,7 +1,8 @@
 """Each figure of the report against the small city worked out by hand (tests/test_reports_fixtures.py)."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from training.reports import services
 from training.reports.definitions import Settings
 from training.reports.queries import Criteria
 
-NOW = datetime(2026, 1, 15, 4, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 15, 4, 0, tzinfo=UTC)
 PERIOD = Criteria(date(2024, 1, 1), date(2024, 6, 30))
 
 
@@ -70,9 +71,12 @@ def test_poverty_alleviated_and_relocated_trainees_are_counted_at_every_stage(ma
 def test_jobs_are_grouped_by_kind_and_by_place(make, small_city):
     report = report_for(make)
     assert {k: n for k, (n, _) in report.kinds.items()} == {
-        "directed": 2, "self_employed": 1, "public_welfare": 1, "self_found": 1}
-    assert {k: n for k, (n, _) in report.scopes.items()} == {
-        "same_county": 2, "in_province": 1, "out_of_province": 2}
+        "directed": 2,
+        "self_employed": 1,
+        "public_welfare": 1,
+        "self_found": 1,
+    }
+    assert {k: n for k, (n, _) in report.scopes.items()} == {"same_county": 2, "in_province": 1, "out_of_province": 2}
 
 
 def test_directed_classes_show_committed_against_placed_with_the_partner(make, small_city):
@@ -104,23 +108,26 @@ def test_the_trend_counts_completions_by_end_month_and_jobs_by_start_month(make,
 
 
 def test_a_follow_up_not_yet_due_is_left_out_of_the_retention_denominator(make, small_city):
-    early = datetime(2024, 9, 10, tzinfo=timezone.utc)  # a1 (due 08-20) and a2 (09-01) are due; a3, b2, c1 not yet
+    early = datetime(2024, 9, 10, tzinfo=UTC)  # a1 (due 08-20) and a2 (09-01) are due; a3, b2, c1 not yet
     report = report_for(make, now=early)
     assert (report.total.retention_due, report.total.retained) == (2, 1)
 
 
 def test_jobs_starting_after_the_figures_were_taken_do_not_count(make, small_city):
-    report = report_for(make, now=datetime(2024, 4, 15, tzinfo=timezone.utc))
+    report = report_for(make, now=datetime(2024, 4, 15, tzinfo=UTC))
     assert report.total.placed == 3  # a1, a2, c1; a3 and b2 start in May
 
 
-@pytest.mark.parametrize("settings, placed", [
-    (Settings(min_contract_months=6), 6),  # a4's 6-month contract now counts
-    (Settings(min_contract_months=0), 6),
-    (Settings(min_contract_months=24), 2),  # a2 (24 months) and a3 (self-employed)
-    (Settings(no_contract_kinds=()), 4),  # a3 has no contract
-    (Settings(employed_within_months=12), 6),  # b1 started within 12 months
-])
+@pytest.mark.parametrize(
+    "settings, placed",
+    [
+        (Settings(min_contract_months=6), 6),  # a4's 6-month contract now counts
+        (Settings(min_contract_months=0), 6),
+        (Settings(min_contract_months=24), 2),  # a2 (24 months) and a3 (self-employed)
+        (Settings(no_contract_kinds=()), 4),  # a3 has no contract
+        (Settings(employed_within_months=12), 6),  # b1 started within 12 months
+    ],
+)
 def test_the_employment_definition_follows_the_settings(make, small_city, settings, placed):
     assert report_for(make, settings=settings).total.placed == placed
 
@@ -137,13 +144,22 @@ def test_the_period_can_select_classes_by_their_start_date(make, small_city):
 
 def test_settings_are_read_from_the_app_config_with_defaults(app):
     assert Settings.from_config({}) == Settings()
-    configured = Settings.from_config({"REPORT_MIN_CONTRACT_MONTHS": "6", "REPORT_NO_CONTRACT_KINDS": "self_employed,public_welfare"})
+    configured = Settings.from_config(
+        {"REPORT_MIN_CONTRACT_MONTHS": "6", "REPORT_NO_CONTRACT_KINDS": "self_employed,public_welfare"}
+    )
     assert configured.min_contract_months == 6
     assert configured.no_contract_kinds == ("self_employed", "public_welfare")
 
 
-@pytest.mark.parametrize("values", [{"period_date": "created_at"}, {"retention_months": 9},
-                                    {"no_contract_kinds": ("salaried",)}, {"employed_within_months": 0}])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"period_date": "created_at"},
+        {"retention_months": 9},
+        {"no_contract_kinds": ("salaried",)},
+        {"employed_within_months": 0},
+    ],
+)
 def test_impossible_settings_are_refused(values):
     with pytest.raises(ValueError):
         Settings(**values)
@@ -169,7 +185,9 @@ def test_the_figures_come_from_a_fixed_number_of_statements(app, make, small_cit
 
 def test_the_quick_periods_are_whole_months_and_years():
     periods = [(str(label), start, end) for label, start, end in services.quick_periods(date(2026, 2, 3))]
-    assert periods == [("This month", date(2026, 2, 1), date(2026, 2, 28)),
-                       ("Last month", date(2026, 1, 1), date(2026, 1, 31)),
-                       ("This year", date(2026, 1, 1), date(2026, 12, 31)),
-                       ("Last year", date(2025, 1, 1), date(2025, 12, 31))]
+    assert periods == [
+        ("This month", date(2026, 2, 1), date(2026, 2, 28)),
+        ("Last month", date(2026, 1, 1), date(2026, 1, 31)),
+        ("This year", date(2026, 1, 1), date(2026, 12, 31)),
+        ("Last year", date(2025, 1, 1), date(2025, 12, 31)),
+    ]

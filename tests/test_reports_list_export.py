@@ -1,5 +1,6 @@
 """The trainee list export: a background job writing a private file, masked IDs unless a reason
 is given (and audited), county scope, no formulas, and a download for its creator only."""
+
 from __future__ import annotations
 
 import csv
@@ -41,7 +42,7 @@ def csv_list(path) -> tuple[list[list[str]], list[list[str]]]:
     """(preamble rows, list rows after the header)."""
     rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
     header = next(i for i, row in enumerate(rows) if row[:2] == ["姓名", "身份证号"])
-    return rows[:header], rows[header + 1:]
+    return rows[:header], rows[header + 1 :]
 
 
 def test_the_export_job_writes_a_private_file_of_every_admission(client, auth, small_city):
@@ -84,7 +85,9 @@ def test_full_ids_need_a_reason(client, auth, small_city):
     response = client.submit(EXPORT_URL, {"format": "csv", "full_id": "y", "reason": "  "}, page=PAGE)
     assert response.status_code == 302
     assert db.session.scalar(select(Job)) is None
-    assert "Give the reason for exporting full ID numbers" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Give the reason for exporting full ID numbers" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
 
 
 def test_full_ids_with_a_reason_are_exported_and_audited(client, auth, small_city):
@@ -156,8 +159,14 @@ def test_an_unknown_export_is_not_found(client, auth):
 
 def test_a_job_that_is_not_an_export_cannot_be_downloaded_through_reports(client, auth, app):
     user = auth.login("coordinator")
-    job = Job(id="a" * 32, kind="certificates_issue", created_by_id=user.id, status=JobStatus.DONE,
-              params={"format": "csv"}, result={"file": "x"})
+    job = Job(
+        id="a" * 32,
+        kind="certificates_issue",
+        created_by_id=user.id,
+        status=JobStatus.DONE,
+        params={"format": "csv"},
+        result={"file": "x"},
+    )
     db.session.add(job)
     db.session.commit()
     assert client.get(f"/reports/exports/{job.id}/file").status_code == 403

@@ -1,4 +1,5 @@
 """The dashboard page: who may see it, county scope, filters, and the definitions it states."""
+
 from __future__ import annotations
 
 import re
@@ -27,15 +28,24 @@ def page(client, **params) -> str:
 def test_a_city_coordinator_sees_the_whole_city_funnel(client, auth, small_city):
     auth.login("coordinator")
     html = page(client)
-    assert kpis(html) == {"培训人数": "11", "结业人数": "7", "取证人数": "5", "就业人数": "5", "6个月稳岗人数": "3",
-                          "平均月工资（元）": "4,600", "月工资中位数（元）": "5,000"}
+    assert kpis(html) == {
+        "培训人数": "11",
+        "结业人数": "7",
+        "取证人数": "5",
+        "就业人数": "5",
+        "6个月稳岗人数": "3",
+        "平均月工资（元）": "4,600",
+        "月工资中位数（元）": "5,000",
+    }
     assert "安康市" in html
 
 
 def test_the_page_states_every_definition_and_when_the_figures_were_taken(client, auth, small_city):
     auth.login("coordinator")
     html = page(client)
-    assert "就业率 = 结业后 6 个月内开始就业并签订 12 个月以上劳动合同（自主创业不要求合同）的结业人数 ÷ 结业人数" in html
+    assert (
+        "就业率 = 结业后 6 个月内开始就业并签订 12 个月以上劳动合同（自主创业不要求合同）的结业人数 ÷ 结业人数" in html
+    )
     assert "6个月稳岗率 = 就业人数中 6 个月回访确认仍在岗的人数 ÷ 6 个月回访已到期" in html
     assert "结业日期在 2024-01-01 至 2024-06-30（含）之间的培训班" in html
     assert re.search(r"数据截至 \d{4}-\d\d-\d\d \d\d:\d\d", html)

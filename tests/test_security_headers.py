@@ -1,4 +1,5 @@
 """Response headers and cookie flags: CSP without inline script, no framing, no sniffing, safe cookies."""
+
 from __future__ import annotations
 
 import re
@@ -105,8 +106,12 @@ def test_the_language_cookie_is_http_only_and_secure_over_https(app):
     html = client.get("/login", base_url="https://localhost").get_data(as_text=True)
     csrf = CSRF_FIELD.search(html).group(1)
 
-    response = client.post("/language", data={"lang": "en", "csrf_token": csrf}, base_url="https://localhost",
-                           headers={"Referer": "https://localhost/login"})
+    response = client.post(
+        "/language",
+        data={"lang": "en", "csrf_token": csrf},
+        base_url="https://localhost",
+        headers={"Referer": "https://localhost/login"},
+    )
 
     flags = _flags(_set_cookie(response, "jfw_lang"))
     assert {"secure", "httponly", "samesite=lax"} <= flags

@@ -1,4 +1,5 @@
 """Server-side login sessions: a copied cookie dies with its session; idle and absolute timeouts."""
+
 from __future__ import annotations
 
 from datetime import timedelta

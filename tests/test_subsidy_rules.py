@@ -1,4 +1,5 @@
 """The subsidy rules as a table: yearly limit, same course, lower level after a higher one."""
+
 import pytest
 
 from training.enrollment.rules import PastTraining, subsidy_conflicts
@@ -28,9 +29,20 @@ def past(occupation="足部修护师", level=5, year=2026, status="completed", s
         ([past("茶艺师", level=4, subsidised=False)], "茶艺师", 5, 2027, ["higher_level_done"]),
     ],
     ids=[
-        "first", "two-this-year", "fourth-this-year", "third-is-enrolled", "third-is-waitlisted",
-        "withdrawn-frees-slot", "applications-do-not-count", "unsubsidised-do-not-count", "last-year",
-        "same-course", "same-course-failed", "next-level-up", "lower-after-higher", "higher-not-finished",
+        "first",
+        "two-this-year",
+        "fourth-this-year",
+        "third-is-enrolled",
+        "third-is-waitlisted",
+        "withdrawn-frees-slot",
+        "applications-do-not-count",
+        "unsubsidised-do-not-count",
+        "last-year",
+        "same-course",
+        "same-course-failed",
+        "next-level-up",
+        "lower-after-higher",
+        "higher-not-finished",
         "higher-done-self-paid",
     ],
 )

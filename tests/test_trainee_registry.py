@@ -1,4 +1,5 @@
 """The trainee registry as coordinators use it: county scope, masked IDs, audited full-ID views."""
+
 from datetime import date
 
 from sqlalchemy import select
@@ -12,8 +13,16 @@ NEW_ID = make_id_number("610924", date(1988, 8, 8), 222)
 
 
 def register(client, **fields):
-    data = {"id_number": NEW_ID, "name": "陈桂兰", "phone": "+86 138 0013 8000", "county_code": "610924",
-            "town": "蒿坪镇", "village": "金川社区", "education": "初中", "categories": ["relocated", "poverty_alleviated"]}
+    data = {
+        "id_number": NEW_ID,
+        "name": "陈桂兰",
+        "phone": "+86 138 0013 8000",
+        "county_code": "610924",
+        "town": "蒿坪镇",
+        "village": "金川社区",
+        "education": "初中",
+        "categories": ["relocated", "poverty_alleviated"],
+    }
     data.update(fields)
     return client.submit("/trainees/new", data)
 
@@ -52,8 +61,13 @@ PAUSED = "registering and importing are paused for you for 24 hours"
 
 
 def told_of(user) -> list[str]:
-    return list(db.session.scalars(select(AuditEvent.entity_id).where(
-        AuditEvent.action == "id_number_registered_elsewhere", AuditEvent.actor_id == user.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEvent.entity_id).where(
+                AuditEvent.action == "id_number_registered_elsewhere", AuditEvent.actor_id == user.id
+            )
+        )
+    )
 
 
 def test_an_id_number_registered_in_another_county_is_answered_without_where_or_who_and_audited(client, auth, make):
@@ -69,8 +83,9 @@ def test_an_id_number_registered_in_another_county_is_answered_without_where_or_
     assert db.session.scalar(select(db.func.count()).select_from(Trainee)) == 1
 
 
-def test_a_coordinator_told_of_too_many_people_registered_elsewhere_may_register_nobody_that_day(client, auth, make,
-                                                                                                  app):
+def test_a_coordinator_told_of_too_many_people_registered_elsewhere_may_register_nobody_that_day(
+    client, auth, make, app
+):
     app.config["REGISTERED_ELSEWHERE_LIMIT"] = 2
     others = [make.trainee(county_code="610929") for _ in range(3)]
     db.session.commit()
@@ -154,8 +169,9 @@ def test_editing_keeps_the_id_number_and_audits_before_and_after(client, auth, m
     trainee = make.trainee(name="旧名字")
     db.session.commit()
     auth.login("coordinator", county="610924")
-    response = client.submit(f"/trainees/{trainee.id}/edit", {"name": "新名字", "county_code": "610924",
-                                                              "categories": ["disabled"]})
+    response = client.submit(
+        f"/trainees/{trainee.id}/edit", {"name": "新名字", "county_code": "610924", "categories": ["disabled"]}
+    )
     assert response.status_code == 302
     db.session.refresh(trainee)
     assert trainee.name == "新名字" and trainee.category_set == {"disabled"}
@@ -165,7 +181,8 @@ def test_editing_keeps_the_id_number_and_audits_before_and_after(client, auth, m
 
 
 def test_a_coordinator_who_sees_a_trainee_only_through_their_cohort_may_read_but_not_edit_the_record(
-        client, auth, make):
+    client, auth, make
+):
     visitor = make.trainee(county_code="610929", name="白河人")
     make.enrollment(trainee=visitor, cohort=make.cohort(county_code="610924"))
     db.session.commit()
@@ -173,8 +190,9 @@ def test_a_coordinator_who_sees_a_trainee_only_through_their_cohort_may_read_but
     page = client.get(f"/trainees/{visitor.id}").get_data(as_text=True)
     assert "白河人" in page and f"/trainees/{visitor.id}/edit" not in page
     assert client.get(f"/trainees/{visitor.id}/edit").status_code == 403
-    response = client.submit(f"/trainees/{visitor.id}/edit", {"name": "白河人", "county_code": "610924"},
-                             page=f"/trainees/{visitor.id}")
+    response = client.submit(
+        f"/trainees/{visitor.id}/edit", {"name": "白河人", "county_code": "610924"}, page=f"/trainees/{visitor.id}"
+    )
     assert response.status_code == 403
     db.session.refresh(visitor)
     assert visitor.county_code == "610929"
@@ -198,8 +216,9 @@ def test_saving_the_edit_page_unchanged_keeps_an_imported_education_not_on_the_l
     auth.login("coordinator", county="610924")
     page = client.get(f"/trainees/{trainee.id}/edit").get_data(as_text=True)
     assert '<option selected value="硕士研究生">' in page
-    response = client.submit(f"/trainees/{trainee.id}/edit", {"name": trainee.name, "county_code": "610924",
-                                                              "education": "硕士研究生"})
+    response = client.submit(
+        f"/trainees/{trainee.id}/edit", {"name": trainee.name, "county_code": "610924", "education": "硕士研究生"}
+    )
     assert response.status_code == 302
     db.session.refresh(trainee)
     assert trainee.education == "硕士研究生"

@@ -1,4 +1,5 @@
 """ID numbers, phones and household categories as county sheets and forms give them."""
+
 from datetime import date
 
 import pytest
@@ -28,7 +29,9 @@ def test_valid_id_numbers_are_accepted_and_normalised(raw, expected):
 
 def test_a_lowercase_x_check_character_is_stored_upper_case():
     number = next(
-        make_id_number("610929", date(1985, 1, d), s) for d in range(1, 29) for s in range(1000)
+        make_id_number("610929", date(1985, 1, d), s)
+        for d in range(1, 29)
+        for s in range(1000)
         if make_id_number("610929", date(1985, 1, d), s).endswith("X")
     )
     assert normalize_id_number(number.lower(), today=TODAY) == number
@@ -47,7 +50,17 @@ def test_a_lowercase_x_check_character_is_stored_upper_case():
         (make_id_number("999999", date(1990, 1, 1), 1), "region code"),
         (make_id_number("610924", date(2030, 1, 1), 1), "impossible"),
     ],
-    ids=["empty", "bad-check", "short", "scientific", "float", "fifteen", "seventeen", "unknown-region", "future-birth"],
+    ids=[
+        "empty",
+        "bad-check",
+        "short",
+        "scientific",
+        "float",
+        "fifteen",
+        "seventeen",
+        "unknown-region",
+        "future-birth",
+    ],
 )
 def test_invalid_id_numbers_are_refused_with_a_reason(raw, words):
     with pytest.raises(InvalidValue) as refusal:
@@ -65,8 +78,14 @@ def test_an_impossible_birth_date_is_refused():
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("13800138000", "13800138000"), ("+86 138 0013 8000", "13800138000"), ("0086-13800138000", "13800138000"),
-     ("8613800138000", "13800138000"), ("", None), ("13800138000.0", "13800138000")],
+    [
+        ("13800138000", "13800138000"),
+        ("+86 138 0013 8000", "13800138000"),
+        ("0086-13800138000", "13800138000"),
+        ("8613800138000", "13800138000"),
+        ("", None),
+        ("13800138000.0", "13800138000"),
+    ],
 )
 def test_mobile_numbers_are_normalised(raw, expected):
     assert normalize_phone(raw) == expected
@@ -86,9 +105,7 @@ def test_household_categories_are_read_from_chinese_or_english_words():
         parse_categories("富农")
 
 
-@pytest.mark.parametrize(
-    "value, masked", [(VALID, VALID[:6] + "********" + VALID[-4:]), ("", ""), (None, "")]
-)
+@pytest.mark.parametrize("value, masked", [(VALID, VALID[:6] + "********" + VALID[-4:]), ("", ""), (None, "")])
 def test_id_numbers_are_masked_to_first_six_and_last_four(value, masked):
     assert mask_id_number(value) == masked
 
@@ -103,12 +120,16 @@ def test_mobile_numbers_are_masked_to_first_three_and_last_four(phone, masked):
     assert mask_phone(phone) == masked
 
 
-@pytest.mark.parametrize("text, masked", [
-    ('{"phone": "13912345678", "name": "张三"}', '{"phone": "139****5678", "name": "张三"}'),
-    ("15800001111", "158****1111"),
-    (VALID, VALID),  # the digits inside an ID number are not a phone
-    ("0915-3212345", "0915-3212345"),  # a landline is an office's, not a person's
-    ("li.hua", "li.hua"), (None, ""),
-])
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ('{"phone": "13912345678", "name": "张三"}', '{"phone": "139****5678", "name": "张三"}'),
+        ("15800001111", "158****1111"),
+        (VALID, VALID),  # the digits inside an ID number are not a phone
+        ("0915-3212345", "0915-3212345"),  # a landline is an office's, not a person's
+        ("li.hua", "li.hua"),
+        (None, ""),
+    ],
+)
 def test_every_mobile_number_in_a_text_is_masked_and_nothing_else(text, masked):
     assert mask_phones_in(text) == masked

@@ -14,6 +14,7 @@ The folder is zh_Hans_CN, not zh_CN: Flask-Babel parses the locale "zh_CN" with 
 adds the likely script (Locale.parse("zh_CN") is zh_Hans_CN), and looks for that folder (or
 "zh"); a zh_CN folder would never be read and the pages would stay in English.
 """
+
 from __future__ import annotations
 
 import io
@@ -60,10 +61,22 @@ def entries(catalog):
 def extracted(tmp_path_factory) -> set[str]:
     """Every msgid in the current sources, extracted the way the README says."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
-    CommandLineInterface().run([
-        "pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_pgettext:1c,2",
-        "-o", str(pot), str(ROOT),
-    ])
+    CommandLineInterface().run(
+        [
+            "pybabel",
+            "-q",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "_l",
+            "-k",
+            "lazy_pgettext:1c,2",
+            "-o",
+            str(pot),
+            str(ROOT),
+        ]
+    )
     with pot.open("rb") as handle:
         return {_key(m) for m in read_po(handle) if m.id}
 
@@ -144,13 +157,16 @@ def test_the_login_page_is_english_with_the_language_cookie(translated_client):
     assert "登录" not in html
 
 
-@pytest.mark.parametrize("context, english, chinese", [
-    ("check-in method", "Code", "签到码"),  # how a trainee checked in, beside 扫码
-    ("audit", "Before", "变更前"),
-    ("audit", "After", "变更后"),
-    ("follow-up", "After", "回访节点"),  # 3 / 6 / 12 months after the start
-    ("action", "Record", "登记"),
-])
+@pytest.mark.parametrize(
+    "context, english, chinese",
+    [
+        ("check-in method", "Code", "签到码"),  # how a trainee checked in, beside 扫码
+        ("audit", "Before", "变更前"),
+        ("audit", "After", "变更后"),
+        ("follow-up", "After", "回访节点"),  # 3 / 6 / 12 months after the start
+        ("action", "Record", "登记"),
+    ],
+)
 def test_a_word_with_two_meanings_is_translated_by_its_context(translated_client, context, english, chinese):
     from flask_babel import pgettext
 

@@ -1,4 +1,5 @@
 """Jinfanwan (金饭碗): training programmes, attendance, certificates and placements."""
+
 from __future__ import annotations
 
 import os
@@ -64,15 +65,36 @@ def register_blueprints(app: Flask) -> None:
     from training.auditlog import views as auditlog
     from training.auth import views as auth
     from training.catalog import views as catalog
-    from training.certificates import admin_views as certificate_admin, verify_views, views as certificates
+    from training.certificates import admin_views as certificate_admin
+    from training.certificates import verify_views
+    from training.certificates import views as certificates
     from training.enrollment import views as enrollment
     from training.jobs import views as jobs
     from training.main import views as main
     from training.placement import views as placement
     from training.reports import views as reports
-    from training.trainees import import_views, views as trainees
+    from training.trainees import import_views
+    from training.trainees import views as trainees
 
-    for feature in (main, auth, admin, jobs, catalog, trainees, import_views, enrollment, activation, attendance, assessment, placement, certificates, verify_views, certificate_admin, reports, auditlog):
+    for feature in (
+        main,
+        auth,
+        admin,
+        jobs,
+        catalog,
+        trainees,
+        import_views,
+        enrollment,
+        activation,
+        attendance,
+        assessment,
+        placement,
+        certificates,
+        verify_views,
+        certificate_admin,
+        reports,
+        auditlog,
+    ):
         app.register_blueprint(feature.bp)
 
 

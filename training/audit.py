@@ -1,5 +1,6 @@
 """Writing audit events. The acting user and address come from the request context when
 there is one (set by the web layer), or name the command line / worker otherwise."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -42,8 +43,9 @@ def record(
     return event
 
 
-def record_many(action: str, entity_type: str, changes: list[tuple[Any, dict | None, dict | None]],
-                at: datetime | None = None) -> None:
+def record_many(
+    action: str, entity_type: str, changes: list[tuple[Any, dict | None, dict | None]], at: datetime | None = None
+) -> None:
     """Many events of one action at once, (entity_id, before, after) each, by one INSERT; the caller commits."""
     from sqlalchemy import insert
 
@@ -53,8 +55,20 @@ def record_many(action: str, entity_type: str, changes: list[tuple[Any, dict | N
     now = at or utcnow()
     # Into the table, not the mapped class: the ORM's bulk insert handles each row in Python
     # first, which cost more than the statement for a roster of 60.
-    db.session.execute(insert(AuditEvent.__table__), [
-        dict(at=now, actor_id=actor_id, actor_name=actor_name, action=action, entity_type=entity_type,
-             entity_id=None if entity_id is None else str(entity_id), before=before, after=after, ip=ip)
-        for entity_id, before, after in changes
-    ])
+    db.session.execute(
+        insert(AuditEvent.__table__),
+        [
+            dict(
+                at=now,
+                actor_id=actor_id,
+                actor_name=actor_name,
+                action=action,
+                entity_type=entity_type,
+                entity_id=None if entity_id is None else str(entity_id),
+                before=before,
+                after=after,
+                ip=ip,
+            )
+            for entity_id, before, after in changes
+        ],
+    )

@@ -16,6 +16,7 @@ after its file is written, so every row in the copy finds its file.
 `flask --app app restore PATH` checks every hash, refuses a target database that holds
 data (unless --force), loads the database, puts the files back and checks the counts.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -29,7 +30,7 @@ import sqlite3
 import subprocess  # nosec B404
 import tarfile
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -100,8 +101,9 @@ def _libpq(uri: str) -> tuple[str, dict]:
 
 def _count_rows(connection) -> dict[str, int]:
     names = sorted(inspect(connection).get_table_names())
-    return {name: connection.execute(select(func.count()).select_from(text(f'"{name}"'))).scalar_one()
-            for name in names}
+    return {
+        name: connection.execute(select(func.count()).select_from(text(f'"{name}"'))).scalar_one() for name in names
+    }
 
 
 def _revision(counts_source) -> str | None:
@@ -138,9 +140,20 @@ def _dump_postgres(uri: str, target: Path) -> tuple[dict[str, int], str | None]:
             snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             counts, revision = _count_rows(connection), _revision(connection)
             result = subprocess.run(  # nosec B603
-                [pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
-                 f"--file={target}", f"--dbname={dsn}"],
-                env=env, capture_output=True, text=True, check=False)
+                [
+                    pg_tool("pg_dump"),
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    f"--snapshot={snapshot}",
+                    f"--file={target}",
+                    f"--dbname={dsn}",
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             connection.rollback()
     finally:
         engine.dispose()
@@ -154,8 +167,11 @@ def _files_to_copy() -> list[tuple[str, Path]]:
     files = []
     certificates = Path(current_app.config["CERTIFICATE_DIR"])
     if certificates.is_dir():
-        files += [(f"certificates/{p.name}", p) for p in sorted(certificates.iterdir())
-                  if p.is_file() and not p.name.startswith(".")]
+        files += [
+            (f"certificates/{p.name}", p)
+            for p in sorted(certificates.iterdir())
+            if p.is_file() and not p.name.startswith(".")
+        ]
     instance = Path(current_app.instance_path)
     files += [(f"instance/{name}", instance / name) for name in INSTANCE_FILES if (instance / name).is_file()]
     return files
@@ -182,8 +198,13 @@ def create_backup(path: str | Path) -> dict:
         for name, member in members:
             files[name] = {"sha256": _sha256(member), "size": member.stat().st_size}
         manifest = {
-            "format": FORMAT, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "backend": backend, "revision": revision, "database": database.name, "rows": counts, "files": files,
+            "format": FORMAT,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "backend": backend,
+            "revision": revision,
+            "database": database.name,
+            "rows": counts,
+            "files": files,
         }
         _write_archive(path, manifest, members)
     return manifest
@@ -200,8 +221,7 @@ def _write_archive(path: Path, manifest: dict, members: list[tuple[str, Path]]) 
             info.size, info.mode, info.mtime = len(data), 0o600, int(datetime.now().timestamp())
             archive.addfile(info, io.BytesIO(data))
             for name, member in members:
-                archive.add(member, arcname=name, recursive=False,
-                            filter=lambda i: _private(i))
+                archive.add(member, arcname=name, recursive=False, filter=lambda i: _private(i))
             handle.flush()
         os.chmod(temporary, 0o600)
         os.replace(temporary, path)
@@ -279,9 +299,22 @@ def _load_sqlite(database: Path, uri: str) -> None:
 def _load_postgres(database: Path, uri: str) -> None:
     dsn, env = _libpq(uri)
     result = subprocess.run(  # nosec B603
-        [pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-         "--exit-on-error", f"--dbname={dsn}", str(database)],
-        env=env, capture_output=True, text=True, check=False)
+        [
+            pg_tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            f"--dbname={dsn}",
+            str(database),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
 
@@ -314,8 +347,10 @@ def restore_backup(path: str | Path, force: bool = False) -> dict:
             raise BackupError(f"this backup is of a {manifest['backend']} database; the instance uses {backend}")
         existing = data_rows(uri)
         if existing and not force:
-            raise BackupError(f"the target database holds {existing} rows; restore into an empty instance, "
-                              "or pass --force to replace them")
+            raise BackupError(
+                f"the target database holds {existing} rows; restore into an empty instance, "
+                "or pass --force to replace them"
+            )
         (_load_sqlite if backend == "sqlite" else _load_postgres)(unpacked / manifest["database"], uri)
         _put_files(manifest, unpacked)
     counts = _row_counts(uri)
@@ -333,8 +368,10 @@ def restore_backup(path: str | Path, force: bool = False) -> dict:
 def backup_command(path: str) -> None:
     """Copy the database, certificate files and instance secrets into PATH (.tar.gz, mode 0600)."""
     manifest = create_backup(path)
-    click.echo(f"backup written to {path}: {sum(manifest['rows'].values())} rows in {len(manifest['rows'])} tables, "
-               f"{len(manifest['files']) - 1} files")
+    click.echo(
+        f"backup written to {path}: {sum(manifest['rows'].values())} rows in {len(manifest['rows'])} tables, "
+        f"{len(manifest['files']) - 1} files"
+    )
 
 
 @click.command("restore")
@@ -343,5 +380,7 @@ def backup_command(path: str) -> None:
 def restore_command(path: str, force: bool) -> None:
     """Restore a backup made by `backup` into this (empty) instance; restart the app afterwards."""
     manifest = restore_backup(path, force=force)
-    click.echo(f"restored {path} (made {manifest['created_at']}): {sum(manifest['rows'].values())} rows, "
-               f"{len(manifest['files']) - 1} files; restart the app servers and workers")
+    click.echo(
+        f"restored {path} (made {manifest['created_at']}): {sum(manifest['rows'].values())} rows, "
+        f"{len(manifest['files']) - 1} files; restart the app servers and workers"
+    )

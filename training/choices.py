@@ -1,4 +1,5 @@
 """Select options for WTForms (which wants SelectChoice objects, not tuples)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,4 +1,5 @@
 """Command-line commands: `flask --app app create-user | seed-demo | seed-bench`, and each feature's group."""
+
 from __future__ import annotations
 
 import sys

@@ -6,6 +6,7 @@ at least the pass score. A session is held once it has started: sessions still i
 future neither count against the trainee nor for them. When a trainee is not eligible,
 `completion_verdict` says why, in the user's language.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -111,8 +112,16 @@ def completion_verdict(
         rate = attendance_rate(attended_hours, scheduled_hours)
         # Compared without dividing, so that exactly the minimum passes whatever the hours.
         if Decimal(attended_hours) * 100 < Decimal(min_attendance_pct) * Decimal(scheduled_hours):
-            shortfalls.append(Shortfall("attendance", _l(
-                "Attendance %(rate)s%%, below %(minimum)d%%", rate=format_percent(rate), minimum=min_attendance_pct)))
+            shortfalls.append(
+                Shortfall(
+                    "attendance",
+                    _l(
+                        "Attendance %(rate)s%%, below %(minimum)d%%",
+                        rate=format_percent(rate),
+                        minimum=min_attendance_pct,
+                    ),
+                )
+            )
     shortfalls += _score_shortfalls("theory", theory_score, pass_score)
     shortfalls += _score_shortfalls("practical", practical_score, pass_score)
     return Verdict(Decimal(attended_hours), Decimal(scheduled_hours), rate, tuple(shortfalls))
@@ -124,8 +133,11 @@ def _score_shortfalls(kind: str, score: Decimal | None, pass_score: int) -> list
         return [Shortfall(f"{kind}_missing", message)]
     if score < pass_score:
         values = {"score": format_score(score), "pass_score": pass_score}
-        message = (_l("Theory score %(score)s, below the pass score %(pass_score)d", **values) if kind == "theory"
-                   else _l("Practical score %(score)s, below the pass score %(pass_score)d", **values))
+        message = (
+            _l("Theory score %(score)s, below the pass score %(pass_score)d", **values)
+            if kind == "theory"
+            else _l("Practical score %(score)s, below the pass score %(pass_score)d", **values)
+        )
         return [Shortfall(f"{kind}_low", message)]
     return []
 

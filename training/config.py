@@ -1,4 +1,5 @@
 """Settings from the environment and instance/, with defaults that suit one machine."""
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 Passwords of the demo accounts are random, generated on the first run and kept in
 instance/demo-logins.txt (mode 0600); no password is written in the code.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,8 @@ from sqlalchemy import select
 from stdnum.cn import uscc
 
 from training.auth.services import hash_password
-from training.certificates import services as certificates
 from training.catalog.schedule import Slot, plan_sessions
+from training.certificates import services as certificates
 from training.completion import meets_completion
 from training.extensions import db
 from training.identity import birth_date_of, gender_of, make_id_number
@@ -41,8 +42,12 @@ from training.models import (
     utcnow,
 )
 
-COUNTIES = {"610924": ("ziyang", "紫阳县"), "610929": ("baihe", "白河县"), "610921": ("hanyin", "汉阴县"),
-            "610981": ("xunyang", "旬阳市")}
+COUNTIES = {
+    "610924": ("ziyang", "紫阳县"),
+    "610929": ("baihe", "白河县"),
+    "610921": ("hanyin", "汉阴县"),
+    "610981": ("xunyang", "旬阳市"),
+}
 
 COURSES = [
     # code, name, occupation, level, brand, hours, subsidy
@@ -55,8 +60,24 @@ COURSES = [
 
 # code, course, county, site, site kind, days from today to start, status
 COHORTS = [
-    ("ZY-2026-01", "ZBXH-5", "610924", "紫阳县蒿坪镇金川社区新社区工厂", "community_factory", -40, CohortStatus.FINISHED),
-    ("BH-2026-02", "MYHL-5", "610929", "白河县宋家镇安置社区培训室", "resettlement_community", -5, CohortStatus.RUNNING),
+    (
+        "ZY-2026-01",
+        "ZBXH-5",
+        "610924",
+        "紫阳县蒿坪镇金川社区新社区工厂",
+        "community_factory",
+        -40,
+        CohortStatus.FINISHED,
+    ),
+    (
+        "BH-2026-02",
+        "MYHL-5",
+        "610929",
+        "白河县宋家镇安置社区培训室",
+        "resettlement_community",
+        -5,
+        CohortStatus.RUNNING,
+    ),
     ("HY-2026-03", "CYS-5", "610921", "汉阴县涧池镇集镇培训中心", "town_centre", 14, CohortStatus.OPEN),
     ("XY-2026-04", "GJG-5", "610981", "旬阳市城关镇四海逸家社区", "resettlement_community", 30, CohortStatus.DRAFT),
 ]
@@ -122,8 +143,14 @@ def _account(logins, username, role, county, display_name, trainee=None) -> User
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         password = logins.get(username, (role, None))[1] or f"jfw-{secrets.token_urlsafe(9)}"
-        user = User(username=username, role=role, county_code=county, display_name=display_name,
-                    password_hash=hash_password(password), trainee=trainee)
+        user = User(
+            username=username,
+            role=role,
+            county_code=county,
+            display_name=display_name,
+            password_hash=hash_password(password),
+            trainee=trainee,
+        )
         db.session.add(user)
         logins[username] = (str(role), password)
     return user
@@ -132,8 +159,15 @@ def _account(logins, username, role, county, display_name, trainee=None) -> User
 def _course(code, name, occupation, level, brand, hours, subsidy) -> Course:
     course = db.session.scalar(select(Course).where(Course.code == code))
     if course is None:
-        course = Course(code=code, name=name, occupation=occupation, level=level, labour_brand=brand,
-                        total_hours=hours, subsidy_yuan=Decimal(subsidy))
+        course = Course(
+            code=code,
+            name=name,
+            occupation=occupation,
+            level=level,
+            labour_brand=brand,
+            total_hours=hours,
+            subsidy_yuan=Decimal(subsidy),
+        )
         db.session.add(course)
     return course
 
@@ -143,20 +177,45 @@ def _employer() -> Employer:
     code = base + uscc.calc_check_digit(base)
     employer = db.session.scalar(select(Employer).where(Employer.uscc == code))
     if employer is None:
-        employer = Employer(name="上海远元足部修护连锁有限公司", uscc=code, province="上海市", city="上海市",
-                            county="闵行区", industry="居民服务业", contact_name="方经理", contact_phone="13900000000")
+        employer = Employer(
+            name="上海远元足部修护连锁有限公司",
+            uscc=code,
+            province="上海市",
+            city="上海市",
+            county="闵行区",
+            industry="居民服务业",
+            contact_name="方经理",
+            contact_phone="13900000000",
+        )
         db.session.add(employer)
     return employer
 
 
 def _cohort(code, course, county, site, kind, start, status) -> Cohort:
     days = course.total_hours // 8  # two four-hour sessions a day
-    cohort = Cohort(code=code, course=course, county_code=county, site_name=site, site_kind=kind,
-                    start_date=start, end_date=start + timedelta(days=days - 1), capacity=30, status=status)
+    cohort = Cohort(
+        code=code,
+        course=course,
+        county_code=county,
+        site_name=site,
+        site_kind=kind,
+        start_date=start,
+        end_date=start + timedelta(days=days - 1),
+        capacity=30,
+        status=status,
+    )
     for planned in plan_sessions(start, cohort.end_date, range(7), SLOTS, current_app.config["BABEL_DEFAULT_TIMEZONE"]):
         topic = "理论授课" if planned.kind == "theory" else "实操训练"
-        cohort.sessions.append(ClassSession(starts_at=planned.starts_at, ends_at=planned.ends_at,
-                                            hours=planned.hours, kind=planned.kind, topic=topic, location=site))
+        cohort.sessions.append(
+            ClassSession(
+                starts_at=planned.starts_at,
+                ends_at=planned.ends_at,
+                hours=planned.hours,
+                kind=planned.kind,
+                topic=topic,
+                location=site,
+            )
+        )
     db.session.add(cohort)
     return cohort
 
@@ -168,9 +227,17 @@ def _person(rng: random.Random, county: str) -> Trainee:
         if db.session.scalar(select(Trainee.id).where(Trainee.id_number == id_number)) is None:
             break
     name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-    trainee = Trainee(id_number=id_number, name=name, gender=gender_of(id_number), birth_date=birth_date_of(id_number),
-                      phone=f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}", county_code=county,
-                      town="", village="", education=rng.choice(["小学", "初中", "高中", "中专"]))
+    trainee = Trainee(
+        id_number=id_number,
+        name=name,
+        gender=gender_of(id_number),
+        birth_date=birth_date_of(id_number),
+        phone=f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
+        county_code=county,
+        town="",
+        village="",
+        education=rng.choice(["小学", "初中", "高中", "中专"]),
+    )
     for category in rng.sample(list(HouseholdCategory), rng.choice((0, 1, 1, 2))):
         trainee.categories.append(TraineeCategory(category=category))
     return trainee
@@ -190,8 +257,11 @@ def _fill(cohort: Cohort, rng: random.Random, today: date) -> None:
         for session in cohort.sessions:
             if session.ends_at > now:
                 continue
-            status = AttendanceStatus.PRESENT if rng.random() < diligence else rng.choice(
-                (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED, AttendanceStatus.LATE))
+            status = (
+                AttendanceStatus.PRESENT
+                if rng.random() < diligence
+                else rng.choice((AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED, AttendanceStatus.LATE))
+            )
             if status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
                 attended += session.hours
             db.session.add(Attendance(enrollment=enrollment, session=session, status=status))
@@ -200,8 +270,14 @@ def _fill(cohort: Cohort, rng: random.Random, today: date) -> None:
             enrollment.practical_score = Decimal(rng.randint(55, 98))
             scheduled = sum((s.hours for s in cohort.sessions), Decimal(0))
             course = cohort.course
-            passed = meets_completion(attended, scheduled, course.min_attendance_pct, enrollment.theory_score,
-                                      enrollment.practical_score, course.pass_score)
+            passed = meets_completion(
+                attended,
+                scheduled,
+                course.min_attendance_pct,
+                enrollment.theory_score,
+                enrollment.practical_score,
+                course.pass_score,
+            )
             enrollment.status = EnrollmentStatus.COMPLETED if passed else EnrollmentStatus.FAILED
 
 

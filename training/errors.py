@@ -6,6 +6,7 @@ The texts are marked with lazy_gettext where they are written, so pybabel extrac
 size limit shows its own form again, with what was chosen, where a view registered one
 (`when_too_large`).
 """
+
 from __future__ import annotations
 
 import logging
@@ -32,25 +33,52 @@ class ErrorText(NamedTuple):
 
 
 MESSAGES = {
-    400: ErrorText(_l("Bad request"), _l("The page could not understand what was sent."),
-                   _l("Go back, reload the page and try again.")),
-    403: ErrorText(_l("Not allowed"), _l("Your account may not open this page."),
-                   _l("If your work needs it, ask the city's coordinator or the administrator for access.")),
-    404: ErrorText(_l("Not found"), _l("This page does not exist, or you may not see it."),
-                   _l("Check the address, or start again from the home page.")),
-    405: ErrorText(_l("Not allowed here"), _l("This action is not available on this page."),
-                   _l("Go back to the page you came from and use its buttons.")),
-    413: ErrorText(_l("File too large"), _l("The file is larger than the limit of %(size)s."),
-                   _l("Choose a smaller file and try again.")),
-    429: ErrorText(_l("Too many attempts"), _l("Too many attempts. Please wait a few minutes and try again."),
-                   _l("Wait a few minutes, then try again.")),
-    500: ErrorText(_l("Something went wrong"), _l("The server made an error. Nothing was saved."),
-                   _l("Try again in a minute. If it happens again, tell the administrator when it happened.")),
-    503: ErrorText(_l("Service unavailable"), _l("The database cannot be reached right now. Nothing was saved."),
-                   _l("Try again in a few minutes.")),
+    400: ErrorText(
+        _l("Bad request"),
+        _l("The page could not understand what was sent."),
+        _l("Go back, reload the page and try again."),
+    ),
+    403: ErrorText(
+        _l("Not allowed"),
+        _l("Your account may not open this page."),
+        _l("If your work needs it, ask the city's coordinator or the administrator for access."),
+    ),
+    404: ErrorText(
+        _l("Not found"),
+        _l("This page does not exist, or you may not see it."),
+        _l("Check the address, or start again from the home page."),
+    ),
+    405: ErrorText(
+        _l("Not allowed here"),
+        _l("This action is not available on this page."),
+        _l("Go back to the page you came from and use its buttons."),
+    ),
+    413: ErrorText(
+        _l("File too large"),
+        _l("The file is larger than the limit of %(size)s."),
+        _l("Choose a smaller file and try again."),
+    ),
+    429: ErrorText(
+        _l("Too many attempts"),
+        _l("Too many attempts. Please wait a few minutes and try again."),
+        _l("Wait a few minutes, then try again."),
+    ),
+    500: ErrorText(
+        _l("Something went wrong"),
+        _l("The server made an error. Nothing was saved."),
+        _l("Try again in a minute. If it happens again, tell the administrator when it happened."),
+    ),
+    503: ErrorText(
+        _l("Service unavailable"),
+        _l("The database cannot be reached right now. Nothing was saved."),
+        _l("Try again in a few minutes."),
+    ),
 }
-CSRF_FAILURE = ErrorText(_l("The form expired"), _l("The form expired or was sent from elsewhere."),
-                         _l("Go back, reload the page, fill in the form again and send it."))
+CSRF_FAILURE = ErrorText(
+    _l("The form expired"),
+    _l("The form expired or was sent from elsewhere."),
+    _l("Go back, reload the page, fill in the form again and send it."),
+)
 
 # endpoint -> a function that renders its form again from the fields posted ahead of the file
 _too_large_pages: dict[str, Callable[[MultiDict], object]] = {}
@@ -58,9 +86,11 @@ _too_large_pages: dict[str, Callable[[MultiDict], object]] = {}
 
 def when_too_large(endpoint: str):
     """Register the page that shows `endpoint`'s form again when its upload is over the size limit."""
+
     def register_page(render: Callable[[MultiDict], object]):
         _too_large_pages[endpoint] = render
         return render
+
     return register_page
 
 
@@ -113,8 +143,9 @@ def render_error(code: int, detail: str | None = None, text: ErrorText | None = 
     message = detail or str(text.message) % ({"size": upload_limit()} if code == 413 else {})
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         return {"error": str(text.title), "message": message}, code
-    return render_template("errors/error.html", code=code, title=text.title, message=message,
-                           next_step=text.next_step), code
+    return render_template(
+        "errors/error.html", code=code, title=text.title, message=message, next_step=text.next_step
+    ), code
 
 
 def too_many_attempts(error):

@@ -1,4 +1,5 @@
 """Every Flask extension, created unbound; create_app() binds them."""
+
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter

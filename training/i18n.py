@@ -1,4 +1,5 @@
 """Language choice: zh_CN by default, English on request, remembered in a cookie and on the account."""
+
 from __future__ import annotations
 
 from functools import cache
@@ -34,8 +35,8 @@ def select_timezone() -> str:
 def register(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from training.labels import template_labels
     from training.identity import mask_id_number, mask_name, mask_phone, mask_phones_in
+    from training.labels import template_labels
     from training.web import asks_for_nobody
 
     app.context_processor(template_labels)

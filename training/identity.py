@@ -1,5 +1,6 @@
 """Resident ID numbers (居民身份证号码): the check character, what the number says; masking of
 ID numbers, names and mobile numbers."""
+
 from __future__ import annotations
 
 import re

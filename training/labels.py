@@ -1,4 +1,5 @@
 """Display labels of the domain's enumerations, in the user's language."""
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 

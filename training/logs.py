@@ -1,11 +1,12 @@
 """Structured (JSON-lines) logging to stderr, with personal data scrubbed from messages."""
+
 from __future__ import annotations
 
 import json
 import logging
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from training.identity import mask_id_number, mask_phones_in
 
@@ -21,7 +22,7 @@ def scrub(text: str) -> str:
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "msg": scrub(record.getMessage()),

@@ -1,4 +1,5 @@
 """The navigation bar: each feature adds its entries for the roles that use it."""
+
 from __future__ import annotations
 
 from flask import Flask

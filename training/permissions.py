@@ -6,6 +6,7 @@ they teach and the trainees enrolled in them; a trainee sees only themself.
 Out-of-scope records answer 403 to staff and 404 to trainees, who must not learn that
 other people's records exist.
 """
+
 from __future__ import annotations
 
 from functools import wraps

@@ -1,6 +1,7 @@
 """The public address printed in every certificate's QR code (PUBLIC_BASE_URL): a check that it is
 one the holders of the paper can reach. A loopback address (the default, http://127.0.0.1:5000)
 suits `make run` on one machine; served under another name, it would make every QR code dead."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -35,8 +36,12 @@ def check(base_url: str, request_host: str) -> bool:
         return False
     if request_host not in _warned:
         _warned.add(request_host)
-        log.warning("PUBLIC_BASE_URL is %s but this server is reached as %s: the QR codes of certificates "
-                    "issued now will not open; set PUBLIC_BASE_URL to the public address", base_url, request_host)
+        log.warning(
+            "PUBLIC_BASE_URL is %s but this server is reached as %s: the QR codes of certificates "
+            "issued now will not open; set PUBLIC_BASE_URL to the public address",
+            base_url,
+            request_host,
+        )
     return True
 
 

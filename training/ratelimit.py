@@ -9,6 +9,7 @@ SQLite and PostgreSQL alike), committed at once: a count never waits for, nor ro
 the request's transaction. A window that has run out starts again at the next hit; the worker's
 minute task deletes the rows nobody hit again (forget_expired).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -62,8 +63,10 @@ class DatabaseStorage(Storage):
         spent = _counters.c.expires_at <= now
         statement = insert.on_conflict_do_update(
             index_elements=[_counters.c.key],
-            set_={"count": case((spent, amount), else_=_counters.c.count + amount),
-                  "expires_at": case((spent, now + expiry), else_=_counters.c.expires_at)},
+            set_={
+                "count": case((spent, amount), else_=_counters.c.count + amount),
+                "expires_at": case((spent, now + expiry), else_=_counters.c.expires_at),
+            },
         ).returning(_counters.c.count)
         with engine.begin() as connection:
             return connection.execute(statement).scalar_one()

@@ -1,4 +1,5 @@
 """Literal substring search: the user's %, _ and quotes match themselves, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement

@@ -1,4 +1,5 @@
 """Response headers and cookie rules that every response gets."""
+
 from __future__ import annotations
 
 from flask import Flask, request

@@ -1,4 +1,5 @@
 """Small helpers shared by the views: requests that need no user, the client's address, safe redirects."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

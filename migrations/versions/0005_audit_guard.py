@@ -10,11 +10,12 @@ Revises: 0002
 Create Date: 2026-11-26 08:00:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0005'
-down_revision = '0002'
+revision = "0005"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -37,10 +38,14 @@ def upgrade():
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(FUNCTION)
-    op.execute("CREATE TRIGGER audit_event_no_change BEFORE UPDATE OR DELETE ON audit_event "
-               "FOR EACH ROW EXECUTE FUNCTION audit_event_guard()")
-    op.execute("CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
-               "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_guard()")
+    op.execute(
+        "CREATE TRIGGER audit_event_no_change BEFORE UPDATE OR DELETE ON audit_event "
+        "FOR EACH ROW EXECUTE FUNCTION audit_event_guard()"
+    )
+    op.execute(
+        "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_guard()"
+    )
 
 
 def downgrade():

@@ -6,26 +6,26 @@ Revises: 0006
 Create Date: 2026-11-26 10:45:00
 
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 import training.orm
 
-
 # revision identifiers, used by Alembic.
-revision = '0007'
-down_revision = '0006'
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('job', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('heartbeat_at', training.orm.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('claim', sa.String(length=32), nullable=True))
+    with op.batch_alter_table("job", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("heartbeat_at", training.orm.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("claim", sa.String(length=32), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('job', schema=None) as batch_op:
-        batch_op.drop_column('claim')
-        batch_op.drop_column('heartbeat_at')
+    with op.batch_alter_table("job", schema=None) as batch_op:
+        batch_op.drop_column("claim")
+        batch_op.drop_column("heartbeat_at")

@@ -1,4 +1,5 @@
 """Tests under tests/browser drive Debian's Chromium; the fixtures live in tests/support/browser.py."""
+
 import pytest
 
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, assert_fits, sign_in  # noqa: F401

@@ -1,5 +1,6 @@
 """A coordinator issues a finished cohort's certificates and watches the job's bar reach 100 %;
 an employer's phone opens the QR code's page."""
+
 from __future__ import annotations
 
 import urllib.parse
@@ -22,8 +23,13 @@ pytestmark = pytest.mark.slow
 def finished_cohort(make):
     coordinator = make.user("coordinator", county_code="610924", username="coord_certificates")
     course = make.course(name="足部修护师（五级）", occupation="足部修护师", total_hours=120)
-    cohort = make.cohort(course=course, status=CohortStatus.FINISHED, county_code="610924", code="ZY-B-01",
-                         site_name="紫阳县蒿坪镇金川社区新社区工厂（二期）")
+    cohort = make.cohort(
+        course=course,
+        status=CohortStatus.FINISHED,
+        county_code="610924",
+        code="ZY-B-01",
+        site_name="紫阳县蒿坪镇金川社区新社区工厂（二期）",
+    )
     for n, name in enumerate(["王秀英", "李桂兰", "欧阳娜娜", "张玉梅", "陈静", "杨丽", "赵德林", "周伟"]):
         make.graduate(cohort=cohort, name=name)
     db.session.commit()
@@ -31,7 +37,8 @@ def finished_cohort(make):
 
 
 def test_a_coordinator_issues_a_cohort_and_watches_the_bar_reach_100(
-        live_server, new_page, finished_cohort, enqueue, consumer, tmp_path):  # noqa: F811
+    live_server, new_page, finished_cohort, enqueue, consumer, tmp_path
+):  # noqa: F811
     coordinator, cohort = finished_cohort
     page = new_page(DESKTOP)
     sign_in(page, live_server, coordinator.username, TEST_PASSWORD)
@@ -73,8 +80,9 @@ def test_the_qr_code_opens_a_page_that_fits_a_phone(live_server, new_page, make,
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_certificate_pages_fit_the_screen(live_server, new_page, make, viewport, tmp_path):
     coordinator = make.user("coordinator", county_code="610924", username="coord_fit")
-    cohort = make.cohort(status=CohortStatus.FINISHED, county_code="610924",
-                         site_name="紫阳县蒿坪镇金川社区新社区工厂（二期）")
+    cohort = make.cohort(
+        status=CohortStatus.FINISHED, county_code="610924", site_name="紫阳县蒿坪镇金川社区新社区工厂（二期）"
+    )
     certificate, _ = make.issued(cohort=cohort, names=["欧阳秀英", "李桂兰"])
     trainee = make.trainee_user(trainee=certificate.enrollment.trainee, username="trainee_fit")
     db.session.commit()

@@ -1,6 +1,7 @@
 """`PORT=… make run`: the app served by scripts/run.sh (gunicorn and its worker) on a port that is
 not the default. A coordinator issues a cohort's certificates there; the QR code printed in the PDF
 opens that server's verification page, on an employer's phone."""
+
 from __future__ import annotations
 
 import os
@@ -40,12 +41,19 @@ def make_run(database_url, tmp_path):
     port = _free_port()
     instance = tmp_path / "instance"
     env = {k: v for k, v in os.environ.items() if k not in ("PUBLIC_BASE_URL", "FLASK_DEBUG", "REDIS_URL")}
-    env.update(PORT=str(port), JFW_BIN=str(Path(sys.executable).parent), DATABASE_URL=database_url,
-               JINFANWAN_INSTANCE=str(instance), HUEY_SQLITE_PATH=str(instance / "huey.sqlite"),
-               CERTIFICATE_RENDER_PROCESSES="1", LOG_LEVEL="WARNING")
+    env.update(
+        PORT=str(port),
+        JFW_BIN=str(Path(sys.executable).parent),
+        DATABASE_URL=database_url,
+        JINFANWAN_INSTANCE=str(instance),
+        HUEY_SQLITE_PATH=str(instance / "huey.sqlite"),
+        CERTIFICATE_RENDER_PROCESSES="1",
+        LOG_LEVEL="WARNING",
+    )
     log = (tmp_path / "run.log").open("w")
-    process = subprocess.Popen([ROOT / "scripts" / "run.sh"], cwd=ROOT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [ROOT / "scripts" / "run.sh"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, [process], timeout=180, log=tmp_path / "run.log")
@@ -70,7 +78,8 @@ def finished_cohort(app, make):
 
 
 def test_a_certificate_issued_on_another_port_has_a_qr_code_that_opens_its_verify_page(
-        finished_cohort, make_run, new_page):
+    finished_cohort, make_run, new_page
+):
     coordinator, cohort = finished_cohort
     page = new_page(DESKTOP)
     sign_in(page, make_run, coordinator.username, TEST_PASSWORD)

@@ -3,6 +3,7 @@ loads: every kind of page it reaches by following links from its home page fits 
 no table squeezes its text to a few characters a line (Chinese may break after any character, so
 the English msgids the other tests read hide such layouts; English words may not, and overflow),
 and axe-core finds no WCAG 2.1 A or AA violation on it, of any impact (tests/support/browser.py)."""
+
 from __future__ import annotations
 
 import re

@@ -1,12 +1,13 @@
 """The import pages fit a 360-px phone and a 1280-px desktop without sideways scrolling."""
+
 from __future__ import annotations
 
 import threading
 
 import pytest
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, assert_fits, sign_in
 from tests.factories import TEST_PASSWORD
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, assert_fits, sign_in
 from tests.support.import_sheets import person, workbook
 from training.extensions import db
 from training.models import CohortStatus
@@ -38,9 +39,12 @@ def roster(make, tmp_path):
     registered = make.trainee(name="欧阳秀英", phone="13900000009")
     make.cohort(status=CohortStatus.OPEN, site_name="紫阳县蒿坪镇金川社区新社区工厂（二期）三楼培训教室")
     db.session.commit()
-    people = [person(name="司马春花", village="紫阳县蒿坪镇金川社区移民搬迁安置小区"), person(phone="555", county="北京市"),
-              person(id_number="6.10924E+17"),
-              person(id_number=registered.id_number, name="欧阳秀英", phone="13900000010", categories="")]
+    people = [
+        person(name="司马春花", village="紫阳县蒿坪镇金川社区移民搬迁安置小区"),
+        person(phone="555", county="北京市"),
+        person(id_number="6.10924E+17"),
+        person(id_number=registered.id_number, name="欧阳秀英", phone="13900000010", categories=""),
+    ]
     path = tmp_path / "紫阳县2026年第一期足部修护师培训花名册（蒿坪镇金川社区新社区工厂）.xlsx"
     path.write_bytes(workbook(people))
     return coordinator, path

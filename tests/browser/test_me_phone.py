@@ -1,12 +1,13 @@
 """A trainee signs in on a 360-px phone and reads their own page: the next class, the hours bar."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
-from tests.support.browser import PHONE, assert_fits, sign_in
 from tests.factories import TEST_PASSWORD
+from tests.support.browser import PHONE, assert_fits, sign_in
 from tests.test_me_page import certificate_row, in_class
 from training.extensions import db
 from training.models import EnrollmentStatus
@@ -14,10 +15,19 @@ from training.models import EnrollmentStatus
 
 def test_a_trainee_sees_the_next_class_and_the_hours_bar_on_a_phone(live_server, new_page, make, app, tmp_path):
     setup = in_class(make, held=3, to_come=5, marks=["present", "late", "absent"])
-    make.session(setup.cohort, starts_at=datetime.now(timezone.utc) - timedelta(minutes=10),
-                 location="紫阳县蒿坪镇金川社区新社区工厂（二期）三楼培训教室")
-    earlier = in_class(make, held=2, marks=["present"] * 2, status=EnrollmentStatus.COMPLETED,
-                       trainee=setup.trainee, course_name="茶艺师（五级）")
+    make.session(
+        setup.cohort,
+        starts_at=datetime.now(UTC) - timedelta(minutes=10),
+        location="紫阳县蒿坪镇金川社区新社区工厂（二期）三楼培训教室",
+    )
+    earlier = in_class(
+        make,
+        held=2,
+        marks=["present"] * 2,
+        status=EnrollmentStatus.COMPLETED,
+        trainee=setup.trainee,
+        course_name="茶艺师（五级）",
+    )
     certificate_row(earlier.enrollment)
     db.session.commit()
     page = new_page(PHONE)

@@ -2,6 +2,7 @@
 
 JFW_DOCS_SCREENSHOT=1 also saves the desktop view as docs/dashboard.png (the README's picture).
 """
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import DESKTOP, PHONE, assert_fits, sign_in
 from tests.factories import TEST_PASSWORD
+from tests.support.browser import DESKTOP, PHONE, assert_fits, sign_in
 from training.extensions import db
 from training.models import CohortStatus, EnrollmentStatus, TraineeCategory
 
@@ -32,15 +33,23 @@ def a_year_of_classes(make):
     for n in range(12):
         start = date(2024, 1, 8) + timedelta(days=28 * n)
         directed = n % 4 == 0
-        cohort = make.cohort(course=courses[n % 3], county_code=COUNTIES[n % 5], start_date=start,
-                             end_date=start + timedelta(days=9), status=CohortStatus.FINISHED,
-                             employer_id=partner.id if directed else None, committed_placements=10 if directed else None)
+        cohort = make.cohort(
+            course=courses[n % 3],
+            county_code=COUNTIES[n % 5],
+            start_date=start,
+            end_date=start + timedelta(days=9),
+            status=CohortStatus.FINISHED,
+            employer_id=partner.id if directed else None,
+            committed_placements=10 if directed else None,
+        )
         for _ in range(15):
             roll = rng.random()
             status = EnrollmentStatus.COMPLETED if roll < 0.85 else EnrollmentStatus.FAILED
             trainee = make.trainee(county_code=cohort.county_code)
             if rng.random() < 0.45:
-                db.session.add(TraineeCategory(trainee=trainee, category=rng.choice(["poverty_alleviated", "relocated"])))
+                db.session.add(
+                    TraineeCategory(trainee=trainee, category=rng.choice(["poverty_alleviated", "relocated"]))
+                )
             enrollment = make.enrollment(trainee=trainee, cohort=cohort, status=status)
             if status != EnrollmentStatus.COMPLETED:
                 continue
@@ -49,10 +58,14 @@ def a_year_of_classes(make):
             if rng.random() < 0.7:
                 kind = "directed" if directed and rng.random() < 0.8 else rng.choice(KINDS)
                 placement = make.placement(
-                    enrollment=enrollment, start_date=cohort.end_date + timedelta(days=rng.randint(5, 120)),
-                    monthly_wage=Decimal(rng.randrange(2500, 7500, 100)), kind=kind, scope=rng.choice(SCOPES),
+                    enrollment=enrollment,
+                    start_date=cohort.end_date + timedelta(days=rng.randint(5, 120)),
+                    monthly_wage=Decimal(rng.randrange(2500, 7500, 100)),
+                    kind=kind,
+                    scope=rng.choice(SCOPES),
                     contract_months=None if kind == "self_employed" else 12,
-                    employer=partner if kind == "directed" else None)
+                    employer=partner if kind == "directed" else None,
+                )
                 make.follow_up_answer(placement, 6, still_employed=rng.random() < 0.85)
     coordinator = make.user("coordinator", username="city_reports", display_name="安康市就业服务中心")
     db.session.commit()

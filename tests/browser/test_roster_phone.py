@@ -1,16 +1,16 @@
 """A trainer marks attendance on a 360-px phone, and a trainee checks in by scanning the QR."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import zxingcpp
 from playwright.sync_api import expect
-
 from sqlalchemy import select
 
-from tests.support.browser import PHONE, assert_fits, sign_in
 from tests.factories import TEST_PASSWORD
+from tests.support.browser import PHONE, assert_fits, sign_in
 from training.extensions import db
 from training.models import Attendance, Enrollment, Trainee
 
@@ -20,8 +20,9 @@ def todays_class(make):
     """A class that started half an hour ago, with eight trainees, one with a login."""
     trainer = make.user("trainer", username="teacher_li", display_name="李老师")
     cohort = make.cohort(trainers=[trainer], site_name="紫阳县蒿坪镇金川社区新社区工厂（二期）")
-    session = make.session(cohort, starts_at=datetime.now(timezone.utc) - timedelta(minutes=30), hours=4,
-                           topic="足部修护：修甲与护理实操")
+    session = make.session(
+        cohort, starts_at=datetime.now(UTC) - timedelta(minutes=30), hours=4, topic="足部修护：修甲与护理实操"
+    )
     enrollments = [make.enrollment(cohort=cohort, trainee=make.trainee(name=f"欧阳秀英{n}")) for n in range(8)]
     make.trainee_user(enrollments[0].trainee, username="trainee_chen")
     db.session.commit()
@@ -32,7 +33,9 @@ def count(page, status: str) -> str:
     return page.locator(f"[data-count='{status}']").inner_text()
 
 
-def test_a_trainer_marks_three_trainees_on_a_phone_and_the_trainee_sees_it_on_me(live_server, new_page, todays_class, tmp_path):
+def test_a_trainer_marks_three_trainees_on_a_phone_and_the_trainee_sees_it_on_me(
+    live_server, new_page, todays_class, tmp_path
+):
     trainer, session = todays_class
     page = new_page(PHONE)
     sign_in(page, live_server, trainer.username, TEST_PASSWORD)
@@ -51,7 +54,11 @@ def test_a_trainer_marks_three_trainees_on_a_phone_and_the_trainee_sees_it_on_me
         taps.nth(2).click()  # absent
     assert [taps.nth(n).inner_text() for n in range(3)] == ["Present", "Late", "Absent"]
     assert (count(page, "present"), count(page, "late"), count(page, "absent"), count(page, "unmarked")) == (
-        "1", "1", "1", "5")
+        "1",
+        "1",
+        "1",
+        "5",
+    )
     assert_fits(page)
     page.screenshot(path=tmp_path / "roster-marked-360.png", full_page=True)
 
@@ -60,7 +67,11 @@ def test_a_trainer_marks_three_trainees_on_a_phone_and_the_trainee_sees_it_on_me
 
     assert "Saved: 3 change(s)." in page.locator(".alert-success").inner_text()
     assert (count(page, "present"), count(page, "late"), count(page, "absent"), count(page, "unmarked")) == (
-        "1", "1", "1", "5")
+        "1",
+        "1",
+        "1",
+        "5",
+    )
     assert [page.locator(".roster-tap").nth(n).inner_text() for n in range(3)] == ["Present", "Late", "Absent"]
     assert_fits(page)
     page.screenshot(path=tmp_path / "roster-saved-360.png", full_page=True)
@@ -76,7 +87,8 @@ def test_a_trainer_marks_three_trainees_on_a_phone_and_the_trainee_sees_it_on_me
 
 
 def test_a_trainer_who_walks_away_from_unsaved_marks_is_warned_and_finds_them_again_after_a_reload(
-        live_server, new_page, todays_class, tmp_path):
+    live_server, new_page, todays_class, tmp_path
+):
     trainer, session = todays_class
     page = new_page(PHONE)
     dialogs = []
@@ -121,8 +133,11 @@ def test_a_trainer_who_walks_away_from_unsaved_marks_is_warned_and_finds_them_ag
     assert page.locator(".roster-restored").is_hidden()
     assert page.locator(".roster-unsaved").inner_text() == ""
     stored = db.session.execute(
-        select(Trainee.name, Attendance.status).join(Enrollment, Attendance.enrollment_id == Enrollment.id)
-        .join(Trainee, Enrollment.trainee_id == Trainee.id).order_by(Trainee.name)).all()
+        select(Trainee.name, Attendance.status)
+        .join(Enrollment, Attendance.enrollment_id == Enrollment.id)
+        .join(Trainee, Enrollment.trainee_id == Trainee.id)
+        .order_by(Trainee.name)
+    ).all()
     assert [tuple(row) for row in stored] == [("欧阳秀英0", "present"), ("欧阳秀英1", "late"), ("欧阳秀英2", "absent")]
     page.reload()  # saved marks are not offered again, and leaving no longer warns
     assert page.locator(".roster-restored").is_hidden()
@@ -132,7 +147,8 @@ def test_a_trainer_who_walks_away_from_unsaved_marks_is_warned_and_finds_them_ag
 
 
 def test_without_javascript_the_roster_is_four_buttons_per_trainee_and_still_saves(
-        live_server, new_page, todays_class, tmp_path):
+    live_server, new_page, todays_class, tmp_path
+):
     trainer, session = todays_class
     page = new_page(PHONE, java_script_enabled=False)
     sign_in(page, live_server, trainer.username, TEST_PASSWORD)

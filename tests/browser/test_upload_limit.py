@@ -1,4 +1,5 @@
 """An over-size roster, sent by a real browser: the import form comes back with its choices."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,8 +12,9 @@ from training.models import CohortStatus
 pytestmark = pytest.mark.browser
 
 
-def test_an_over_size_roster_returns_to_the_import_form_with_its_cohort_chosen(app, live_server, make, browser,
-                                                                               tmp_path):
+def test_an_over_size_roster_returns_to_the_import_form_with_its_cohort_chosen(
+    app, live_server, make, browser, tmp_path
+):
     coordinator = make.user("coordinator", county_code="610924", username="coord_upload_limit")
     cohort = make.cohort(status=CohortStatus.OPEN, code="ZY-LIMIT-01")
     db.session.commit()

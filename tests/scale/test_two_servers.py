@@ -6,6 +6,7 @@ verifies every certificate through the other server too.
 
 Run by `make test-scale` (JFW_SCALE=1, with the throwaway servers of scripts/test.sh).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,27 +41,55 @@ def cluster(tmp_path):
     database = new_postgres_database()
     instance = tmp_path / "shared-instance"
     ports = [free_port(), free_port()]
-    env = {**{k: v for k, v in os.environ.items() if k not in ("HUEY_SQLITE_PATH", "FLASK_DEBUG")},
-           "DATABASE_URL": database, "REDIS_URL": redis, "JINFANWAN_INSTANCE": str(instance),
-           "SECRET_KEY": secrets.token_urlsafe(32), "PUBLIC_BASE_URL": f"http://127.0.0.1:{ports[1]}",
-           "CERTIFICATE_BATCH_SIZE": "4", "LOG_LEVEL": "WARNING"}
-    subprocess.run([BIN / "flask", "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("HUEY_SQLITE_PATH", "FLASK_DEBUG")},
+        "DATABASE_URL": database,
+        "REDIS_URL": redis,
+        "JINFANWAN_INSTANCE": str(instance),
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{ports[1]}",
+        "CERTIFICATE_BATCH_SIZE": "4",
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run([BIN / "flask", "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     _flush_queue(redis)
     processes, logs = [], []
     try:
         for n, port in enumerate(ports):
             log = (tmp_path / f"server{n}.log").open("w")
             logs.append(log)
-            processes.append(subprocess.Popen(
-                [BIN / "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "120", "app:app"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+            processes.append(
+                subprocess.Popen(
+                    [BIN / "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "120", "app:app"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
         for n in range(2):
             log = (tmp_path / f"worker{n}.log").open("w")
             logs.append(log)
-            processes.append(subprocess.Popen(
-                [BIN / "huey_consumer", "training.jobs.worker.huey", "-w", "1", "-k", "thread", "-d", "0.05",
-                 "-m", "0.2"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+            processes.append(
+                subprocess.Popen(
+                    [
+                        BIN / "huey_consumer",
+                        "training.jobs.worker.huey",
+                        "-w",
+                        "1",
+                        "-k",
+                        "thread",
+                        "-d",
+                        "0.05",
+                        "-m",
+                        "0.2",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
         servers = [f"http://127.0.0.1:{port}" for port in ports]
         for server in servers:
             wait_healthy(server, processes)
@@ -103,8 +132,9 @@ with app.app_context():
     db.session.commit()
     print(json.dumps([cohort.id, user.username, TEST_PASSWORD]))
 """
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
     return tuple(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
@@ -120,8 +150,9 @@ with app.app_context():
     print(json.dumps([{"serial": c.serial, "token": c.token, "sha256": c.pdf_sha256}
                       for c in db.session.scalars(select(Certificate).order_by(Certificate.serial))]))
 """
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -132,8 +163,9 @@ def test_certificates_issued_through_one_server_verify_and_download_through_the_
 
     status, headers, _ = browser.form(f"{one}/login", f"{one}/login", {"username": username, "password": password})
     assert status == 302, "sign-in on server one"
-    status, headers, _ = browser.form(f"{one}/cohorts/{cohort_id}/certificates",
-                                      f"{one}/cohorts/{cohort_id}/certificates/issue", {"scope": "all"})
+    status, headers, _ = browser.form(
+        f"{one}/cohorts/{cohort_id}/certificates", f"{one}/cohorts/{cohort_id}/certificates/issue", {"scope": "all"}
+    )
     assert status == 302 and "/jobs/" in headers["Location"], "issuing started on server one"
     job_id = headers["Location"].rstrip("/").rsplit("/", 1)[1]
 

@@ -1,6 +1,7 @@
 """Fixtures for the attack suite: a `world` of records in another county than the signed-in
 users', one client per role, URL arguments for every route, and a fingerprint of the whole
 database to prove that a refused or read-only request changed nothing."""
+
 from __future__ import annotations
 
 import hashlib
@@ -59,25 +60,39 @@ def _county_records(app, make, county: str, place: str) -> dict:
     certificate, job) and an applicant; names start with `place`."""
     coordinator = make.user("coordinator", county_code=county, username=f"coordinator_{county}")
     trainer = make.user("trainer", county_code=county, username=f"trainer_{county}")
-    cohort = make.cohort(county_code=county, status=CohortStatus.FINISHED, trainers=[trainer], sessions=2,
-                         start_date=utcnow().date().replace(day=1))
+    cohort = make.cohort(
+        county_code=county,
+        status=CohortStatus.FINISHED,
+        trainers=[trainer],
+        sessions=2,
+        start_date=utcnow().date().replace(day=1),
+    )
     session = cohort.sessions[0]
     graduate = make.graduate(cohort=cohort, name=f"{place}学员")
     make.attendance(graduate, session)
     [certificate] = make.issued(cohort=cohort, names=[f"{place}证书"])
     placement = make.placement(enrollment=graduate)
-    applicant = make.enrollment(cohort=cohort, trainee=make.trainee(county_code=county),
-                                status=EnrollmentStatus.APPLIED)
+    applicant = make.enrollment(
+        cohort=cohort, trainee=make.trainee(county_code=county), status=EnrollmentStatus.APPLIED
+    )
     db.session.flush()
     window = checkin.window_at(utcnow(), app.config["CHECKIN_ROTATE_SECONDS"])
     return {
-        "coordinator": coordinator, "place": place,
-        "cohort_id": cohort.id, "session_id": session.id, "trainee_id": graduate.trainee_id,
-        "user_id": coordinator.id, "course_id": cohort.course_id, "enrollment_id": applicant.id,
-        "placement_id": placement.id, "follow_up_id": placement.follow_ups[0].id,
-        "employer_id": placement.employer_id, "serial": certificate.serial,
+        "coordinator": coordinator,
+        "place": place,
+        "cohort_id": cohort.id,
+        "session_id": session.id,
+        "trainee_id": graduate.trainee_id,
+        "user_id": coordinator.id,
+        "course_id": cohort.course_id,
+        "enrollment_id": applicant.id,
+        "placement_id": placement.id,
+        "follow_up_id": placement.follow_ups[0].id,
+        "employer_id": placement.employer_id,
+        "serial": certificate.serial,
         "attendance.checkin_token:token": checkin.make_token(app.config["SECRET_KEY"], session.id, window),
-        "certificate_token": certificate.token, "graduate_enrollment_id": graduate.id,
+        "certificate_token": certificate.token,
+        "graduate_enrollment_id": graduate.id,
     }
 
 
@@ -89,8 +104,14 @@ def _trainee_records(make, cohort, name: str, username: str) -> dict:
     make.trainee_user(trainee=graduate.trainee, username=username)
     [certificate] = issuing.issue_batch(cohort.id, [graduate.id], None).issued
     placement = make.placement(enrollment=graduate)
-    return {"trainee_id": graduate.trainee_id, "name": name, "serial": certificate.serial,
-            "certificate_id": certificate.id, "placement_id": placement.id, "cohort_id": cohort.id}
+    return {
+        "trainee_id": graduate.trainee_id,
+        "name": name,
+        "serial": certificate.serial,
+        "certificate_id": certificate.id,
+        "placement_id": placement.id,
+        "cohort_id": cohort.id,
+    }
 
 
 @pytest.fixture
@@ -116,12 +137,17 @@ def world(app, make) -> World:
     w.classmate = _trainee_records(make, home_class, "同班学员", "classmate_trainee")
     db.session.commit()
     w.own_trainee_id = w.own["trainee_id"]
-    w.ids.update({
-        "job_id": job.id, "token": upload.token, "action": "retire", "ext": "csv",
-        "reports.export:job_id": export.id if export else None,
-        "reports.download:job_id": export.id if export else None,
-        "upload_path": str(upload.path),
-    })
+    w.ids.update(
+        {
+            "job_id": job.id,
+            "token": upload.token,
+            "action": "retire",
+            "ext": "csv",
+            "reports.export:job_id": export.id if export else None,
+            "reports.download:job_id": export.id if export else None,
+            "upload_path": str(upload.path),
+        }
+    )
     return w
 
 

@@ -1,6 +1,7 @@
 """CSRF: every route that accepts POST refuses a form without its token (400), as a role that
 would otherwise reach it, and nothing in the database changes. (That no GET changes the
 database is checked for every GET route and every role in test_route_table.py.)"""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,8 @@ ORDER = ("admin", "city", "county", "trainer", "trainee")
 
 
 def _posting_endpoints():
-    from training import create_app
     from tests.conftest import base_config
+    from training import create_app
 
     app = create_app(base_config("sqlite://"))
     return sorted(rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods)
@@ -31,9 +32,20 @@ def test_a_post_without_its_csrf_token_is_refused_and_changes_nothing(app, world
     role = _role_that_reaches(endpoint)
     client = app.test_client() if role == "anonymous" else clients[role]
     # What a forged form would send: plausible fields, no token.
-    data = {"username": "admin", "password": "x" * 12, "reason": "forged", "status": "closed", "lang": "en",
-            "code": "123456", "serial": world.ids["serial"], "name": "汉滨证书", "scope": "all",
-            "id_number": "610902199005170011", "category": "error", "new_password": "y" * 12}
+    data = {
+        "username": "admin",
+        "password": "x" * 12,
+        "reason": "forged",
+        "status": "closed",
+        "lang": "en",
+        "code": "123456",
+        "serial": world.ids["serial"],
+        "name": "汉滨证书",
+        "scope": "all",
+        "id_number": "610902199005170011",
+        "category": "error",
+        "new_password": "y" * 12,
+    }
     before = fingerprint()
 
     response = client.post(url(app, world, endpoint), data=data)
@@ -48,8 +60,9 @@ def test_a_token_from_another_session_is_refused(app, world, clients):
     admin = clients["admin"]
     before = fingerprint()
 
-    response = admin.post(url(app, world, "admin.reset_password"),
-                                     data={"csrf_token": token, "password": "a-brand-new-password"})
+    response = admin.post(
+        url(app, world, "admin.reset_password"), data={"csrf_token": token, "password": "a-brand-new-password"}
+    )
 
     assert stolen.status_code == 200
     assert response.status_code == 400

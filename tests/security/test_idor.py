@@ -3,6 +3,7 @@ else. Each refusal changes nothing (but the audit trail's access_denied event wh
 are refused). Also covered elsewhere: /me shows only one's own records
 (tests/test_me_privacy.py); a trainer cannot mark a cohort they do not teach
 (tests/test_attendance_roster.py); every route × role in test_route_table.py."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -25,10 +26,18 @@ def trainee_client(app, make, world):
     return client
 
 
-@pytest.mark.parametrize("path", [
-    "/certificates/{serial}.pdf", "/certificates/{serial}", "/cohorts/{cohort_id}/activation-slips",
-    "/trainees/{trainee_id}", "/cohorts/{cohort_id}", "/jobs/{job_id}.json", "/placements/{placement_id}",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/certificates/{serial}.pdf",
+        "/certificates/{serial}",
+        "/cohorts/{cohort_id}/activation-slips",
+        "/trainees/{trainee_id}",
+        "/cohorts/{cohort_id}",
+        "/jobs/{job_id}.json",
+        "/placements/{placement_id}",
+    ],
+)
 def test_a_trainee_reaches_no_staff_page_of_another_trainee(app, world, trainee_client, path):
     before = fingerprint()
 
@@ -49,8 +58,13 @@ def _victim(world, who: str) -> dict:
 
 # The trainee's own pages: those that take an id or a serial must refuse another's; those that
 # take none must show nothing of anyone else.
-OWN_PAGES = [("GET", "/me/certificates/{serial}.pdf", 404), ("GET", "/me", 200), ("GET", "/me/certificates", 200),
-             ("GET", "/apply", 200), ("POST", "/apply/{cohort_id}", 404)]
+OWN_PAGES = [
+    ("GET", "/me/certificates/{serial}.pdf", 404),
+    ("GET", "/me", 200),
+    ("GET", "/me/certificates", 200),
+    ("GET", "/apply", 200),
+    ("POST", "/apply/{cohort_id}", 404),
+]
 
 
 @pytest.mark.parametrize("who", ["classmate", "other county", "second county"])
@@ -115,9 +129,15 @@ def test_a_trainer_cannot_mark_someone_of_another_cohort_through_a_session_they_
     stranger = world.ids["graduate_enrollment_id"]  # enrolled in the other county's cohort
     before = db.session.scalar(select(func.count()).select_from(Attendance))
 
-    response = client.submit(f"/sessions/{session.id}/roster", {
-        f"version-{mine.id}": "0", f"mark-{mine.id}": "present",
-        f"version-{stranger}": "0", f"mark-{stranger}": "absent"})
+    response = client.submit(
+        f"/sessions/{session.id}/roster",
+        {
+            f"version-{mine.id}": "0",
+            f"mark-{mine.id}": "present",
+            f"version-{stranger}": "0",
+            f"mark-{stranger}": "absent",
+        },
+    )
 
     assert response.status_code == 302
     marks = db.session.execute(select(Attendance.enrollment_id, Attendance.session_id)).all()
@@ -130,9 +150,11 @@ def test_a_trainer_posting_marks_to_another_cohorts_session_is_refused_and_audit
     enrollment = world.ids["graduate_enrollment_id"]
     before = fingerprint()
 
-    response = client.submit(f"/sessions/{world.ids['session_id']}/roster",
-                             {f"version-{enrollment}": "1", f"was-{enrollment}": "present",
-                              f"mark-{enrollment}": "absent"}, page="/")
+    response = client.submit(
+        f"/sessions/{world.ids['session_id']}/roster",
+        {f"version-{enrollment}": "1", f"was-{enrollment}": "present", f"mark-{enrollment}": "absent"},
+        page="/",
+    )
 
     assert response.status_code == 403
     assert fingerprint() == before
@@ -141,8 +163,15 @@ def test_a_trainer_posting_marks_to_another_cohorts_session_is_refused_and_audit
     assert event.ip == "127.0.0.1"
 
 
-@pytest.mark.parametrize("path", ["/trainees/{trainee_id}", "/trainees/{trainee_id}/edit",
-                                  "/trainees/{trainee_id}/placements/new", "/cohorts/{cohort_id}/certificates.zip"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/trainees/{trainee_id}",
+        "/trainees/{trainee_id}/edit",
+        "/trainees/{trainee_id}/placements/new",
+        "/cohorts/{cohort_id}/certificates.zip",
+    ],
+)
 def test_a_county_coordinator_cannot_read_another_countys_trainees(app, client, auth, world, path):
     auth.login("coordinator", county=HOME)
     before = fingerprint()
@@ -192,8 +221,9 @@ def test_a_county_coordinators_export_holds_only_their_county_whatever_the_query
     db.session.commit()
     auth.login("coordinator", county=HOME)
 
-    response = client.submit(f"/reports/exports?county={OTHER}&date_from=2000-01-01", {"format": "csv"},
-                             page="/reports")
+    response = client.submit(
+        f"/reports/exports?county={OTHER}&date_from=2000-01-01", {"format": "csv"}, page="/reports"
+    )
     job_id = response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
     services.run(job_id)
     download = client.get(f"/reports/exports/{job_id}/file")

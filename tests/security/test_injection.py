@@ -1,6 +1,7 @@
 """Every search box takes what is typed literally: a quote and SQL comment find nothing and
 break nothing, % and _ match only themselves. The search boxes are the forms with a `q`
 field; test_every_search_box_is_covered fails when a template grows a new one."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,14 @@ from training.models import CohortStatus
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 MARKERS = {"percent": "甲%百分", "underscore": "乙_下划", "plain": "丙普通"}
-PAYLOADS = {"' OR 1=1--": set(), "%": {"percent"}, "_": {"underscore"}, "%' OR '1'='1": set(),
-            "\\": set(), "甲": {"percent"}}
+PAYLOADS = {
+    "' OR 1=1--": set(),
+    "%": {"percent"},
+    "_": {"underscore"},
+    "%' OR '1'='1": set(),
+    "\\": set(),
+    "甲": {"percent"},
+}
 
 
 def _trainees(make, cohort):
@@ -49,8 +56,11 @@ BOXES = {
 
 
 def test_every_search_box_is_covered():
-    boxes = {str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html")
-             if re.search(r'name="q"|\.q\(', path.read_text())}
+    boxes = {
+        str(path.relative_to(TEMPLATES))
+        for path in TEMPLATES.rglob("*.html")
+        if re.search(r'name="q"|\.q\(', path.read_text())
+    }
 
     assert boxes == set(BOXES)
 

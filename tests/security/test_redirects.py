@@ -1,6 +1,7 @@
 """Open redirects: a ?next= that leaves the site is ignored, on every form that follows one.
 Browsers read a backslash as a slash and drop tabs and newlines inside a URL, so /\\host and
 /<tab>/host lead off the site as surely as //host."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,15 +9,24 @@ import pytest
 from tests.conftest import TEST_PASSWORD
 from training.extensions import db
 
-OFF_SITE = ["//evil.example/", "https://evil.example/", "/\\evil.example/", "/\t/evil.example/", "/\n/evil.example/",
-            "///evil.example/", "javascript:alert(1)", "\\\\evil.example/"]
+OFF_SITE = [
+    "//evil.example/",
+    "https://evil.example/",
+    "/\\evil.example/",
+    "/\t/evil.example/",
+    "/\n/evil.example/",
+    "///evil.example/",
+    "javascript:alert(1)",
+    "\\\\evil.example/",
+]
 
 
 def _sign_in(client, make, target: str):
     user = make.user("coordinator")
     db.session.commit()
-    return client.submit("/login", {"username": user.username, "password": TEST_PASSWORD, "next": target},
-                         page="/login")
+    return client.submit(
+        "/login", {"username": user.username, "password": TEST_PASSWORD, "next": target}, page="/login"
+    )
 
 
 @pytest.mark.parametrize("target", OFF_SITE)

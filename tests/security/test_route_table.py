@@ -7,6 +7,7 @@ nothing in the database, nor another user's upload on disk (all
 tables but login_session and audit_event, where sign-in bookkeeping and access_denied
 events are written by design), and every HTML answer to carry a Content-Security-Policy.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

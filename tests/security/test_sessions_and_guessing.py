@@ -3,6 +3,7 @@ after a password change, disabled accounts, idle and absolute timeouts, forged l
 and tests/test_login_throttling.py (sign-in and password-change throttles, identical
 refusals) already prove; check-in code throttling is in tests/test_attendance_checkin.py,
 manual certificate lookup throttling in tests/test_certificates_verify.py."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,8 +36,9 @@ def test_a_cookie_replayed_after_an_admin_reset_the_password_is_refused(app, cli
     admin = app.test_client()
     AuthActions(admin, make).login("admin")
 
-    admin.submit(f"/admin/users/{victim.id}/password", {"password": "a-fresh-strong-pass"},
-                 page=f"/admin/users/{victim.id}")
+    admin.submit(
+        f"/admin/users/{victim.id}/password", {"password": "a-fresh-strong-pass"}, page=f"/admin/users/{victim.id}"
+    )
 
     assert not _signed_in(thief)
     assert not _signed_in(client)
@@ -49,8 +51,10 @@ def test_a_replayed_cookie_after_sign_out_cannot_post_a_form(app, client, auth):
     auth.logout()
     before = fingerprint()
 
-    response = thief.post("/trainees/new", data={"csrf_token": token, "name": "冒名", "id_number": "610924199005170011",
-                                                 "county_code": "610924"})
+    response = thief.post(
+        "/trainees/new",
+        data={"csrf_token": token, "name": "冒名", "id_number": "610924199005170011", "county_code": "610924"},
+    )
 
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert fingerprint() == before
@@ -75,8 +79,12 @@ def test_guessing_activation_codes_is_throttled_with_the_same_answer_each_time(a
     db.session.commit()
     before = fingerprint()
 
-    answers = [client.submit("/activate", {"code": f"WRONG{n:04d}", "password": "a-long-new-password",
-                                           "confirm": "a-long-new-password"}) for n in range(4)]
+    answers = [
+        client.submit(
+            "/activate", {"code": f"WRONG{n:04d}", "password": "a-long-new-password", "confirm": "a-long-new-password"}
+        )
+        for n in range(4)
+    ]
 
     assert [a.status_code for a in answers[:3]] == [200, 200, 200]
     assert answers[3].status_code == 429
@@ -112,13 +120,13 @@ def test_another_certificates_token_opens_nothing(client, make, certificate):
 
     assert mixed.status_code == unknown.status_code == 404
     # The same page, but for the serial it repeats back.
-    assert (_without_token(mixed.get_data(as_text=True).replace(certificate.serial, "S"))
-            == _without_token(unknown.get_data(as_text=True).replace("AK-2026-610924-99999", "S")))
+    assert _without_token(mixed.get_data(as_text=True).replace(certificate.serial, "S")) == _without_token(
+        unknown.get_data(as_text=True).replace("AK-2026-610924-99999", "S")
+    )
     assert client.get(f"/verify/{certificate.serial}.json?t={second.token}").json == {"status": "unknown"}
 
 
-def test_scanning_serials_on_the_verification_page_is_rate_limited_and_genuine_checks_are_not(
-        app, client, certificate):
+def test_scanning_serials_on_the_verification_page_is_rate_limited_and_genuine_checks_are_not(app, client, certificate):
     app.config["VERIFY_LOOKUP_LIMIT"] = "10 per 5 minutes"
     genuine = f"/verify/{certificate.serial}?t={certificate.token}"
 

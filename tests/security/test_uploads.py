@@ -1,6 +1,7 @@
 """Hostile uploads to the trainee import (/trainees/import/) over HTTP: each is refused with a
 plain message, writes no row, and leaves no file behind. (The reader's own limits are tested
 on the service in tests/test_import_files.py; these go through the web form.)"""
+
 from __future__ import annotations
 
 import io
@@ -33,16 +34,25 @@ def _uploads_left() -> list[Path]:
 
 def _billion_laughs() -> bytes:
     content = _replace_part(workbook([person()]), "xl/sharedStrings.xml", BILLION_LAUGHS.encode())
-    types = zipfile.ZipFile(io.BytesIO(content)).read("[Content_Types].xml").replace(b"</Types>", (
-        b'<Override PartName="/xl/sharedStrings.xml" '
-        b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
+    types = (
+        zipfile.ZipFile(io.BytesIO(content))
+        .read("[Content_Types].xml")
+        .replace(
+            b"</Types>",
+            (
+                b'<Override PartName="/xl/sharedStrings.xml" '
+                b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+            ),
+        )
+    )
     return _replace_part(content, "[Content_Types].xml", types)
 
 
 HOSTILE = {
-    "zip bomb": (lambda: zipped({"xl/workbook.xml": b"<workbook/>",
-                                 "xl/worksheets/sheet1.xml": b"\x00" * (101 * 1024 * 1024)}),
-                 "too large once unpacked"),
+    "zip bomb": (
+        lambda: zipped({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"\x00" * (101 * 1024 * 1024)}),
+        "too large once unpacked",
+    ),
     "billion laughs": (_billion_laughs, "XML that is not accepted"),
     "executable renamed .xlsx": (lambda: EXE, "not a spreadsheet"),
 }
@@ -86,8 +96,9 @@ def test_a_path_in_the_file_name_never_reaches_the_disk(app, client, coordinator
 
 
 @pytest.mark.parametrize("image_format", ["GIF", "BMP", "TIFF"])
-def test_a_seal_image_in_another_format_than_png_or_jpeg_is_refused_and_nothing_is_stored(app, client, auth,
-                                                                                        image_format):
+def test_a_seal_image_in_another_format_than_png_or_jpeg_is_refused_and_nothing_is_stored(
+    app, client, auth, image_format
+):
     from PIL import Image
 
     from training.certificates import storage
@@ -97,8 +108,9 @@ def test_a_seal_image_in_another_format_than_png_or_jpeg_is_refused_and_nothing_
     image = io.BytesIO()
     Image.new("RGB", (120, 120), (200, 30, 30)).save(image, format=image_format)
 
-    response = client.submit("/admin/seal", {"image": (io.BytesIO(image.getvalue()), "seal.png")},
-                             content_type="multipart/form-data")
+    response = client.submit(
+        "/admin/seal", {"image": (io.BytesIO(image.getvalue()), "seal.png")}, content_type="multipart/form-data"
+    )
 
     assert response.status_code == 200 and "not a PNG or JPEG image" in response.get_data(as_text=True)
     assert storage.seal_data_uri() is None

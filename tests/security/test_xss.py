@@ -1,5 +1,6 @@
 """Script in names and sites: escaped on every page that shows them, plain text in PDFs, a
 harmless name inside a ZIP, and never a formula in a spreadsheet export."""
+
 from __future__ import annotations
 
 import csv
@@ -19,7 +20,7 @@ from training.models import CohortStatus, EnrollmentStatus, utcnow
 SCRIPT, IMG = XSS
 # What a browser would run: the raw payloads, whatever else the page escapes.
 RAW = re.compile(r"<script>alert|<img src=x|\"><img|onerror=alert\(1\)>", re.I)
-FORMULA = "=HYPERLINK(\"http://evil\",\"x\")"
+FORMULA = '=HYPERLINK("http://evil","x")'
 FORMULA_NAMES = (FORMULA, "+1+1", "-2+3", "@SUM(A1)")  # each character a spreadsheet starts a formula with
 
 
@@ -29,8 +30,14 @@ def hostile(app, make):
     course = make.course(name=SCRIPT, occupation=IMG)
     trainer = make.user("trainer", county_code=HOME, display_name=IMG)
     now = utcnow()
-    running = make.cohort(course=course, county_code=HOME, site_name=IMG, trainers=[trainer],
-                          start_date=(now - timedelta(days=1)).date(), status=CohortStatus.RUNNING)
+    running = make.cohort(
+        course=course,
+        county_code=HOME,
+        site_name=IMG,
+        trainers=[trainer],
+        start_date=(now - timedelta(days=1)).date(),
+        status=CohortStatus.RUNNING,
+    )
     session = make.session(running, starts_at=now - timedelta(hours=1), topic=SCRIPT, location=IMG)
     trainee = make.trainee(county_code=HOME, name=SCRIPT, village=IMG, town=SCRIPT)
     enrollment = make.enrollment(trainee=trainee, cohort=running)
@@ -45,23 +52,55 @@ def hostile(app, make):
     employer = make.employer(name=SCRIPT)
     placement = make.placement(enrollment=graduate, employer=employer, position=IMG, place=SCRIPT)
     db.session.commit()
-    return dict(running=running, session=session, trainee=trainee, user=user, finished=finished, other=other,
-                certificate=certificate, placement=placement, employer=employer, trainer=trainer)
+    return dict(
+        running=running,
+        session=session,
+        trainee=trainee,
+        user=user,
+        finished=finished,
+        other=other,
+        certificate=certificate,
+        placement=placement,
+        employer=employer,
+        trainer=trainer,
+    )
 
 
 STAFF_PAGES = [
-    "/trainees", "/trainees?q=%3Cscript%3E", "/trainees/{trainee}", "/trainees/{other}", "/cohorts",
-    "/cohorts/{running}", "/cohorts/{finished}", "/sessions/{session}/roster", "/cohorts/{running}/scores",
-    "/cohorts/{finished}/certificates", "/certificates/{serial}", "/cohorts/{finished}/graduates",
-    "/placements/{placement}", "/employers", "/follow-ups", "/courses", "/cohorts/{running}/enroll", "/audit",
-    "/cohorts/{finished}/finalise", "/reports", "/",
+    "/trainees",
+    "/trainees?q=%3Cscript%3E",
+    "/trainees/{trainee}",
+    "/trainees/{other}",
+    "/cohorts",
+    "/cohorts/{running}",
+    "/cohorts/{finished}",
+    "/sessions/{session}/roster",
+    "/cohorts/{running}/scores",
+    "/cohorts/{finished}/certificates",
+    "/certificates/{serial}",
+    "/cohorts/{finished}/graduates",
+    "/placements/{placement}",
+    "/employers",
+    "/follow-ups",
+    "/courses",
+    "/cohorts/{running}/enroll",
+    "/audit",
+    "/cohorts/{finished}/finalise",
+    "/reports",
+    "/",
 ]
 
 
 def _fill(path: str, h: dict) -> str:
-    return path.format(trainee=h["trainee"].id, other=h["other"].id, running=h["running"].id,
-                       finished=h["finished"].id, session=h["session"].id, serial=h["certificate"].serial,
-                       placement=h["placement"].id)
+    return path.format(
+        trainee=h["trainee"].id,
+        other=h["other"].id,
+        running=h["running"].id,
+        finished=h["finished"].id,
+        session=h["session"].id,
+        serial=h["certificate"].serial,
+        placement=h["placement"].id,
+    )
 
 
 @pytest.mark.parametrize("path", STAFF_PAGES)
@@ -165,10 +204,13 @@ def _export(app, client, fmt: str) -> bytes:
 def test_a_name_that_looks_like_a_formula_is_exported_as_text(app, client, auth, make, fmt):
     if "reports.start_export" not in app.view_functions:
         pytest.skip("no report exports yet")
-    cohort = make.cohort(county_code=HOME, status=CohortStatus.FINISHED, start_date=utcnow().date() - timedelta(days=20))
+    cohort = make.cohort(
+        county_code=HOME, status=CohortStatus.FINISHED, start_date=utcnow().date() - timedelta(days=20)
+    )
     for name in FORMULA_NAMES:
-        make.enrollment(trainee=make.trainee(county_code=HOME, name=name), cohort=cohort,
-                        status=EnrollmentStatus.COMPLETED)
+        make.enrollment(
+            trainee=make.trainee(county_code=HOME, name=name), cohort=cohort, status=EnrollmentStatus.COMPLETED
+        )
     db.session.commit()
     auth.login("coordinator", county=HOME)
 
@@ -180,8 +222,9 @@ def test_a_name_that_looks_like_a_formula_is_exported_as_text(app, client, auth,
         import openpyxl
 
         book = openpyxl.load_workbook(io.BytesIO(content))
-        cells = [c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row
-                 if isinstance(c.value, str)]
+        cells = [
+            c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row if isinstance(c.value, str)
+        ]
         assert not [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.data_type == "f"]
     for name in FORMULA_NAMES:
         assert "'" + name in cells and name not in cells, name
@@ -189,8 +232,9 @@ def test_a_name_that_looks_like_a_formula_is_exported_as_text(app, client, auth,
 
 def _report_cohort(make, course_name: str):
     course = make.course(name=course_name)
-    cohort = make.cohort(course=course, county_code=HOME, status=CohortStatus.FINISHED,
-                         start_date=utcnow().date() - timedelta(days=20))
+    cohort = make.cohort(
+        course=course, county_code=HOME, status=CohortStatus.FINISHED, start_date=utcnow().date() - timedelta(days=20)
+    )
     make.enrollment(trainee=make.trainee(county_code=HOME), cohort=cohort, status=EnrollmentStatus.COMPLETED)
     db.session.commit()
     return cohort

@@ -1,5 +1,6 @@
 """Browser fixtures (a pytest plugin loaded by tests/conftest.py, so any test may use them):
 the app served on a loopback port from a thread, driven by Debian's Chromium through Playwright."""
+
 from __future__ import annotations
 
 import contextlib
@@ -121,8 +122,10 @@ def assert_accessible(page) -> None:
         pytest.fail(f"axe-core is not installed at {AXE} (make test installs it: scripts/install-node.sh)")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=AXE)
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-                           AXE_TAGS)
-    found = [f"{v['id']} ({v['impact']}): {v['help']}: {[n['target'] for n in v['nodes'][:3]]}"
-             for v in result["violations"]]
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
+    )
+    found = [
+        f"{v['id']} ({v['impact']}): {v['help']}: {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]
+    ]
     assert not found, f"{page.url}: accessibility violations: {found}"

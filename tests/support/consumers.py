@@ -1,4 +1,5 @@
 """Real huey consumer processes for tests: started with the test's environment, always stopped."""
+
 from __future__ import annotations
 
 import os
@@ -9,14 +10,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_consumer(env: dict[str, str], log_path: Path, module: str = "tests.support.jobs_worker.huey",
-                   *options: str) -> tuple[subprocess.Popen, object]:
+def start_consumer(
+    env: dict[str, str], log_path: Path, module: str = "tests.support.jobs_worker.huey", *options: str
+) -> tuple[subprocess.Popen, object]:
     """A one-thread consumer with short polling delays, logging to log_path; returns (process, log)."""
-    full_env = {**os.environ, **env,
-                "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    full_env = {
+        **os.environ,
+        **env,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     log = log_path.open("w")
-    command = [str(Path(sys.executable).with_name("huey_consumer")), module,
-               "-w", "1", "-k", "thread", "-d", "0.05", "-m", "0.2", *options]
+    command = [
+        str(Path(sys.executable).with_name("huey_consumer")),
+        module,
+        "-w",
+        "1",
+        "-k",
+        "thread",
+        "-d",
+        "0.05",
+        "-m",
+        "0.2",
+        *options,
+    ]
     return subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT), log
 
 
@@ -36,8 +52,12 @@ def share_with_worker(app, database_url: str, tmp_path: Path, monkeypatch) -> di
     """What the web side and a worker share: the database, a queue file, the certificate folder.
 
     Sets them in this process's environment (for make_huey()) and returns them for start_consumer()."""
-    env = {"DATABASE_URL": database_url, "HUEY_SQLITE_PATH": str(tmp_path / "queue.sqlite"),
-           "CERTIFICATE_DIR": str(tmp_path / "certificates"), "JINFANWAN_INSTANCE": os.environ["JINFANWAN_INSTANCE"]}
+    env = {
+        "DATABASE_URL": database_url,
+        "HUEY_SQLITE_PATH": str(tmp_path / "queue.sqlite"),
+        "CERTIFICATE_DIR": str(tmp_path / "certificates"),
+        "JINFANWAN_INSTANCE": os.environ["JINFANWAN_INSTANCE"],
+    }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("REDIS_URL", raising=False)

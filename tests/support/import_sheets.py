@@ -3,6 +3,7 @@
 `person()` is one row as a dict of fields; `workbook()` and `csv_file()` lay rows out under
 Chinese (default) or English headers, below a merged title row as county offices do.
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,8 +16,16 @@ from openpyxl import Workbook
 from training.identity import make_id_number
 
 FIELDS = ("name", "id_number", "phone", "county", "town", "village", "categories", "education")
-ZH = {"name": "姓名", "id_number": "身份证号", "phone": "联系电话", "county": "区县", "town": "乡镇",
-      "village": "村（社区）", "categories": "人员类别", "education": "文化程度"}
+ZH = {
+    "name": "姓名",
+    "id_number": "身份证号",
+    "phone": "联系电话",
+    "county": "区县",
+    "town": "乡镇",
+    "village": "村（社区）",
+    "categories": "人员类别",
+    "education": "文化程度",
+}
 EN = {name: name for name in FIELDS}
 TITLE = "紫阳县2026年第一期足部修护师培训花名册"
 
@@ -26,8 +35,16 @@ _sequence = itertools.count(1)
 def person(region: str = "610924", birth: date = date(1986, 3, 12), **fields) -> dict:
     """A valid row; a birth date the record factories do not use, so ID numbers never collide."""
     n = next(_sequence)
-    row = dict(name=f"李春{n}", id_number=make_id_number(region, birth, n % 1000), phone=f"139{n:08d}",
-               county="紫阳县", town="蒿坪镇", village="金川社区", categories="脱贫人口、易地搬迁", education="初中")
+    row = dict(
+        name=f"李春{n}",
+        id_number=make_id_number(region, birth, n % 1000),
+        phone=f"139{n:08d}",
+        county="紫阳县",
+        town="蒿坪镇",
+        village="金川社区",
+        categories="脱贫人口、易地搬迁",
+        education="初中",
+    )
     row.update(fields)
     return row
 
@@ -127,7 +144,6 @@ def fail_after_the_trainees_are_written(monkeypatch) -> list[int]:
     return seen
 
 
-
 def sheet_of_rows(rows: int, cells: str = '<c/><c/><c t="inlineStr"><is><t>备注</t></is></c>') -> bytes:
     """A small .xlsx whose first sheet has the roster's headers, then `rows` rows each holding only
     `cells`: blank where the importer looks, however many. Rows and cells are written without
@@ -135,8 +151,10 @@ def sheet_of_rows(rows: int, cells: str = '<c/><c/><c t="inlineStr"><is><t>备�
     import zipfile
 
     source = zipfile.ZipFile(io.BytesIO(workbook([], titles=())))
-    head = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row>'
-            '<c t="inlineStr"><is><t>姓名</t></is></c><c t="inlineStr"><is><t>身份证号</t></is></c></row>')
+    head = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row>'
+        '<c t="inlineStr"><is><t>姓名</t></is></c><c t="inlineStr"><is><t>身份证号</t></is></c></row>'
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for name in source.namelist():

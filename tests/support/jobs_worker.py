@@ -3,6 +3,7 @@
 
 The test process imports it too, so that create_job() knows the kind.
 """
+
 from __future__ import annotations
 
 from training.jobs.services import Step, handler

@@ -1,4 +1,5 @@
 """Reading what a page shows: the text of elements by class, field values, the page language."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Two requests at the same moment on PostgreSQL: the first holds its transaction (and its row
 locks) open while the second runs on another connection and waits on them."""
+
 from __future__ import annotations
 
 import threading
@@ -11,8 +12,9 @@ from training.extensions import db
 REFUSED = "refused"
 
 
-def first_holds_second_waits(app, act: Callable[[int], object],
-                             refused: tuple[type[Exception], ...] = ()) -> dict[int, object]:
+def first_holds_second_waits(
+    app, act: Callable[[int], object], refused: tuple[type[Exception], ...] = ()
+) -> dict[int, object]:
     """Run act(0) and, while its transaction is still open, act(1); each in its own app context,
     committed at its end. Returns {index: what act returned, or REFUSED for one of `refused`}."""
     first_acted = threading.Event()

@@ -1,5 +1,6 @@
 """Real app servers for tests: a free loopback port, a browser with its own cookie jar that talks
 to any of them, and waiting for a server to answer /healthz."""
+
 from __future__ import annotations
 
 import http.cookiejar

@@ -1,4 +1,5 @@
 """Counting the SQL statements a request sends: the tests that a page's statements do not grow with its rows."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

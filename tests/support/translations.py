@@ -1,5 +1,6 @@
 """The real zh_CN catalog for the tests that read Chinese pages (most tests read English msgids:
 tests/conftest.py points BABEL_TRANSLATION_DIRECTORIES nowhere)."""
+
 from __future__ import annotations
 
 from pathlib import Path

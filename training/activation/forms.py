@@ -1,4 +1,5 @@
 """The activation form a trainee fills on their phone."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField

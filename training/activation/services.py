@@ -1,4 +1,5 @@
 """One-time activation codes: issued per trainee, stored hashed, valid once and for a limited time."""
+
 from __future__ import annotations
 
 import hashlib
@@ -30,7 +31,7 @@ class Slip:
 
     @property
     def grouped(self) -> str:
-        return " ".join(self.code[i:i + 4] for i in range(0, len(self.code), 4))
+        return " ".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
 
 
 def _digest(code: str) -> str:
@@ -63,8 +64,11 @@ def issue_slips(cohort_id: int, issued_by_id: int) -> list[Slip]:
     slips = []
     for trainee in trainees:
         code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
-        db.session.add(ActivationCode(trainee=trainee, code_hash=_digest(code), expires_at=now + VALID_FOR,
-                                      created_by_id=issued_by_id))
+        db.session.add(
+            ActivationCode(
+                trainee=trainee, code_hash=_digest(code), expires_at=now + VALID_FOR, created_by_id=issued_by_id
+            )
+        )
         slips.append(Slip(trainee, code))
     audit.record("activation_slips_issued", "cohort", cohort_id, after={"count": len(slips)})
     return slips
@@ -74,7 +78,9 @@ def pending_code(code: str) -> ActivationCode:
     """The live activation code, or ActivationRefused with one message for every bad case."""
     found = db.session.scalar(select(ActivationCode).where(ActivationCode.code_hash == _digest(normalize_code(code))))
     if found is None or found.used_at is not None or found.expires_at <= utcnow():
-        raise ActivationRefused(_("This code is not valid. It may be mistyped, used or expired; ask your training centre for a new slip."))
+        raise ActivationRefused(
+            _("This code is not valid. It may be mistyped, used or expired; ask your training centre for a new slip.")
+        )
     return found
 
 
@@ -96,6 +102,12 @@ def activate(code: str, password: str) -> User:
     db.session.add(user)
     activation.used_at = utcnow()
     db.session.flush()
-    audit.record("account_activated", "user", user.id, actor_id=user.id, actor_name=user.username,
-                 after={"trainee_id": trainee.id})
+    audit.record(
+        "account_activated",
+        "user",
+        user.id,
+        actor_id=user.id,
+        actor_name=user.username,
+        after={"trainee_id": trainee.id},
+    )
     return user

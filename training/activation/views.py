@@ -1,4 +1,5 @@
 """Printing activation slips for a cohort, and the public activation page they point to."""
+
 from __future__ import annotations
 
 import segno
@@ -53,7 +54,12 @@ def activate():
             form.password.errors.append(str(refusal))
         else:
             db.session.commit()
-            flash(_("Your account is ready. Your username is %(name)s. Sign in with it and your password.",
-                    name=user.username), "success")
+            flash(
+                _(
+                    "Your account is ready. Your username is %(name)s. Sign in with it and your password.",
+                    name=user.username,
+                ),
+                "success",
+            )
             return redirect(url_for("auth.login"))
     return render_template("activation/activate.html", form=form)

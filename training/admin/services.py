@@ -1,4 +1,5 @@
 """Account management: create, change role and scope, disable, reset password. Every change is audited."""
+
 from __future__ import annotations
 
 import re
@@ -71,7 +72,12 @@ def update_user(user: User, *, display_name: str, role: str, county_code: str | 
     if _would_remove_last_admin(user, role, active):
         raise AccountRefused(_("The last active administrator cannot be disabled or demoted."))
     before = _snapshot(user)
-    user.display_name, user.role, user.county_code, user.active = display_name.strip(), role, county_code or None, active
+    user.display_name, user.role, user.county_code, user.active = (
+        display_name.strip(),
+        role,
+        county_code or None,
+        active,
+    )
     after = _snapshot(user)
     if before == after:
         return

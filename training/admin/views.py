@@ -1,4 +1,5 @@
 """Admin: the accounts list, creating and editing accounts, password resets."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -92,5 +93,8 @@ def reset_password(user_id: int):
             flash(str(refusal), "danger")
         else:
             db.session.commit()
-            flash(_("The password of %(name)s was reset; the account was signed out everywhere.", name=user.username), "success")
+            flash(
+                _("The password of %(name)s was reset; the account was signed out everywhere.", name=user.username),
+                "success",
+            )
     return redirect(url_for("admin.edit_user", user_id=user.id))

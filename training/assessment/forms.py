@@ -1,4 +1,5 @@
 """The score grid (two score cells per trainee, built for the cohort's roster) and the finalise form."""
+
 from __future__ import annotations
 
 import re
@@ -90,7 +91,9 @@ def score_grid_form(enrollments, **kwargs) -> ScoreGridForm:
     for enrollment in enrollments:
         for kind in SCORE_KINDS:
             score = getattr(enrollment, f"{kind}_score")
-            setattr(Grid, f"{kind}_{enrollment.id}", ScoreField(render_kw={"inputmode": "decimal", "autocomplete": "off"}))
+            setattr(
+                Grid, f"{kind}_{enrollment.id}", ScoreField(render_kw={"inputmode": "decimal", "autocomplete": "off"})
+            )
             setattr(Grid, f"was_{kind}_{enrollment.id}", HiddenField())
             data[f"{kind}_{enrollment.id}"] = score
             data[f"was_{kind}_{enrollment.id}"] = show_score(score)

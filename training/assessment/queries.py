@@ -3,6 +3,7 @@
 Hours are summed in SQL (GROUP BY enrollment), never by loading attendance per trainee.
 "Held" is the same test as completion.is_held: the session has started by `now`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,13 +24,15 @@ FINALISABLE = (CohortStatus.RUNNING, CohortStatus.FINISHED)
 
 def roster(cohort_id: int) -> list[Enrollment]:
     """The enrollments to assess, with their trainees, by name."""
-    return list(db.session.scalars(
-        select(Enrollment)
-        .join(Trainee, Trainee.id == Enrollment.trainee_id)
-        .where(Enrollment.cohort_id == cohort_id, Enrollment.status.in_(ASSESSED))
-        .options(joinedload(Enrollment.trainee))
-        .order_by(Trainee.name, Enrollment.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Enrollment)
+            .join(Trainee, Trainee.id == Enrollment.trainee_id)
+            .where(Enrollment.cohort_id == cohort_id, Enrollment.status.in_(ASSESSED))
+            .options(joinedload(Enrollment.trainee))
+            .order_by(Trainee.name, Enrollment.id)
+        )
+    )
 
 
 def _held(cohort_id: int, now: datetime):
@@ -71,7 +74,9 @@ def unmarked_sessions(cohort_id: int, now: datetime) -> list[UnmarkedSession]:
     rows = db.session.execute(
         select(ClassSession, func.count(Enrollment.id))
         .join(Enrollment, and_(Enrollment.cohort_id == ClassSession.cohort_id, Enrollment.status.in_(ASSESSED)))
-        .outerjoin(Attendance, and_(Attendance.session_id == ClassSession.id, Attendance.enrollment_id == Enrollment.id))
+        .outerjoin(
+            Attendance, and_(Attendance.session_id == ClassSession.id, Attendance.enrollment_id == Enrollment.id)
+        )
         .where(_held(cohort_id, now), Attendance.id.is_(None))
         .group_by(ClassSession.id)
         .order_by(ClassSession.starts_at)
@@ -93,8 +98,17 @@ def standings(cohort: Cohort, now: datetime) -> list[Standing]:
     scheduled = scheduled_hours(cohort.id, now)
     attended = attended_hours(cohort.id, now)
     return [
-        Standing(e, completion_verdict(attended.get(e.id, Decimal(0)), scheduled, course.min_attendance_pct,
-                                       e.theory_score, e.practical_score, course.pass_score))
+        Standing(
+            e,
+            completion_verdict(
+                attended.get(e.id, Decimal(0)),
+                scheduled,
+                course.min_attendance_pct,
+                e.theory_score,
+                e.practical_score,
+                course.pass_score,
+            ),
+        )
         for e in roster(cohort.id)
     ]
 
@@ -116,8 +130,9 @@ class FinalisePage:
 
     @property
     def can_finalise(self) -> bool:
-        return (self.cohort.status in FINALISABLE and not self.unmarked and bool(self.standings)
-                and not self.no_scores_yet)
+        return (
+            self.cohort.status in FINALISABLE and not self.unmarked and bool(self.standings) and not self.no_scores_yet
+        )
 
 
 def any_scores(enrollments) -> bool:
@@ -126,5 +141,6 @@ def any_scores(enrollments) -> bool:
 
 
 def finalise_page(cohort: Cohort, now: datetime) -> FinalisePage:
-    return FinalisePage(cohort, standings(cohort, now), unmarked_sessions(cohort.id, now),
-                        upcoming_sessions(cohort.id, now))
+    return FinalisePage(
+        cohort, standings(cohort, now), unmarked_sessions(cohort.id, now), upcoming_sessions(cohort.id, now)
+    )

@@ -3,6 +3,7 @@
 Both change data in the caller's transaction and never commit; a refusal is an
 AssessmentRefused with a message for the user.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -55,20 +56,27 @@ def record_scores(cohort_id: int, changes: ScoreChanges) -> int:
     cohort = lock_row(db.session, Cohort, cohort_id)
     if cohort.status == CohortStatus.CLOSED:
         raise AssessmentRefused(_("This cohort is closed; its scores can no longer change."))
-    enrollments = {e.id: e for e in db.session.scalars(
-        select(Enrollment)
-        .where(Enrollment.id.in_(list(changes)), Enrollment.cohort_id == cohort.id, Enrollment.status.in_(ASSESSED))
-        .with_for_update()
-    )}
+    enrollments = {
+        e.id: e
+        for e in db.session.scalars(
+            select(Enrollment)
+            .where(Enrollment.id.in_(list(changes)), Enrollment.cohort_id == cohort.id, Enrollment.status.in_(ASSESSED))
+            .with_for_update()
+        )
+    }
     conflicts = {}
     for enrollment_id, cells in changes.items():
         enrollment = enrollments.get(enrollment_id)
         for kind, (loaded, entered) in cells.items():
             current = getattr(enrollment, f"{kind}_score") if enrollment else None
             if enrollment and current != loaded and current != entered:
-                conflicts[(enrollment_id, kind)] = (current, _(
-                    "Changed meanwhile by someone else to %(score)s. Check it and save again.",
-                    score=_shown(current) or _("empty")))
+                conflicts[(enrollment_id, kind)] = (
+                    current,
+                    _(
+                        "Changed meanwhile by someone else to %(score)s. Check it and save again.",
+                        score=_shown(current) or _("empty"),
+                    ),
+                )
     if conflicts:
         raise ScoreConflict(conflicts)
     changed = 0
@@ -84,8 +92,13 @@ def record_scores(cohort_id: int, changes: ScoreChanges) -> int:
                 setattr(enrollment, column, entered)
         if after:
             changed += 1
-            audit.record("scores_changed", "enrollment", enrollment.id, before=before,
-                         after=after | {"trainee_id": enrollment.trainee_id, "cohort_id": cohort.id})
+            audit.record(
+                "scores_changed",
+                "enrollment",
+                enrollment.id,
+                before=before,
+                after=after | {"trainee_id": enrollment.trainee_id, "cohort_id": cohort.id},
+            )
     return changed
 
 
@@ -110,16 +123,19 @@ def finalise(cohort_id: int, decided_by_id: int | None, now: datetime) -> Outcom
     unmarked = unmarked_sessions(cohort.id, now)
     if unmarked:
         raise FinaliseRefused(
-            _("Attendance is not marked yet for these sessions: %(sessions)s. Mark them first.",
-              sessions="; ".join(session_label(u.session) for u in unmarked)),
+            _(
+                "Attendance is not marked yet for these sessions: %(sessions)s. Mark them first.",
+                sessions="; ".join(session_label(u.session) for u in unmarked),
+            ),
             unmarked,
         )
     judged = standings(cohort, now)
     if not judged:
         raise FinaliseRefused(_("Nobody holds a place in this cohort."))
     if not any_scores(s.enrollment for s in judged):
-        raise FinaliseRefused(_("No scores are entered for this cohort yet. Enter the theory and practical "
-                                "scores before finalising."))
+        raise FinaliseRefused(
+            _("No scores are entered for this cohort yet. Enter the theory and practical scores before finalising.")
+        )
     _refuse_failing_certified(judged)
     outcome = Outcome()
     for standing in judged:
@@ -133,12 +149,22 @@ def finalise(cohort_id: int, decided_by_id: int | None, now: datetime) -> Outcom
         if before != status:
             enrollment.status, enrollment.status_changed_at = status, now
         enrollment.decided_by_id, enrollment.decision_reason = decided_by_id, reason
-        audit.record(f"enrollment_{status}", "enrollment", enrollment.id, before={"status": before}, after={
-            "status": status, "trainee_id": enrollment.trainee_id, "cohort_id": cohort.id,
-            "attended_hours": _shown(verdict.attended_hours), "scheduled_hours": _shown(verdict.scheduled_hours),
-            "theory_score": _shown(enrollment.theory_score), "practical_score": _shown(enrollment.practical_score),
-            "reasons": [s.rule for s in verdict.shortfalls],
-        })
+        audit.record(
+            f"enrollment_{status}",
+            "enrollment",
+            enrollment.id,
+            before={"status": before},
+            after={
+                "status": status,
+                "trainee_id": enrollment.trainee_id,
+                "cohort_id": cohort.id,
+                "attended_hours": _shown(verdict.attended_hours),
+                "scheduled_hours": _shown(verdict.scheduled_hours),
+                "theory_score": _shown(enrollment.theory_score),
+                "practical_score": _shown(enrollment.practical_score),
+                "reasons": [s.rule for s in verdict.shortfalls],
+            },
+        )
     if cohort.status == CohortStatus.RUNNING:
         change_status(cohort, CohortStatus.FINISHED)
     return outcome
@@ -148,10 +174,16 @@ def _refuse_failing_certified(judged) -> None:
     """A valid certificate must keep certifying a completed training: revoke it before failing someone."""
     failing = {s.enrollment.id: s.enrollment for s in judged if not s.verdict.eligible}
     certified = db.session.scalars(
-        select(Certificate.enrollment_id)
-        .where(Certificate.enrollment_id.in_(list(failing)), Certificate.status == CertificateStatus.VALID)
+        select(Certificate.enrollment_id).where(
+            Certificate.enrollment_id.in_(list(failing)), Certificate.status == CertificateStatus.VALID
+        )
     ).all()
     if certified:
         names = ", ".join(failing[i].trainee.name for i in certified)
-        raise FinaliseRefused(_("%(names)s would no longer pass but hold a valid certificate. "
-                                "Revoke the certificate first, or correct the scores.", names=names))
+        raise FinaliseRefused(
+            _(
+                "%(names)s would no longer pass but hold a valid certificate. "
+                "Revoke the certificate first, or correct the scores.",
+                names=names,
+            )
+        )

@@ -1,4 +1,5 @@
 """The score grid of a cohort (its trainers, coordinators in scope) and finalising it (coordinators)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -39,13 +40,23 @@ def scores(cohort_id: int):
             form.form_errors.append(str(refusal))
         else:
             db.session.commit()
-            flash(ngettext("%(num)d trainee's scores saved.", "%(num)d trainees' scores saved.", changed)
-                  if changed else _("No score changed."), "success")
+            flash(
+                ngettext("%(num)d trainee's scores saved.", "%(num)d trainees' scores saved.", changed)
+                if changed
+                else _("No score changed."),
+                "success",
+            )
             return redirect(url_for("assessment.scores", cohort_id=cohort.id))
     elif form.is_submitted() and any(form.cell(k, e.id).errors for e in enrollments for k in ("theory", "practical")):
         form.form_errors.append(_("Nothing was saved. Correct the marked scores and save again."))
-    return render_template("assessment/scores.html", cohort=cohort, enrollments=enrollments, form=form,
-                           editable=editable, can_finalise=can_manage_cohort(current_user, cohort))
+    return render_template(
+        "assessment/scores.html",
+        cohort=cohort,
+        enrollments=enrollments,
+        form=form,
+        editable=editable,
+        can_finalise=can_manage_cohort(current_user, cohort),
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>/finalise", methods=["GET", "POST"])
@@ -63,8 +74,14 @@ def finalise(cohort_id: int):
             flash(str(refusal), "danger")
         else:
             db.session.commit()
-            flash(_("Finalised: %(completed)d completed, %(failed)d not passed.",
-                    completed=len(outcome.completed), failed=len(outcome.failed)), "success")
+            flash(
+                _(
+                    "Finalised: %(completed)d completed, %(failed)d not passed.",
+                    completed=len(outcome.completed),
+                    failed=len(outcome.failed),
+                ),
+                "success",
+            )
         return redirect(url_for("assessment.finalise", cohort_id=cohort.id))
     page = queries.finalise_page(cohort, utcnow())
     return render_template("assessment/finalise.html", cohort=cohort, page=page, form=form)

@@ -5,6 +5,7 @@ since the epoch) and carries an HMAC of both, so it cannot be forged or moved to
 session. The current window and the one before it are accepted, so a scan right at the
 rotation still works. Tokens are short on purpose: a small QR reads better on cheap cameras.
 """
+
 from __future__ import annotations
 
 import base64

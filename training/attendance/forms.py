@@ -1,5 +1,6 @@
 """Attendance forms. The roster's per-trainee fields are plain inputs named after the
 enrollment (mark-<id> radios, version-<id> and was-<id> hidden), read by posted_marks()."""
+
 from __future__ import annotations
 
 import re

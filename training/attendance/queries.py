@@ -1,4 +1,5 @@
 """What the attendance pages show, each loaded in one statement whatever the roster size."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,12 +45,22 @@ def class_session(session_id: int) -> ClassSession | None:
 def _roster():
     return (
         select(
-            Enrollment.id, Trainee.name, Trainee.id_number, Attendance.id, Attendance.status,
-            Attendance.version, Attendance.method, User.display_name, User.username, Attendance.marked_at,
+            Enrollment.id,
+            Trainee.name,
+            Trainee.id_number,
+            Attendance.id,
+            Attendance.status,
+            Attendance.version,
+            Attendance.method,
+            User.display_name,
+            User.username,
+            Attendance.marked_at,
         )
         .join(Trainee, Trainee.id == Enrollment.trainee_id)
-        .outerjoin(Attendance, and_(Attendance.enrollment_id == Enrollment.id,
-                                    Attendance.session_id == bindparam("session_id")))
+        .outerjoin(
+            Attendance,
+            and_(Attendance.enrollment_id == Enrollment.id, Attendance.session_id == bindparam("session_id")),
+        )
         .outerjoin(User, User.id == Attendance.marked_by_id)
         .where(Enrollment.cohort_id == bindparam("cohort_id"), Enrollment.status.in_(rules.ON_ROSTER))
         .order_by(Trainee.name, Enrollment.id)
@@ -111,4 +122,3 @@ def open_sessions_for(trainee_id: int, now: datetime, opens_minutes: int) -> lis
         .order_by(ClassSession.starts_at)
     ).all()
     return [s for s in sessions if rules.checkin_open(s.starts_at, s.ends_at, now, opens_minutes)]
-

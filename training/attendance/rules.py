@@ -1,5 +1,6 @@
 """The attendance rules as pure functions: when a session may be marked, by whom and how, when
 check-in is open, and what a roster save should do with each posted mark."""
+
 from __future__ import annotations
 
 import enum

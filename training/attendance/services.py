@@ -16,6 +16,7 @@ A row that neither returned is reported as a conflict, with what is stored now. 
 is needed: with the pysqlite driver a SAVEPOINT that opens the transaction is committed by
 its RELEASE, which would split a save from its audit events.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -74,19 +75,34 @@ def status_label(status: str | None) -> str:
 def _method_for(session: ClassSession, role: str, now: datetime, lock_hours: int) -> str:
     phase = rules.marking_phase(session.starts_at, session.ends_at, now, lock_hours)
     if phase == Phase.NOT_STARTED:
-        raise MarkingRefused(_("This class has not started yet. You can mark attendance from %(time)s.",
-                               time=format_datetime(session.starts_at, "short")))
+        raise MarkingRefused(
+            _(
+                "This class has not started yet. You can mark attendance from %(time)s.",
+                time=format_datetime(session.starts_at, "short"),
+            )
+        )
     if phase == Phase.LOCKED:
         if not rules.may_correct(role):
-            raise MarkingRefused(_("Attendance for this class was locked at %(time)s. Ask a coordinator to "
-                                   "correct it.", time=format_datetime(rules.locks_at(session.ends_at, lock_hours),
-                                                                       "short")))
+            raise MarkingRefused(
+                _(
+                    "Attendance for this class was locked at %(time)s. Ask a coordinator to correct it.",
+                    time=format_datetime(rules.locks_at(session.ends_at, lock_hours), "short"),
+                )
+            )
         return MarkMethod.CORRECTION
     return MarkMethod.ROSTER
 
 
-def save_marks(session: ClassSession, posted: list[PostedMark], *, user_id: int, role: str, now: datetime,
-               lock_hours: int, reason: str | None = None) -> SaveOutcome:
+def save_marks(
+    session: ClassSession,
+    posted: list[PostedMark],
+    *,
+    user_id: int,
+    role: str,
+    now: datetime,
+    lock_hours: int,
+    reason: str | None = None,
+) -> SaveOutcome:
     """Save what changed on a roster page; report the marks someone else changed first."""
     method = _method_for(session, role, now, lock_hours)
     outcome = SaveOutcome(method)
@@ -102,16 +118,20 @@ def save_marks(session: ClassSession, posted: list[PostedMark], *, user_id: int,
     written |= {r.enrollment_id: r.attendance_id for _m, r in writes if r.attendance_id in updated}
     lost = [(m, r) for m, r in writes if m.enrollment_id not in written]
     if lost:
-        current = {row.enrollment_id: row
-                   for row in queries.roster_rows(session, [m.enrollment_id for m, _r in lost])}
-        outcome.conflicts += [Conflict(m.enrollment_id, r.name, m.status, current.get(m.enrollment_id, r))
-                              for m, r in lost]
+        current = {row.enrollment_id: row for row in queries.roster_rows(session, [m.enrollment_id for m, _r in lost])}
+        outcome.conflicts += [
+            Conflict(m.enrollment_id, r.name, m.status, current.get(m.enrollment_id, r)) for m, r in lost
+        ]
     action = "attendance_corrected" if method == MarkMethod.CORRECTION else "attendance_marked"
     extra = {"reason": reason} if method == MarkMethod.CORRECTION else {}
     events = [
-        (written[m.enrollment_id], {"status": r.status},
-         {"status": m.status, "method": method, "enrollment_id": m.enrollment_id, "session_id": session.id, **extra})
-        for m, r in writes if m.enrollment_id in written
+        (
+            written[m.enrollment_id],
+            {"status": r.status},
+            {"status": m.status, "method": method, "enrollment_id": m.enrollment_id, "session_id": session.id, **extra},
+        )
+        for m, r in writes
+        if m.enrollment_id in written
     ]
     audit.record_many(action, "attendance", events, at=now)
     outcome.saved = len(events)
@@ -141,20 +161,34 @@ def _update(changes: list[tuple[PostedMark, RosterRow]], stamp: dict) -> set[int
     statement = (
         update(TABLE)
         .where(TABLE.c.id == bindparam("mark_id"), TABLE.c.version == bindparam("loaded_version"))
-        .values(status=bindparam("new_status"), version=TABLE.c.version + 1,
-                **{name: bindparam(f"stamp_{name}") for name in stamp})
+        .values(
+            status=bindparam("new_status"),
+            version=TABLE.c.version + 1,
+            **{name: bindparam(f"stamp_{name}") for name in stamp},
+        )
     )
     stamped = {f"stamp_{name}": value for name, value in stamp.items()}
     ids = [row.attendance_id for _mark, row in changes]
-    written = db.session.execute(statement, [
-        {"mark_id": row.attendance_id, "loaded_version": row.version, "new_status": mark.status, **stamped}
-        for mark, row in changes]).rowcount
+    written = db.session.execute(
+        statement,
+        [
+            {"mark_id": row.attendance_id, "loaded_version": row.version, "new_status": mark.status, **stamped}
+            for mark, row in changes
+        ],
+    ).rowcount
     if written == len(changes):
         return set(ids)
     # Someone saved some of these since the page loaded: ours are the rows with our stamp (our
     # transaction holds them, so nobody has changed them since).
-    return set(db.session.scalars(select(TABLE.c.id).where(
-        TABLE.c.id.in_(ids), TABLE.c.marked_at == stamp["marked_at"], TABLE.c.marked_by_id == stamp["marked_by_id"])))
+    return set(
+        db.session.scalars(
+            select(TABLE.c.id).where(
+                TABLE.c.id.in_(ids),
+                TABLE.c.marked_at == stamp["marked_at"],
+                TABLE.c.marked_by_id == stamp["marked_by_id"],
+            )
+        )
+    )
 
 
 def _insert(session_id: int, marks: list[PostedMark], stamp: dict) -> dict[int, int]:
@@ -167,41 +201,67 @@ def _insert(session_id: int, marks: list[PostedMark], stamp: dict) -> dict[int, 
         .on_conflict_do_nothing(index_elements=[TABLE.c.enrollment_id, TABLE.c.session_id])
         .returning(TABLE.c.enrollment_id, TABLE.c.id)
     )
-    rows = [{"enrollment_id": m.enrollment_id, "session_id": session_id, "status": m.status, "version": 1, **stamp}
-            for m in marks]
+    rows = [
+        {"enrollment_id": m.enrollment_id, "session_id": session_id, "status": m.status, "version": 1, **stamp}
+        for m in marks
+    ]
     return dict(db.session.execute(statement, rows).all())
 
 
-def check_in(session: ClassSession, trainee_id: int, user_id: int, method: str, now: datetime,
-             opens_minutes: int) -> None:
+def check_in(
+    session: ClassSession, trainee_id: int, user_id: int, method: str, now: datetime, opens_minutes: int
+) -> None:
     """Mark a trainee present by their own scan or code; never over a mark already there."""
     if not rules.checkin_open(session.starts_at, session.ends_at, now, opens_minutes):
-        raise CheckinRefused(_("Check-in for this class is open from %(start)s to %(end)s.",
-                               start=format_datetime(session.starts_at - timedelta(minutes=opens_minutes), "short"),
-                               end=format_time(session.ends_at, "short")))
+        raise CheckinRefused(
+            _(
+                "Check-in for this class is open from %(start)s to %(end)s.",
+                start=format_datetime(session.starts_at - timedelta(minutes=opens_minutes), "short"),
+                end=format_time(session.ends_at, "short"),
+            )
+        )
     enrollment_id = db.session.scalar(
-        select(Enrollment.id).where(Enrollment.trainee_id == trainee_id, Enrollment.cohort_id == session.cohort_id,
-                                    Enrollment.status.in_(rules.ON_ROSTER))
+        select(Enrollment.id).where(
+            Enrollment.trainee_id == trainee_id,
+            Enrollment.cohort_id == session.cohort_id,
+            Enrollment.status.in_(rules.ON_ROSTER),
+        )
     )
     if enrollment_id is None:
         raise CheckinRefused(_("You are not on the list of this class, so you cannot check in to it."))
     stamp = {"method": method, "marked_by_id": user_id, "marked_at": now}
     inserted = _insert(session.id, [PostedMark(enrollment_id, AttendanceStatus.PRESENT, None, 0)], stamp)
     if not inserted:
-        status = db.session.scalar(select(Attendance.status).where(Attendance.enrollment_id == enrollment_id,
-                                                                   Attendance.session_id == session.id))
+        status = db.session.scalar(
+            select(Attendance.status).where(
+                Attendance.enrollment_id == enrollment_id, Attendance.session_id == session.id
+            )
+        )
         if status in rules.ATTENDED:
             raise AlreadyCheckedIn(_("You are already checked in to this class."))
-        raise CheckinRefused(_("Your trainer has already marked you as %(status)s for this class. Please speak "
-                               "to your trainer.", status=status_label(status)))
-    audit.record("attendance_marked", "attendance", inserted[enrollment_id], before={"status": None},
-                 after={"status": AttendanceStatus.PRESENT.value, "method": method, "enrollment_id": enrollment_id,
-                        "session_id": session.id})
+        raise CheckinRefused(
+            _(
+                "Your trainer has already marked you as %(status)s for this class. Please speak to your trainer.",
+                status=status_label(status),
+            )
+        )
+    audit.record(
+        "attendance_marked",
+        "attendance",
+        inserted[enrollment_id],
+        before={"status": None},
+        after={
+            "status": AttendanceStatus.PRESENT.value,
+            "method": method,
+            "enrollment_id": enrollment_id,
+            "session_id": session.id,
+        },
+    )
 
 
-
-def check_in_by_code(trainee_id: int, user_id: int, code: str, now: datetime, *, secret_key: str, window: int,
-                     opens_minutes: int) -> ClassSession:
+def check_in_by_code(
+    trainee_id: int, user_id: int, code: str, now: datetime, *, secret_key: str, window: int, opens_minutes: int
+) -> ClassSession:
     """Check in to whichever of the trainee's sessions open now the typed code belongs to."""
     sessions = queries.open_sessions_for(trainee_id, now, opens_minutes)
     if not sessions:

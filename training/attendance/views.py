@@ -1,5 +1,6 @@
 """The roster a trainer marks on a phone (and a coordinator corrects after the lock), the
 rotating QR for self check-in, and the trainee's side of it: the scanned link and the code form."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -39,9 +40,14 @@ def _window() -> int:
 
 def _conflict_message(conflict: services.Conflict) -> str:
     current = conflict.current
-    return _("%(name)s was changed by %(by)s at %(time)s to %(status)s; your %(yours)s was not saved.",
-             name=conflict.name, by=current.by or "?", time=format_time(current.at, "short") if current.at else "?",
-             status=status_label(current.status), yours=status_label(conflict.yours))
+    return _(
+        "%(name)s was changed by %(by)s at %(time)s to %(status)s; your %(yours)s was not saved.",
+        name=conflict.name,
+        by=current.by or "?",
+        time=format_time(current.at, "short") if current.at else "?",
+        status=status_label(current.status),
+        yours=status_label(conflict.yours),
+    )
 
 
 @bp.route("/sessions/<int:session_id>/roster", methods=["GET", "POST"])
@@ -52,9 +58,15 @@ def roster(session_id: int):
     if form.validate_on_submit():
         posted = posted_marks(request.form, all_present="all_present" in request.form)
         try:
-            outcome = services.save_marks(session, posted, user_id=current_user.id, role=current_user.role,
-                                          now=utcnow(), lock_hours=current_app.config["ATTENDANCE_LOCK_HOURS"],
-                                          reason=form.reason.data)
+            outcome = services.save_marks(
+                session,
+                posted,
+                user_id=current_user.id,
+                role=current_user.role,
+                now=utcnow(),
+                lock_hours=current_app.config["ATTENDANCE_LOCK_HOURS"],
+                reason=form.reason.data,
+            )
         except MarkingRefused as refusal:
             db.session.rollback()
             flash(str(refusal), "danger")
@@ -63,7 +75,9 @@ def roster(session_id: int):
         session_id = session.id  # read before the commit expires it
         db.session.commit()
         _flash_outcome(outcome)
-        return redirect(url_for(".roster", session_id=session_id, conflict=[c.enrollment_id for c in outcome.conflicts]))
+        return redirect(
+            url_for(".roster", session_id=session_id, conflict=[c.enrollment_id for c in outcome.conflicts])
+        )
     return render_template("attendance/roster.html", **_roster_context(session, form))
 
 
@@ -80,11 +94,17 @@ def _roster_context(session: ClassSession, form: RosterForm, posted: list[rules.
     phase = rules.marking_phase(session.starts_at, session.ends_at, now, lock_hours)
     correcting = phase == rules.Phase.LOCKED and rules.may_correct(current_user.role)
     return dict(
-        session=session, rows=rows, form=form, phase=phase, correcting=correcting,
-        editable=phase == rules.Phase.OPEN or correcting, chosen=chosen,
+        session=session,
+        rows=rows,
+        form=form,
+        phase=phase,
+        correcting=correcting,
+        editable=phase == rules.Phase.OPEN or correcting,
+        chosen=chosen,
         loaded={mark.enrollment_id: (mark.loaded_status, mark.loaded_version) for mark in posted},
         counts=rules.counts(chosen.get(r.enrollment_id, r.status) for r in rows),
-        locks_at=rules.locks_at(session.ends_at, lock_hours), statuses=rules.STATUSES,
+        locks_at=rules.locks_at(session.ends_at, lock_hours),
+        statuses=rules.STATUSES,
         checkin_over=now > session.ends_at,
         # Plain strings: a lazy label would be translated again for each of the 4 × 60 radios.
         labels={status: status_label(status) for status in rules.STATUSES},
@@ -106,8 +126,9 @@ def roster_json(session_id: int):
 def checkin_qr(session_id: int):
     session = _session_in_scope(session_id)
     opens_before = timedelta(minutes=current_app.config["CHECKIN_OPENS_MINUTES"])
-    return render_template("attendance/checkin_qr.html", session=session, qr=_qr_state(session),
-                           opens_before=opens_before, plain_page=True)
+    return render_template(
+        "attendance/checkin_qr.html", session=session, qr=_qr_state(session), opens_before=opens_before, plain_page=True
+    )
 
 
 @bp.get("/sessions/<int:session_id>/checkin-qr.json")
@@ -123,21 +144,32 @@ def _qr_state(session: ClassSession) -> dict:
     now, config = utcnow(), current_app.config
     is_open = rules.checkin_open(session.starts_at, session.ends_at, now, config["CHECKIN_OPENS_MINUTES"])
     attended, total = queries.tally(session)
-    state = {"open": is_open, "ended": now > session.ends_at, "attended": attended, "total": total,
-             "seconds_left": checkin.seconds_left(now, config["CHECKIN_ROTATE_SECONDS"])}
+    state = {
+        "open": is_open,
+        "ended": now > session.ends_at,
+        "attended": attended,
+        "total": total,
+        "seconds_left": checkin.seconds_left(now, config["CHECKIN_ROTATE_SECONDS"]),
+    }
     if is_open:
         window = checkin.window_at(now, config["CHECKIN_ROTATE_SECONDS"])
-        url = url_for(".checkin_token", token=checkin.make_token(config["SECRET_KEY"], session.id, window),
-                      _external=True)
-        state |= {"window": window, "url": url, "code": checkin.make_code(config["SECRET_KEY"], session.id, window),
-                  "svg": segno.make(url, error="m").svg_data_uri(scale=8, border=2, dark="#000", light="#fff")}
+        url = url_for(
+            ".checkin_token", token=checkin.make_token(config["SECRET_KEY"], session.id, window), _external=True
+        )
+        state |= {
+            "window": window,
+            "url": url,
+            "code": checkin.make_code(config["SECRET_KEY"], session.id, window),
+            "svg": segno.make(url, error="m").svg_data_uri(scale=8, border=2, dark="#000", light="#fff"),
+        }
     return state
 
 
 TOKEN_MESSAGES = {
     checkin.TokenProblem.INVALID: lambda: _("This check-in code is not valid. Scan the code on the trainer's screen."),
-    checkin.TokenProblem.EXPIRED: lambda: _("This check-in code has expired. Scan the code on the trainer's "
-                                            "screen again, or type the 6-digit number."),
+    checkin.TokenProblem.EXPIRED: lambda: _(
+        "This check-in code has expired. Scan the code on the trainer's screen again, or type the 6-digit number."
+    ),
 }
 
 
@@ -155,8 +187,14 @@ def checkin_token(token: str):
     if session is None:
         return _checkin_result(None, TOKEN_MESSAGES[checkin.TokenProblem.INVALID](), 400)
     try:
-        services.check_in(session, current_user.trainee_id, current_user.id, MarkMethod.QR, utcnow(),
-                          current_app.config["CHECKIN_OPENS_MINUTES"])
+        services.check_in(
+            session,
+            current_user.trainee_id,
+            current_user.id,
+            MarkMethod.QR,
+            utcnow(),
+            current_app.config["CHECKIN_OPENS_MINUTES"],
+        )
     except AlreadyCheckedIn as already:
         return _checkin_result(session, str(already), 200, ok=True)
     except CheckinRefused as refusal:
@@ -179,8 +217,9 @@ def _per_user() -> str:
 
 
 @bp.route("/checkin", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["CHECKIN_CODE_LIMIT"], key_func=_per_user,
-               methods=["POST"], deduct_when=_checkin_failed)
+@limiter.limit(
+    lambda: current_app.config["CHECKIN_CODE_LIMIT"], key_func=_per_user, methods=["POST"], deduct_when=_checkin_failed
+)
 @roles_required(Role.TRAINEE)
 def checkin_code():
     """For a camera that cannot read the QR: type the number shown beside it."""
@@ -190,8 +229,14 @@ def checkin_code():
     config = current_app.config
     try:
         session = services.check_in_by_code(
-            current_user.trainee_id or 0, current_user.id, form.code.data, utcnow(), secret_key=config["SECRET_KEY"],
-            window=_window(), opens_minutes=config["CHECKIN_OPENS_MINUTES"])
+            current_user.trainee_id or 0,
+            current_user.id,
+            form.code.data,
+            utcnow(),
+            secret_key=config["SECRET_KEY"],
+            window=_window(),
+            opens_minutes=config["CHECKIN_OPENS_MINUTES"],
+        )
     except AlreadyCheckedIn as already:
         return _checkin_result(None, str(already), 200, ok=True)
     except CheckinRefused as refusal:

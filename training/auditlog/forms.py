@@ -1,4 +1,5 @@
 """The audit trail's filter form: read from the query string, no CSRF (it changes nothing)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

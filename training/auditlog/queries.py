@@ -5,6 +5,7 @@ county) read every event; a county coordinator reads the events of actors whose 
 in their county, and their own. Events without a signed-in actor (sign-in failures, the
 command line, the public verification page) are read by admins and city coordinators only.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -3,6 +3,7 @@
 There is deliberately no route that changes an event; on PostgreSQL a trigger refuses
 UPDATE and DELETE of audit_event as well (migration 0005).
 """
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,11 @@ def index():
     form = AuditFilterForm(request.args)
     form.set_choices(*queries.known_values(current_user))
     valid = form.validate()
-    filters = queries.AuditFilters(**{name: form[name].data or (None if name.startswith("date") else "")
-                                      for name in FILTERS}) if valid else None
+    filters = (
+        queries.AuditFilters(**{name: form[name].data or (None if name.startswith("date") else "") for name in FILTERS})
+        if valid
+        else None
+    )
     page = None
     if filters is not None:
         query = queries.events_query(current_user, filters, current_app.config["BABEL_DEFAULT_TIMEZONE"])

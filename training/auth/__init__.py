@@ -1,4 +1,5 @@
 """Signing in and out, server-side login sessions, passwords."""
+
 from __future__ import annotations
 
 from flask import current_app, session

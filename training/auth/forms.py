@@ -1,4 +1,5 @@
 """Sign-in and password forms."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField

@@ -1,4 +1,5 @@
 """Password hashing and policy, authentication, and server-side login sessions."""
+
 from __future__ import annotations
 
 import hashlib
@@ -96,9 +97,7 @@ def _digest(token: str) -> str:
 def start_session(user: User, ip: str | None, user_agent: str | None) -> str:
     """Record a new login session and return the token for the cookie."""
     token = secrets.token_urlsafe(32)
-    db.session.add(
-        LoginSession(token_hash=_digest(token), user=user, ip=ip, user_agent=(user_agent or "")[:200])
-    )
+    db.session.add(LoginSession(token_hash=_digest(token), user=user, ip=ip, user_agent=(user_agent or "")[:200]))
     user.last_login_at = utcnow()
     audit.record("login", "user", user.id, actor_id=user.id, actor_name=user.username)
     return token

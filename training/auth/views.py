@@ -1,4 +1,5 @@
 """Sign in, sign out and change one's own password."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for

@@ -21,6 +21,7 @@ in the module named for it: people (accounts, trainees and their categories), ca
 (employers, placements, follow-ups). They share BenchData's state and its random stream,
 and load() calls them in a fixed order, so the same seed still gives the same rows.
 """
+
 from __future__ import annotations
 
 import math
@@ -40,8 +41,20 @@ from training.benchdata.placements import PlacementRows
 from training.exceptions import DomainError
 from training.extensions import db
 from training.models import (
-    Attendance, ClassSession, Cohort, County, Course, Employer, Enrollment, FollowUp, Placement, Trainee,
-    TraineeCategory, User, cohort_trainer, utcnow,
+    Attendance,
+    ClassSession,
+    Cohort,
+    County,
+    Course,
+    Employer,
+    Enrollment,
+    FollowUp,
+    Placement,
+    Trainee,
+    TraineeCategory,
+    User,
+    cohort_trainer,
+    utcnow,
 )
 
 CHUNK = 10_000
@@ -51,8 +64,9 @@ class SeedRefused(DomainError):
     """seed-bench only runs on a database without trainees and without bench accounts."""
 
 
-def seed(trainees: int, seed: int = 2026, password: str = BENCH_PASSWORD,
-         progress: Callable[[str], None] | None = None) -> dict[str, int]:
+def seed(
+    trainees: int, seed: int = 2026, password: str = BENCH_PASSWORD, progress: Callable[[str], None] | None = None
+) -> dict[str, int]:
     """Load the bench data set for `trainees` trainees; return rows inserted per table."""
     _refuse_unless_empty()
     return BenchData(trainees, seed, password, progress or (lambda text: None)).load()
@@ -62,8 +76,10 @@ def _refuse_unless_empty() -> None:
     if not db.session.scalar(select(func.count()).select_from(County)):
         raise SeedRefused("No counties: run `flask --app app db upgrade` first.")
     if db.session.scalar(select(Trainee.id).limit(1)) is not None:
-        raise SeedRefused("This database already has trainees; seed-bench only loads into an empty "
-                          "database and must never run on a production one.")
+        raise SeedRefused(
+            "This database already has trainees; seed-bench only loads into an empty "
+            "database and must never run on a production one."
+        )
     if db.session.scalar(select(User.id).where(User.username.like("bench\\_%", escape="\\")).limit(1)):
         raise SeedRefused("Bench accounts already exist in this database.")
 
@@ -127,9 +143,12 @@ class BenchData(PeopleRows, CatalogRows, EnrollmentRows, PlacementRows):
         if db.engine.dialect.name != "postgresql":
             return
         for table in _ID_TABLES:
-            db.session.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}), false)"))
+            db.session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}), false)"
+                )
+            )
         db.session.execute(text("ANALYZE"))  # what autovacuum would do a little later
         db.session.commit()
         self.progress(f"sequences and statistics updated ({perf_counter() - self.started:.1f} s)")
@@ -143,5 +162,7 @@ class BenchData(PeopleRows, CatalogRows, EnrollmentRows, PlacementRows):
         self.plan_employers()
 
 
-_ID_TABLES = [t.__table__ for t in (User, Course, Employer, Cohort, ClassSession, Trainee, Enrollment, Attendance,
-                                    Placement, FollowUp)]
+_ID_TABLES = [
+    t.__table__
+    for t in (User, Course, Employer, Cohort, ClassSession, Trainee, Enrollment, Attendance, Placement, FollowUp)
+]

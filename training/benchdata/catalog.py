@@ -3,12 +3,13 @@
 CatalogRows is the part of BenchData that plans and writes them; it relies on BenchData's
 random stream, ids(), counties, trainers and employers.
 """
+
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from flask import current_app
@@ -37,10 +38,14 @@ COURSES = [  # code, name, occupation, level, labour brand, subsidy
     ("BN-ZSPT-5", "中式烹调师（五级）", "中式烹调师", 5, "", 1500),
     ("BN-HLWYX-5", "互联网营销师（五级）", "互联网营销师", 5, "", 1200),
 ]
-SITES = [("新社区工厂", "community_factory"), ("安置社区培训室", "resettlement_community"),
-         ("集镇培训中心", "town_centre"), ("职业技能培训学校", "training_school")]
-TOWNS = "城关 蒿坪 双桥 洞河 涧池 宋家 平梁 两河 池河 大河 长安 石梯".split()
-UTC = timezone.utc
+SITES = [
+    ("新社区工厂", "community_factory"),
+    ("安置社区培训室", "resettlement_community"),
+    ("集镇培训中心", "town_centre"),
+    ("职业技能培训学校", "training_school"),
+]
+TOWNS = ["城关", "蒿坪", "双桥", "洞河", "涧池", "宋家", "平梁", "两河", "池河", "大河", "长安", "石梯"]
+UTC = UTC
 
 
 @dataclass
@@ -73,9 +78,20 @@ class CatalogRows:
         created = self.now - timedelta(days=1200)
         self.course_ids = list(self.ids(Course.__table__, len(COURSES)))
         self.course_rows = [
-            dict(id=i, code=code, name=name, occupation=occupation, level=level, labour_brand=brand,
-                 total_hours=len(SLOTS) * SESSION_DAYS * 4, min_attendance_pct=80, pass_score=60,
-                 subsidy_yuan=Decimal(subsidy), active=True, created_at=created)
+            dict(
+                id=i,
+                code=code,
+                name=name,
+                occupation=occupation,
+                level=level,
+                labour_brand=brand,
+                total_hours=len(SLOTS) * SESSION_DAYS * 4,
+                min_attendance_pct=80,
+                pass_score=60,
+                subsidy_yuan=Decimal(subsidy),
+                active=True,
+                created_at=created,
+            )
             for i, (code, name, occupation, level, brand, subsidy) in zip(self.course_ids, COURSES)
         ]
 
@@ -93,9 +109,16 @@ class CatalogRows:
         self.cohorts = []
         for index, cohort_id in enumerate(ids):
             status = statuses[index // n_counties] if index < self.n_fill else CohortStatus.DRAFT
-            self.cohorts.append(CohortPlan(id=cohort_id, index=index, county=self.codes[index % n_counties],
-                                           course=rng.randrange(len(COURSES)), status=status,
-                                           start=self.today + timedelta(days=self.start_offset(status))))
+            self.cohorts.append(
+                CohortPlan(
+                    id=cohort_id,
+                    index=index,
+                    county=self.codes[index % n_counties],
+                    course=rng.randrange(len(COURSES)),
+                    status=status,
+                    start=self.today + timedelta(days=self.start_offset(status)),
+                )
+            )
         turn = {code: 0 for code in self.codes}
         for cohort in self.cohorts:
             own = self.trainers[cohort.county]
@@ -118,9 +141,13 @@ class CatalogRows:
 
     def start_offset(self, status: str) -> int:
         """Days from today to a cohort's first day, by status."""
-        low, high = {CohortStatus.RUNNING: (-(SESSION_DAYS - 2), 0), CohortStatus.OPEN: (2, 45),
-                     CohortStatus.DRAFT: (30, 90), CohortStatus.CLOSED: (-1100, -400),
-                     CohortStatus.FINISHED: (-800, -(SESSION_DAYS + 5))}[status]
+        low, high = {
+            CohortStatus.RUNNING: (-(SESSION_DAYS - 2), 0),
+            CohortStatus.OPEN: (2, 45),
+            CohortStatus.DRAFT: (30, 90),
+            CohortStatus.CLOSED: (-1100, -400),
+            CohortStatus.FINISHED: (-800, -(SESSION_DAYS + 5)),
+        }[status]
         return self.rng.randint(low, high)
 
     def assign_members(self) -> None:
@@ -161,16 +188,34 @@ class CatalogRows:
             town = self.rng.choice(TOWNS)
             site, kind = SITES[c.index % len(SITES)]
             code = f"BN{c.start:%Y}-{c.county[-3:]}-{c.index + 1:05d}"
-            yield dict(id=c.id, code=code, course_id=self.course_ids[c.course],
-                       county_code=c.county, site_name=f"{self.counties[c.county]}{town}镇{site}", site_kind=kind,
-                       start_date=c.start, end_date=c.end, capacity=COHORT_SIZE, status=str(c.status),
-                       employer_id=c.employer_id, committed_placements=20 if c.employer_id else None,
-                       created_at=self.opened(c))
+            yield dict(
+                id=c.id,
+                code=code,
+                course_id=self.course_ids[c.course],
+                county_code=c.county,
+                site_name=f"{self.counties[c.county]}{town}镇{site}",
+                site_kind=kind,
+                start_date=c.start,
+                end_date=c.end,
+                capacity=COHORT_SIZE,
+                status=str(c.status),
+                employer_id=c.employer_id,
+                committed_placements=20 if c.employer_id else None,
+                created_at=self.opened(c),
+            )
 
     def session_rows(self) -> Iterator[dict]:
         hours = Decimal("4.0")
         for c in self.cohorts:
             for n, (session_id, starts, ends) in enumerate(c.sessions):
                 kind = SLOTS[n % len(SLOTS)].kind
-                yield dict(id=session_id, cohort_id=c.id, starts_at=starts, ends_at=ends, hours=hours,
-                           topic=f"{'理论授课' if kind == 'theory' else '实操训练'} {n // 2 + 1}", kind=kind, location="")
+                yield dict(
+                    id=session_id,
+                    cohort_id=c.id,
+                    starts_at=starts,
+                    ends_at=ends,
+                    hours=hours,
+                    topic=f"{'理论授课' if kind == 'theory' else '实操训练'} {n // 2 + 1}",
+                    kind=kind,
+                    location="",
+                )

@@ -3,6 +3,7 @@
 EnrollmentRows is the part of BenchData that plans and writes them; it relies on BenchData's
 random stream, ids(), cohort plans, courses and coordinators.
 """
+
 from __future__ import annotations
 
 import random
@@ -55,8 +56,14 @@ class EnrollmentRows:
                         plan.theory, plan.practical = self.score(), self.score()
                         attended = Decimal(4 * sum(plan.marks.count(m) for m in "PQL"))
                         scheduled = Decimal(4 * len(cohort.sessions))
-                        passed = meets_completion(attended, scheduled, course["min_attendance_pct"],
-                                                  plan.theory, plan.practical, course["pass_score"])
+                        passed = meets_completion(
+                            attended,
+                            scheduled,
+                            course["min_attendance_pct"],
+                            plan.theory,
+                            plan.practical,
+                            course["pass_score"],
+                        )
                         plan.status = EnrollmentStatus.COMPLETED if passed else EnrollmentStatus.FAILED
                 self.enrollments.append(plan)
 
@@ -82,15 +89,34 @@ class EnrollmentRows:
                 changed = _local(cohort.end + timedelta(days=3), time(10), self.zone)
             else:
                 changed = applied + timedelta(days=2) if decided else applied
-            yield dict(id=e.id, trainee_id=self.trainee_ids[e.trainee], cohort_id=cohort.id, status=str(e.status),
-                       subsidised=True, subsidy_override_reason=None, theory_score=e.theory, practical_score=e.practical,
-                       applied_at=applied, waitlisted_at=None, status_changed_at=changed,
-                       decided_by_id=self.coordinator[cohort.county] if decided else None, decision_reason=None)
+            yield dict(
+                id=e.id,
+                trainee_id=self.trainee_ids[e.trainee],
+                cohort_id=cohort.id,
+                status=str(e.status),
+                subsidised=True,
+                subsidy_override_reason=None,
+                theory_score=e.theory,
+                practical_score=e.practical,
+                applied_at=applied,
+                waitlisted_at=None,
+                status_changed_at=changed,
+                decided_by_id=self.coordinator[cohort.county] if decided else None,
+                decision_reason=None,
+            )
 
     def attendance_rows(self) -> Iterator[dict]:
         ids = iter(self.ids(Attendance.__table__, sum(len(e.marks) for e in self.enrollments)))
         for e in self.enrollments:
             marker = e.cohort.trainers[0]
             for mark, (session_id, _, ends) in zip(e.marks, e.cohort.sessions):
-                yield dict(id=next(ids), enrollment_id=e.id, session_id=session_id, status=MARKS[mark],
-                           method="qr" if mark == "Q" else "roster", marked_by_id=marker, marked_at=ends, version=1)
+                yield dict(
+                    id=next(ids),
+                    enrollment_id=e.id,
+                    session_id=session_id,
+                    status=MARKS[mark],
+                    method="qr" if mark == "Q" else "roster",
+                    marked_by_id=marker,
+                    marked_at=ends,
+                    version=1,
+                )

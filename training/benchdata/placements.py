@@ -3,6 +3,7 @@
 PlacementRows is the part of BenchData that plans and writes them; it relies on BenchData's
 random stream, ids(), counties, coordinators and enrollment plans.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -58,9 +59,20 @@ class PlacementRows:
             while (code := self.uscc(region)) in taken:
                 pass
             taken.add(code)
-            self.employer_rows.append(dict(
-                id=i, name=name, uscc=code, province=province, city=city, county="", industry=industry,
-                contact_name=self.rng.choice(SURNAMES) + "经理", contact_phone=self.phone(), created_at=created))
+            self.employer_rows.append(
+                dict(
+                    id=i,
+                    name=name,
+                    uscc=code,
+                    province=province,
+                    city=city,
+                    county="",
+                    industry=industry,
+                    contact_name=self.rng.choice(SURNAMES) + "经理",
+                    contact_phone=self.phone(),
+                    created_at=created,
+                )
+            )
         self.employer_ids = [row["id"] for row in self.employer_rows]
 
     def uscc(self, region: str) -> str:
@@ -71,8 +83,13 @@ class PlacementRows:
     def placement_rows(self) -> Iterator[dict]:
         """About 60 % of completions find a job (one per trainee); follow-ups are planned alongside."""
         rng, placed = random.Random(self.seed * 7919 + 4), set()
-        kinds = (["self_found"] * 35 + ["community_factory"] * 25 + ["self_employed"] * 15
-                 + ["public_welfare"] * 10 + ["directed"] * 15)
+        kinds = (
+            ["self_found"] * 35
+            + ["community_factory"] * 25
+            + ["self_employed"] * 15
+            + ["public_welfare"] * 10
+            + ["directed"] * 15
+        )
         scopes = ["same_county"] * 40 + ["in_city"] * 15 + ["in_province"] * 20 + ["out_of_province"] * 25
         self.placed: list[tuple[int, date, date | None, Decimal, int]] = []
         for e in self.enrollments:
@@ -83,8 +100,13 @@ class PlacementRows:
                 continue
             placed.add(e.trainee)
             kind = "directed" if e.cohort.employer_id and rng.random() < 0.8 else rng.choice(kinds)
-            employer = e.cohort.employer_id if kind == "directed" and e.cohort.employer_id else (
-                rng.choice(self.employer_ids) if kind in ("directed", "self_found", "community_factory") else None)
+            employer = (
+                e.cohort.employer_id
+                if kind == "directed" and e.cohort.employer_id
+                else (
+                    rng.choice(self.employer_ids) if kind in ("directed", "self_found", "community_factory") else None
+                )
+            )
             scope = "same_county" if kind in ("community_factory", "public_welfare") else rng.choice(scopes)
             wage = Decimal(rng.randrange(2200, 7500, 100))
             end = start + timedelta(days=rng.randint(30, 330)) if rng.random() < 0.12 else None
@@ -94,11 +116,23 @@ class PlacementRows:
             self.placed.append((placement_id, start, end, wage, self.coordinator[e.cohort.county]))
             occupation = COURSES[e.cohort.course][2]
             place = self.counties[e.cohort.county] if scope == "same_county" else ""
-            yield dict(id=placement_id, trainee_id=self.trainee_ids[e.trainee], enrollment_id=e.id, employer_id=employer,
-                       position=occupation, kind=kind, scope=scope, place=place,
-                       start_date=start, monthly_wage=wage, contract_months=rng.choice((None, 12, 12, 24, 36)),
-                       end_date=end, end_reason="合同到期或个人原因离职" if end else None,
-                       recorded_by_id=self.coordinator[e.cohort.county], created_at=_local(start, time(10), self.zone))
+            yield dict(
+                id=placement_id,
+                trainee_id=self.trainee_ids[e.trainee],
+                enrollment_id=e.id,
+                employer_id=employer,
+                position=occupation,
+                kind=kind,
+                scope=scope,
+                place=place,
+                start_date=start,
+                monthly_wage=wage,
+                contract_months=rng.choice((None, 12, 12, 24, 36)),
+                end_date=end,
+                end_reason="合同到期或个人原因离职" if end else None,
+                recorded_by_id=self.coordinator[e.cohort.county],
+                created_at=_local(start, time(10), self.zone),
+            )
 
     def follow_up_rows(self) -> Iterator[dict]:
         rng = random.Random(self.seed * 7919 + 5)
@@ -106,13 +140,26 @@ class PlacementRows:
         for placement_id, start, end, wage, checker in self.placed:
             for months in (3, 6, 12):
                 due = _add_months(start, months)
-                row = dict(id=next(ids), placement_id=placement_id, due_months=months, due_date=due, done_at=None,
-                           still_employed=None, same_employer=None, monthly_wage=None, note=None, checked_by_id=None)
+                row = dict(
+                    id=next(ids),
+                    placement_id=placement_id,
+                    due_months=months,
+                    due_date=due,
+                    done_at=None,
+                    still_employed=None,
+                    same_employer=None,
+                    monthly_wage=None,
+                    note=None,
+                    checked_by_id=None,
+                )
                 if due <= self.today and rng.random() < 0.85:
                     employed = (end is None or end > due) and rng.random() < 0.93
                     checked_on = min(due + timedelta(days=rng.randint(0, 14)), self.today)
-                    row.update(done_at=_local(checked_on, time(15), self.zone),
-                               still_employed=employed, same_employer=employed and rng.random() < 0.85,
-                               monthly_wage=wage + Decimal(rng.randrange(0, 600, 100)) if employed else None,
-                               checked_by_id=checker)
+                    row.update(
+                        done_at=_local(checked_on, time(15), self.zone),
+                        still_employed=employed,
+                        same_employer=employed and rng.random() < 0.85,
+                        monthly_wage=wage + Decimal(rng.randrange(0, 600, 100)) if employed else None,
+                        checked_by_id=checker,
+                    )
                 yield row

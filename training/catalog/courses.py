@@ -3,6 +3,7 @@
 Functions over db.session that raise CatalogRefused instead of returning flags; they never
 commit. Every change is audited. A course that ever had a cohort is retired, never deleted.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from training import audit
 from training.catalog.services import CatalogRefused
 from training.extensions import db
 from training.models import Cohort, Course
+
 
 @dataclass
 class CourseDetails:
@@ -31,10 +33,16 @@ class CourseDetails:
 
 def _course_snapshot(course: Course) -> dict:
     return {
-        "code": course.code, "name": course.name, "occupation": course.occupation, "level": course.level,
-        "labour_brand": course.labour_brand, "total_hours": course.total_hours,
-        "min_attendance_pct": course.min_attendance_pct, "pass_score": course.pass_score,
-        "subsidy_yuan": str(course.subsidy_yuan), "active": course.active,
+        "code": course.code,
+        "name": course.name,
+        "occupation": course.occupation,
+        "level": course.level,
+        "labour_brand": course.labour_brand,
+        "total_hours": course.total_hours,
+        "min_attendance_pct": course.min_attendance_pct,
+        "pass_score": course.pass_score,
+        "subsidy_yuan": str(course.subsidy_yuan),
+        "active": course.active,
     }
 
 
@@ -89,14 +97,20 @@ def set_course_active(course: Course, active: bool) -> None:
     if course.active == active:
         return
     course.active = active
-    audit.record("course_reactivated" if active else "course_retired", "course", course.id,
-                 before={"active": not active}, after={"active": active})
+    audit.record(
+        "course_reactivated" if active else "course_retired",
+        "course",
+        course.id,
+        before={"active": not active},
+        after={"active": active},
+    )
 
 
 def delete_course(course: Course) -> None:
     """Only a course that never had a cohort may go; the others are retired."""
     if cohort_counts([course.id]).get(course.id):
-        raise CatalogRefused(_("The course %(code)s has cohorts and cannot be deleted; retire it instead.",
-                               code=course.code))
+        raise CatalogRefused(
+            _("The course %(code)s has cohorts and cannot be deleted; retire it instead.", code=course.code)
+        )
     audit.record("course_deleted", "course", course.id, before=_course_snapshot(course))
     db.session.delete(course)

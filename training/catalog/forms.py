@@ -1,4 +1,5 @@
 """Catalog forms: courses, cohorts, the schedule generator, one session, the cohort list filters."""
+
 from __future__ import annotations
 
 import re
@@ -8,14 +9,23 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField, DecimalField, HiddenField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField,
-    SubmitField, TextAreaField, TimeField,
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from training.catalog.schedule import Slot
 from training.catalog.courses import CourseDetails
+from training.catalog.schedule import Slot
 from training.catalog.services import CohortChoices, CohortDetails
 from training.catalog.timetable import SessionDetails
 from training.labels import COHORT_STATUSES, SITE_KINDS
@@ -72,17 +82,29 @@ class CourseForm(FlaskForm):
     level = SelectField(_l("Vocational level"), coerce=int, choices=_choices(LEVELS), default=5)
     labour_brand = StringField(_l("Labour brand"), validators=[Optional(), Length(max=40)], filters=[_strip])
     total_hours = IntegerField(_l("Total hours"), validators=[InputRequired(), NumberRange(min=1, max=2000)])
-    min_attendance_pct = IntegerField(_l("Minimum attendance (percent of scheduled hours)"), default=80,
-                                      validators=[InputRequired(), NumberRange(min=1, max=100)])
+    min_attendance_pct = IntegerField(
+        _l("Minimum attendance (percent of scheduled hours)"),
+        default=80,
+        validators=[InputRequired(), NumberRange(min=1, max=100)],
+    )
     pass_score = IntegerField(_l("Pass score"), default=60, validators=[InputRequired(), NumberRange(min=0, max=100)])
-    subsidy_yuan = DecimalField(_l("Subsidy per trainee (yuan)"), places=2, default=Decimal("0"),
-                                validators=[InputRequired(), NumberRange(min=0, max=100000)])
+    subsidy_yuan = DecimalField(
+        _l("Subsidy per trainee (yuan)"),
+        places=2,
+        default=Decimal("0"),
+        validators=[InputRequired(), NumberRange(min=0, max=100000)],
+    )
 
     def details(self) -> CourseDetails:
         return CourseDetails(
-            code=self.code.data, name=self.name.data, occupation=self.occupation.data, level=self.level.data,
-            labour_brand=self.labour_brand.data or "", total_hours=self.total_hours.data,
-            min_attendance_pct=self.min_attendance_pct.data, pass_score=self.pass_score.data,
+            code=self.code.data,
+            name=self.name.data,
+            occupation=self.occupation.data,
+            level=self.level.data,
+            labour_brand=self.labour_brand.data or "",
+            total_hours=self.total_hours.data,
+            min_attendance_pct=self.min_attendance_pct.data,
+            pass_score=self.pass_score.data,
             subsidy_yuan=self.subsidy_yuan.data,
         )
 
@@ -97,18 +119,20 @@ class CohortForm(FlaskForm):
     end_date = DateField(_l("End date"), validators=[InputRequired()])
     capacity = IntegerField(_l("Capacity"), default=30, validators=[InputRequired(), NumberRange(min=1, max=500)])
     trainer_ids = CheckboxListField(_l("Trainers"), coerce=int, validators=[Optional()])
-    employer_id = SelectField(_l("Partner employer (directed training)"), coerce=_optional_int,
-                              validators=[Optional()])
-    committed_placements = IntegerField(_l("Committed placements"),
-                                        validators=[Optional(), NumberRange(min=1, max=500)])
+    employer_id = SelectField(_l("Partner employer (directed training)"), coerce=_optional_int, validators=[Optional()])
+    committed_placements = IntegerField(
+        _l("Committed placements"), validators=[Optional(), NumberRange(min=1, max=500)]
+    )
 
     def set_choices(self, choices: CohortChoices) -> None:
         self.course_id.choices = _choices({c.id: f"{c.code} · {c.name}" for c in choices.courses})
         self.county_code.choices = _choices({c.code: c.name for c in choices.counties})
-        self.trainer_ids.choices = _choices({
-            u.id: " · ".join(filter(None, [u.display_name or u.username, u.county.name if u.county else ""]))
-            for u in choices.trainers
-        })
+        self.trainer_ids.choices = _choices(
+            {
+                u.id: " · ".join(filter(None, [u.display_name or u.username, u.county.name if u.county else ""]))
+                for u in choices.trainers
+            }
+        )
         self.employer_id.choices = _choices({e.id: e.name for e in choices.employers}, ("", _l("None")))
 
     def validate_end_date(self, field) -> None:
@@ -117,10 +141,17 @@ class CohortForm(FlaskForm):
 
     def details(self) -> CohortDetails:
         return CohortDetails(
-            code=self.code.data, course_id=self.course_id.data, county_code=self.county_code.data,
-            site_name=self.site_name.data, site_kind=self.site_kind.data, start_date=self.start_date.data,
-            end_date=self.end_date.data, capacity=self.capacity.data, trainer_ids=list(self.trainer_ids.data or []),
-            employer_id=self.employer_id.data, committed_placements=self.committed_placements.data,
+            code=self.code.data,
+            course_id=self.course_id.data,
+            county_code=self.county_code.data,
+            site_name=self.site_name.data,
+            site_kind=self.site_kind.data,
+            start_date=self.start_date.data,
+            end_date=self.end_date.data,
+            capacity=self.capacity.data,
+            trainer_ids=list(self.trainer_ids.data or []),
+            employer_id=self.employer_id.data,
+            committed_placements=self.committed_placements.data,
         )
 
 
@@ -129,6 +160,7 @@ def _ends_after(starts_field: str):
         starts = form[starts_field].data
         if field.data and starts and field.data <= starts:
             raise ValidationError(_l("The end must be after the start."))
+
     return check
 
 
@@ -141,8 +173,11 @@ class ScheduleForm(FlaskForm):
     second_ends = TimeField(_l("Ends"), validators=[Optional(), _ends_after("second_starts")])
     second_kind = SelectField(_l("Kind"), choices=_choices(SESSION_KINDS), default="practice")
     topic = StringField(_l("Topic (optional)"), validators=[Optional(), Length(max=120)])
-    holidays = TextAreaField(_l("Days without class"), description=_l("One date a line, as YYYY-MM-DD."),
-                             validators=[Optional(), Length(max=4000)])
+    holidays = TextAreaField(
+        _l("Days without class"),
+        description=_l("One date a line, as YYYY-MM-DD."),
+        validators=[Optional(), Length(max=4000)],
+    )
     preview = SubmitField(_l("Preview"))
     create = SubmitField(_l("Create the sessions"))
 
@@ -176,16 +211,30 @@ class SessionForm(FlaskForm):
     day = DateField(_l("Date"), validators=[InputRequired()])
     starts = TimeField(_l("Starts"), validators=[InputRequired()])
     ends = TimeField(_l("Ends"), validators=[InputRequired(), _ends_after("starts")])
-    hours = DecimalField(_l("Hours"), places=1, description=_l("Leave empty to count the time from start to end."),
-                         validators=[Optional(), NumberRange(min=Decimal("0.1"), max=24)])
+    hours = DecimalField(
+        _l("Hours"),
+        places=1,
+        description=_l("Leave empty to count the time from start to end."),
+        validators=[Optional(), NumberRange(min=Decimal("0.1"), max=24)],
+    )
     topic = StringField(_l("Topic"), validators=[Optional(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=_choices(SESSION_KINDS))
-    location = StringField(_l("Location"), description=_l("Leave empty when it is the cohort's site."),
-                           validators=[Optional(), Length(max=120)])
+    location = StringField(
+        _l("Location"),
+        description=_l("Leave empty when it is the cohort's site."),
+        validators=[Optional(), Length(max=120)],
+    )
 
     def details(self) -> SessionDetails:
-        return SessionDetails(self.day.data, self.starts.data, self.ends.data, self.hours.data,
-                              self.topic.data or "", self.kind.data, self.location.data or "")
+        return SessionDetails(
+            self.day.data,
+            self.starts.data,
+            self.ends.data,
+            self.hours.data,
+            self.topic.data or "",
+            self.kind.data,
+            self.location.data or "",
+        )
 
 
 class CohortFilterForm(FlaskForm):
@@ -195,8 +244,9 @@ class CohortFilterForm(FlaskForm):
     q = StringField(_l("Search"), validators=[Optional(), Length(max=64)])
     county = SelectField(_l("County"), validators=[Optional()])
     course = SelectField(_l("Course"), coerce=_optional_int, validators=[Optional()])
-    status = SelectField(_l("Status"), choices=_choices(COHORT_STATUSES, ("", _l("All statuses"))),
-                         validators=[Optional()])
+    status = SelectField(
+        _l("Status"), choices=_choices(COHORT_STATUSES, ("", _l("All statuses"))), validators=[Optional()]
+    )
 
     def set_choices(self, counties, courses) -> None:
         self.county.choices = _choices({c.code: c.name for c in counties}, ("", _l("All counties")))

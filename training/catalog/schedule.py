@@ -1,4 +1,5 @@
 """The schedule generator: sessions on chosen weekdays and times between two dates."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -48,6 +49,10 @@ def plan_sessions(
             for slot in slots:
                 starts = datetime.combine(day, slot.start, tzinfo=zone)
                 ends = datetime.combine(day, slot.end, tzinfo=zone)
-                planned.append(PlannedSession(starts.astimezone(ZoneInfo("UTC")), ends.astimezone(ZoneInfo("UTC")), slot.hours, slot.kind))
+                planned.append(
+                    PlannedSession(
+                        starts.astimezone(ZoneInfo("UTC")), ends.astimezone(ZoneInfo("UTC")), slot.hours, slot.kind
+                    )
+                )
         day += timedelta(days=1)
     return planned

@@ -5,6 +5,7 @@ the user) instead of returning flags; they never commit. Every change is audited
 Times are stored in UTC; dates and clock times given by people are in `timezone`.
 CatalogRefused and its kinds are defined here for courses.py and timetable.py as well.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,7 +22,17 @@ from training.exceptions import DomainError
 from training.extensions import db
 from training.labels import COHORT_STATUSES
 from training.models import (
-    SEATED, Attendance, ClassSession, Cohort, CohortStatus, County, Course, Employer, Enrollment, EnrollmentStatus, Role,
+    SEATED,
+    Attendance,
+    ClassSession,
+    Cohort,
+    CohortStatus,
+    County,
+    Course,
+    Employer,
+    Enrollment,
+    EnrollmentStatus,
+    Role,
     User,
 )
 from training.permissions import cohort_scope, sees_everything
@@ -50,6 +61,7 @@ class ScheduleRefused(CatalogRefused):
 
 # ---- cohorts ---------------------------------------------------------------------------------
 
+
 @dataclass
 class CohortDetails:
     code: str
@@ -77,11 +89,18 @@ class CohortChoices:
 
 def _cohort_snapshot(cohort: Cohort) -> dict:
     return {
-        "code": cohort.code, "course_id": cohort.course_id, "county_code": cohort.county_code,
-        "site_name": cohort.site_name, "site_kind": cohort.site_kind,
-        "start_date": cohort.start_date.isoformat(), "end_date": cohort.end_date.isoformat(),
-        "capacity": cohort.capacity, "status": cohort.status, "employer_id": cohort.employer_id,
-        "committed_placements": cohort.committed_placements, "trainer_ids": sorted(t.id for t in cohort.trainers),
+        "code": cohort.code,
+        "course_id": cohort.course_id,
+        "county_code": cohort.county_code,
+        "site_name": cohort.site_name,
+        "site_kind": cohort.site_kind,
+        "start_date": cohort.start_date.isoformat(),
+        "end_date": cohort.end_date.isoformat(),
+        "capacity": cohort.capacity,
+        "status": cohort.status,
+        "employer_id": cohort.employer_id,
+        "committed_placements": cohort.committed_placements,
+        "trainer_ids": sorted(t.id for t in cohort.trainers),
     }
 
 
@@ -89,16 +108,19 @@ def cohort_choices(user: User, cohort: Cohort | None = None) -> CohortChoices:
     """Active courses, the user's counties, active trainers they may assign, employers."""
     keep_course = cohort.course_id if cohort else 0
     keep_trainers = [t.id for t in cohort.trainers] if cohort else []
-    trainers = select(User).options(joinedload(User.county)).where(
-        User.role == Role.TRAINER, User.active | User.id.in_(keep_trainers)
+    trainers = (
+        select(User)
+        .options(joinedload(User.county))
+        .where(User.role == Role.TRAINER, User.active | User.id.in_(keep_trainers))
     )
     counties = select(County).order_by(County.code)
     if not sees_everything(user):
         trainers = trainers.where((User.county_code == user.county_code) | User.county_code.is_(None))
         counties = counties.where(County.code == user.county_code)
     return CohortChoices(
-        courses=list(db.session.scalars(
-            select(Course).where(Course.active | (Course.id == keep_course)).order_by(Course.code))),
+        courses=list(
+            db.session.scalars(select(Course).where(Course.active | (Course.id == keep_course)).order_by(Course.code))
+        ),
         counties=list(db.session.scalars(counties)),
         trainers=list(db.session.scalars(trainers.order_by(User.county_code, User.display_name, User.username))),
         employers=list(db.session.scalars(select(Employer).order_by(Employer.name))),
@@ -113,11 +135,17 @@ def filter_choices(user: User) -> tuple[list[County], list[Course]]:
     return list(db.session.scalars(counties)), list(db.session.scalars(select(Course).order_by(Course.code)))
 
 
-def cohorts_query(user: User, county_code: str | None = None, course_id: int | None = None,
-                  status: str | None = None, text: str | None = None) -> Select:
+def cohorts_query(
+    user: User,
+    county_code: str | None = None,
+    course_id: int | None = None,
+    status: str | None = None,
+    text: str | None = None,
+) -> Select:
     """The cohorts the user sees, filtered, newest first, with course and county loaded."""
     query = (
-        select(Cohort).where(cohort_scope(user))
+        select(Cohort)
+        .where(cohort_scope(user))
         .options(joinedload(Cohort.course), joinedload(Cohort.county))
         .order_by(Cohort.start_date.desc(), Cohort.code)
     )
@@ -175,8 +203,11 @@ def _check_cohort(user: User, details: CohortDetails, cohort: Cohort | None) -> 
     course = db.session.get(Course, details.course_id)
     if course is None or not (course.active or (cohort and cohort.course_id == course.id)):
         raise CatalogRefused(_("Choose an active course."))
-    taken = db.session.scalar(select(Cohort.id).where(
-        func.lower(Cohort.code) == details.code.lower(), Cohort.id != (cohort.id if cohort else 0)))
+    taken = db.session.scalar(
+        select(Cohort.id).where(
+            func.lower(Cohort.code) == details.code.lower(), Cohort.id != (cohort.id if cohort else 0)
+        )
+    )
     if taken:
         raise CatalogRefused(_("The cohort code %(code)s is already used.", code=details.code))
     if details.end_date < details.start_date:
@@ -212,8 +243,9 @@ def create_cohort(user: User, details: CohortDetails) -> Cohort:
 
 def _session_days(cohort_id: int, timezone: str) -> tuple[date, date] | None:
     first, last = db.session.execute(
-        select(func.min(ClassSession.starts_at), func.max(ClassSession.starts_at))
-        .where(ClassSession.cohort_id == cohort_id)
+        select(func.min(ClassSession.starts_at), func.max(ClassSession.starts_at)).where(
+            ClassSession.cohort_id == cohort_id
+        )
     ).one()
     if first is None:
         return None
@@ -234,8 +266,13 @@ def update_cohort(user: User, cohort: Cohort, details: CohortDetails, timezone: 
         raise CatalogRefused(_("%(n)d trainees are enrolled; the capacity cannot be lower.", n=enrolled))
     days = _session_days(cohort.id, timezone)
     if days and (days[0] < details.start_date or days[1] > details.end_date):
-        raise CatalogRefused(_("Sessions are scheduled from %(first)s to %(last)s; the dates must include them.",
-                               first=days[0].isoformat(), last=days[1].isoformat()))
+        raise CatalogRefused(
+            _(
+                "Sessions are scheduled from %(first)s to %(last)s; the dates must include them.",
+                first=days[0].isoformat(),
+                last=days[1].isoformat(),
+            )
+        )
     before = _cohort_snapshot(cohort)
     _apply_cohort(cohort, details, trainers)
     if _cohort_snapshot(cohort) != before:
@@ -243,6 +280,7 @@ def update_cohort(user: User, cohort: Cohort, details: CohortDetails, timezone: 
 
 
 # ---- status ----------------------------------------------------------------------------------
+
 
 def allowed_transitions(status: str, places_taken: bool) -> list[str]:
     """The next step along draft → open → running → finished → closed, and back to draft
@@ -265,17 +303,25 @@ def change_status(cohort: Cohort, new_status: str) -> None:
     if new_status not in allowed_transitions(cohort.status, taken):
         if cohort.status == CohortStatus.OPEN and new_status == CohortStatus.DRAFT:
             raise StatusChangeRefused(_("Trainees have applied or enrolled; the cohort cannot go back to draft."))
-        raise StatusChangeRefused(_("A cohort cannot go from “%(old)s” to “%(new)s”.",
-                                    old=COHORT_STATUSES[cohort.status], new=COHORT_STATUSES[new_status]))
+        raise StatusChangeRefused(
+            _(
+                "A cohort cannot go from “%(old)s” to “%(new)s”.",
+                old=COHORT_STATUSES[cohort.status],
+                new=COHORT_STATUSES[new_status],
+            )
+        )
     if new_status in (CohortStatus.OPEN, CohortStatus.RUNNING) and not _has_sessions(cohort.id):
         # Trainees would apply to a class with no timetable, and it could never be attended or finalised.
-        raise StatusChangeRefused(_("This cohort has no sessions yet. Schedule its sessions before it opens or starts."))
+        raise StatusChangeRefused(
+            _("This cohort has no sessions yet. Schedule its sessions before it opens or starts.")
+        )
     before = cohort.status
     cohort.status = new_status
     audit.record("cohort_status_changed", "cohort", cohort.id, before={"status": before}, after={"status": new_status})
 
 
 # ---- the cohort page -------------------------------------------------------------------------
+
 
 @dataclass
 class CohortPage:
@@ -298,15 +344,21 @@ class CohortPage:
 
 def cohort_page(cohort_id: int) -> CohortPage:
     cohort = db.session.scalars(
-        select(Cohort).where(Cohort.id == cohort_id)
-        .options(joinedload(Cohort.course), joinedload(Cohort.county), selectinload(Cohort.trainers),
-                 selectinload(Cohort.sessions))
+        select(Cohort)
+        .where(Cohort.id == cohort_id)
+        .options(
+            joinedload(Cohort.course),
+            joinedload(Cohort.county),
+            selectinload(Cohort.trainers),
+            selectinload(Cohort.sessions),
+        )
         .execution_options(populate_existing=True)
     ).one()
     marked = db.session.execute(
         select(Attendance.session_id, func.count())
         .join(ClassSession, ClassSession.id == Attendance.session_id)
-        .where(ClassSession.cohort_id == cohort_id).group_by(Attendance.session_id)
+        .where(ClassSession.cohort_id == cohort_id)
+        .group_by(Attendance.session_id)
     )
     return CohortPage(
         cohort=cohort,

@@ -1,4 +1,5 @@
 """Courses, cohorts and their timetables (coordinators; trainers read the cohorts they teach)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -11,7 +12,15 @@ from training import navigation, permissions
 from training.catalog import courses as catalog_courses  # the name courses is the course list's view
 from training.catalog import services, timetable
 from training.catalog.forms import (
-    LEVELS, SESSION_KINDS, ActionForm, CohortFilterForm, CohortForm, CourseForm, ScheduleForm, SessionForm, StatusForm,
+    LEVELS,
+    SESSION_KINDS,
+    ActionForm,
+    CohortFilterForm,
+    CohortForm,
+    CourseForm,
+    ScheduleForm,
+    SessionForm,
+    StatusForm,
 )
 from training.exceptions import DomainError
 from training.extensions import db
@@ -45,13 +54,15 @@ def _course_for_editing(course_id: int | None = None) -> Course | None:
 
 # ---- courses ---------------------------------------------------------------------------------
 
+
 @bp.get("/courses")
 @roles_required(*MANAGERS)
 def courses():
     page = db.paginate(catalog_courses.courses_query(), per_page=50)
     counts = catalog_courses.cohort_counts([course.id for course in page.items])
-    return render_template("catalog/courses.html", page=page, counts=counts,
-                           can_edit=permissions.sees_everything(current_user))
+    return render_template(
+        "catalog/courses.html", page=page, counts=counts, can_edit=permissions.sees_everything(current_user)
+    )
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])
@@ -87,8 +98,9 @@ def edit_course(course_id: int):
             flash(_("Course %(code)s saved.", code=course.code), "success")
             return redirect(url_for("catalog.courses"))
     cohorts = catalog_courses.cohort_counts([course.id]).get(course.id, 0)
-    return render_template("catalog/course_form.html", form=form, course=course, cohorts=cohorts,
-                           action_form=ActionForm())
+    return render_template(
+        "catalog/course_form.html", form=form, course=course, cohorts=cohorts, action_form=ActionForm()
+    )
 
 
 @bp.post("/courses/<int:course_id>/<any(retire, reactivate):action>")
@@ -98,8 +110,12 @@ def set_course_active(course_id: int, action: str):
     if ActionForm().validate_on_submit():
         catalog_courses.set_course_active(course, action == "reactivate")
         db.session.commit()
-        flash(_("Course %(code)s retired: no new cohorts can use it.", code=course.code) if action == "retire"
-              else _("Course %(code)s is active again.", code=course.code), "success")
+        flash(
+            _("Course %(code)s retired: no new cohorts can use it.", code=course.code)
+            if action == "retire"
+            else _("Course %(code)s is active again.", code=course.code),
+            "success",
+        )
     return redirect(url_for("catalog.edit_course", course_id=course.id))
 
 
@@ -123,18 +139,26 @@ def delete_course(course_id: int):
 
 # ---- cohorts ---------------------------------------------------------------------------------
 
+
 @bp.get("/cohorts")
 @roles_required(*READERS)
 def cohorts():
     filters = CohortFilterForm(request.args)
     filters.set_choices(*services.filter_choices(current_user))
-    query = services.cohorts_query(current_user, filters.county.data, filters.course.data, filters.status.data,
-                                   filters.q.data)
+    query = services.cohorts_query(
+        current_user, filters.county.data, filters.course.data, filters.status.data, filters.q.data
+    )
     page = db.paginate(query, per_page=25)
     enrolled = services.enrolled_counts([cohort.id for cohort in page.items])
     params = {name: filters[name].data or "" for name in ("q", "county", "course", "status")}
-    return render_template("catalog/cohorts.html", page=page, filters=filters, enrolled=enrolled, params=params,
-                           manage=current_user.role in MANAGERS)
+    return render_template(
+        "catalog/cohorts.html",
+        page=page,
+        filters=filters,
+        enrolled=enrolled,
+        params=params,
+        manage=current_user.role in MANAGERS,
+    )
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])
@@ -164,8 +188,12 @@ def cohort(cohort_id: int):
 def _cohort_page(cohort: Cohort, schedule_form: ScheduleForm | None = None, preview=None):
     page = services.cohort_page(cohort.id)
     return render_template(
-        "catalog/cohort.html", cohort=page.cohort, page=page, manage=current_user.role in MANAGERS,
-        schedule_form=schedule_form or ScheduleForm(formdata=None), preview=preview,
+        "catalog/cohort.html",
+        cohort=page.cohort,
+        page=page,
+        manage=current_user.role in MANAGERS,
+        schedule_form=schedule_form or ScheduleForm(formdata=None),
+        preview=preview,
     )
 
 
@@ -203,12 +231,12 @@ def change_status(cohort_id: int):
             flash(str(refusal), "danger")
         else:
             db.session.commit()
-            flash(_("Cohort %(code)s: %(status)s.", code=cohort.code, status=COHORT_STATUSES[cohort.status]),
-                  "success")
+            flash(_("Cohort %(code)s: %(status)s.", code=cohort.code, status=COHORT_STATUSES[cohort.status]), "success")
     return redirect(url_for("catalog.cohort", cohort_id=cohort_id))
 
 
 # ---- timetable -------------------------------------------------------------------------------
+
 
 @bp.post("/cohorts/<int:cohort_id>/schedule")
 @roles_required(*MANAGERS)
@@ -255,8 +283,9 @@ def edit_session(cohort_id: int, session_id: int):
             db.session.commit()
             flash(_("Session saved."), "success")
             return redirect(url_for("catalog.cohort", cohort_id=cohort_id, _anchor="timetable"))
-    return render_template("catalog/session_form.html", form=form, cohort=cohort, session=session,
-                           action_form=ActionForm())
+    return render_template(
+        "catalog/session_form.html", form=form, cohort=cohort, session=session, action_form=ActionForm()
+    )
 
 
 @bp.post("/cohorts/<int:cohort_id>/sessions/<int:session_id>/delete")

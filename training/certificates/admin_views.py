@@ -1,4 +1,5 @@
 """Admin: the issuing authority's seal image printed on certificates, and the published signing keys."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
@@ -35,17 +36,23 @@ def seal():
 
 
 def _seal_page(form: SealForm):
-    return render_template("certificates/seal.html", form=form, remove_form=ConfirmForm(),
-                           seal_src=storage.seal_data_uri(), keys=signing.published_keys(),
-                           issuer=current_app.config["ISSUING_AUTHORITY"])
+    return render_template(
+        "certificates/seal.html",
+        form=form,
+        remove_form=ConfirmForm(),
+        seal_src=storage.seal_data_uri(),
+        keys=signing.published_keys(),
+        issuer=current_app.config["ISSUING_AUTHORITY"],
+    )
 
 
 @when_too_large("certificate_admin.seal")
 def _seal_too_large(fields):
     """The seal page again, saying why the image was refused, instead of a bare error page."""
     form = SealForm(formdata=fields)
-    form.image.errors = [too_large_message(_l("Save the scan at a lower resolution (a seal needs well under 1 MB) "
-                                              "and upload it again."))]
+    form.image.errors = [
+        too_large_message(_l("Save the scan at a lower resolution (a seal needs well under 1 MB) and upload it again."))
+    ]
     return _seal_page(form)
 
 
@@ -55,5 +62,7 @@ def remove_seal():
     if ConfirmForm().validate_on_submit() and storage.remove_seal():
         audit.record("seal_removed", "certificate_seal")
         db.session.commit()
-        flash(_("The seal image is removed. Certificates show a neutral placeholder until a new one is uploaded."), "info")
+        flash(
+            _("The seal image is removed. Certificates show a neutral placeholder until a new one is uploaded."), "info"
+        )
     return redirect(url_for("certificate_admin.seal"))

@@ -1,4 +1,5 @@
 """A ZIP of certificate files, streamed as it is written: no temporary file, flat memory."""
+
 from __future__ import annotations
 
 import logging

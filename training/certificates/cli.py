@@ -1,4 +1,5 @@
 """`flask --app app certificates issue | revoke | verify | rotate-key`."""
+
 from __future__ import annotations
 
 import sys
@@ -54,6 +55,7 @@ def run_with_progress(job: Job) -> tuple[list[dict], dict]:
     failures, result = [], {}
 
     with click.progressbar(length=job.total, label=f"{job.total} certificates", file=sys.stderr) as bar:
+
         def progressed(step: job_services.Step) -> None:
             failures.extend(step.failures)
             result.update(step.result or {})
@@ -123,16 +125,24 @@ def check_file(data: bytes) -> tuple[list[str], list[str]]:
     base = urllib.parse.urlsplit(current_app.config["PUBLIC_BASE_URL"])
     serial = url.path.rstrip("/").rpartition("/")[2]
     token = urllib.parse.parse_qs(url.query).get("t", [""])[0]
-    if (url.scheme, url.netloc) != (base.scheme, base.netloc) or not url.path.startswith(base.path.rstrip("/") + "/verify/"):
+    if (url.scheme, url.netloc) != (base.scheme, base.netloc) or not url.path.startswith(
+        base.path.rstrip("/") + "/verify/"
+    ):
         return ["the QR code does not point at this site's verification page"], lines
     found = verification.by_token(serial, token)
     if found is None:
         return ["unknown certificate (no such serial, or a wrong token)"], lines
     c, s = found.certificate, found.snapshot
-    lines += [f"serial: {c.serial}", f"name: {s['name']}", f"course: {s['course']} ({s['level']}), {s['hours']} hours",
-              f"dates: {s['start_date']} – {s['end_date']}", f"issuer: {s['issuer']}, issued on {s['issued_on']}",
-              f"status: {c.status}", f"payload version: {s.get('v', 1)}",
-              f"signature: {'verified' if found.signature_ok else 'DOES NOT VERIFY'} (key {c.key_id})"]
+    lines += [
+        f"serial: {c.serial}",
+        f"name: {s['name']}",
+        f"course: {s['course']} ({s['level']}), {s['hours']} hours",
+        f"dates: {s['start_date']} – {s['end_date']}",
+        f"issuer: {s['issuer']}, issued on {s['issued_on']}",
+        f"status: {c.status}",
+        f"payload version: {s.get('v', 1)}",
+        f"signature: {'verified' if found.signature_ok else 'DOES NOT VERIFY'} (key {c.key_id})",
+    ]
     problems = []
     if c.status == "revoked":
         problems.append(f"revoked on {c.revoked_at:%Y-%m-%d} ({c.revoke_category})")

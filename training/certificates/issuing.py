@@ -5,6 +5,7 @@ and a failed batch gives its numbers back); then the batch is rendered as one do
 the rows are flushed, the files are written durably; the caller commits. A row is never
 committed without its file, and a batch that fails leaves neither rows nor files.
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,7 +25,13 @@ from training.exceptions import DomainError
 from training.extensions import db
 from training.identity import mask_id_number
 from training.models import (
-    Certificate, CertificateStatus, Cohort, CohortStatus, Enrollment, EnrollmentStatus, utcnow,
+    Certificate,
+    CertificateStatus,
+    Cohort,
+    CohortStatus,
+    Enrollment,
+    EnrollmentStatus,
+    utcnow,
 )
 
 log = logging.getLogger(__name__)
@@ -73,30 +80,41 @@ def verify_url(serial: str, token: str) -> str:
 def snapshot_for(enrollment: Enrollment, serial: str, issued_on: date, key_id: str) -> dict:
     """What the certificate states: printed as it is, signed with the name as its salted hash."""
     cohort, course = enrollment.cohort, enrollment.cohort.course
-    return signing.with_name_hash({
-        "v": PAYLOAD_VERSION,
-        "serial": serial,
-        "name": enrollment.trainee.name,
-        "course": course.name,
-        "occupation": course.occupation,
-        "level": LEVEL_NAMES.get(course.level, f"{course.level}级"),
-        "hours": course.total_hours,
-        "start_date": cohort.start_date.isoformat(),
-        "end_date": cohort.end_date.isoformat(),
-        "site": cohort.site_name,
-        "issuer": current_app.config["ISSUING_AUTHORITY"],
-        "issued_on": issued_on.isoformat(),
-        "key_id": key_id,
-    })
+    return signing.with_name_hash(
+        {
+            "v": PAYLOAD_VERSION,
+            "serial": serial,
+            "name": enrollment.trainee.name,
+            "course": course.name,
+            "occupation": course.occupation,
+            "level": LEVEL_NAMES.get(course.level, f"{course.level}级"),
+            "hours": course.total_hours,
+            "start_date": cohort.start_date.isoformat(),
+            "end_date": cohort.end_date.isoformat(),
+            "site": cohort.site_name,
+            "issuer": current_app.config["ISSUING_AUTHORITY"],
+            "issued_on": issued_on.isoformat(),
+            "key_id": key_id,
+        }
+    )
 
 
 def page_for(certificate: Certificate, id_number: str) -> pdf.CertificatePage:
     s = certificate.snapshot
     return pdf.CertificatePage(
-        serial=s["serial"], name=s["name"], masked_id=mask_id_number(id_number), course=s["course"],
-        occupation=s["occupation"], level=s["level"], hours=s["hours"], start_date=chinese_date(s["start_date"]),
-        end_date=chinese_date(s["end_date"]), site=s["site"], issuer=s["issuer"],
-        issued_on=chinese_date(s["issued_on"]), verify_url=verify_url(certificate.serial, certificate.token),
+        serial=s["serial"],
+        name=s["name"],
+        masked_id=mask_id_number(id_number),
+        course=s["course"],
+        occupation=s["occupation"],
+        level=s["level"],
+        hours=s["hours"],
+        start_date=chinese_date(s["start_date"]),
+        end_date=chinese_date(s["end_date"]),
+        site=s["site"],
+        issuer=s["issuer"],
+        issued_on=chinese_date(s["issued_on"]),
+        verify_url=verify_url(certificate.serial, certificate.token),
     )
 
 
@@ -126,19 +144,30 @@ def issue_batch(cohort_id: int, enrollment_ids: Sequence[int], issued_by_id: int
         else:
             pending.append(enrollment)
     found = {enrollment.id for enrollment, _has_one in rows}
-    outcome.refused += [{"item": f"#{enrollment_id}", "reason": _("Not enrolled in this cohort.")}
-                        for enrollment_id in enrollment_ids if enrollment_id not in found]
+    outcome.refused += [
+        {"item": f"#{enrollment_id}", "reason": _("Not enrolled in this cohort.")}
+        for enrollment_id in enrollment_ids
+        if enrollment_id not in found
+    ]
     try:
         outcome.issued = issue(cohort, pending, issued_on, issued_by_id)
     except BatchFailed as failure:
-        failure.outcome = BatchOutcome(skipped=outcome.skipped, refused=outcome.refused + [
-            {"item": enrollment.trainee.name, "reason": failure.reason} for enrollment in pending])
+        failure.outcome = BatchOutcome(
+            skipped=outcome.skipped,
+            refused=outcome.refused
+            + [{"item": enrollment.trainee.name, "reason": failure.reason} for enrollment in pending],
+        )
         raise
     return outcome
 
 
-def issue(cohort: Cohort, enrollments: Sequence[Enrollment], issued_on: date, issued_by_id: int | None,
-          reason: str | None = None) -> list[Certificate]:
+def issue(
+    cohort: Cohort,
+    enrollments: Sequence[Enrollment],
+    issued_on: date,
+    issued_by_id: int | None,
+    reason: str | None = None,
+) -> list[Certificate]:
     """Certificates for these enrollments; the counter must be locked. Raises BatchFailed."""
     if not enrollments:
         return []
@@ -149,22 +178,37 @@ def issue(cohort: Cohort, enrollments: Sequence[Enrollment], issued_on: date, is
     for enrollment, number in zip(enrollments, numbers):
         serial = serials.format_serial(prefix, issued_on.year, cohort.county_code, number)
         snapshot = snapshot_for(enrollment, serial, issued_on, key.key_id)
-        certificates.append(Certificate(
-            serial=serial, token=secrets.token_urlsafe(16), enrollment=enrollment, snapshot=snapshot,
-            signature=key.sign(signing.signed_payload(snapshot)), key_id=key.key_id, issued_by_id=issued_by_id,
-            status=CertificateStatus.VALID,
-        ))
+        certificates.append(
+            Certificate(
+                serial=serial,
+                token=secrets.token_urlsafe(16),
+                enrollment=enrollment,
+                snapshot=snapshot,
+                signature=key.sign(signing.signed_payload(snapshot)),
+                key_id=key.key_id,
+                issued_by_id=issued_by_id,
+                status=CertificateStatus.VALID,
+            )
+        )
     try:
-        files = pdf.render_batch([page_for(c, c.enrollment.trainee.id_number) for c in certificates],
-                                 storage.seal_data_uri())
+        files = pdf.render_batch(
+            [page_for(c, c.enrollment.trainee.id_number) for c in certificates], storage.seal_data_uri()
+        )
     except Exception:  # a batch job reports it per certificate instead of dying
         log.exception("certificate rendering failed", extra={"cohort_id": cohort.id})
         raise BatchFailed(_("The PDF could not be made.")) from None
     for certificate, data in zip(certificates, files):
         certificate.pdf_sha256 = storage.sha256(data)
-        audit.record("certificate_issued", "certificate", certificate.serial,
-                     after={"serial": certificate.serial, "enrollment_id": certificate.enrollment.id,
-                            **({"reason": reason} if reason else {})})
+        audit.record(
+            "certificate_issued",
+            "certificate",
+            certificate.serial,
+            after={
+                "serial": certificate.serial,
+                "enrollment_id": certificate.enrollment.id,
+                **({"reason": reason} if reason else {}),
+            },
+        )
     db.session.add_all(certificates)
     db.session.flush()  # a conflicting row fails here, before any file is written
     try:

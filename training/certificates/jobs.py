@@ -3,6 +3,7 @@
 Each batch is one transaction (committed by the job runner with the progress), so the
 page that polls the job sees certificates arrive, and a crash loses one batch at most.
 """
+
 from __future__ import annotations
 
 import math
@@ -34,12 +35,17 @@ def batch_size(total: int) -> int:
 
 def batches(ids: Sequence[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
-        yield list(ids[start:start + size])
+        yield list(ids[start : start + size])
 
 
 def params_for(cohort_id: int, enrollment_ids: list[int], user: User | None, locale: str, ip: str | None) -> dict:
-    return {"cohort_id": cohort_id, "enrollment_ids": enrollment_ids, "user_id": user.id if user else None,
-            "locale": locale, "ip": ip}
+    return {
+        "cohort_id": cohort_id,
+        "enrollment_ids": enrollment_ids,
+        "user_id": user.id if user else None,
+        "locale": locale,
+        "ip": ip,
+    }
 
 
 @handler(KIND)
@@ -59,15 +65,28 @@ def issue_certificates(job: Job) -> Iterator[Step]:
     with force_locale(params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]):
         yield Step(done=0, total=len(ids), message=_("Issuing certificates…"))
         size = batch_size(len(ids))
-        for batch in batches(ids[job.done:], size):
+        for batch in batches(ids[job.done :], size):
             try:
                 outcome = issuing.issue_batch(params["cohort_id"], batch, params.get("user_id"))
             except issuing.BatchFailed as failure:
                 db.session.rollback()
                 outcome = failure.outcome
-            tally = {**tally, "issued": tally["issued"] + len(outcome.issued),
-                     "skipped": tally["skipped"] + outcome.skipped, "failed": tally["failed"] + len(outcome.refused)}
-            yield Step(done=len(batch), failures=outcome.refused, result=tally,
-                       message=_("%(issued)d issued so far.", issued=tally["issued"]))
-        yield Step(done=0, result=tally, message=_(
-            "Finished: %(issued)d certificates issued, %(skipped)d already had one, %(failed)d failed.", **tally))
+            tally = {
+                **tally,
+                "issued": tally["issued"] + len(outcome.issued),
+                "skipped": tally["skipped"] + outcome.skipped,
+                "failed": tally["failed"] + len(outcome.refused),
+            }
+            yield Step(
+                done=len(batch),
+                failures=outcome.refused,
+                result=tally,
+                message=_("%(issued)d issued so far.", issued=tally["issued"]),
+            )
+        yield Step(
+            done=0,
+            result=tally,
+            message=_(
+                "Finished: %(issued)d certificates issued, %(skipped)d already had one, %(failed)d failed.", **tally
+            ),
+        )

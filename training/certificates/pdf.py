@@ -8,6 +8,7 @@ processes of a pool lay out side by side, one core each (CERTIFICATE_RENDER_PROC
 Resources come only from our static folder (and data: URIs): WeasyPrint never reaches the
 network or the rest of the file system.
 """
+
 from __future__ import annotations
 
 import base64
@@ -77,7 +78,7 @@ class StaticFilesOnly(URLFetcher):
 
 
 def _data_uri(url: str) -> URLFetcherResponse:
-    header, _, payload = url[len("data:"):].partition(",")
+    header, _, payload = url[len("data:") :].partition(",")
     mimetype, *params = header.split(";")
     body = base64.b64decode(payload) if "base64" in params else urllib.parse.unquote_to_bytes(payload)
     return URLFetcherResponse(url[:64], body, {"Content-Type": mimetype or "text/plain"})
@@ -118,15 +119,22 @@ def qr_png(matrix: Sequence[Sequence[int]], border: int = 2) -> bytes:
         return b"\x00" + int(bits + "1" * padding, 2).to_bytes((size + padding) // 8, "big")
 
     quiet = row("1" * size)
-    rows = [quiet] * border + [row("1" * border + "".join("0" if m else "1" for m in line) + "1" * border)
-                               for line in matrix] + [quiet] * border
+    rows = (
+        [quiet] * border
+        + [row("1" * border + "".join("0" if m else "1" for m in line) + "1" * border) for line in matrix]
+        + [quiet] * border
+    )
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", size, size, 1, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def static_url(filename: str) -> str:
@@ -148,8 +156,9 @@ class Folders:
 @functools.lru_cache(maxsize=4)
 def _certificate_template(template_folder: str) -> jinja2.Template:
     # A plain autoescaping environment: a render process has no app, and the template needs none.
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(template_folder), autoescape=True,
-                                     auto_reload=False)
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_folder), autoescape=True, auto_reload=False
+    )
     return environment.get_template(TEMPLATE)
 
 
@@ -212,8 +221,10 @@ def render_batch(pages: Sequence[CertificatePage], seal_src: str | None) -> list
             return _render_part(pages, seal_src, folders)
     size = math.ceil(len(pages) / parts)
     pool = _render_pool(processes)
-    futures = [pool.submit(_render_part, pages[start:start + size], seal_src, folders)
-               for start in range(0, len(pages), size)]
+    futures = [
+        pool.submit(_render_part, pages[start : start + size], seal_src, folders)
+        for start in range(0, len(pages), size)
+    ]
     try:
         return [data for future in futures for data in future.result()]
     except BrokenProcessPool:  # a process died (out of memory, killed): the next batch gets a new pool
@@ -238,8 +249,13 @@ def _render_pool(processes: int) -> ProcessPoolExecutor:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload([__name__])
-            _pool = ProcessPoolExecutor(processes, mp_context=context, max_tasks_per_child=PARTS_PER_PROCESS,
-                                        initializer=_end_with, initargs=(os.getpid(),))
+            _pool = ProcessPoolExecutor(
+                processes,
+                mp_context=context,
+                max_tasks_per_child=PARTS_PER_PROCESS,
+                initializer=_end_with,
+                initargs=(os.getpid(),),
+            )
         return _pool
 
 

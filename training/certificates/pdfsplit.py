@@ -6,6 +6,7 @@ with a catalog, a page tree and an info dictionary of its own. Objects shared by
 page (the font subset above all) are serialised once per batch, not once per file:
 that is what makes splitting cost next to nothing beside laying the pages out.
 """
+
 from __future__ import annotations
 
 import io
@@ -14,7 +15,13 @@ from collections.abc import Sequence
 
 from pypdf import PdfReader
 from pypdf.generic import (
-    ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject, PdfObject, TextStringObject,
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    PdfObject,
+    TextStringObject,
 )
 
 _NAME = re.compile(rb"/([A-Za-z0-9_.+-]+)")
@@ -71,7 +78,7 @@ def _assemble(header: bytes, objects: dict[int, bytes], root: int, info: int, si
         while end + 1 < len(numbers) and numbers[end + 1] == numbers[end] + 1:
             end += 1
         out.write(b"%d %d\n" % (numbers[start], end - start + 1))
-        out.write(b"".join(b"%010d 00000 n \n" % offsets[n] for n in numbers[start:end + 1]))
+        out.write(b"".join(b"%010d 00000 n \n" % offsets[n] for n in numbers[start : end + 1]))
         start = end + 1
     out.write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, root, info, xref))
     return out.getvalue()
@@ -80,7 +87,7 @@ def _assemble(header: bytes, objects: dict[int, bytes], root: int, info: int, si
 def split_pages(pdf: bytes, titles: Sequence[str] = (), producer: str = "Jinfanwan") -> list[bytes]:
     """One complete PDF per page of `pdf`; `titles` become the files' document titles."""
     reader = PdfReader(io.BytesIO(pdf))
-    header = pdf[:pdf.index(b"\n")].strip()
+    header = pdf[: pdf.index(b"\n")].strip()
     size = int(reader.trailer["/Size"])
     catalog, tree, info = size, size + 1, size + 2
     shared: dict[int, bytes] = {}  # serialised once, reused by every file that needs them
@@ -98,11 +105,20 @@ def split_pages(pdf: bytes, titles: Sequence[str] = (), producer: str = "Jinfanw
             objects[object_number] = shared[object_number]
         own[NameObject("/Parent")] = IndirectObject(tree, 0, reader)
         objects[page_number] = _serialised(own)
-        objects[catalog] = _serialised(DictionaryObject({
-            NameObject("/Type"): NameObject("/Catalog"), NameObject("/Pages"): IndirectObject(tree, 0, reader)}))
-        objects[tree] = _serialised(DictionaryObject({
-            NameObject("/Type"): NameObject("/Pages"), NameObject("/Count"): NumberObject(1),
-            NameObject("/Kids"): ArrayObject([IndirectObject(page_number, 0, reader)])}))
+        objects[catalog] = _serialised(
+            DictionaryObject(
+                {NameObject("/Type"): NameObject("/Catalog"), NameObject("/Pages"): IndirectObject(tree, 0, reader)}
+            )
+        )
+        objects[tree] = _serialised(
+            DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Pages"),
+                    NameObject("/Count"): NumberObject(1),
+                    NameObject("/Kids"): ArrayObject([IndirectObject(page_number, 0, reader)]),
+                }
+            )
+        )
         info_dict = DictionaryObject({NameObject("/Producer"): TextStringObject(producer)})
         if number < len(titles):
             info_dict[NameObject("/Title")] = TextStringObject(titles[number])

@@ -1,4 +1,5 @@
 """Reading the QR code back out of a certificate PDF, as a phone camera would see the printout."""
+
 from __future__ import annotations
 
 import pypdfium2

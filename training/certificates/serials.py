@@ -3,6 +3,7 @@
 The counter row is locked from the moment a batch starts until its transaction ends, so
 two batches of one county take turns, and a batch that rolls back gives its numbers back.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,9 +36,7 @@ def lock_counter(year: int, county_code: str) -> int:
     what this transaction reads afterwards is what other writers committed.
     """
     insert_ignoring_conflicts(SerialCounter, year=year, county_code=county_code, last_value=0)
-    return db.session.scalar(
-        select(SerialCounter.last_value).where(_counter(year, county_code)).with_for_update()
-    )
+    return db.session.scalar(select(SerialCounter.last_value).where(_counter(year, county_code)).with_for_update())
 
 
 def allocate(year: int, county_code: str, count: int) -> list[int]:

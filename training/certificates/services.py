@@ -1,5 +1,6 @@
 """Certificate operations for the views and the command line: start issuing, revoke, reissue,
 and the queries the pages show. They raise CertificateRefused and never commit."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,11 +16,27 @@ from training.certificates.issuing import ISSUABLE_COHORTS, CertificateRefused
 from training.extensions import db
 from training.jobs.services import create_job
 from training.models import (
-    Certificate, CertificateStatus, Cohort, Enrollment, EnrollmentStatus, Job, Trainee, User, utcnow,
+    Certificate,
+    CertificateStatus,
+    Cohort,
+    Enrollment,
+    EnrollmentStatus,
+    Job,
+    Trainee,
+    User,
+    utcnow,
 )
 from training.orm import lock_row
 
-__all__ = ["CertificateRefused", "REVOKE_CATEGORIES", "cohort_roster", "issue_now", "reissue", "revoke", "start_issuing"]
+__all__ = [
+    "CertificateRefused",
+    "REVOKE_CATEGORIES",
+    "cohort_roster",
+    "issue_now",
+    "reissue",
+    "revoke",
+    "start_issuing",
+]
 
 REVOKE_CATEGORIES = {
     "fraud": _l("Obtained by fraud"),
@@ -41,7 +58,9 @@ class RosterRow:
 def cohort_roster(cohort_id: int) -> list[RosterRow]:
     """The cohort's completed trainees with their certificates, in two statements."""
     enrollments = db.session.scalars(
-        select(Enrollment).join(Trainee).options(joinedload(Enrollment.trainee))
+        select(Enrollment)
+        .join(Trainee)
+        .options(joinedload(Enrollment.trainee))
         .where(Enrollment.cohort_id == cohort_id, Enrollment.status == EnrollmentStatus.COMPLETED)
         .order_by(Trainee.name, Enrollment.id)
     ).all()
@@ -56,16 +75,22 @@ def cohort_roster(cohort_id: int) -> list[RosterRow]:
 
 
 def issuable_enrollment_ids(cohort_id: int) -> list[int]:
-    return list(db.session.scalars(
-        select(Enrollment.id).where(
-            Enrollment.cohort_id == cohort_id, Enrollment.status == EnrollmentStatus.COMPLETED,
-            ~issuing.has_valid_certificate(),
-        ).order_by(Enrollment.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Enrollment.id)
+            .where(
+                Enrollment.cohort_id == cohort_id,
+                Enrollment.status == EnrollmentStatus.COMPLETED,
+                ~issuing.has_valid_certificate(),
+            )
+            .order_by(Enrollment.id)
+        )
+    )
 
 
-def start_issuing(cohort: Cohort, user: User | None, ticked: list[int] | None, locale: str,
-                  ip: str | None = None) -> Job:
+def start_issuing(
+    cohort: Cohort, user: User | None, ticked: list[int] | None, locale: str, ip: str | None = None
+) -> Job:
     """A queued job issuing to every completed trainee without a certificate (or the ticked ones)."""
     if cohort.status not in ISSUABLE_COHORTS:
         raise CertificateRefused(_("Certificates are issued once the cohort is finished."))
@@ -98,24 +123,34 @@ def certificate_by_serial(serial: str) -> Certificate | None:
     if not serials.is_serial(serial):
         return None
     return db.session.scalar(
-        select(Certificate).options(joinedload(Certificate.enrollment).joinedload(Enrollment.cohort))
+        select(Certificate)
+        .options(joinedload(Certificate.enrollment).joinedload(Enrollment.cohort))
         .where(Certificate.serial == serial)
     )
 
 
 def history(enrollment_id: int) -> list[Certificate]:
     """Every certificate of one enrollment, oldest first."""
-    return list(db.session.scalars(
-        select(Certificate).options(selectinload(Certificate.superseded_by))
-        .where(Certificate.enrollment_id == enrollment_id).order_by(Certificate.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .options(selectinload(Certificate.superseded_by))
+            .where(Certificate.enrollment_id == enrollment_id)
+            .order_by(Certificate.id)
+        )
+    )
 
 
 def trainee_certificates(trainee_id: int) -> list[Certificate]:
-    return list(db.session.scalars(
-        select(Certificate).join(Enrollment).options(selectinload(Certificate.superseded_by))
-        .where(Enrollment.trainee_id == trainee_id).order_by(Certificate.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .join(Enrollment)
+            .options(selectinload(Certificate.superseded_by))
+            .where(Enrollment.trainee_id == trainee_id)
+            .order_by(Certificate.id.desc())
+        )
+    )
 
 
 def revoke(certificate_id: int, category: str, reason: str, user_id: int | None) -> Certificate:
@@ -130,8 +165,14 @@ def revoke(certificate_id: int, category: str, reason: str, user_id: int | None)
         raise CertificateRefused(_("Only a valid certificate can be revoked."))
     certificate.status = CertificateStatus.REVOKED
     certificate.revoked_at, certificate.revoke_category, certificate.revoke_reason = utcnow(), category, reason
-    audit.record("certificate_revoked", "certificate", certificate.serial, before={"status": "valid"},
-                 after={"status": "revoked", "category": category, "reason": reason}, actor_id=user_id)
+    audit.record(
+        "certificate_revoked",
+        "certificate",
+        certificate.serial,
+        before={"status": "valid"},
+        after={"status": "revoked", "category": category, "reason": reason},
+        actor_id=user_id,
+    )
     return certificate
 
 
@@ -156,8 +197,12 @@ def reissue(certificate_id: int, reason: str, user_id: int | None) -> Certificat
     except issuing.BatchFailed as failure:
         raise CertificateRefused(failure.reason) from None
     old.superseded_by = new
-    audit.record("certificate_reissued", "certificate", old.serial,
-                 before={"serial": old.serial, "status": "valid", "name": old.snapshot["name"]},
-                 after={"status": "superseded", "superseded_by": new.serial, "name": new.snapshot["name"],
-                        "reason": reason}, actor_id=user_id)
+    audit.record(
+        "certificate_reissued",
+        "certificate",
+        old.serial,
+        before={"serial": old.serial, "status": "valid", "name": old.snapshot["name"]},
+        after={"status": "superseded", "superseded_by": new.serial, "name": new.snapshot["name"], "reason": reason},
+        actor_id=user_id,
+    )
     return new

@@ -10,6 +10,7 @@ a salted SHA-256 (name_salt, name_sha256): whoever holds the paper checks the pr
 against it; the published payload carries no name. The stored snapshot keeps the name (the
 PDF, the staff pages and the lookup by name need it) and a changed name no longer matches.
 """
+
 from __future__ import annotations
 
 import base64
@@ -96,8 +97,11 @@ def name_matches(snapshot: dict) -> bool:
     if not _hashes_name(snapshot):
         return True
     salt, digest = snapshot.get("name_salt"), snapshot.get("name_sha256")
-    return isinstance(salt, str) and isinstance(digest, str) and secrets.compare_digest(
-        name_sha256(salt, snapshot.get("name", "")), digest)
+    return (
+        isinstance(salt, str)
+        and isinstance(digest, str)
+        and secrets.compare_digest(name_sha256(salt, snapshot.get("name", "")), digest)
+    )
 
 
 def key_id_for(public_raw: bytes) -> str:
@@ -175,8 +179,10 @@ def rotate_key() -> tuple[str | None, KeyPair]:
     os.replace(_write_private(path, pem), path)
     pair = _load(pem)
     db.session.execute(
-        update(SigningKey).where(SigningKey.key_id != pair.key_id, SigningKey.retired_at.is_(None))
-        .values(retired_at=utcnow()).execution_options(synchronize_session=False)
+        update(SigningKey)
+        .where(SigningKey.key_id != pair.key_id, SigningKey.retired_at.is_(None))
+        .values(retired_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
     publish(pair)
     return old, pair

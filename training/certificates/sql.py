@@ -1,4 +1,5 @@
 """Statements that SQLAlchemy spells differently for SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 from sqlalchemy.dialects import postgresql, sqlite

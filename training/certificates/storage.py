@@ -4,6 +4,7 @@ A file is written to a temporary name, flushed to disk and renamed into place, s
 reader never sees half a certificate, and the database row that points at it is only
 committed after the rename.
 """
+
 from __future__ import annotations
 
 import base64

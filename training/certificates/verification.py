@@ -3,6 +3,7 @@
 A wrong token and an unknown serial are indistinguishable to the caller: both give None,
 after the same work.
 """
+
 from __future__ import annotations
 
 import hmac

@@ -5,6 +5,7 @@ A wrong or missing token answers exactly like an unknown serial, and failed atte
 address are limited (VERIFY_LOOKUP_LIMIT); a genuine QR link is answered all the same. Nothing
 here is indexed.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -21,9 +22,11 @@ from training.identity import mask_name
 bp = Blueprint("verify", __name__, url_prefix="/verify")
 ROBOTS = "noindex, nofollow, noarchive"
 # The JSON, like the page, never gives the full name: whoever checks holds the paper that prints it.
-NAME_CHECK = ("payload version 2 signs no name but name_sha256, the hex SHA-256 of the UTF-8 bytes of name_salt "
-              "followed by the name printed on the certificate (NFKC, whitespace removed); version 1 signs the "
-              "name itself: add it to the payload as \"name\" before checking the signature")
+NAME_CHECK = (
+    "payload version 2 signs no name but name_sha256, the hex SHA-256 of the UTF-8 bytes of name_salt "
+    "followed by the name printed on the certificate (NFKC, whitespace removed); version 1 signs the "
+    'name itself: add it to the payload as "name" before checking the signature'
+)
 
 
 @bp.app_template_filter("certificate_date")
@@ -70,15 +73,22 @@ def _verification(serial: str) -> verification.Verification | None:
 # Failed attempts from one address, whichever way they come (a guessed token, a wrong name,
 # the JSON): one budget. Genuine checks of genuine certificates are never counted, nor refused.
 failed_guesses = limiter.shared_limit(_lookup_limit, scope="verify-failures", deduct_when=_not_found)
-token_guesses = limiter.shared_limit(_lookup_limit, scope="verify-failures", deduct_when=_not_found,
-                                     exempt_when=_genuine_scan)
+token_guesses = limiter.shared_limit(
+    _lookup_limit, scope="verify-failures", deduct_when=_not_found, exempt_when=_genuine_scan
+)
 
 
 def _result_page(found: verification.Verification | None):
     if found is None:
         return render_template("certificates/verify_unknown.html", plain_page=True, form=LookupForm()), 404
-    return render_template("certificates/verify.html", plain_page=True, v=found, s=found.snapshot,
-                           masked_name=mask_name(found.snapshot.get("name", "")), categories=REVOKE_CATEGORIES)
+    return render_template(
+        "certificates/verify.html",
+        plain_page=True,
+        v=found,
+        s=found.snapshot,
+        masked_name=mask_name(found.snapshot.get("name", "")),
+        categories=REVOKE_CATEGORIES,
+    )
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -97,8 +107,13 @@ def keys():
         "signed_bytes": "the payload as JSON: keys sorted, no whitespace, UTF-8 (not ASCII-escaped)",
         "name": NAME_CHECK,
         "keys": [
-            {"key_id": key.key_id, "algorithm": signing.ALGORITHM, "public_key": key.public_key,
-             "created_at": key.created_at.isoformat(), "retired_at": key.retired_at.isoformat() if key.retired_at else None}
+            {
+                "key_id": key.key_id,
+                "algorithm": signing.ALGORITHM,
+                "public_key": key.public_key,
+                "created_at": key.created_at.isoformat(),
+                "retired_at": key.retired_at.isoformat() if key.retired_at else None,
+            }
             for key in signing.published_keys()
         ],
     }

@@ -1,5 +1,6 @@
 """Certificates for coordinators (a cohort's certificates, issuing, revoking, reissuing,
 downloads one by one or as a ZIP) and for trainees (their own, to download)."""
+
 from __future__ import annotations
 
 import logging
@@ -56,8 +57,13 @@ def _pdf_response(certificate: Certificate):
     if not path.is_file():
         log.error("certificate file missing", extra={"serial": certificate.serial})
         abort(404)
-    response = send_file(path, mimetype="application/pdf", as_attachment=True,
-                         download_name=f"{certificate.serial}.pdf", etag=certificate.pdf_sha256)
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{certificate.serial}.pdf",
+        etag=certificate.pdf_sha256,
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -67,9 +73,14 @@ def _pdf_response(certificate: Certificate):
 def cohort(cohort_id: int):
     cohort = _managed_cohort(cohort_id)
     rows = services.cohort_roster(cohort.id)
-    return render_template("certificates/cohort.html", cohort=cohort, rows=rows, form=IssueForm(),
-                           can_issue=cohort.status in ISSUABLE_COHORTS,
-                           valid_count=sum(1 for r in rows if not r.issuable))
+    return render_template(
+        "certificates/cohort.html",
+        cohort=cohort,
+        rows=rows,
+        form=IssueForm(),
+        can_issue=cohort.status in ISSUABLE_COHORTS,
+        valid_count=sum(1 for r in rows if not r.issuable),
+    )
 
 
 @bp.post("/cohorts/<int:cohort_id>/certificates/issue")
@@ -102,14 +113,17 @@ def issue(cohort_id: int):
 def cohort_zip(cohort_id: int):
     cohort = _managed_cohort(cohort_id)
     rows = db.session.execute(
-        select(Certificate.serial, Trainee.name).join(Enrollment, Enrollment.id == Certificate.enrollment_id)
+        select(Certificate.serial, Trainee.name)
+        .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
         .join(Trainee, Trainee.id == Enrollment.trainee_id)
         .where(Enrollment.cohort_id == cohort.id, Certificate.status == CertificateStatus.VALID)
         .order_by(Certificate.serial)
     ).all()
     entries = [(archive.member_name(serial, name), storage.path_for(serial)) for serial, name in rows]
     response = Response(archive.stream(entries), mimetype="application/zip")
-    response.headers["Content-Disposition"] = f'attachment; filename="{archive.safe_ascii(cohort.code)}-certificates.zip"'
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{archive.safe_ascii(cohort.code)}-certificates.zip"'
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -120,14 +134,22 @@ def show(serial: str):
     return _certificate_page(_managed_certificate(serial))
 
 
-def _certificate_page(certificate: Certificate, revoke_form: RevokeForm | None = None,
-                      reissue_form: ReissueForm | None = None, status: int = 200):
+def _certificate_page(
+    certificate: Certificate,
+    revoke_form: RevokeForm | None = None,
+    reissue_form: ReissueForm | None = None,
+    status: int = 200,
+):
     """The certificate page; a refused form comes back as it was posted, with its errors."""
     revoke_form = revoke_form or RevokeForm(formdata=None).prepare(REVOKE_CATEGORIES, certificate.serial)
-    return render_template("certificates/show.html", certificate=certificate, revoke_form=revoke_form,
-                           reissue_form=reissue_form or ReissueForm(formdata=None),
-                           history=services.history(certificate.enrollment_id),
-                           categories=REVOKE_CATEGORIES), status
+    return render_template(
+        "certificates/show.html",
+        certificate=certificate,
+        revoke_form=revoke_form,
+        reissue_form=reissue_form or ReissueForm(formdata=None),
+        history=services.history(certificate.enrollment_id),
+        categories=REVOKE_CATEGORIES,
+    ), status
 
 
 @bp.get("/certificates/<serial>.pdf")
@@ -184,8 +206,11 @@ def mine():
 @roles_required(Role.TRAINEE)
 def my_download(serial: str):
     certificate = services.certificate_by_serial(serial)
-    if (certificate is None or current_user.trainee_id is None
-            or certificate.enrollment.trainee_id != current_user.trainee_id
-            or certificate.status != CertificateStatus.VALID):
+    if (
+        certificate is None
+        or current_user.trainee_id is None
+        or certificate.enrollment.trainee_id != current_user.trainee_id
+        or certificate.status != CertificateStatus.VALID
+    ):
         abort(404)
     return _pdf_response(certificate)

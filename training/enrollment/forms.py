@@ -1,4 +1,5 @@
 """Enrollment forms."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -8,9 +9,13 @@ from wtforms.validators import DataRequired, Length, Optional
 
 
 class EnrollOneForm(FlaskForm):
-    person = StringField(_l("Full ID number or name of the trainee"),
-                         validators=[DataRequired(_l("Type the trainee's full ID number, or their name to search for.")),
-                                     Length(max=40)])
+    person = StringField(
+        _l("Full ID number or name of the trainee"),
+        validators=[
+            DataRequired(_l("Type the trainee's full ID number, or their name to search for.")),
+            Length(max=40),
+        ],
+    )
     # The pick buttons of a search by name post it; never a hidden field, so a retyped person wins.
     trainee_id = IntegerField(validators=[Optional()])
     override_reason = TextAreaField(
@@ -26,7 +31,9 @@ class EnrollManyForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
-    override_reason = TextAreaField(_l("Subsidy rule override: written reason"), validators=[Optional(), Length(max=500)])
+    override_reason = TextAreaField(
+        _l("Subsidy rule override: written reason"), validators=[Optional(), Length(max=500)]
+    )
 
 
 class WithdrawForm(FlaskForm):

@@ -1,4 +1,5 @@
 """What the enrollment pages show, loaded in a fixed number of statements."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -48,8 +49,9 @@ class CohortPanel:
         return sum(len(self.groups.get(status, [])) for status in SEATED)
 
 
-def cohort_panel(cohort: Cohort, can_manage: bool, enroll_form: EnrollOneForm | None = None,
-                 matches: list[Trainee] | None = None) -> CohortPanel:
+def cohort_panel(
+    cohort: Cohort, can_manage: bool, enroll_form: EnrollOneForm | None = None, matches: list[Trainee] | None = None
+) -> CohortPanel:
     """The panel; after a single enrollment that did not go through, its form as typed and the matches."""
     enrollments = db.session.scalars(
         select(Enrollment)
@@ -61,17 +63,31 @@ def cohort_panel(cohort: Cohort, can_manage: bool, enroll_form: EnrollOneForm | 
     for enrollment in enrollments:
         groups[enrollment.status].append(enrollment)
     waiting = can_manage and any(e.awaits_override_approval for e in groups["applied"])
-    return CohortPanel(cohort, can_manage, groups, enroll_form or EnrollOneForm(formdata=None), WithdrawForm(),
-                       DecisionForm(), matches, override_approvers(cohort) if waiting else [])
+    return CohortPanel(
+        cohort,
+        can_manage,
+        groups,
+        enroll_form or EnrollOneForm(formdata=None),
+        WithdrawForm(),
+        DecisionForm(),
+        matches,
+        override_approvers(cohort) if waiting else [],
+    )
 
 
 def override_approvers(cohort: Cohort) -> list[User]:
     """The active coordinators who manage the cohort: its county's and the city's."""
-    return list(db.session.scalars(
-        select(User).where(User.role == Role.COORDINATOR, User.active.is_(True),
-                           or_(User.county_code.is_(None), User.county_code == cohort.county_code))
-        .order_by(User.county_code.is_(None), User.display_name, User.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.role == Role.COORDINATOR,
+                User.active.is_(True),
+                or_(User.county_code.is_(None), User.county_code == cohort.county_code),
+            )
+            .order_by(User.county_code.is_(None), User.display_name, User.id)
+        )
+    )
 
 
 @dataclass

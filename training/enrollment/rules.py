@@ -1,4 +1,5 @@
 """The subsidy rules (DESIGN.md) as a pure function over a person's earlier trainings."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,9 +30,7 @@ class SubsidyConflict:
     trainings: tuple[PastTraining, ...]
 
 
-def subsidy_conflicts(
-    history: list[PastTraining], occupation: str, level: int, year: int
-) -> list[SubsidyConflict]:
+def subsidy_conflicts(history: list[PastTraining], occupation: str, level: int, year: int) -> list[SubsidyConflict]:
     """Which subsidy rules a new subsidised training (occupation, level, year) would break."""
     using = [t for t in history if t.subsidised and t.status in SUBSIDY_USING]
     conflicts = []
@@ -40,8 +39,12 @@ def subsidy_conflicts(
         conflicts.append(
             SubsidyConflict(
                 "yearly_limit",
-                _l("Already %(n)d subsidised trainings in %(year)d; the limit is %(limit)d a year.",
-                   n=len(this_year), year=year, limit=MAX_SUBSIDISED_PER_YEAR),
+                _l(
+                    "Already %(n)d subsidised trainings in %(year)d; the limit is %(limit)d a year.",
+                    n=len(this_year),
+                    year=year,
+                    limit=MAX_SUBSIDISED_PER_YEAR,
+                ),
                 this_year,
             )
         )
@@ -50,9 +53,7 @@ def subsidy_conflicts(
         conflicts.append(
             SubsidyConflict("same_course", _l("The same occupation and level was already subsidised."), same)
         )
-    higher = tuple(
-        t for t in history if t.occupation == occupation and t.level < level and t.status == "completed"
-    )
+    higher = tuple(t for t in history if t.occupation == occupation and t.level < level and t.status == "completed")
     if higher:
         conflicts.append(
             SubsidyConflict(

@@ -7,6 +7,7 @@ A subsidy rule's refusal is overridden by two people (nobody approves what they 
 first writes the reason, and the enrollment waits as an application marked with its preparer;
 another coordinator (of the county or the city) accepts it, and only then does it take a place.
 """
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -36,8 +37,15 @@ class OverrideNeedsAnotherPerson(EnrollmentRefused):
 def history(trainee_id: int, excluding_cohort_id: int | None = None) -> list[PastTraining]:
     """The trainee's trainings, as the subsidy rules see them."""
     rows = db.session.execute(
-        select(Cohort.code, Course.name, Course.occupation, Course.level, Cohort.start_date, Enrollment.status,
-               Enrollment.subsidised)
+        select(
+            Cohort.code,
+            Course.name,
+            Course.occupation,
+            Course.level,
+            Cohort.start_date,
+            Enrollment.status,
+            Enrollment.subsidised,
+        )
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
         .join(Course, Course.id == Cohort.course_id)
         .where(Enrollment.trainee_id == trainee_id, Enrollment.cohort_id != (excluding_cohort_id or 0))
@@ -82,12 +90,23 @@ def _existing(trainee_id: int, cohort_id: int) -> Enrollment | None:
 
 
 def _audit(action: str, enrollment: Enrollment, before: str | None, **extra) -> None:
-    audit.record(action, "enrollment", enrollment.id, before={"status": before} if before else None,
-                 after={"status": enrollment.status, "trainee_id": enrollment.trainee_id,
-                        "cohort_id": enrollment.cohort_id, **extra})
+    audit.record(
+        action,
+        "enrollment",
+        enrollment.id,
+        before={"status": before} if before else None,
+        after={
+            "status": enrollment.status,
+            "trainee_id": enrollment.trainee_id,
+            "cohort_id": enrollment.cohort_id,
+            **extra,
+        },
+    )
 
 
-def enroll(trainee_id: int, cohort_id: int, decided_by_id: int | None, override_reason: str | None = None) -> Enrollment:
+def enroll(
+    trainee_id: int, cohort_id: int, decided_by_id: int | None, override_reason: str | None = None
+) -> Enrollment:
     """A coordinator's enrollment: subsidy rules, then a seat or the waiting list.
 
     With a written reason, a rule's refusal becomes an override prepared by decided_by_id: the
@@ -99,8 +118,11 @@ def enroll(trainee_id: int, cohort_id: int, decided_by_id: int | None, override_
     if cohort.status not in ENROLLABLE_COHORTS:
         raise EnrollmentRefused(_("This cohort does not take enrollments now."))
     enrollment = _existing(trainee.id, cohort.id)
-    if enrollment is not None and enrollment.status not in (EnrollmentStatus.WITHDRAWN, EnrollmentStatus.DECLINED,
-                                                             EnrollmentStatus.APPLIED):
+    if enrollment is not None and enrollment.status not in (
+        EnrollmentStatus.WITHDRAWN,
+        EnrollmentStatus.DECLINED,
+        EnrollmentStatus.APPLIED,
+    ):
         raise EnrollmentRefused(_("%(name)s is already in this cohort.", name=trainee.name))
     conflicts = check_subsidy(trainee, cohort, override_reason)
     if conflicts and decided_by_id is None:
@@ -124,16 +146,29 @@ def _seat(enrollment: Enrollment, cohort: Cohort, before: str | None, decided_by
     return enrollment
 
 
-def _prepare_override(enrollment: Enrollment, before: str | None, conflicts: list[SubsidyConflict],
-                      prepared_by_id: int | None, reason: str) -> Enrollment:
+def _prepare_override(
+    enrollment: Enrollment,
+    before: str | None,
+    conflicts: list[SubsidyConflict],
+    prepared_by_id: int | None,
+    reason: str,
+) -> Enrollment:
     enrollment.status, enrollment.status_changed_at = EnrollmentStatus.APPLIED, utcnow()
     enrollment.subsidy_override_reason, enrollment.override_prepared_by_id = reason.strip(), prepared_by_id
     db.session.flush()
-    audit.record("subsidy_override_prepared", "enrollment", enrollment.id,
-                 before={"status": before} if before else None,
-                 after={"rules": [c.rule for c in conflicts], "reason": enrollment.subsidy_override_reason,
-                        "trainee_id": enrollment.trainee_id, "cohort_id": enrollment.cohort_id},
-                 actor_id=prepared_by_id)
+    audit.record(
+        "subsidy_override_prepared",
+        "enrollment",
+        enrollment.id,
+        before={"status": before} if before else None,
+        after={
+            "rules": [c.rule for c in conflicts],
+            "reason": enrollment.subsidy_override_reason,
+            "trainee_id": enrollment.trainee_id,
+            "cohort_id": enrollment.cohort_id,
+        },
+        actor_id=prepared_by_id,
+    )
     return enrollment
 
 
@@ -149,17 +184,29 @@ def approve_override(enrollment_id: int, approved_by_id: int) -> Enrollment:
     if not enrollment.awaits_override_approval:
         raise EnrollmentRefused(_("This enrollment awaits no override approval."))
     if enrollment.override_prepared_by_id == approved_by_id:
-        raise OverrideNeedsAnotherPerson(_("Nobody approves what they prepared: another coordinator of the county, "
-                                           "or the city's, must approve this subsidy override."))
+        raise OverrideNeedsAnotherPerson(
+            _(
+                "Nobody approves what they prepared: another coordinator of the county, "
+                "or the city's, must approve this subsidy override."
+            )
+        )
     if cohort.status not in ENROLLABLE_COHORTS:
         raise EnrollmentRefused(_("This cohort does not take enrollments now."))
     conflicts = check_subsidy(trainee, cohort, enrollment.subsidy_override_reason)
     _seat(enrollment, cohort, EnrollmentStatus.APPLIED, approved_by_id)
     if conflicts:
-        audit.record("subsidy_override", "enrollment", enrollment.id,
-                     after={"rules": [c.rule for c in conflicts], "reason": enrollment.subsidy_override_reason,
-                            "prepared_by_id": enrollment.override_prepared_by_id, "approved_by_id": approved_by_id},
-                     actor_id=approved_by_id)
+        audit.record(
+            "subsidy_override",
+            "enrollment",
+            enrollment.id,
+            after={
+                "rules": [c.rule for c in conflicts],
+                "reason": enrollment.subsidy_override_reason,
+                "prepared_by_id": enrollment.override_prepared_by_id,
+                "approved_by_id": approved_by_id,
+            },
+            actor_id=approved_by_id,
+        )
     else:  # the rule no longer refuses (an earlier training was withdrawn): no override is needed
         enrollment.subsidy_override_reason = enrollment.override_prepared_by_id = None
     return enrollment

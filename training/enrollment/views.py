@@ -1,5 +1,6 @@
 """Enrolling trainees (one, or many ticked from a list), applications, withdrawals, and a
 trainee's own applications to open classes in their county."""
+
 from __future__ import annotations
 
 from babel.lists import format_list
@@ -55,8 +56,7 @@ def _refusal_message(refusal: EnrollmentRefused) -> str:
     earlier = [f"{t.cohort_code} {t.course_name} ({t.year})" for c in refusal.conflicts for t in c.trainings]
     if not earlier:
         return str(refusal)
-    return _("%(refusal)s Earlier trainings: %(trainings)s.", refusal=str(refusal),
-             trainings=word_list(earlier))
+    return _("%(refusal)s Earlier trainings: %(trainings)s.", refusal=str(refusal), trainings=word_list(earlier))
 
 
 @bp.app_template_filter()
@@ -78,8 +78,13 @@ def _named_person(cohort, form: EnrollOneForm):
     if not queries.is_id_number_attempt(text):
         matches = queries.matching_candidates(cohort, current_user, text)
         if not matches:
-            form.person.errors.append(_("Nobody in your registry whose name holds “%(text)s” is free to enroll "
-                                        "here. Check the name, or type the full ID number.", text=text))
+            form.person.errors.append(
+                _(
+                    "Nobody in your registry whose name holds “%(text)s” is free to enroll "
+                    "here. Check the name, or type the full ID number.",
+                    text=text,
+                )
+            )
         picked = form.trainee_id.data and queries.picked_trainee(form.trainee_id.data, cohort, current_user, text)
         return picked or None, matches
     try:
@@ -118,8 +123,14 @@ def enroll_one(cohort_id: int):
 def _flash_outcome(enrollment: Enrollment) -> None:
     name = enrollment.trainee.name
     if enrollment.awaits_override_approval:
-        flash(_("%(name)s: the subsidy override is prepared. Another coordinator of the county, or the city's, "
-                "approves it on this page; until then %(name)s holds no place.", name=name), "info")
+        flash(
+            _(
+                "%(name)s: the subsidy override is prepared. Another coordinator of the county, or the city's, "
+                "approves it on this page; until then %(name)s holds no place.",
+                name=name,
+            ),
+            "info",
+        )
     else:
         flash(_("%(name)s: %(status)s.", name=name, status=queries.status_label(enrollment.status)), "success")
 
@@ -138,10 +149,19 @@ def enroll_many(cohort_id: int):
         results = queries.enroll_ticked(cohort, ticked, current_user, form.override_reason.data)
         db.session.commit()
         ticked = [r.trainee.id for r in results if r.refusal]
-    page = db.paginate(queries.candidates(cohort, current_user, filters.q.data or "", filters.category.data or ""),
-                       per_page=100)
-    return render_template("enrollment/enroll_many.html", cohort=cohort, page=page, filters=filters, form=form,
-                           ticked=set(ticked), results=results, refusal_message=_refusal_message)
+    page = db.paginate(
+        queries.candidates(cohort, current_user, filters.q.data or "", filters.category.data or ""), per_page=100
+    )
+    return render_template(
+        "enrollment/enroll_many.html",
+        cohort=cohort,
+        page=page,
+        filters=filters,
+        form=form,
+        ticked=set(ticked),
+        results=results,
+        refusal_message=_refusal_message,
+    )
 
 
 @bp.post("/enrollments/<int:enrollment_id>/accept")

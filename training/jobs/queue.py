@@ -3,6 +3,7 @@
 It is built from the environment at import, because the consumer process
 (`huey_consumer training.jobs.worker.huey`) imports it before any Flask app exists.
 """
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ A job handler is a generator: it does one unit of work (one certificate, one chu
 rows), then yields a Step. The runner commits after each step, so the work and the
 progress the page polls move together, and a crash loses only the unit in progress.
 """
+
 from __future__ import annotations
 
 import logging
@@ -50,8 +51,14 @@ def create_job(kind: str, params: dict, created_by_id: int | None, total: int = 
     """A queued job row; the caller commits, then enqueues it."""
     if kind not in HANDLERS:
         raise KeyError(f"no handler for job kind {kind!r}")
-    job = Job(id=secrets.token_hex(16), kind=kind, params=params, created_by_id=created_by_id, total=total,
-              heartbeat_at=utcnow())
+    job = Job(
+        id=secrets.token_hex(16),
+        kind=kind,
+        params=params,
+        created_by_id=created_by_id,
+        total=total,
+        heartbeat_at=utcnow(),
+    )
     db.session.add(job)
     return job
 
@@ -112,8 +119,9 @@ def _heartbeat(engine, job_id: str, claim: str, seconds: float) -> Iterator[None
         while not stop.wait(seconds):
             try:
                 with engine.begin() as connection:
-                    connection.execute(update(Job).where(Job.id == job_id, Job.claim == claim)
-                                       .values(heartbeat_at=utcnow()))
+                    connection.execute(
+                        update(Job).where(Job.id == job_id, Job.claim == claim).values(heartbeat_at=utcnow())
+                    )
             except Exception:  # noqa: BLE001  (the next beat tries again; the job goes on)
                 log.warning("job heartbeat failed", extra={"job_id": job_id}, exc_info=True)
 
@@ -133,8 +141,14 @@ def _claim(job_id: str, now, retry: bool, claim: str) -> Job | None:
     claimed = db.session.execute(
         update(Job)
         .where(Job.id == job_id, Job.status.in_(claimable))
-        .values(status=JobStatus.RUNNING, started_at=func.coalesce(Job.started_at, now), heartbeat_at=now,
-                message="", finished_at=None, claim=claim)
+        .values(
+            status=JobStatus.RUNNING,
+            started_at=func.coalesce(Job.started_at, now),
+            heartbeat_at=now,
+            message="",
+            finished_at=None,
+            claim=claim,
+        )
     ).rowcount
     db.session.commit()
     return db.session.get(Job, job_id) if claimed else None
@@ -144,8 +158,10 @@ def requeue_stale(now, stale_after: timedelta) -> list[str]:
     """Put back on the queue (status queued) the jobs with no sign of life for `stale_after`: running
     ones whose worker died, queued ones whose task was lost. Returns their ids, for the caller to
     enqueue. Each job is taken by one statement, so two workers doing this at once requeue it once."""
-    is_stale = and_(Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
-                    func.coalesce(Job.heartbeat_at, Job.created_at) < now - stale_after)
+    is_stale = and_(
+        Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
+        func.coalesce(Job.heartbeat_at, Job.created_at) < now - stale_after,
+    )
     requeued = []
     for job_id in db.session.scalars(select(Job.id).where(is_stale)).all():
         taken = db.session.execute(

@@ -1,5 +1,6 @@
 """Progress of a background job, for the page that started it to poll, with a way back to
 where the work shows (each feature registers its own with `way_back`)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

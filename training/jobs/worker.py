@@ -3,6 +3,7 @@
 Importing this module registers every task; each task runs inside an app context of
 an app built once per worker process.
 """
+
 from __future__ import annotations
 
 import time

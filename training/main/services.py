@@ -1,4 +1,5 @@
 """What each role's home page shows, as queries over the user's scope, and the trainee's own page."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -202,8 +203,10 @@ def _enrollments_of_trainee():
     return (
         select(Enrollment)
         .where(Enrollment.trainee_id == bindparam("trainee_id"))
-        .options(joinedload(Enrollment.cohort).joinedload(Cohort.course),
-                 joinedload(Enrollment.cohort).selectinload(Cohort.trainers))
+        .options(
+            joinedload(Enrollment.cohort).joinedload(Cohort.course),
+            joinedload(Enrollment.cohort).selectinload(Cohort.trainers),
+        )
         .order_by(Enrollment.applied_at.desc(), Enrollment.id.desc())
     )
 
@@ -242,11 +245,19 @@ def _hours_of_trainee():
         return func.coalesce(func.sum(ClassSession.hours).filter(*conditions), 0)
 
     return (
-        select(Enrollment.id, ClassSession.hours, hours, total(attended), total(held), total(held, attended),
-               func.count().filter(Attendance.id.is_(None)))
+        select(
+            Enrollment.id,
+            ClassSession.hours,
+            hours,
+            total(attended),
+            total(held),
+            total(held, attended),
+            func.count().filter(Attendance.id.is_(None)),
+        )
         .join(ClassSession, ClassSession.cohort_id == Enrollment.cohort_id)
-        .outerjoin(Attendance, and_(Attendance.session_id == ClassSession.id,
-                                    Attendance.enrollment_id == Enrollment.id))
+        .outerjoin(
+            Attendance, and_(Attendance.session_id == ClassSession.id, Attendance.enrollment_id == Enrollment.id)
+        )
         .where(Enrollment.trainee_id == bindparam("trainee_id"))
         .group_by(Enrollment.id, ClassSession.hours)
     )
@@ -262,7 +273,8 @@ def enrollment_hours(trainee_id: int, now: datetime) -> dict[int, _Hours]:
     sums: dict[int, list[Decimal]] = {}
     unmarked: dict[int, list[Decimal]] = {}
     for enrollment_id, length, *values, unmarked_count in db.session.execute(
-            _hours_of_trainee(), {"trainee_id": trainee_id, "now": now}):
+        _hours_of_trainee(), {"trainee_id": trainee_id, "now": now}
+    ):
         totals = sums.setdefault(enrollment_id, [Decimal(0)] * 4)
         sums[enrollment_id] = [a + _tenths(b) for a, b in zip(totals, values)]
         unmarked.setdefault(enrollment_id, []).extend([_tenths(length)] * unmarked_count)
@@ -277,8 +289,14 @@ def _training(enrollment: Enrollment, hours: _Hours | None) -> Training:
     progress = AttendanceProgress(hours.attended, hours.scheduled, hours.unmarked_sessions, course.min_attendance_pct)
     verdict = None
     if enrollment.status == EnrollmentStatus.FAILED:
-        verdict = completion_verdict(hours.attended_held, hours.held, course.min_attendance_pct,
-                                     enrollment.theory_score, enrollment.practical_score, course.pass_score)
+        verdict = completion_verdict(
+            hours.attended_held,
+            hours.held,
+            course.min_attendance_pct,
+            enrollment.theory_score,
+            enrollment.practical_score,
+            course.pass_score,
+        )
     return Training(enrollment, progress, verdict)
 
 
@@ -307,10 +325,14 @@ def next_session(trainee_id: int, now: datetime) -> ClassSession | None:
 def _recent_classes_of_enrollment():
     return (
         select(ClassSession, Attendance.status)
-        .outerjoin(Attendance, and_(Attendance.session_id == ClassSession.id,
-                                    Attendance.enrollment_id == bindparam("enrollment_id")))
-        .where(ClassSession.cohort_id == bindparam("cohort_id"),
-               or_(ClassSession.starts_at <= bindparam("now"), Attendance.id.is_not(None)))
+        .outerjoin(
+            Attendance,
+            and_(Attendance.session_id == ClassSession.id, Attendance.enrollment_id == bindparam("enrollment_id")),
+        )
+        .where(
+            ClassSession.cohort_id == bindparam("cohort_id"),
+            or_(ClassSession.starts_at <= bindparam("now"), Attendance.id.is_not(None)),
+        )
         .order_by(ClassSession.starts_at.desc())
         .limit(bindparam("limit"))
     )
@@ -318,8 +340,10 @@ def _recent_classes_of_enrollment():
 
 def recent_classes(enrollment: Enrollment, now: datetime, limit: int = RECENT_CLASSES) -> list[ClassMark]:
     """The latest classes held (or already checked in to), newest first, with the trainee's mark."""
-    rows = db.session.execute(_recent_classes_of_enrollment(), {
-        "enrollment_id": enrollment.id, "cohort_id": enrollment.cohort_id, "now": now, "limit": limit})
+    rows = db.session.execute(
+        _recent_classes_of_enrollment(),
+        {"enrollment_id": enrollment.id, "cohort_id": enrollment.cohort_id, "now": now, "limit": limit},
+    )
     return [ClassMark(session, status) for session, status in rows]
 
 
@@ -329,8 +353,10 @@ def _certificates_of_trainee():
         select(Certificate)
         .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
         .where(Enrollment.trainee_id == bindparam("trainee_id"))
-        .options(joinedload(Certificate.enrollment).joinedload(Enrollment.cohort).joinedload(Cohort.course),
-                 joinedload(Certificate.superseded_by))
+        .options(
+            joinedload(Certificate.enrollment).joinedload(Enrollment.cohort).joinedload(Cohort.course),
+            joinedload(Certificate.superseded_by),
+        )
         .order_by(Certificate.status != CertificateStatus.VALID, Certificate.issued_at.desc(), Certificate.id.desc())
     )
 
@@ -347,14 +373,16 @@ def trainee_page(trainee_id: int, now: datetime, checkin_opens_minutes: int) -> 
     trainings = [_training(e, hours.get(e.id)) for e in enrollments]
     current_one = current_enrollment(enrollments)
     current = next((t for t in trainings if t.enrollment is current_one), None)
-    upcoming = next_session(trainee_id, now) if any(e.status == EnrollmentStatus.ENROLLED for e in enrollments) else None
+    upcoming = (
+        next_session(trainee_id, now) if any(e.status == EnrollmentStatus.ENROLLED for e in enrollments) else None
+    )
     finished = any(e.status in FINISHED for e in enrollments)
     return TraineePage(
         current=current,
         others=[t for t in trainings if t is not current],
         next_session=upcoming,
-        checkin_open=upcoming is not None and checkin_is_open(
-            upcoming.starts_at, upcoming.ends_at, now, checkin_opens_minutes),
+        checkin_open=upcoming is not None
+        and checkin_is_open(upcoming.starts_at, upcoming.ends_at, now, checkin_opens_minutes),
         recent=recent_classes(current.enrollment, now) if current and current.holds_place else [],
         certificates=trainee_certificates(trainee_id) if finished else [],
         finished_a_training=finished,

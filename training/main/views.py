@@ -1,4 +1,5 @@
 """Home pages per role, the trainee's own page, language switch and health check."""
+
 from __future__ import annotations
 
 from datetime import datetime, time
@@ -57,7 +58,11 @@ def me():
     page = services.trainee_page(trainee.id, now, current_app.config["CHECKIN_OPENS_MINUTES"]) if trainee else None
     upcoming = page.next_session if page else None
     return render_template(
-        "main/me.html", trainee=trainee, page=page, number=format_score, now=now,
+        "main/me.html",
+        trainee=trainee,
+        page=page,
+        number=format_score,
+        now=now,
         day_word=_day_word(upcoming.starts_at, now) if upcoming else None,
         checkin_url=url_for("attendance.checkin_code") if page and page.checkin_open else None,
         apply_url=url_for("enrollment.open_classes"),

@@ -1,4 +1,5 @@
 """Attendance marks: one per enrollment and session, with how and by whom."""
+
 from __future__ import annotations
 
 import enum
@@ -8,10 +9,10 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.extensions import db
-from training.orm import one_of, utcnow
 from training.models.catalog import ClassSession
 from training.models.enrollment import Enrollment
 from training.models.people import User
+from training.orm import one_of, utcnow
 
 
 class AttendanceStatus(enum.StrEnum):
@@ -37,9 +38,7 @@ class Attendance(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollment.id", ondelete="CASCADE"))
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("class_session.id", ondelete="CASCADE"), index=True
-    )
+    session_id: Mapped[int] = mapped_column(ForeignKey("class_session.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(10))
     method: Mapped[str] = mapped_column(String(12), default=MarkMethod.ROSTER)
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -1,4 +1,5 @@
 """The audit trail: who did what to which record, before and after, when, from where."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,17 +1,18 @@
 """Courses, cohorts (a course run at a site), their trainers and scheduled sessions."""
+
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Numeric, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.extensions import db
-from training.orm import one_of, utcnow
 from training.models.people import County, User
+from training.orm import one_of, utcnow
 
 if TYPE_CHECKING:
     from training.models.placement import Employer

@@ -1,4 +1,5 @@
 """Certificates, their per-year-and-county serial counters, and the signing keys' public halves."""
+
 from __future__ import annotations
 
 import enum
@@ -8,9 +9,9 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.extensions import db
-from training.orm import one_of, utcnow
 from training.models.enrollment import Enrollment
 from training.models.people import User
+from training.orm import one_of, utcnow
 
 
 class CertificateStatus(enum.StrEnum):

@@ -1,4 +1,5 @@
 """A trainee's place in a cohort, with scores and the decisions taken on it."""
+
 from __future__ import annotations
 
 import enum
@@ -9,9 +10,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.extensions import db
-from training.orm import one_of, utcnow
 from training.models.catalog import Cohort
 from training.models.people import Trainee, User
+from training.orm import one_of, utcnow
 
 
 class EnrollmentStatus(enum.StrEnum):

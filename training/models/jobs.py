@@ -1,4 +1,5 @@
 """Long tasks run by the queue, with progress the page that started them can poll."""
+
 from __future__ import annotations
 
 import enum
@@ -43,6 +44,8 @@ class Job(db.Model):
 
     @property
     def percent(self) -> int:
-        return 100 if self.total == 0 and self.status == JobStatus.DONE else (
-            int(100 * self.done / self.total) if self.total else 0
+        return (
+            100
+            if self.total == 0 and self.status == JobStatus.DONE
+            else (int(100 * self.done / self.total) if self.total else 0)
         )

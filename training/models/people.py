@@ -1,4 +1,5 @@
 """Counties, user accounts with their login sessions, and trainees."""
+
 from __future__ import annotations
 
 import enum
@@ -101,9 +102,7 @@ class Trainee(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     county: Mapped[County | None] = relationship()
-    categories: Mapped[list[TraineeCategory]] = relationship(
-        cascade="all, delete-orphan", back_populates="trainee"
-    )
+    categories: Mapped[list[TraineeCategory]] = relationship(cascade="all, delete-orphan", back_populates="trainee")
     account: Mapped[User | None] = relationship(back_populates="trainee")
 
     @property
@@ -114,9 +113,7 @@ class Trainee(db.Model):
 class TraineeCategory(db.Model):
     __table_args__ = (one_of("category", HouseholdCategory),)
 
-    trainee_id: Mapped[int] = mapped_column(
-        ForeignKey("trainee.id", ondelete="CASCADE"), primary_key=True
-    )
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainee.id", ondelete="CASCADE"), primary_key=True)
     category: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
 
     trainee: Mapped[Trainee] = relationship(back_populates="categories")

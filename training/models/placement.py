@@ -1,4 +1,5 @@
 """Employers, graduates' placements and the follow-ups due after them."""
+
 from __future__ import annotations
 
 import enum
@@ -9,9 +10,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.extensions import db
-from training.orm import one_of, utcnow
 from training.models.enrollment import Enrollment
 from training.models.people import Trainee, User
+from training.orm import one_of, utcnow
 
 
 class PlacementKind(enum.StrEnum):

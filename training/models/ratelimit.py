@@ -1,4 +1,5 @@
 """Rate-limit counters kept in the database, for app servers that share no Redis (training.ratelimit)."""
+
 from __future__ import annotations
 
 from sqlalchemy import Double, Index, String

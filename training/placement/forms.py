@@ -1,10 +1,18 @@
 """Employer, placement and follow-up forms; the rules themselves are in training.placement.rules."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField, DecimalField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -47,15 +55,21 @@ def _rule(check, field) -> None:
 
 class EmployerForm(FlaskForm):
     name = StringField(_l("Employer name"), validators=[DataRequired(), Length(max=120)])
-    uscc = StringField(_l("Unified social credit code"), validators=[DataRequired(), Length(max=40)],
-                       description=_l("18 characters, on the business licence (统一社会信用代码)."))
+    uscc = StringField(
+        _l("Unified social credit code"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("18 characters, on the business licence (统一社会信用代码)."),
+    )
     province = StringField(_l("Province"), default="陕西省", validators=[Optional(), Length(max=30)])
     city = StringField(_l("City"), default="安康市", validators=[Optional(), Length(max=30)])
     county = StringField(_l("County / district"), validators=[Optional(), Length(max=30)])
     industry = StringField(_l("Industry"), validators=[Optional(), Length(max=60)])
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=50)])
-    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)],
-                                description=_l("A mobile, or a landline with its area code: 0915-1234567."))
+    contact_phone = StringField(
+        _l("Contact phone"),
+        validators=[Optional(), Length(max=30)],
+        description=_l("A mobile, or a landline with its area code: 0915-1234567."),
+    )
 
     def validate_uscc(self, field) -> None:
         _rule(normalize_uscc, field)
@@ -78,12 +92,12 @@ class PlacementFields(FlaskForm):
     position = StringField(_l("Position"), validators=[InputRequired(), Length(max=80)])
     kind = SelectField(_l("Kind of job"), choices=choices([("", "—"), *PLACEMENT_KINDS.items()]))
     scope = SelectField(_l("Where"), choices=choices([("", "—"), *PLACEMENT_SCOPES.items()]))
-    place = StringField(_l("Place"), validators=[Optional(), Length(max=80)],
-                        description=_l("Town or city, e.g. 上海市闵行区"))
+    place = StringField(
+        _l("Place"), validators=[Optional(), Length(max=80)], description=_l("Town or city, e.g. 上海市闵行区")
+    )
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
     monthly_wage = DecimalField(_l("Monthly wage (yuan)"), places=2, validators=[InputRequired()])
-    contract_months = IntegerField(_l("Contract (months)"),
-                                   validators=[Optional(), NumberRange(min=1, max=120)])
+    contract_months = IntegerField(_l("Contract (months)"), validators=[Optional(), NumberRange(min=1, max=120)])
 
     def validate_kind(self, field) -> None:
         if not field.data:
@@ -99,8 +113,9 @@ class PlacementForm(PlacementFields):
     employer_q = StringField(_l("Search employers"), validators=[Optional(), Length(max=60)])
     find_employer = SubmitField(_l("Search"))
     new_employer_name = StringField(_l("New employer: name"), validators=[Optional(), Length(max=120)])
-    new_employer_uscc = StringField(_l("New employer: unified social credit code"),
-                                    validators=[Optional(), Length(max=40)])
+    new_employer_uscc = StringField(
+        _l("New employer: unified social credit code"), validators=[Optional(), Length(max=40)]
+    )
 
     @property
     def registers_employer(self) -> bool:

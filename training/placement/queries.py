@@ -1,4 +1,5 @@
 """What the placement pages and snippets show, loaded in a fixed number of statements."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,13 +52,15 @@ def employer_options(text: str = "", keep: tuple[int | None, ...] = (), limit: i
 
 def completed_enrollments(trainee_id: int) -> list[Enrollment]:
     """The trainings a job can follow, most recent first."""
-    return list(db.session.scalars(
-        select(Enrollment)
-        .join(Cohort, Cohort.id == Enrollment.cohort_id)
-        .where(Enrollment.trainee_id == trainee_id, Enrollment.status == EnrollmentStatus.COMPLETED)
-        .options(joinedload(Enrollment.cohort).joinedload(Cohort.course))
-        .order_by(Cohort.end_date.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Enrollment)
+            .join(Cohort, Cohort.id == Enrollment.cohort_id)
+            .where(Enrollment.trainee_id == trainee_id, Enrollment.status == EnrollmentStatus.COMPLETED)
+            .options(joinedload(Enrollment.cohort).joinedload(Cohort.course))
+            .order_by(Cohort.end_date.desc())
+        )
+    )
 
 
 @prepared
@@ -65,8 +68,11 @@ def _placements_of_trainee():
     return (
         select(Placement)
         .where(Placement.trainee_id == bindparam("trainee_id"))
-        .options(joinedload(Placement.employer), joinedload(Placement.follow_ups),
-                 joinedload(Placement.enrollment).joinedload(Enrollment.cohort))
+        .options(
+            joinedload(Placement.employer),
+            joinedload(Placement.follow_ups),
+            joinedload(Placement.enrollment).joinedload(Enrollment.cohort),
+        )
         .order_by(Placement.end_date.is_not(None), Placement.start_date.desc(), Placement.id.desc())
     )
 
@@ -109,10 +115,16 @@ def trainee_job_record(trainee_id: int) -> JobRecord | None:
     job = placements[0]
     return JobRecord(
         employer_name=job.employer.name if job.employer else None,
-        position=job.position, kind=job.kind, place=job.place, start_date=job.start_date, end_date=job.end_date,
+        position=job.position,
+        kind=job.kind,
+        place=job.place,
+        start_date=job.start_date,
+        end_date=job.end_date,
         monthly_wage=job.monthly_wage,
-        follow_ups=[FollowUpResult(f.due_months, f.due_date, f.done_at is not None, f.still_employed, f.monthly_wage)
-                    for f in job.follow_ups],
+        follow_ups=[
+            FollowUpResult(f.due_months, f.due_date, f.done_at is not None, f.still_employed, f.monthly_wage)
+            for f in job.follow_ups
+        ],
     )
 
 
@@ -146,8 +158,9 @@ def cohort_jobs(cohort: Cohort) -> CohortJobs:
     """The numbers the cohort page shows: committed vs placed, graduates with a current job."""
     committed, placed = committed_vs_placed(cohort.id)
     graduates, with_job = db.session.execute(
-        select(func.count(), func.count(case((_has_open_placement(Enrollment.trainee_id), 1))))
-        .where(Enrollment.cohort_id == cohort.id, Enrollment.status == EnrollmentStatus.COMPLETED)
+        select(func.count(), func.count(case((_has_open_placement(Enrollment.trainee_id), 1)))).where(
+            Enrollment.cohort_id == cohort.id, Enrollment.status == EnrollmentStatus.COMPLETED
+        )
     ).one()
     return CohortJobs(committed, placed, graduates, with_job)
 
@@ -158,14 +171,19 @@ def _has_open_placement(trainee_id) -> ColumnElement[bool]:
 
 def graduates_without_job(cohort_id: int) -> list[Enrollment]:
     """Completed enrollments of the cohort whose trainee has no current job, by name."""
-    return list(db.session.scalars(
-        select(Enrollment)
-        .join(Trainee, Trainee.id == Enrollment.trainee_id)
-        .where(Enrollment.cohort_id == cohort_id, Enrollment.status == EnrollmentStatus.COMPLETED,
-               ~_has_open_placement(Enrollment.trainee_id))
-        .options(joinedload(Enrollment.trainee))
-        .order_by(Trainee.name, Trainee.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Enrollment)
+            .join(Trainee, Trainee.id == Enrollment.trainee_id)
+            .where(
+                Enrollment.cohort_id == cohort_id,
+                Enrollment.status == EnrollmentStatus.COMPLETED,
+                ~_has_open_placement(Enrollment.trainee_id),
+            )
+            .options(joinedload(Enrollment.trainee))
+            .order_by(Trainee.name, Trainee.id)
+        )
+    )
 
 
 def due_follow_ups(scope: ColumnElement[bool], today: date) -> Select:
@@ -175,8 +193,10 @@ def due_follow_ups(scope: ColumnElement[bool], today: date) -> Select:
         .join(Placement, Placement.id == FollowUp.placement_id)
         .join(Trainee, Trainee.id == Placement.trainee_id)
         .where(FollowUp.done_at.is_(None), FollowUp.due_date < today + timedelta(days=WEEK), scope)
-        .options(joinedload(FollowUp.placement).joinedload(Placement.trainee),
-                 joinedload(FollowUp.placement).joinedload(Placement.employer))
+        .options(
+            joinedload(FollowUp.placement).joinedload(Placement.trainee),
+            joinedload(FollowUp.placement).joinedload(Placement.employer),
+        )
         .order_by(FollowUp.due_date, FollowUp.id)
     )
 
@@ -184,9 +204,10 @@ def due_follow_ups(scope: ColumnElement[bool], today: date) -> Select:
 def due_counts(scope: ColumnElement[bool], today: date) -> tuple[int, int]:
     """(overdue, due this week) among the follow-ups not yet done, in the trainee scope."""
     overdue, this_week = db.session.execute(
-        select(func.count(case((FollowUp.due_date < today, 1))),
-               func.count(case((and_(FollowUp.due_date >= today,
-                                     FollowUp.due_date < today + timedelta(days=WEEK)), 1))))
+        select(
+            func.count(case((FollowUp.due_date < today, 1))),
+            func.count(case((and_(FollowUp.due_date >= today, FollowUp.due_date < today + timedelta(days=WEEK)), 1))),
+        )
         .join(Placement, Placement.id == FollowUp.placement_id)
         .join(Trainee, Trainee.id == Placement.trainee_id)
         .where(FollowUp.done_at.is_(None), scope)

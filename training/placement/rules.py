@@ -3,6 +3,7 @@
 Each check takes values as typed and returns the normalised value, or raises InvalidValue
 (the trainee rules' exception) with a message for the user.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -103,8 +104,11 @@ def check_follow_up_open(due: date, today: date) -> None:
     opens = follow_up_opens(due)
     if today < opens:
         raise InvalidValue(
-            _l("This follow-up is due on %(due)s; it can be recorded from %(opens)s, when the follow-up list shows it.",
-               due=due.isoformat(), opens=opens.isoformat())
+            _l(
+                "This follow-up is due on %(due)s; it can be recorded from %(opens)s, when the follow-up list shows it.",
+                due=due.isoformat(),
+                opens=opens.isoformat(),
+            )
         )
 
 
@@ -116,8 +120,11 @@ def check_wage(wage: Decimal | None, max_wage) -> Decimal:
         raise InvalidValue(_l("A wage cannot be negative."))
     if wage > Decimal(str(max_wage)):
         raise InvalidValue(
-            _l("%(wage)s yuan a month is more than the %(max)s allowed; check for an extra digit.",
-               wage=f"{wage:,.0f}", max=f"{Decimal(str(max_wage)):,.0f}")
+            _l(
+                "%(wage)s yuan a month is more than the %(max)s allowed; check for an extra digit.",
+                wage=f"{wage:,.0f}",
+                max=f"{Decimal(str(max_wage)):,.0f}",
+            )
         )
     return wage.quantize(Decimal("0.01"))
 

@@ -6,6 +6,7 @@ Ending a placement answers the follow-ups that fall due after the end date by it
 they are recorded as "not employed" with the note ENDED_NOTE, so nobody phones a
 graduate about a job that is already known to be over; earlier ones stay to be done.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -74,21 +75,31 @@ def employer_snapshot(employer: Employer) -> dict:
 
 def placement_snapshot(placement: Placement) -> dict:
     return {
-        "trainee_id": placement.trainee_id, "enrollment_id": placement.enrollment_id,
-        "employer_id": placement.employer_id, "position": placement.position, "kind": placement.kind,
-        "scope": placement.scope, "place": placement.place, "start_date": _iso(placement.start_date),
-        "monthly_wage": str(placement.monthly_wage), "contract_months": placement.contract_months,
-        "end_date": _iso(placement.end_date), "end_reason": placement.end_reason,
+        "trainee_id": placement.trainee_id,
+        "enrollment_id": placement.enrollment_id,
+        "employer_id": placement.employer_id,
+        "position": placement.position,
+        "kind": placement.kind,
+        "scope": placement.scope,
+        "place": placement.place,
+        "start_date": _iso(placement.start_date),
+        "monthly_wage": str(placement.monthly_wage),
+        "contract_months": placement.contract_months,
+        "end_date": _iso(placement.end_date),
+        "end_reason": placement.end_reason,
     }
 
 
 def follow_up_snapshot(follow_up: FollowUp) -> dict:
     return {
-        "placement_id": follow_up.placement_id, "due_months": follow_up.due_months,
-        "due_date": _iso(follow_up.due_date), "still_employed": follow_up.still_employed,
+        "placement_id": follow_up.placement_id,
+        "due_months": follow_up.due_months,
+        "due_date": _iso(follow_up.due_date),
+        "still_employed": follow_up.still_employed,
         "same_employer": follow_up.same_employer,
         "monthly_wage": None if follow_up.monthly_wage is None else str(follow_up.monthly_wage),
-        "note": follow_up.note, "checked_by_id": follow_up.checked_by_id,
+        "note": follow_up.note,
+        "checked_by_id": follow_up.checked_by_id,
     }
 
 
@@ -103,9 +114,7 @@ def find_employer_by_code(code: str) -> Employer | None:
 def _refuse_taken_code(code: str, excluding_id: int | None = None) -> None:
     existing = find_employer_by_code(code)
     if existing is not None and existing.id != excluding_id:
-        raise EmployerRefused(
-            _("This code is already registered for %(name)s.", name=existing.name), existing=existing
-        )
+        raise EmployerRefused(_("This code is already registered for %(name)s.", name=existing.name), existing=existing)
 
 
 def _save_employer(employer: Employer, data: EmployerData) -> None:
@@ -141,9 +150,7 @@ def update_employer(employer: Employer, data: EmployerData) -> bool:
 
 def open_placement(trainee_id: int) -> Placement | None:
     """The trainee's current job, if any."""
-    return db.session.scalar(
-        select(Placement).where(Placement.trainee_id == trainee_id, Placement.end_date.is_(None))
-    )
+    return db.session.scalar(select(Placement).where(Placement.trainee_id == trainee_id, Placement.end_date.is_(None)))
 
 
 def _checked(data: PlacementData, enrollment: Enrollment, max_wage) -> Decimal:
@@ -194,8 +201,12 @@ def record_placement(enrollment_id: int, data: PlacementData, recorded_by_id: in
     current = open_placement(trainee.id)
     if current is not None:
         raise PlacementRefused(
-            _("%(name)s already has a current job (%(position)s since %(start)s). End it before recording a new one.",
-              name=trainee.name, position=current.position, start=current.start_date.isoformat())
+            _(
+                "%(name)s already has a current job (%(position)s since %(start)s). End it before recording a new one.",
+                name=trainee.name,
+                position=current.position,
+                start=current.start_date.isoformat(),
+            )
         )
     placement = Placement(trainee_id=trainee.id, enrollment_id=enrollment.id, recorded_by_id=recorded_by_id)
     _apply(placement, data, wage)
@@ -251,8 +262,9 @@ def _answer(follow_up: FollowUp, answer: FollowUpAnswer, checked_by_id: int | No
     audit.record(action, "follow_up", follow_up.id, before=before, after=follow_up_snapshot(follow_up))
 
 
-def record_follow_up(follow_up: FollowUp, answer: FollowUpAnswer, checked_by_id: int | None, max_wage, *,
-                     today: date) -> FollowUp:
+def record_follow_up(
+    follow_up: FollowUp, answer: FollowUpAnswer, checked_by_id: int | None, max_wage, *, today: date
+) -> FollowUp:
     """What the graduate said when called, from a few days before it is due (rules.follow_up_opens);
     recording again corrects the earlier answer."""
     try:
@@ -281,8 +293,13 @@ class GridRefused(DomainError):
     """Some rows were refused; `errors` maps each enrollment id to its reason."""
 
     def __init__(self, errors: dict[int, str]):
-        super().__init__(ngettext("Nothing was saved: %(num)d row needs correcting.",
-                                  "Nothing was saved: %(num)d rows need correcting.", len(errors)))
+        super().__init__(
+            ngettext(
+                "Nothing was saved: %(num)d row needs correcting.",
+                "Nothing was saved: %(num)d rows need correcting.",
+                len(errors),
+            )
+        )
         self.errors = errors
 
 

@@ -1,11 +1,11 @@
 """Employers, graduates' jobs and follow-ups (coordinators and admins, in their county scope)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone
+from flask_babel import get_timezone, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 
 from training import navigation
@@ -16,8 +16,15 @@ from training.models import Employer, FollowUp, Placement, Role, utcnow
 from training.permissions import can_manage_cohort, deny, require_cohort, require_trainee, roles_required, trainee_scope
 from training.placement import queries, rules, services
 from training.placement.forms import (
-    PLACEMENT_KINDS, PLACEMENT_SCOPES, EmployerForm, EmployerSearchForm, EndPlacementForm, FollowUpForm,
-    GraduatesForm, PlacementForm, PlacementRowForm,
+    PLACEMENT_KINDS,
+    PLACEMENT_SCOPES,
+    EmployerForm,
+    EmployerSearchForm,
+    EndPlacementForm,
+    FollowUpForm,
+    GraduatesForm,
+    PlacementForm,
+    PlacementRowForm,
 )
 from training.placement.rules import DEFAULT_MAX_WAGE, ENDED_NOTE
 from training.web import safe_next
@@ -30,8 +37,11 @@ STAFF = (Role.COORDINATOR, Role.ADMIN)
 
 @bp.app_context_processor
 def placement_labels() -> dict:
-    return {"placement_kind_labels": PLACEMENT_KINDS, "placement_scope_labels": PLACEMENT_SCOPES,
-            "follow_up_ended_note": ENDED_NOTE}
+    return {
+        "placement_kind_labels": PLACEMENT_KINDS,
+        "placement_scope_labels": PLACEMENT_SCOPES,
+        "follow_up_ended_note": ENDED_NOTE,
+    }
 
 
 @bp.app_template_global()
@@ -67,14 +77,21 @@ def _employer_data(form: EmployerForm) -> services.EmployerData:
 
 def _employer_choices(query: str, *keep):
     """The employer select: matches of the search, plus those already chosen."""
-    return choices([("", _l("— none (self-employed) —"))] + [
-        (str(e.id), f"{e.name} · {e.uscc}") for e in queries.employer_options(query, keep)])
+    return choices(
+        [("", _l("— none (self-employed) —"))]
+        + [(str(e.id), f"{e.name} · {e.uscc}") for e in queries.employer_options(query, keep)]
+    )
 
 
 def _placement_data(form, employer_id: int | None) -> services.PlacementData:
     return services.PlacementData(
-        employer_id=employer_id, position=form.position.data.strip(), kind=form.kind.data, scope=form.scope.data,
-        place=(form.place.data or "").strip(), start_date=form.start_date.data, monthly_wage=form.monthly_wage.data,
+        employer_id=employer_id,
+        position=form.position.data.strip(),
+        kind=form.kind.data,
+        scope=form.scope.data,
+        place=(form.place.data or "").strip(),
+        start_date=form.start_date.data,
+        monthly_wage=form.monthly_wage.data,
         contract_months=form.contract_months.data,
     )
 
@@ -100,8 +117,9 @@ def employers():
     search = EmployerSearchForm(request.args)
     page = db.paginate(queries.employer_list(search.q.data or ""), per_page=50)
     current = queries.current_placements([e.id for e in page.items])
-    return render_template("placement/employers.html", page=page, search=search, current=current,
-                           params={"q": search.q.data or ""})
+    return render_template(
+        "placement/employers.html", page=page, search=search, current=current, params={"q": search.q.data or ""}
+    )
 
 
 @bp.route("/employers/new", methods=["GET", "POST"])
@@ -135,7 +153,8 @@ def new(trainee_id: int):
     trainings = queries.completed_enrollments(trainee.id)
     form = PlacementForm()
     form.enrollment_id.choices = choices(
-        (str(e.id), f"{e.cohort.code} · {e.cohort.course.name} · {e.cohort.end_date.isoformat()}") for e in trainings)
+        (str(e.id), f"{e.cohort.code} · {e.cohort.course.name} · {e.cohort.end_date.isoformat()}") for e in trainings
+    )
     partner = trainings[0].cohort.employer_id if trainings else None
     if not form.is_submitted() and partner:
         form.employer_id.data, form.kind.data = partner, "directed"
@@ -143,18 +162,27 @@ def new(trainee_id: int):
     if trainings and not form.find_employer.data and form.validate_on_submit():
         try:
             employer_id = _chosen_employer(form)
-            placement = services.record_placement(form.enrollment_id.data, _placement_data(form, employer_id),
-                                                  current_user.id, _max_wage())
+            placement = services.record_placement(
+                form.enrollment_id.data, _placement_data(form, employer_id), current_user.id, _max_wage()
+            )
         except DomainError as refusal:
             db.session.rollback()
             form.form_errors.append(str(refusal))
         else:
             db.session.commit()
-            flash(_("The job of %(name)s was recorded; follow-ups are due at 3, 6 and 12 months.", name=trainee.name),
-                  "success")
+            flash(
+                _("The job of %(name)s was recorded; follow-ups are due at 3, 6 and 12 months.", name=trainee.name),
+                "success",
+            )
             return redirect(url_for("placement.show", placement_id=placement.id))
-    return render_template("placement/form.html", form=form, trainee=trainee, placement=None, trainings=trainings,
-                           current=services.open_placement(trainee.id))
+    return render_template(
+        "placement/form.html",
+        form=form,
+        trainee=trainee,
+        placement=None,
+        trainings=trainings,
+        current=services.open_placement(trainee.id),
+    )
 
 
 @bp.route("/placements/<int:placement_id>/edit", methods=["GET", "POST"])
@@ -163,8 +191,9 @@ def edit(placement_id: int):
     placement = _placement_in_scope(placement_id)
     form = PlacementForm(obj=placement)
     del form.enrollment_id
-    form.employer_id.choices = _employer_choices(form.employer_q.data or "", form.employer_id.data,
-                                                 placement.employer_id)
+    form.employer_id.choices = _employer_choices(
+        form.employer_q.data or "", form.employer_id.data, placement.employer_id
+    )
     if not form.find_employer.data and form.validate_on_submit():
         try:
             changed = services.update_placement(placement, _placement_data(form, _chosen_employer(form)), _max_wage())
@@ -175,8 +204,14 @@ def edit(placement_id: int):
             db.session.commit()
             flash(_("Saved.") if changed else _("Nothing changed."), "success" if changed else "info")
             return redirect(url_for("placement.show", placement_id=placement.id))
-    return render_template("placement/form.html", form=form, trainee=placement.trainee, placement=placement,
-                           trainings=[placement.enrollment], current=None)
+    return render_template(
+        "placement/form.html",
+        form=form,
+        trainee=placement.trainee,
+        placement=placement,
+        trainings=[placement.enrollment],
+        current=None,
+    )
 
 
 @bp.get("/placements/<int:placement_id>")
@@ -186,8 +221,13 @@ def show(placement_id: int):
 
 
 def _job_page(placement, end_form: EndPlacementForm, status: int = 200):
-    return render_template("placement/show.html", placement=placement, end_form=end_form, today=_today(),
-                           follow_up_opens=rules.follow_up_opens), status
+    return render_template(
+        "placement/show.html",
+        placement=placement,
+        end_form=end_form,
+        today=_today(),
+        follow_up_opens=rules.follow_up_opens,
+    ), status
 
 
 @bp.post("/placements/<int:placement_id>/end")
@@ -207,8 +247,14 @@ def end(placement_id: int):
     db.session.commit()
     flash(_("The job was ended. A new one can now be recorded."), "success")
     if closed:
-        flash(ngettext("%(num)d later follow-up was recorded as not employed.",
-                       "%(num)d later follow-ups were recorded as not employed.", len(closed)), "info")
+        flash(
+            ngettext(
+                "%(num)d later follow-up was recorded as not employed.",
+                "%(num)d later follow-ups were recorded as not employed.",
+                len(closed),
+            ),
+            "info",
+        )
     return redirect(url_for("placement.show", placement_id=placement.id))
 
 
@@ -222,8 +268,9 @@ def graduates(cohort_id: int):
     page_form = GraduatesForm()
     defaults = {"employer_id": cohort.employer_id, "kind": "directed" if cohort.employer_id else ""}
     rows = [(e, PlacementRowForm(prefix=f"r{e.id}", **defaults)) for e in queries.graduates_without_job(cohort.id)]
-    employer_choices = _employer_choices(page_form.employer_q.data or "", cohort.employer_id,
-                                         *{row.employer_id.data for _e, row in rows})
+    employer_choices = _employer_choices(
+        page_form.employer_q.data or "", cohort.employer_id, *{row.employer_id.data for _e, row in rows}
+    )
     for _e, row in rows:
         row.employer_id.choices = employer_choices
     if not page_form.find_employer.data and page_form.validate_on_submit():
@@ -246,8 +293,9 @@ def graduates(cohort_id: int):
                 return redirect(url_for("placement.graduates", cohort_id=cohort.id))
         else:
             flash(_("Nothing was saved: correct the marked rows."), "danger")
-    return render_template("placement/graduates.html", cohort=cohort, rows=rows, page_form=page_form,
-                           jobs=queries.cohort_jobs(cohort))
+    return render_template(
+        "placement/graduates.html", cohort=cohort, rows=rows, page_form=page_form, jobs=queries.cohort_jobs(cohort)
+    )
 
 
 @bp.get("/follow-ups")
@@ -257,8 +305,7 @@ def follow_ups():
     scope = trainee_scope(current_user)
     page = db.paginate(queries.due_follow_ups(scope, today), per_page=50)
     overdue, this_week = queries.due_counts(scope, today)
-    return render_template("placement/follow_ups.html", page=page, today=today, overdue=overdue,
-                           this_week=this_week)
+    return render_template("placement/follow_ups.html", page=page, today=today, overdue=overdue, this_week=this_week)
 
 
 @bp.route("/follow-ups/<int:follow_up_id>", methods=["GET", "POST"])
@@ -275,7 +322,9 @@ def follow_up(follow_up_id: int):
         answer = services.FollowUpAnswer(
             still_employed=form.still_employed.data == "yes",
             same_employer={"yes": True, "no": False}.get(form.same_employer.data),
-            monthly_wage=form.monthly_wage.data, note=form.note.data or "")
+            monthly_wage=form.monthly_wage.data,
+            note=form.note.data or "",
+        )
         try:
             services.record_follow_up(record, answer, current_user.id, _max_wage(), today=_today())
         except DomainError as refusal:
@@ -285,5 +334,11 @@ def follow_up(follow_up_id: int):
             db.session.commit()
             flash(_("Follow-up recorded."), "success")
             return redirect(safe_next(url_for("placement.follow_ups")))
-    return render_template("placement/follow_up.html", record=record, placement=record.placement, form=form,
-                           today=_today(), opens=rules.follow_up_opens(record.due_date))
+    return render_template(
+        "placement/follow_up.html",
+        record=record,
+        placement=record.placement,
+        form=form,
+        today=_today(),
+        opens=rules.follow_up_opens(record.due_date),
+    )

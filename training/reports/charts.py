@@ -4,6 +4,7 @@ Inline <svg> passes the Content-Security-Policy (no script, no style attribute: 
 SVG presentation attributes, sizes come from static/css/reports.css) and prints the same
 through WeasyPrint. Every text is escaped; the numbers are also in the tables beside.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,10 +29,13 @@ def _svg(width: int, height: int, title: str, body: list[str], css_class: str) -
     )
 
 
-def _text(x: float, y: float, value, size: int = 13, anchor: str = "start", fill: str = TEXT_COLOUR,
-          weight: str = "normal") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" '
-            f'font-weight="{weight}">{escape(value)}</text>')
+def _text(
+    x: float, y: float, value, size: int = 13, anchor: str = "start", fill: str = TEXT_COLOUR, weight: str = "normal"
+) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" '
+        f'font-weight="{weight}">{escape(value)}</text>'
+    )
 
 
 def percent(rate: float | None) -> str:
@@ -51,8 +55,10 @@ def funnel(title: str, stages: Sequence[tuple[str, int, str]]) -> Markup:
         colour = FUNNEL_COLOURS[n % len(FUNNEL_COLOURS)]
         body.append(_text(label_w - 10, y + row / 2 + 5, label, anchor="end"))
         if w:
-            body.append(f'<rect class="funnel-bar" x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row - 8}" rx="3" '
-                        f'fill="{colour}"/>')
+            body.append(
+                f'<rect class="funnel-bar" x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row - 8}" rx="3" '
+                f'fill="{colour}"/>'
+            )
         body.append(_text(label_w + bar_w + 12, y + row / 2 - 2, f"{count:,}", size=15, weight="bold"))
         if rate:
             body.append(_text(label_w + bar_w + 12, y + row / 2 + 15, rate, size=12, fill=MUTED_COLOUR))
@@ -71,10 +77,15 @@ def bars(title: str, items: Sequence[tuple[str, int]]) -> Markup:
         w = bar_w * value / top
         body.append(_text(label_w - 10, y + row / 2 + 4, label, anchor="end"))
         if value:
-            body.append(f'<rect class="bar" x="{label_w}" y="{y + 4}" width="{max(w, 2):.1f}" height="{row - 10}" '
-                        f'rx="2" fill="{BAR_COLOUR}"/>')
-        body.append(_text(label_w + w + 8, y + row / 2 + 4, f"{value:,} ({value / total * 100:.0f}%)", size=12,
-                          fill=MUTED_COLOUR))
+            body.append(
+                f'<rect class="bar" x="{label_w}" y="{y + 4}" width="{max(w, 2):.1f}" height="{row - 10}" '
+                f'rx="2" fill="{BAR_COLOUR}"/>'
+            )
+        body.append(
+            _text(
+                label_w + w + 8, y + row / 2 + 4, f"{value:,} ({value / total * 100:.0f}%)", size=12, fill=MUTED_COLOUR
+            )
+        )
     if not items:
         body.append(_text(label_w, row / 2 + 4, "—", fill=MUTED_COLOUR))
     return _svg(width, height, title, body, "chart-bars")
@@ -102,8 +113,10 @@ def trend(title: str, months: Sequence[str], series: Sequence[tuple[str, Sequenc
     body = []
     for tick in range(0, top + 1, step):
         y = top_pad + plot_h * (1 - tick / top)
-        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID_COLOUR}" '
-                    'stroke-width="1"/>')
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID_COLOUR}" '
+            'stroke-width="1"/>'
+        )
         body.append(_text(left - 8, y + 4, f"{tick:,}", size=11, anchor="end", fill=MUTED_COLOUR))
     count = len(months)
     x_of = (lambda i: left + plot_w / 2) if count <= 1 else (lambda i: left + plot_w * i / (count - 1))
@@ -118,11 +131,15 @@ def trend(title: str, months: Sequence[str], series: Sequence[tuple[str, Sequenc
         drawn = [(i, v) for i, v in enumerate(values) if v is not None]
         points = " ".join(f"{x_of(i):.1f},{top_pad + plot_h * (1 - v / top):.1f}" for i, v in drawn)
         if len(drawn) > 1:
-            body.append(f'<polyline class="trend-line" points="{points}" fill="none" stroke="{colour}" '
-                        'stroke-width="2.5" stroke-linejoin="round"/>')
+            body.append(
+                f'<polyline class="trend-line" points="{points}" fill="none" stroke="{colour}" '
+                'stroke-width="2.5" stroke-linejoin="round"/>'
+            )
         for i, v in drawn:
-            body.append(f'<circle cx="{x_of(i):.1f}" cy="{top_pad + plot_h * (1 - v / top):.1f}" r="3" '
-                        f'fill="{colour}"><title>{escape(name)} {escape(months[i])}: {v:,}</title></circle>')
+            body.append(
+                f'<circle cx="{x_of(i):.1f}" cy="{top_pad + plot_h * (1 - v / top):.1f}" r="3" '
+                f'fill="{colour}"><title>{escape(name)} {escape(months[i])}: {v:,}</title></circle>'
+            )
         legend_x = left + n * 200
         body.append(f'<rect x="{legend_x}" y="8" width="14" height="14" rx="2" fill="{colour}"/>')
         body.append(_text(legend_x + 20, 20, name, size=12))

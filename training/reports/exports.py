@@ -4,6 +4,7 @@ Every cell of every export goes through `neutralise`, so that text a trainee or 
 typed (a name, an employer) can never run as a spreadsheet formula. Every export starts
 with the scope, the period, the date the figures were taken and the definitions.
 """
+
 from __future__ import annotations
 
 import csv
@@ -61,24 +62,49 @@ def preamble(language: str, as_of: datetime, definitions: Sequence[Definition]) 
     """The rows every export starts with: title, when the figures were taken, scope and period, every definition."""
     words = WORDS[language]
     period = next(d.text for d in definitions if d.key == "period")
-    rows = [[words["title"]], [words["as_of"], f"{as_of:%Y-%m-%d %H:%M}"], [words["scope"], period], [],
-            [words["definitions"]]]
+    rows = [
+        [words["title"]],
+        [words["as_of"], f"{as_of:%Y-%m-%d %H:%M}"],
+        [words["scope"], period],
+        [],
+        [words["definitions"]],
+    ]
     rows += [[d.label, d.text] for d in definitions]
     return rows
 
 
 def _stage_columns(report: Report) -> list[str]:
     labels = report.labels
-    return [labels["enrolled"], labels["completed"], labels["completed_rate"], labels["certified"],
-            labels["certified_rate"], labels["placed"], labels["placed_rate"], labels["retention_due"],
-            labels["retained"], labels["retained_rate"], WORDS[report.language]["average_wage"]]
+    return [
+        labels["enrolled"],
+        labels["completed"],
+        labels["completed_rate"],
+        labels["certified"],
+        labels["certified_rate"],
+        labels["placed"],
+        labels["placed_rate"],
+        labels["retention_due"],
+        labels["retained"],
+        labels["retained_rate"],
+        WORDS[report.language]["average_wage"],
+    ]
 
 
 def _stage_values(funnel) -> list:
     rates = funnel.rates
-    return [funnel.enrolled, funnel.completed, percent(rates["completed"]), funnel.certified,
-            percent(rates["certified"]), funnel.placed, percent(rates["placed"]), funnel.retention_due,
-            funnel.retained, percent(rates["retained"]), funnel.average_wage]
+    return [
+        funnel.enrolled,
+        funnel.completed,
+        percent(rates["completed"]),
+        funnel.certified,
+        percent(rates["certified"]),
+        funnel.placed,
+        percent(rates["placed"]),
+        funnel.retention_due,
+        funnel.retained,
+        percent(rates["retained"]),
+        funnel.average_wage,
+    ]
 
 
 def report_tables(report: Report) -> list[Table]:
@@ -87,32 +113,81 @@ def report_tables(report: Report) -> list[Table]:
     total, rates = report.total, report.total.rates
     funnel_rows = [[labels["enrolled"], total.enrolled, "", report.definition["enrolled"].text]]
     for stage in ("completed", "certified", "placed", "retained"):
-        funnel_rows.append([labels[stage], getattr(total, stage), percent(rates[stage]),
-                            report.definition[stage].text])
+        funnel_rows.append([labels[stage], getattr(total, stage), percent(rates[stage]), report.definition[stage].text])
     funnel_rows.append([words["average_wage"], total.average_wage, "", report.definition["wage"].text])
     funnel_rows.append([words["median_wage"], report.median_wage, "", report.definition["wage"].text])
     stage_headers = _stage_columns(report)
     tables = [
-        Table("funnel", words["funnel"], [words["item"], words["count"], words["rate"], words["definition"]],
-              funnel_rows),
-        Table("categories", words["category"], [words["category"], *stage_headers],
-              [[names["category"][key], *_stage_values(report.by_category[key])]
-               for key in names["category"] if key in report.by_category]),
-        Table("courses", words["course"], [words["course"], *stage_headers],
-              [[name, *_stage_values(funnel)] for name, funnel in report.by_course]),
-        Table("counties", words["county"], [words["county"], *stage_headers],
-              [[name, *_stage_values(funnel)] for name, funnel in report.by_county]),
-        Table("kinds", words["kind"], [words["kind"], words["jobs"], words["average_wage"]],
-              [[names["kind"].get(k, k), n, round(w / n) if n else None] for k, (n, w) in report.kinds.items()]),
-        Table("places", words["place"], [words["place"], words["jobs"], words["average_wage"]],
-              [[names["scope"].get(k, k), n, round(w / n) if n else None] for k, (n, w) in report.scopes.items()]),
-        Table("directed", words["directed"], [words["cohort"], words["employer"], words["committed"],
-                                              labels["enrolled"], labels["completed"], labels["placed"],
-                                              words["at_partner"], words["fulfilment"]],
-              [[d.cohort_code, d.employer, d.committed, d.enrolled, d.completed, d.placed, d.at_partner,
-                percent(d.fulfilment)] for d in report.directed]),
-        Table("trend", words["trend"], [words["month"], labels["completed"], labels["placed"]],
-              [list(point) for point in report.trend]),
+        Table(
+            "funnel", words["funnel"], [words["item"], words["count"], words["rate"], words["definition"]], funnel_rows
+        ),
+        Table(
+            "categories",
+            words["category"],
+            [words["category"], *stage_headers],
+            [
+                [names["category"][key], *_stage_values(report.by_category[key])]
+                for key in names["category"]
+                if key in report.by_category
+            ],
+        ),
+        Table(
+            "courses",
+            words["course"],
+            [words["course"], *stage_headers],
+            [[name, *_stage_values(funnel)] for name, funnel in report.by_course],
+        ),
+        Table(
+            "counties",
+            words["county"],
+            [words["county"], *stage_headers],
+            [[name, *_stage_values(funnel)] for name, funnel in report.by_county],
+        ),
+        Table(
+            "kinds",
+            words["kind"],
+            [words["kind"], words["jobs"], words["average_wage"]],
+            [[names["kind"].get(k, k), n, round(w / n) if n else None] for k, (n, w) in report.kinds.items()],
+        ),
+        Table(
+            "places",
+            words["place"],
+            [words["place"], words["jobs"], words["average_wage"]],
+            [[names["scope"].get(k, k), n, round(w / n) if n else None] for k, (n, w) in report.scopes.items()],
+        ),
+        Table(
+            "directed",
+            words["directed"],
+            [
+                words["cohort"],
+                words["employer"],
+                words["committed"],
+                labels["enrolled"],
+                labels["completed"],
+                labels["placed"],
+                words["at_partner"],
+                words["fulfilment"],
+            ],
+            [
+                [
+                    d.cohort_code,
+                    d.employer,
+                    d.committed,
+                    d.enrolled,
+                    d.completed,
+                    d.placed,
+                    d.at_partner,
+                    percent(d.fulfilment),
+                ]
+                for d in report.directed
+            ],
+        ),
+        Table(
+            "trend",
+            words["trend"],
+            [words["month"], labels["completed"], labels["placed"]],
+            [list(point) for point in report.trend],
+        ),
     ]
     return tables
 
@@ -153,19 +228,68 @@ def tables_xlsx(report: Report) -> bytes:
 
 
 LIST_HEADERS = {
-    "zh": ["姓名", "身份证号", "户籍区县", "人员类别", "培训项目", "培训班", "培训区县", "开班日期", "结业日期", "培训状态",
-           "有效证书编号", "就业单位", "岗位", "就业形式", "就业地域", "月工资（元）", "就业开始日期", "就业结束日期",
-           "计入就业", "{r}个月回访"],
-    "en": ["Name", "ID number", "Home county", "Household categories", "Course", "Class", "County of class",
-           "Start", "End", "Training status", "Valid certificate", "Employer", "Position", "Kind of job",
-           "Place of job", "Monthly wage (yuan)", "Job started", "Job ended", "Counts as employment",
-           "{r}-month follow-up"],
+    "zh": [
+        "姓名",
+        "身份证号",
+        "户籍区县",
+        "人员类别",
+        "培训项目",
+        "培训班",
+        "培训区县",
+        "开班日期",
+        "结业日期",
+        "培训状态",
+        "有效证书编号",
+        "就业单位",
+        "岗位",
+        "就业形式",
+        "就业地域",
+        "月工资（元）",
+        "就业开始日期",
+        "就业结束日期",
+        "计入就业",
+        "{r}个月回访",
+    ],
+    "en": [
+        "Name",
+        "ID number",
+        "Home county",
+        "Household categories",
+        "Course",
+        "Class",
+        "County of class",
+        "Start",
+        "End",
+        "Training status",
+        "Valid certificate",
+        "Employer",
+        "Position",
+        "Kind of job",
+        "Place of job",
+        "Monthly wage (yuan)",
+        "Job started",
+        "Job ended",
+        "Counts as employment",
+        "{r}-month follow-up",
+    ],
 }
 FOLLOW_UP_WORDS = {
-    "zh": {"yes": "是", "no": "否", "employed": "在岗", "not_employed": "不在岗", "not_done": "到期未回访",
-           "not_due": "未到期"},
-    "en": {"yes": "yes", "no": "no", "employed": "still employed", "not_employed": "not employed",
-           "not_done": "due, not done", "not_due": "not yet due"},
+    "zh": {
+        "yes": "是",
+        "no": "否",
+        "employed": "在岗",
+        "not_employed": "不在岗",
+        "not_done": "到期未回访",
+        "not_due": "未到期",
+    },
+    "en": {
+        "yes": "yes",
+        "no": "no",
+        "employed": "still employed",
+        "not_employed": "not employed",
+        "not_done": "due, not done",
+        "not_due": "not yet due",
+    },
 }
 LIST_WIDTHS = [10, 20, 10, 18, 20, 18, 10, 11, 11, 9, 20, 28, 14, 14, 10, 10, 11, 11, 8, 12]
 
@@ -174,14 +298,31 @@ def list_headers(language: str, retention_months: int) -> list[str]:
     return [h.format(r=retention_months) for h in LIST_HEADERS[language]]
 
 
-def list_row(row, categories: Sequence[str], serial: str | None, job: dict | None, counties: dict[str, str],
-             language: str, full_id: bool, as_of: date) -> list:
+def list_row(
+    row,
+    categories: Sequence[str],
+    serial: str | None,
+    job: dict | None,
+    counties: dict[str, str],
+    language: str,
+    full_id: bool,
+    as_of: date,
+) -> list:
     """One admission as a row of the trainee list, neutralised; ID masked unless full_id."""
     names, words = NAMES[language], FOLLOW_UP_WORDS[language]
-    values = [row.name, row.id_number if full_id else mask_id_number(row.id_number), row.home_county or "",
-              "、".join(names["category"].get(c, c) for c in categories), row.course, row.cohort,
-              counties.get(row.cohort_county, row.cohort_county), row.start_date, row.end_date,
-              names["status"].get(row.status, row.status), serial or ""]
+    values = [
+        row.name,
+        row.id_number if full_id else mask_id_number(row.id_number),
+        row.home_county or "",
+        "、".join(names["category"].get(c, c) for c in categories),
+        row.course,
+        row.cohort,
+        counties.get(row.cohort_county, row.cohort_county),
+        row.start_date,
+        row.end_date,
+        names["status"].get(row.status, row.status),
+        serial or "",
+    ]
     if job is None:
         values += [""] * 9
     else:
@@ -191,9 +332,17 @@ def list_row(row, categories: Sequence[str], serial: str | None, job: dict | Non
             follow_up = words["not_done"]
         else:
             follow_up = words["employed"] if job["still_employed"] else words["not_employed"]
-        values += [job["employer"] or "", job["position"], names["kind"].get(job["kind"], job["kind"]),
-                   names["scope"].get(job["scope"], job["scope"]), job["monthly_wage"], job["start_date"],
-                   job["end_date"], words["yes"] if job["counts"] else words["no"], follow_up]
+        values += [
+            job["employer"] or "",
+            job["position"],
+            names["kind"].get(job["kind"], job["kind"]),
+            names["scope"].get(job["scope"], job["scope"]),
+            job["monthly_wage"],
+            job["start_date"],
+            job["end_date"],
+            words["yes"] if job["counts"] else words["no"],
+            follow_up,
+        ]
     return _row(v.isoformat() if isinstance(v, date) else v for v in values)
 
 
@@ -277,8 +426,9 @@ def export_trainee_list(job: Job) -> Iterator[Step]:
         criteria, settings = Criteria.from_dict(params["criteria"]), Settings.from_dict(params["settings"])
         fmt, full_id, language = params["format"], params["full_id"], language_of(params.get("locale"))
         as_of = services.local_now(datetime.fromisoformat(params["now"]), current_app.config["BABEL_DEFAULT_TIMEZONE"])
-        context = Context(services.scope_name(user, criteria, language), criteria.date_from, criteria.date_to, as_of,
-                          language)
+        context = Context(
+            services.scope_name(user, criteria, language), criteria.date_from, criteria.date_to, as_of, language
+        )
         definitions = describe(settings, context)
         counties, scope = services.county_names(), cohort_scope(user)
         path = export_path(job.id, fmt)
@@ -288,22 +438,42 @@ def export_trainee_list(job: Job) -> Iterator[Step]:
             total = queries.count_admissions(connection, scope, criteria, settings)
             yield Step(done=-job.done, total=total, message=_("Writing the list…"))
             with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fileobj:
-                writer = ListWriter(fileobj, fmt, preamble(language, as_of, definitions),
-                                    list_headers(language, settings.retention_months),
-                                    (WORDS[language]["definitions"], WORDS[language]["title"]))
+                writer = ListWriter(
+                    fileobj,
+                    fmt,
+                    preamble(language, as_of, definitions),
+                    list_headers(language, settings.retention_months),
+                    (WORDS[language]["definitions"], WORDS[language]["title"]),
+                )
                 rows = connection.execution_options(yield_per=CHUNK).execute(
-                    queries.trainee_list(scope, criteria, settings))
+                    queries.trainee_list(scope, criteria, settings)
+                )
                 for chunk in rows.partitions():
                     admissions = [r.enrollment_id for r in chunk]
                     categories = queries.categories_of(connection, [r.trainee_id for r in chunk])
                     serials = queries.certificates_of(connection, admissions)
                     jobs = queries.jobs_of(connection, admissions, settings, as_of.date())
-                    writer.write([list_row(r, categories.get(r.trainee_id, ()), serials.get(r.enrollment_id),
-                                           jobs.get(r.enrollment_id), counties, language, full_id, as_of.date())
-                                  for r in chunk])
+                    writer.write(
+                        [
+                            list_row(
+                                r,
+                                categories.get(r.trainee_id, ()),
+                                serials.get(r.enrollment_id),
+                                jobs.get(r.enrollment_id),
+                                counties,
+                                language,
+                                full_id,
+                                as_of.date(),
+                            )
+                            for r in chunk
+                        ]
+                    )
                     written += len(chunk)
                     yield Step(done=len(chunk))
                 writer.close()
         os.replace(partial, path)
-        yield Step(done=0, result={"file": path.name, "format": fmt, "rows": written},
-                   message=_("The list is ready: %(rows)d rows.", rows=written))
+        yield Step(
+            done=0,
+            result={"file": path.name, "format": fmt, "rows": written},
+            message=_("The list is ready: %(rows)d rows.", rows=written),
+        )

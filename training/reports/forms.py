@@ -1,4 +1,5 @@
 """The dashboard's filters (a GET form, so a report is a link one can share) and the list export."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -32,8 +33,9 @@ class ReportFilterForm(FlaskForm):
 
 
 class ListExportForm(FlaskForm):
-    format = RadioField(_l("File"), choices=choices([("xlsx", _l("Excel (.xlsx)")), ("csv", _l("CSV (.csv)"))]),
-                        default="xlsx")
+    format = RadioField(
+        _l("File"), choices=choices([("xlsx", _l("Excel (.xlsx)")), ("csv", _l("CSV (.csv)"))]), default="xlsx"
+    )
     full_id = BooleanField(_l("Full ID numbers"))
     reason = StringField(_l("Why the list needs full ID numbers"), validators=[Optional(), Length(max=200)])
 

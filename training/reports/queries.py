@@ -7,6 +7,7 @@ CTEs of one UNION ALL whose arms share a shape: a part name, two keys, eight num
 Dialect-specific SQL is kept small: adding months to a date, the month of a date, the
 median, and whether the population CTE is materialised.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -14,16 +15,39 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from sqlalchemy import (
-    ColumnElement, Connection, Date, Integer, Select, String, and_, case, cast, func, literal, literal_column, or_,
-    select, union_all,
+    ColumnElement,
+    Connection,
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
 from training.models import (
-    Certificate, CertificateStatus, Cohort, County, Course, Employer, Enrollment, EnrollmentStatus, FollowUp,
-    Placement, Trainee, TraineeCategory,
+    Certificate,
+    CertificateStatus,
+    Cohort,
+    County,
+    Course,
+    Employer,
+    Enrollment,
+    EnrollmentStatus,
+    FollowUp,
+    Placement,
+    Trainee,
+    TraineeCategory,
 )
 from training.reports.definitions import Settings
 
@@ -83,8 +107,13 @@ class Criteria:
 
     @classmethod
     def from_dict(cls, values: dict) -> Criteria:
-        return cls(**{**values, "date_from": date.fromisoformat(values["date_from"]),
-                      "date_to": date.fromisoformat(values["date_to"])})
+        return cls(
+            **{
+                **values,
+                "date_from": date.fromisoformat(values["date_from"]),
+                "date_to": date.fromisoformat(values["date_to"]),
+            }
+        )
 
 
 def admissions_where(scope: ColumnElement[bool], criteria: Criteria, settings: Settings) -> list[ColumnElement[bool]]:
@@ -98,8 +127,11 @@ def admissions_where(scope: ColumnElement[bool], criteria: Criteria, settings: S
     if criteria.cohort_id:
         clauses.append(Cohort.id == criteria.cohort_id)
     if criteria.category:
-        clauses.append(Enrollment.trainee_id.in_(
-            select(TraineeCategory.trainee_id).where(TraineeCategory.category == criteria.category)))
+        clauses.append(
+            Enrollment.trainee_id.in_(
+                select(TraineeCategory.trainee_id).where(TraineeCategory.category == criteria.category)
+            )
+        )
     return clauses
 
 
@@ -111,8 +143,12 @@ def counts_as_employment(settings: Settings, training_ended, as_of: date) -> Col
         Placement.start_date <= as_of,
     ]
     if settings.min_contract_months:
-        clauses.append(or_(Placement.contract_months >= settings.min_contract_months,
-                           Placement.kind.in_(settings.no_contract_kinds)))
+        clauses.append(
+            or_(
+                Placement.contract_months >= settings.min_contract_months,
+                Placement.kind.in_(settings.no_contract_kinds),
+            )
+        )
     return and_(*clauses)
 
 
@@ -124,12 +160,17 @@ ZERO = literal_column("0", Integer)
 
 
 def _arm(part: str, key1, key2, values: Sequence) -> list:
-    return [_text(part).label("part"), key1.label("key1"), key2.label("key2"),
-            *[v.label(f"v{i}") for i, v in enumerate([*values, *[ZERO] * (len(STAGE_VALUES) - len(values))])]]
+    return [
+        _text(part).label("part"),
+        key1.label("key1"),
+        key2.label("key2"),
+        *[v.label(f"v{i}") for i, v in enumerate([*values, *[ZERO] * (len(STAGE_VALUES) - len(values))])],
+    ]
 
 
-def figures_statement(scope: ColumnElement[bool], criteria: Criteria, settings: Settings, as_of: date,
-                      dialect: str) -> Select:
+def figures_statement(
+    scope: ColumnElement[bool], criteria: Criteria, settings: Settings, as_of: date, dialect: str
+) -> Select:
     """Every figure of the dashboard in one statement; rows are (part, key1, key2, v0 … v7).
 
     Two CTEs, each read from the tables (so the planner knows their size): the admissions, and
@@ -139,11 +180,16 @@ def figures_statement(scope: ColumnElement[bool], criteria: Criteria, settings: 
     where = admissions_where(scope, criteria, settings)
     completed = Enrollment.status == EnrollmentStatus.COMPLETED
     certified = Enrollment.id.in_(
-        select(Certificate.enrollment_id).where(Certificate.status == CertificateStatus.VALID))
+        select(Certificate.enrollment_id).where(Certificate.status == CertificateStatus.VALID)
+    )
     population = (
-        select(Enrollment.id.label("enrollment_id"), Enrollment.trainee_id, Enrollment.cohort_id,
-               case((completed, 1), else_=0).label("completed"),
-               case((and_(completed, certified), 1), else_=0).label("certified"))
+        select(
+            Enrollment.id.label("enrollment_id"),
+            Enrollment.trainee_id,
+            Enrollment.cohort_id,
+            case((completed, 1), else_=0).label("completed"),
+            case((and_(completed, certified), 1), else_=0).label("certified"),
+        )
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
         .where(*where)
     ).cte("population")
@@ -153,15 +199,23 @@ def figures_statement(scope: ColumnElement[bool], criteria: Criteria, settings: 
     follow_up = aliased(FollowUp)
     due = follow_up.due_date <= as_of
     jobs = (
-        select(Placement.enrollment_id, Enrollment.trainee_id, Enrollment.cohort_id, Placement.kind, Placement.scope,
-               Placement.monthly_wage, Placement.start_date,
-               case((Placement.employer_id == Cohort.employer_id, Placement.enrollment_id)).label("at_partner"),
-               case((and_(due, follow_up.still_employed.is_(True)), Placement.enrollment_id)).label("retained"),
-               case((due, Placement.enrollment_id)).label("retention_due"))
+        select(
+            Placement.enrollment_id,
+            Enrollment.trainee_id,
+            Enrollment.cohort_id,
+            Placement.kind,
+            Placement.scope,
+            Placement.monthly_wage,
+            Placement.start_date,
+            case((Placement.employer_id == Cohort.employer_id, Placement.enrollment_id)).label("at_partner"),
+            case((and_(due, follow_up.still_employed.is_(True)), Placement.enrollment_id)).label("retained"),
+            case((due, Placement.enrollment_id)).label("retention_due"),
+        )
         .join(Enrollment, Enrollment.id == Placement.enrollment_id)
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
-        .outerjoin(follow_up, and_(follow_up.placement_id == Placement.id,
-                                   follow_up.due_months == settings.retention_months))
+        .outerjoin(
+            follow_up, and_(follow_up.placement_id == Placement.id, follow_up.due_months == settings.retention_months)
+        )
         .where(*where, completed, counts_as_employment(settings, Cohort.end_date, as_of))
     ).cte("jobs")
 
@@ -169,20 +223,45 @@ def figures_statement(scope: ColumnElement[bool], criteria: Criteria, settings: 
         """Admissions with a job, and those retained, due for the follow-up, with the partner: once each."""
         return [func.count(func.distinct(jobs.c[name])) for name in names]
 
-    trained = (select(population.c.cohort_id, func.count().label("enrolled"),
-                      func.sum(population.c.completed).label("completed"),
-                      func.sum(population.c.certified).label("certified"))
-               .group_by(population.c.cohort_id)).subquery("trained")
-    employed = (select(jobs.c.cohort_id, *[column.label(name) for column, name in zip(
+    trained = (
+        select(
+            population.c.cohort_id,
+            func.count().label("enrolled"),
+            func.sum(population.c.completed).label("completed"),
+            func.sum(population.c.certified).label("certified"),
+        ).group_by(population.c.cohort_id)
+    ).subquery("trained")
+    employed = (
+        select(
+            jobs.c.cohort_id,
+            *[
+                column.label(name)
+                for column, name in zip(
                     people("enrollment_id", "retained", "retention_due", "at_partner"),
-                    ("placed", "retained", "retention_due", "at_partner"))],
-                       func.sum(jobs.c.monthly_wage).label("wage_sum"), func.count().label("jobs"))
-                .group_by(jobs.c.cohort_id)).subquery("employed")
+                    ("placed", "retained", "retention_due", "at_partner"),
+                )
+            ],
+            func.sum(jobs.c.monthly_wage).label("wage_sum"),
+            func.count().label("jobs"),
+        ).group_by(jobs.c.cohort_id)
+    ).subquery("employed")
     per_class = (
-        select(Cohort.id, Cohort.course_id, Cohort.county_code, Cohort.end_date, Cohort.code, Cohort.employer_id,
-               Cohort.committed_placements, trained.c.enrolled, trained.c.completed, trained.c.certified,
-               *[func.coalesce(employed.c[name], 0).label(name)
-                 for name in ("placed", "retained", "retention_due", "wage_sum", "jobs", "at_partner")])
+        select(
+            Cohort.id,
+            Cohort.course_id,
+            Cohort.county_code,
+            Cohort.end_date,
+            Cohort.code,
+            Cohort.employer_id,
+            Cohort.committed_placements,
+            trained.c.enrolled,
+            trained.c.completed,
+            trained.c.certified,
+            *[
+                func.coalesce(employed.c[name], 0).label(name)
+                for name in ("placed", "retained", "retention_due", "wage_sum", "jobs", "at_partner")
+            ],
+        )
         .join(trained, trained.c.cohort_id == Cohort.id)
         .outerjoin(employed, employed.c.cohort_id == Cohort.id)
     ).cte("per_class")
@@ -192,28 +271,58 @@ def figures_statement(scope: ColumnElement[bool], criteria: Criteria, settings: 
 
     employer = aliased(Employer)
     arms = [
-        select(*_arm("grid", cast(per_class.c.course_id, String), per_class.c.county_code,
-                     [func.sum(per_class.c[name]) for name in STAGE_VALUES]))
-        .group_by(per_class.c.course_id, per_class.c.county_code),
-        select(*_arm("category", TraineeCategory.category, _text(""),
-                     [func.count(), func.sum(population.c.completed), func.sum(population.c.certified)]))
-        .select_from(population.join(TraineeCategory, category_of(population))).group_by(TraineeCategory.category),
-        select(*_arm("category_jobs", TraineeCategory.category, _text(""),
-                     [*people("enrollment_id", "retained", "retention_due"), func.sum(jobs.c.monthly_wage),
-                      func.count()]))
-        .select_from(jobs.join(TraineeCategory, category_of(jobs))).group_by(TraineeCategory.category),
-        select(*_arm("job", jobs.c.kind, jobs.c.scope, [func.count(), func.sum(jobs.c.monthly_wage)]))
-        .group_by(jobs.c.kind, jobs.c.scope),
-        select(*_arm("completed_month", year_month(per_class.c.end_date), _text(""),
-                     [func.sum(per_class.c.completed)]))
-        .group_by(year_month(per_class.c.end_date)),
-        select(*_arm("placed_month", year_month(jobs.c.start_date), _text(""), [func.count()]))
-        .group_by(year_month(jobs.c.start_date)),
+        select(
+            *_arm(
+                "grid",
+                cast(per_class.c.course_id, String),
+                per_class.c.county_code,
+                [func.sum(per_class.c[name]) for name in STAGE_VALUES],
+            )
+        ).group_by(per_class.c.course_id, per_class.c.county_code),
+        select(
+            *_arm(
+                "category",
+                TraineeCategory.category,
+                _text(""),
+                [func.count(), func.sum(population.c.completed), func.sum(population.c.certified)],
+            )
+        )
+        .select_from(population.join(TraineeCategory, category_of(population)))
+        .group_by(TraineeCategory.category),
+        select(
+            *_arm(
+                "category_jobs",
+                TraineeCategory.category,
+                _text(""),
+                [*people("enrollment_id", "retained", "retention_due"), func.sum(jobs.c.monthly_wage), func.count()],
+            )
+        )
+        .select_from(jobs.join(TraineeCategory, category_of(jobs)))
+        .group_by(TraineeCategory.category),
+        select(*_arm("job", jobs.c.kind, jobs.c.scope, [func.count(), func.sum(jobs.c.monthly_wage)])).group_by(
+            jobs.c.kind, jobs.c.scope
+        ),
+        select(
+            *_arm("completed_month", year_month(per_class.c.end_date), _text(""), [func.sum(per_class.c.completed)])
+        ).group_by(year_month(per_class.c.end_date)),
+        select(*_arm("placed_month", year_month(jobs.c.start_date), _text(""), [func.count()])).group_by(
+            year_month(jobs.c.start_date)
+        ),
         _median_arm(jobs, dialect),
-        select(*_arm("directed", per_class.c.code, employer.name,
-                     [per_class.c.committed_placements, per_class.c.enrolled, per_class.c.completed,
-                      per_class.c.placed, per_class.c.at_partner]))
-        .join(employer, employer.id == per_class.c.employer_id),
+        select(
+            *_arm(
+                "directed",
+                per_class.c.code,
+                employer.name,
+                [
+                    per_class.c.committed_placements,
+                    per_class.c.enrolled,
+                    per_class.c.completed,
+                    per_class.c.placed,
+                    per_class.c.at_partner,
+                ],
+            )
+        ).join(employer, employer.id == per_class.c.employer_id),
     ]
     return union_all(*arms)
 
@@ -225,13 +334,19 @@ def _median_arm(jobs, dialect: str) -> Select:
         median = func.percentile_cont(0.5).within_group(jobs.c.monthly_wage)
         return select(*_arm("median", _text(""), _text(""), [median]))
     n = select(func.count()).select_from(jobs).scalar_subquery()
-    middle = (select(jobs.c.monthly_wage.label("wage")).order_by(jobs.c.monthly_wage)
-              .limit(2 - n % 2).offset(func.max((n - 1) // 2, 0)).subquery("middle"))
+    middle = (
+        select(jobs.c.monthly_wage.label("wage"))
+        .order_by(jobs.c.monthly_wage)
+        .limit(2 - n % 2)
+        .offset(func.max((n - 1) // 2, 0))
+        .subquery("middle")
+    )
     return select(*_arm("median", _text(""), _text(""), [func.avg(middle.c.wage)]))
 
 
-def figures(connection: Connection, scope: ColumnElement[bool], criteria: Criteria, settings: Settings,
-            as_of: date) -> list[tuple]:
+def figures(
+    connection: Connection, scope: ColumnElement[bool], criteria: Criteria, settings: Settings, as_of: date
+) -> list[tuple]:
     statement = figures_statement(scope, criteria, settings, as_of, connection.dialect.name)
     return [tuple(row) for row in connection.execute(statement)]
 
@@ -243,10 +358,19 @@ def trainee_list(scope: ColumnElement[bool], criteria: Criteria, settings: Setti
     """One row per admission of the population, in id order (people's details; jobs come per chunk)."""
     home = aliased(County)
     return (
-        select(Enrollment.id.label("enrollment_id"), Trainee.id.label("trainee_id"), Trainee.name,
-               Trainee.id_number, home.name.label("home_county"), Course.name.label("course"),
-               Cohort.code.label("cohort"), Cohort.county_code.label("cohort_county"), Cohort.start_date,
-               Cohort.end_date, Enrollment.status)
+        select(
+            Enrollment.id.label("enrollment_id"),
+            Trainee.id.label("trainee_id"),
+            Trainee.name,
+            Trainee.id_number,
+            home.name.label("home_county"),
+            Course.name.label("course"),
+            Cohort.code.label("cohort"),
+            Cohort.county_code.label("cohort_county"),
+            Cohort.start_date,
+            Cohort.end_date,
+            Enrollment.status,
+        )
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
         .join(Course, Course.id == Cohort.course_id)
         .join(Trainee, Trainee.id == Enrollment.trainee_id)
@@ -257,15 +381,21 @@ def trainee_list(scope: ColumnElement[bool], criteria: Criteria, settings: Setti
 
 
 def count_admissions(connection: Connection, scope, criteria: Criteria, settings: Settings) -> int:
-    statement = (select(func.count()).select_from(Enrollment).join(Cohort, Cohort.id == Enrollment.cohort_id)
-                 .where(*admissions_where(scope, criteria, settings)))
+    statement = (
+        select(func.count())
+        .select_from(Enrollment)
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .where(*admissions_where(scope, criteria, settings))
+    )
     return connection.execute(statement).scalar_one()
 
 
 def categories_of(connection: Connection, trainee_ids: Sequence[int]) -> dict[int, list[str]]:
-    rows = connection.execute(select(TraineeCategory.trainee_id, TraineeCategory.category)
-                              .where(TraineeCategory.trainee_id.in_(trainee_ids))
-                              .order_by(TraineeCategory.trainee_id, TraineeCategory.category))
+    rows = connection.execute(
+        select(TraineeCategory.trainee_id, TraineeCategory.category)
+        .where(TraineeCategory.trainee_id.in_(trainee_ids))
+        .order_by(TraineeCategory.trainee_id, TraineeCategory.category)
+    )
     found: dict[int, list[str]] = {}
     for trainee_id, category in rows:
         found.setdefault(trainee_id, []).append(category)
@@ -273,9 +403,11 @@ def categories_of(connection: Connection, trainee_ids: Sequence[int]) -> dict[in
 
 
 def certificates_of(connection: Connection, enrollment_ids: Sequence[int]) -> dict[int, str]:
-    rows = connection.execute(select(Certificate.enrollment_id, Certificate.serial)
-                              .where(Certificate.enrollment_id.in_(enrollment_ids),
-                                     Certificate.status == CertificateStatus.VALID))
+    rows = connection.execute(
+        select(Certificate.enrollment_id, Certificate.serial).where(
+            Certificate.enrollment_id.in_(enrollment_ids), Certificate.status == CertificateStatus.VALID
+        )
+    )
     return dict(rows.tuples().all())
 
 
@@ -284,19 +416,31 @@ def jobs_of(connection: Connection, enrollment_ids: Sequence[int], settings: Set
     follow_up = aliased(FollowUp)
     counts = counts_as_employment(settings, Cohort.end_date, as_of)
     rows = connection.execute(
-        select(Placement.enrollment_id, Employer.name.label("employer"), Placement.position, Placement.kind,
-               Placement.scope, Placement.monthly_wage, Placement.start_date, Placement.end_date,
-               Placement.contract_months, case((counts, 1), else_=0).label("counts"),
-               follow_up.due_date.label("follow_up_due"), follow_up.done_at.label("follow_up_done"),
-               follow_up.still_employed)
+        select(
+            Placement.enrollment_id,
+            Employer.name.label("employer"),
+            Placement.position,
+            Placement.kind,
+            Placement.scope,
+            Placement.monthly_wage,
+            Placement.start_date,
+            Placement.end_date,
+            Placement.contract_months,
+            case((counts, 1), else_=0).label("counts"),
+            follow_up.due_date.label("follow_up_due"),
+            follow_up.done_at.label("follow_up_done"),
+            follow_up.still_employed,
+        )
         .join(Enrollment, Enrollment.id == Placement.enrollment_id)
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
         .outerjoin(Employer, Employer.id == Placement.employer_id)
-        .outerjoin(follow_up, and_(follow_up.placement_id == Placement.id,
-                                   follow_up.due_months == settings.retention_months))
+        .outerjoin(
+            follow_up, and_(follow_up.placement_id == Placement.id, follow_up.due_months == settings.retention_months)
+        )
         .where(Placement.enrollment_id.in_(enrollment_ids))
-        .order_by(Placement.enrollment_id, literal_column("counts").desc(), Placement.start_date.desc(),
-                  Placement.id.desc())
+        .order_by(
+            Placement.enrollment_id, literal_column("counts").desc(), Placement.start_date.desc(), Placement.id.desc()
+        )
     ).mappings()
     chosen: dict[int, dict] = {}
     for row in rows:

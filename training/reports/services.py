@@ -4,6 +4,7 @@ breakdowns and a trend, with their definitions; and starting the trainee-list ex
 Plain functions over the session: no request, no current_user; the views pass the user,
 the settings read from app.config and the moment the figures are taken.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -20,11 +21,20 @@ from training import audit
 from training.exceptions import DomainError
 from training.extensions import db
 from training.jobs.services import create_job
-from training.models import Cohort, Course, County, User
+from training.models import Cohort, County, Course, User
 from training.permissions import cohort_scope
 from training.placement.rules import add_months
 from training.reports import charts, queries
-from training.reports.definitions import NAMES, WORDS, Context, Definition, Settings, describe, language_of, stage_labels
+from training.reports.definitions import (
+    NAMES,
+    WORDS,
+    Context,
+    Definition,
+    Settings,
+    describe,
+    language_of,
+    stage_labels,
+)
 from training.reports.queries import Criteria
 
 CITY_NAME = {"zh": "安康市", "en": "Ankang city"}
@@ -62,8 +72,12 @@ class Funnel:
     @property
     def rates(self) -> dict[str, float | None]:
         """Each rate over its own denominator (see the definitions); None when the denominator is 0."""
-        return {"completed": _rate(self.completed, self.enrolled), "certified": _rate(self.certified, self.completed),
-                "placed": _rate(self.placed, self.completed), "retained": _rate(self.retained, self.retention_due)}
+        return {
+            "completed": _rate(self.completed, self.enrolled),
+            "certified": _rate(self.certified, self.completed),
+            "placed": _rate(self.placed, self.completed),
+            "retained": _rate(self.retained, self.retention_due),
+        }
 
     @property
     def average_wage(self) -> Decimal | None:
@@ -126,7 +140,9 @@ class Report:
 
     @property
     def category_rows(self) -> list[tuple[str, Funnel]]:
-        return [(name, self.by_category[key]) for key, name in self.names["category"].items() if key in self.by_category]
+        return [
+            (name, self.by_category[key]) for key, name in self.names["category"].items() if key in self.by_category
+        ]
 
 
 def _int(value) -> int:
@@ -161,9 +177,12 @@ def quick_periods(today: date) -> list[tuple[str, date, date]]:
     first = today.replace(day=1)
     last_month_end = first - timedelta(days=1)
     month_end = date(today.year, today.month, calendar.monthrange(today.year, today.month)[1])
-    return [(_l("This month"), first, month_end), (_l("Last month"), last_month_end.replace(day=1), last_month_end),
-            (_l("This year"), *default_period(today)),
-            (_l("Last year"), date(today.year - 1, 1, 1), date(today.year - 1, 12, 31))]
+    return [
+        (_l("This month"), first, month_end),
+        (_l("Last month"), last_month_end.replace(day=1), last_month_end),
+        (_l("This year"), *default_period(today)),
+        (_l("Last year"), date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+    ]
 
 
 def scope_name(user: User, criteria: Criteria, language: str) -> str:
@@ -186,15 +205,17 @@ def find_cohort(user: User, code: str) -> Cohort | None:
     return db.session.scalar(select(Cohort).where(Cohort.code == code.strip(), cohort_scope(user)))
 
 
-def build_report(user: User, criteria: Criteria, settings: Settings, now: datetime, timezone: str,
-                 locale: str) -> Report:
+def build_report(
+    user: User, criteria: Criteria, settings: Settings, now: datetime, timezone: str, locale: str
+) -> Report:
     """Every figure of the dashboard for what `user` may see, taken at `now`."""
     as_of = local_now(now, timezone)
     language = language_of(locale)
     name = scope_name(user, criteria, language)
     context = Context(name, criteria.date_from, criteria.date_to, as_of, language)
-    report = Report(criteria, settings, as_of, language, name, describe(settings, context),
-                    stage_labels(settings, language))
+    report = Report(
+        criteria, settings, as_of, language, name, describe(settings, context), stage_labels(settings, language)
+    )
     rows = queries.figures(db.session.connection(), cohort_scope(user), criteria, settings, as_of.date())
     _collect(report, rows, course_names(), county_names())
     last = min(as_of.date(), add_months(criteria.date_to, settings.employed_within_months))
@@ -219,8 +240,9 @@ def _collect(report: Report, rows: list[tuple], courses: dict[int, str], countie
             report.by_category[key1] = report.category(key1) + Funnel.from_values(values)
         elif part == "category_jobs":
             placed, retained, due, wages, jobs = values[:5]
-            report.by_category[key1] = report.category(key1) + Funnel.from_values([0, 0, 0, placed, retained, due,
-                                                                                   wages, jobs])
+            report.by_category[key1] = report.category(key1) + Funnel.from_values(
+                [0, 0, 0, placed, retained, due, wages, jobs]
+            )
         elif part == "job":
             for target, key in ((report.kinds, key1), (report.scopes, key2)):
                 count, wages = target.get(key, (0, Decimal(0)))
@@ -244,15 +266,22 @@ def charts_for(report: Report) -> dict:
     labels, total, names = report.labels, report.total, NAMES[report.language]
     rates = total.rates
     stages = [(labels["enrolled"], total.enrolled, "")]
-    stages += [(labels[s], getattr(total, s), f"{labels[s + '_rate']} {charts.percent(rates[s])}")
-               for s in ("completed", "certified", "placed", "retained")]
+    stages += [
+        (labels[s], getattr(total, s), f"{labels[s + '_rate']} {charts.percent(rates[s])}")
+        for s in ("completed", "certified", "placed", "retained")
+    ]
     return {
         "funnel": charts.funnel(WORDS[report.language]["funnel"], stages),
         "kinds": charts.bars(labels["placed"], [(names["kind"].get(k, k), n) for k, (n, _) in report.kinds.items()]),
         "places": charts.bars(labels["placed"], [(names["scope"].get(k, k), n) for k, (n, _) in report.scopes.items()]),
-        "trend": charts.trend(report.definition["trend"].label, [m for m, _, _ in report.trend],
-                              [(labels["completed"], [c for _, c, _ in report.trend]),
-                               (labels["placed"], [p for _, _, p in report.trend])]),
+        "trend": charts.trend(
+            report.definition["trend"].label,
+            [m for m, _, _ in report.trend],
+            [
+                (labels["completed"], [c for _, c, _ in report.trend]),
+                (labels["placed"], [p for _, _, p in report.trend]),
+            ],
+        ),
     }
 
 
@@ -272,8 +301,17 @@ def trend(months: dict[str, list[int]], first: date, period_end: date, last: dat
 # ---------------------------------------------------------------- the trainee list export
 
 
-def start_export(user: User, criteria: Criteria, settings: Settings, fmt: str, full_id: bool, reason: str,
-                 locale: str, ip: str | None, now: datetime):
+def start_export(
+    user: User,
+    criteria: Criteria,
+    settings: Settings,
+    fmt: str,
+    full_id: bool,
+    reason: str,
+    locale: str,
+    ip: str | None,
+    now: datetime,
+):
     """A queued export job of the trainee list; full ID numbers need a reason, which is audited.
     The caller commits, then enqueues."""
     if fmt not in EXPORT_FORMATS:
@@ -281,11 +319,23 @@ def start_export(user: User, criteria: Criteria, settings: Settings, fmt: str, f
     reason = (reason or "").strip()
     if full_id and not reason:
         raise ExportRefused(_("Give the reason for exporting full ID numbers; it is recorded."))
-    params = {"user_id": user.id, "criteria": criteria.as_dict(), "settings": settings.as_dict(), "format": fmt,
-              "full_id": bool(full_id), "locale": locale, "ip": ip, "now": now.isoformat()}
+    params = {
+        "user_id": user.id,
+        "criteria": criteria.as_dict(),
+        "settings": settings.as_dict(),
+        "format": fmt,
+        "full_id": bool(full_id),
+        "locale": locale,
+        "ip": ip,
+        "now": now.isoformat(),
+    }
     job = create_job(EXPORT_KIND, params, user.id)
     db.session.flush()
     if full_id:
-        audit.record("full_id_export", "report_export", job.id,
-                     after={"reason": reason[:500], "format": fmt, "criteria": criteria.as_dict()})
+        audit.record(
+            "full_id_export",
+            "report_export",
+            job.id,
+            after={"reason": reason[:500], "format": fmt, "criteria": criteria.as_dict()},
+        )
     return job

@@ -1,5 +1,6 @@
 """Reports (coordinators and admins, in their county scope): the dashboard, its tables as
 .xlsx / .csv, the printable monthly report, and the trainee list exported in the background."""
+
 from __future__ import annotations
 
 import io
@@ -26,8 +27,11 @@ from training.web import client_ip
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 navigation.add([Role.COORDINATOR, Role.ADMIN], "reports.dashboard", _l("Reports"), order=60)
 STAFF = (Role.COORDINATOR, Role.ADMIN)
-MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
+MIMETYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+}
 
 
 def _settings() -> Settings:
@@ -59,10 +63,14 @@ def _filters() -> tuple[ReportFilterForm, Criteria | None]:
     if not valid:
         return form, None
     start, end = services.default_period(services.local_now(utcnow(), _timezone()).date())
-    return form, Criteria(form.date_from.data or start, form.date_to.data or end,
-                          county_code=own or form.county.data or None,
-                          course_id=int(form.course.data) if form.course.data else None,
-                          cohort_id=cohort.id if cohort else None, category=form.category.data or None)
+    return form, Criteria(
+        form.date_from.data or start,
+        form.date_to.data or end,
+        county_code=own or form.county.data or None,
+        course_id=int(form.course.data) if form.course.data else None,
+        cohort_id=cohort.id if cohort else None,
+        category=form.category.data or None,
+    )
 
 
 def _report(criteria: Criteria) -> services.Report:
@@ -81,9 +89,14 @@ def _valid_criteria() -> Criteria:
 def dashboard():
     form, criteria = _filters()
     report = _report(criteria) if criteria else None
-    return render_template("reports/dashboard.html", form=form, report=report, export_form=ListExportForm(),
-                           charts=services.charts_for(report) if report else None,
-                           quick_periods=services.quick_periods(services.local_now(utcnow(), _timezone()).date()))
+    return render_template(
+        "reports/dashboard.html",
+        form=form,
+        report=report,
+        export_form=ListExportForm(),
+        charts=services.charts_for(report) if report else None,
+        quick_periods=services.quick_periods(services.local_now(utcnow(), _timezone()).date()),
+    )
 
 
 def _download(content: bytes, criteria: Criteria, kind: str, ext: str):
@@ -109,8 +122,9 @@ def monthly_pdf():
 
     criteria = _valid_criteria()
     report = _report(criteria)
-    html = render_template("reports/print.html", report=report, charts=services.charts_for(report),
-                           static_url=pdf.static_url)
+    html = render_template(
+        "reports/print.html", report=report, charts=services.charts_for(report), static_url=pdf.static_url
+    )
     return _download(pdf.write_pdf(html), criteria, "report", "pdf")
 
 
@@ -125,8 +139,17 @@ def start_export():
                 flash(error, "danger")
         return redirect(url_for(".dashboard", **request.args))
     try:
-        job = services.start_export(current_user, criteria, _settings(), form.format.data, form.full_id.data,
-                                    form.reason.data, str(get_locale()), client_ip(), utcnow())
+        job = services.start_export(
+            current_user,
+            criteria,
+            _settings(),
+            form.format.data,
+            form.full_id.data,
+            form.reason.data,
+            str(get_locale()),
+            client_ip(),
+            utcnow(),
+        )
     except DomainError as refusal:
         db.session.rollback()
         flash(str(refusal), "danger")

@@ -5,6 +5,7 @@ serialising, 26 s for 100,000 rows of 20 columns; this writer spends about a ten
 It writes only what a list needs: text (inline strings) and numbers, one row after another.
 Values must already be neutralised against formulas (exports.neutralise).
 """
+
 from __future__ import annotations
 
 import re
@@ -52,8 +53,11 @@ class Sheet:
     def __init__(self, stream, widths: Sequence[int] | None):
         self.stream, self.rows = stream, 0
         cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths or (), 1))
-        self._write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
-                    + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>")
+        self._write(
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
+            + (f"<cols>{cols}</cols>" if cols else "")
+            + "<sheetData>"
+        )
 
     def _write(self, text: str) -> None:
         self.stream.write(text.encode("utf-8"))
@@ -84,29 +88,50 @@ class StreamingWorkbook:
 
     def close(self) -> None:
         n = len(self.names)
-        sheets = "".join(f"<sheet name={quoteattr(name)} sheetId=\"{i}\" r:id=\"rId{i}\"/>"
-                         for i, name in enumerate(self.names, 1))
-        rels = "".join(f'<Relationship Id="rId{i}" Type="{RELS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-                       for i in range(1, n + 1))
-        overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{SHEET_TYPE}"/>'
-                            for i in range(1, n + 1))
+        sheets = "".join(
+            f'<sheet name={quoteattr(name)} sheetId="{i}" r:id="rId{i}"/>' for i, name in enumerate(self.names, 1)
+        )
+        rels = "".join(
+            f'<Relationship Id="rId{i}" Type="{RELS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, n + 1)
+        )
+        overrides = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{SHEET_TYPE}"/>' for i in range(1, n + 1)
+        )
         head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        self.zip.writestr("[Content_Types].xml", head + (
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/styles.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            f"{overrides}</Types>"))
-        self.zip.writestr("_rels/.rels", head + (
-            f'<Relationships xmlns="{PACKAGE_RELS}"><Relationship Id="rId1" '
-            f'Type="{RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'))
-        self.zip.writestr("xl/workbook.xml", head + (
-            f'<workbook xmlns="{MAIN}" xmlns:r="{RELS}"><sheets>{sheets}</sheets></workbook>'))
-        self.zip.writestr("xl/_rels/workbook.xml.rels", head + (
-            f'<Relationships xmlns="{PACKAGE_RELS}">{rels}<Relationship Id="rId{n + 1}" Type="{RELS}/styles" '
-            'Target="styles.xml"/></Relationships>'))
+        self.zip.writestr(
+            "[Content_Types].xml",
+            head
+            + (
+                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                '<Default Extension="xml" ContentType="application/xml"/>'
+                '<Override PartName="/xl/workbook.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                '<Override PartName="/xl/styles.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+                f"{overrides}</Types>"
+            ),
+        )
+        self.zip.writestr(
+            "_rels/.rels",
+            head
+            + (
+                f'<Relationships xmlns="{PACKAGE_RELS}"><Relationship Id="rId1" '
+                f'Type="{RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+            ),
+        )
+        self.zip.writestr(
+            "xl/workbook.xml",
+            head + (f'<workbook xmlns="{MAIN}" xmlns:r="{RELS}"><sheets>{sheets}</sheets></workbook>'),
+        )
+        self.zip.writestr(
+            "xl/_rels/workbook.xml.rels",
+            head
+            + (
+                f'<Relationships xmlns="{PACKAGE_RELS}">{rels}<Relationship Id="rId{n + 1}" Type="{RELS}/styles" '
+                'Target="styles.xml"/></Relationships>'
+            ),
+        )
         self.zip.writestr("xl/styles.xml", head + STYLES)
         self.zip.close()

@@ -1,4 +1,5 @@
 """`flask --app app trainees import FILE`: preview a county roster, or commit it, from the command line."""
+
 from __future__ import annotations
 
 import json
@@ -23,9 +24,13 @@ trainees_cli = AppGroup("trainees", help="The trainee registry.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--commit", "do_commit", is_flag=True, help="Write the rows (default: only show the preview).")
 @click.option("--cohort", "cohort_code", default=None, help="Enroll the imported trainees into this cohort (its code).")
-@click.option("--county", "county_code", default=None, help="Region code of the county of rows that name none, e.g. 610924.")
+@click.option(
+    "--county", "county_code", default=None, help="Region code of the county of rows that name none, e.g. 610924."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the preview (and the result) as JSON.")
-def import_trainees(file: Path, do_commit: bool, cohort_code: str | None, county_code: str | None, as_json: bool) -> None:
+def import_trainees(
+    file: Path, do_commit: bool, cohort_code: str | None, county_code: str | None, as_json: bool
+) -> None:
     """Check a roster (.xlsx or .csv) and print what importing it would do.
 
     With --commit, the rows are written in one transaction: every valid row or none.
@@ -79,11 +84,19 @@ def _summary(file: Path, plan: importer.Preview) -> dict:
         "file": str(file),
         "counts": plan.counts,
         "errors": [
-            {"row": row.row, "column": column, "reason": reason} for row in plan.of("error") for column, reason in row.errors
+            {"row": row.row, "column": column, "reason": reason}
+            for row in plan.of("error")
+            for column, reason in row.errors
         ],
         "rows": [
-            {"row": row.row, "action": row.action, "name": row.data.name, "id_number": mask_id_number(row.data.id_number)}
-            for row in plan.rows if row.data
+            {
+                "row": row.row,
+                "action": row.action,
+                "name": row.data.name,
+                "id_number": mask_id_number(row.data.id_number),
+            }
+            for row in plan.rows
+            if row.data
         ],
     }
 
@@ -99,9 +112,14 @@ def _text(summary: dict, do_commit: bool) -> str:
         lines.append(f"Refused, nothing was imported: {summary['refused']}")
     elif summary.get("committed"):
         result = summary["result"]
-        lines.append(f"Imported: {result['created']} created, {result['updated']} updated, {result['skipped']} unchanged"
-                     + (f"; {result['enrolled']} enrolled, {result['waitlisted']} waitlisted in {result['cohort_code']}"
-                        if result["cohort_code"] else ""))
+        lines.append(
+            f"Imported: {result['created']} created, {result['updated']} updated, {result['skipped']} unchanged"
+            + (
+                f"; {result['enrolled']} enrolled, {result['waitlisted']} waitlisted in {result['cohort_code']}"
+                if result["cohort_code"]
+                else ""
+            )
+        )
     elif do_commit:
         lines.append("Nothing was imported: fix the rows in error and run the command again.")
     else:

@@ -1,4 +1,5 @@
 """Trainee registry forms; ID numbers and phones are checked by training.trainees.rules."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -1,4 +1,5 @@
 """Forms of the roster import: the upload, and the commit of a previewed file."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -9,16 +10,16 @@ from wtforms.validators import DataRequired, Optional
 
 
 def cohort_choices(cohorts) -> list[tuple[str, str]]:
-    return [("", _l("Do not enroll"))] + [
-        (str(c.id), f"{c.code} · {c.course.name} · {c.site_name}") for c in cohorts
-    ]
+    return [("", _l("Do not enroll"))] + [(str(c.id), f"{c.code} · {c.course.name} · {c.site_name}") for c in cohorts]
 
 
 class UploadForm(FlaskForm):
     file = FileField(
         _l("Roster (.xlsx or .csv)"),
-        validators=[FileRequired(_l("Choose a file.")),
-                    FileAllowed(["xlsx", "csv", "xls"], _l("Upload an Excel workbook (.xlsx) or a CSV file."))],
+        validators=[
+            FileRequired(_l("Choose a file.")),
+            FileAllowed(["xlsx", "csv", "xls"], _l("Upload an Excel workbook (.xlsx) or a CSV file.")),
+        ],
     )
     county_code = SelectField(_l("County of rows that name no county"), validators=[Optional()])
     cohort_id = SelectField(_l("Enroll the imported trainees into"), validators=[Optional()])

@@ -13,6 +13,7 @@ columns we ignore run for half a minute. Every XML element of a workbook (each c
 least one) is counted in one pass over the unpacked parts, and every row read, blank or not,
 counts towards MAX_SHEET_ROWS (a row numbered far down makes openpyxl yield every row above it).
 """
+
 from __future__ import annotations
 
 import csv
@@ -57,7 +58,6 @@ class ImportRefused(DomainError):
     """The file as a whole cannot be imported, or the commit was refused; nothing was written."""
 
 
-
 @dataclass(frozen=True)
 class Formula:
     """A formula cell: never evaluated, and its cached value never read."""
@@ -82,7 +82,9 @@ def read_sheet(path: Path) -> Sheet:
     if start.startswith(b"PK\x03\x04"):
         return _from_rows(_xlsx_rows(path))
     if start.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportRefused(_("This is an old Excel file (.xls). Save it as .xlsx in Excel or WPS and upload it again."))
+        raise ImportRefused(
+            _("This is an old Excel file (.xls). Save it as .xlsx in Excel or WPS and upload it again.")
+        )
     if b"\x00" in start:
         raise ImportRefused(_("This file is not a spreadsheet. Upload an Excel workbook (.xlsx) or a CSV file."))
     return _from_rows(_csv_rows(path))
@@ -94,19 +96,27 @@ def _check_zip(path: Path) -> None:
             entries = archive.infolist()
             names = {entry.filename for entry in entries}
     except (zipfile.BadZipFile, OSError):
-        raise ImportRefused(_("This file is not a spreadsheet. Upload an Excel workbook (.xlsx) or a CSV file.")) from None
+        raise ImportRefused(
+            _("This file is not a spreadsheet. Upload an Excel workbook (.xlsx) or a CSV file.")
+        ) from None
     if "xl/workbook.xml" not in names:
         raise ImportRefused(_("This file is not an Excel workbook. Upload an Excel workbook (.xlsx) or a CSV file."))
     # zipfile never inflates an entry beyond its declared size, so the declared sizes bound the work.
     if len(entries) > MAX_ZIP_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
-        raise ImportRefused(_("This workbook is too large once unpacked. Copy the roster into a new workbook and upload that."))
+        raise ImportRefused(
+            _("This workbook is too large once unpacked. Copy the roster into a new workbook and upload that.")
+        )
     _count_elements(path, entries)
 
 
 def _too_many_cells() -> ImportRefused:
-    return ImportRefused(_("The file holds more than %(n)s cells (empty ones with a format included). Split it "
-                           "into smaller files, or copy only the roster's rows and columns into a new workbook.",
-                           n=f"{MAX_CELLS:,}"))
+    return ImportRefused(
+        _(
+            "The file holds more than %(n)s cells (empty ones with a format included). Split it "
+            "into smaller files, or copy only the roster's rows and columns into a new workbook.",
+            n=f"{MAX_CELLS:,}",
+        )
+    )
 
 
 def _count_elements(path: Path, entries: list[zipfile.ZipInfo]) -> None:
@@ -128,8 +138,12 @@ def _count_elements(path: Path, entries: list[zipfile.ZipInfo]) -> None:
     except ImportRefused:
         raise
     except Exception:  # a bad CRC, an unknown compression, an encrypted part
-        raise ImportRefused(_("This workbook cannot be read; it may be damaged. "
-                              "Open it in Excel or WPS, save it as .xlsx and upload it again.")) from None
+        raise ImportRefused(
+            _(
+                "This workbook cannot be read; it may be damaged. "
+                "Open it in Excel or WPS, save it as .xlsx and upload it again."
+            )
+        ) from None
 
 
 def _xlsx_rows(path: Path):
@@ -147,8 +161,11 @@ def _xlsx_rows(path: Path):
                     return
                 sheet.reset_dimensions()  # the stored dimensions may be wrong, or hostile
                 for number, cells in enumerate(sheet.iter_rows(), start=1):
-                    yield number, tuple(
-                        Formula(cell.value) if cell.data_type == "f" else cell.value for cell in cells[:MAX_COLUMNS]
+                    yield (
+                        number,
+                        tuple(
+                            Formula(cell.value) if cell.data_type == "f" else cell.value for cell in cells[:MAX_COLUMNS]
+                        ),
                     )
             finally:
                 workbook.close()
@@ -156,10 +173,18 @@ def _xlsx_rows(path: Path):
         raise
     except Exception as error:  # openpyxl raises many kinds of errors on damaged files, and wraps some
         if _caused_by(error, DefusedXmlException):
-            raise ImportRefused(_("This workbook contains XML that is not accepted (entity definitions). "
-                                  "Save it again as a normal .xlsx file.")) from None
-        raise ImportRefused(_("This workbook cannot be read; it may be damaged. "
-                              "Open it in Excel or WPS, save it as .xlsx and upload it again.")) from None
+            raise ImportRefused(
+                _(
+                    "This workbook contains XML that is not accepted (entity definitions). "
+                    "Save it again as a normal .xlsx file."
+                )
+            ) from None
+        raise ImportRefused(
+            _(
+                "This workbook cannot be read; it may be damaged. "
+                "Open it in Excel or WPS, save it as .xlsx and upload it again."
+            )
+        ) from None
 
 
 def _caused_by(error: BaseException | None, kind: type) -> bool:
@@ -218,17 +243,24 @@ def _sub_header(headers: list[str], columns: dict[str, int], cells: tuple) -> li
         return None
     columns.update(extra)
     width = max(len(headers), max(extra.values()) + 1)
-    return [str(cells[i]).strip() if i < len(cells) and cells[i] else (headers[i] if i < len(headers) else "")
-            for i in range(width)]
+    return [
+        str(cells[i]).strip() if i < len(cells) and cells[i] else (headers[i] if i < len(headers) else "")
+        for i in range(width)
+    ]
 
 
 def _from_rows(numbered_rows) -> Sheet:
     headers, columns, rows, header_row = None, {}, [], 0
     for number, cells in numbered_rows:
         if number > MAX_SHEET_ROWS:
-            raise ImportRefused(_("The sheet goes on past row %(n)d (blank rows and rows filled in only in other "
-                                  "columns included). Split it into smaller files, or copy only the roster into a "
-                                  "new workbook.", n=MAX_SHEET_ROWS))
+            raise ImportRefused(
+                _(
+                    "The sheet goes on past row %(n)d (blank rows and rows filled in only in other "
+                    "columns included). Split it into smaller files, or copy only the roster into a "
+                    "new workbook.",
+                    n=MAX_SHEET_ROWS,
+                )
+            )
         if headers is None:
             columns = _header_fields(cells)
             if "name" in columns and "id_number" in columns:
@@ -247,7 +279,9 @@ def _from_rows(numbered_rows) -> Sheet:
         rows.append((number, cells[: len(headers)]))
     if headers is None:
         raise ImportRefused(
-            _("No header row found: one of the first %(n)d rows must name the columns 姓名 (name) and 身份证号 (ID number).",
-              n=HEADER_SEARCH_ROWS)
+            _(
+                "No header row found: one of the first %(n)d rows must name the columns 姓名 (name) and 身份证号 (ID number).",
+                n=HEADER_SEARCH_ROWS,
+            )
         )
     return Sheet(headers, columns, rows)

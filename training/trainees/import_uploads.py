@@ -5,6 +5,7 @@ until it is committed or 24 hours pass; after a commit only its rows in error st
 workbook to download. A file with more than LARGE_IMPORT_ROWS rows is committed by the
 `trainee_import` job in the worker instead of in the request.
 """
+
 from __future__ import annotations
 
 import io
@@ -76,8 +77,14 @@ def _write_private(path: Path, content: bytes) -> None:
         handle.write(content)
 
 
-def store_upload(content: bytes, *, owner_id: int | None, filename: str, default_county: str | None = None,
-                 cohort_id: int | None = None) -> Upload:
+def store_upload(
+    content: bytes,
+    *,
+    owner_id: int | None,
+    filename: str,
+    default_county: str | None = None,
+    cohort_id: int | None = None,
+) -> Upload:
     """Keep an uploaded file (mode 0600) under a random token until it is committed or 24 hours pass."""
     purge_stale_uploads()
     token = secrets.token_urlsafe(24)
@@ -152,8 +159,10 @@ def error_rows_workbook(plan: Preview) -> bytes:
     for row in plan.of("error"):
         reason = "; ".join(f"{column}: {why}" for column, why in row.errors)
         cells = [row.cell(index) for index in range(width)]
-        sheet.append([_download_cell(sheet, value, index in text_columns) for index, value in enumerate(cells)]
-                     + [_download_cell(sheet, reason, False)])
+        sheet.append(
+            [_download_cell(sheet, value, index in text_columns) for index, value in enumerate(cells)]
+            + [_download_cell(sheet, reason, False)]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -175,14 +184,25 @@ def import_job(job: Job):
         audit.set_actor(user.id, user.username, params.get("ip"))
         cohort = db.session.get(Cohort, params["cohort_id"]) if params.get("cohort_id") else None
         try:
-            plan, result = commit(upload.path, ImportScope.of(user, params.get("default_county")),
-                            expected=params["fingerprint"], cohort=cohort, decided_by_id=user.id,
-                            filename=upload.filename)
+            plan, result = commit(
+                upload.path,
+                ImportScope.of(user, params.get("default_county")),
+                expected=params["fingerprint"],
+                cohort=cohort,
+                decided_by_id=user.id,
+                filename=upload.filename,
+            )
         except ImportRefused as refusal:
             db.session.rollback()
             yield Step(done=0, message=str(refusal), failures=[{"item": upload.filename, "reason": str(refusal)}])
             return
-        yield Step(done=job.total, result=vars(result), message=_(
-            "Imported: %(created)d new, %(updated)d updated, %(skipped)d unchanged, %(enrolled)d enrolled, "
-            "%(waitlisted)d on the waiting list; %(errors)d rows in error were left out.", **vars(result)))
+        yield Step(
+            done=job.total,
+            result=vars(result),
+            message=_(
+                "Imported: %(created)d new, %(updated)d updated, %(skipped)d unchanged, %(enrolled)d enrolled, "
+                "%(waitlisted)d on the waiting list; %(errors)d rows in error were left out.",
+                **vars(result),
+            ),
+        )
         finish_upload(upload, plan)  # only once the runner has committed the step above

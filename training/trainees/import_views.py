@@ -1,4 +1,5 @@
 """Importing trainees from the sheets county offices keep: upload, preview, commit."""
+
 from __future__ import annotations
 
 import io
@@ -17,7 +18,7 @@ from training.jobs.services import create_job
 from training.jobs.worker import enqueue
 from training.models import County, Role
 from training.permissions import roles_required
-from training.trainees import import_uploads, import_template, importer
+from training.trainees import import_template, import_uploads, importer
 from training.trainees.import_forms import CommitForm, UploadForm, cohort_choices
 from training.web import client_ip
 
@@ -59,8 +60,9 @@ def _preview_page(upload, plan=None, refusal: str | None = None, cohort_id: str 
         form = CommitForm(formdata=None, fingerprint=plan.fingerprint, cohort_id=chosen)
         form.cohort_id.choices = cohort_choices(importer.enrollable_cohorts(current_user))
     county_names = dict(db.session.execute(select(County.code, County.name)).tuples().all())
-    return render_template("imports/preview.html", plan=plan, form=form, upload=upload, refusal=refusal,
-                           county_names=county_names)
+    return render_template(
+        "imports/preview.html", plan=plan, form=form, upload=upload, refusal=refusal, county_names=county_names
+    )
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -69,8 +71,11 @@ def upload():
     form = _upload_form(UploadForm())
     if form.validate_on_submit():
         stored = import_uploads.store_upload(
-            form.file.data.read(), owner_id=current_user.id, filename=form.file.data.filename,
-            default_county=form.county_code.data or None, cohort_id=int(form.cohort_id.data or 0) or None,
+            form.file.data.read(),
+            owner_id=current_user.id,
+            filename=form.file.data.filename,
+            default_county=form.county_code.data or None,
+            cohort_id=int(form.cohort_id.data or 0) or None,
         )
         try:
             plan = importer.preview(stored.path, _scope(stored))
@@ -98,8 +103,12 @@ def template():
         query = query.where(County.code == current_user.county_code)
     county = db.session.scalars(query.limit(1)).first()
     code, name = (county.code, county.name) if county else ("610924", "紫阳县")
-    return send_file(io.BytesIO(import_template.roster_template(code, name)), mimetype=XLSX, as_attachment=True,
-                     download_name="trainee-roster-template.xlsx")
+    return send_file(
+        io.BytesIO(import_template.roster_template(code, name)),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name="trainee-roster-template.xlsx",
+    )
 
 
 def _upload_form(form: UploadForm) -> UploadForm:
@@ -112,8 +121,11 @@ def _upload_form(form: UploadForm) -> UploadForm:
 def _upload_too_large(fields):
     """The upload form again, with the county and cohort that were chosen, and why the file was refused."""
     form = _upload_form(UploadForm(formdata=fields))
-    form.file.errors = [too_large_message(_l("Split the roster into smaller files, or delete its empty rows and "
-                                             "columns, and upload them one by one."))]
+    form.file.errors = [
+        too_large_message(
+            _l("Split the roster into smaller files, or delete its empty rows and columns, and upload them one by one.")
+        )
+    ]
     return render_template("imports/upload.html", form=form)
 
 
@@ -135,8 +147,14 @@ def commit(token: str):
     if upload.rows > import_uploads.LARGE_IMPORT_ROWS:
         return _start_job(upload, form.fingerprint.data, cohort)
     try:
-        plan, result = importer.commit(upload.path, _scope(upload), expected=form.fingerprint.data, cohort=cohort,
-                                       decided_by_id=current_user.id, filename=upload.filename)
+        plan, result = importer.commit(
+            upload.path,
+            _scope(upload),
+            expected=form.fingerprint.data,
+            cohort=cohort,
+            decided_by_id=current_user.id,
+            filename=upload.filename,
+        )
     except importer.PreviewChanged as changed:
         db.session.rollback()
         return _preview_page(upload, changed.preview, str(changed), form.cohort_id.data)
@@ -152,9 +170,15 @@ def commit(token: str):
 
 
 def _start_job(upload, fingerprint: str, cohort):
-    params = {"token": upload.token, "user_id": current_user.id, "fingerprint": fingerprint,
-              "cohort_id": cohort.id if cohort else None, "default_county": upload.default_county,
-              "locale": str(get_locale() or ""), "ip": client_ip()}
+    params = {
+        "token": upload.token,
+        "user_id": current_user.id,
+        "fingerprint": fingerprint,
+        "cohort_id": cohort.id if cohort else None,
+        "default_county": upload.default_county,
+        "locale": str(get_locale() or ""),
+        "ip": client_ip(),
+    }
     job = create_job("trainee_import", params, current_user.id, total=upload.rows)
     db.session.commit()
     enqueue(job.id)

@@ -10,6 +10,7 @@ People already registered are matched by ID number; an import never erases: an e
 or a missing column keeps what is registered. Reading the file is import_sheets'; the
 upload waiting between the two steps, the error rows and the background job are import_uploads'.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -103,11 +104,20 @@ class Preview:
         digest = hashlib.sha256()
         for row in self.rows:
             trainee = row.trainee
-            digest.update(json.dumps(
-                [row.row, row.action, row.data.id_number if row.data else None, trainee.id if trainee else None,
-                 services.snapshot(trainee) if trainee else None, sorted({column for column, _ in row.errors})],
-                ensure_ascii=False, default=str,
-            ).encode())
+            digest.update(
+                json.dumps(
+                    [
+                        row.row,
+                        row.action,
+                        row.data.id_number if row.data else None,
+                        trainee.id if trainee else None,
+                        services.snapshot(trainee) if trainee else None,
+                        sorted({column for column, _ in row.errors}),
+                    ],
+                    ensure_ascii=False,
+                    default=str,
+                ).encode()
+            )
         return digest.hexdigest()
 
 
@@ -168,7 +178,9 @@ def _county(value, scope: ImportScope, counties: dict[str, County]) -> str:
         raise InvalidValue(_("The county is missing: fill it in, or choose a default county for the file."))
     county = counties.get(text.removesuffix(".0"))
     if county is None:
-        raise InvalidValue(_("Unknown county %(county)s: write an Ankang county (紫阳县) or its code (610924).", county=text))
+        raise InvalidValue(
+            _("Unknown county %(county)s: write an Ankang county (紫阳县) or its code (610924).", county=text)
+        )
     if scope.only_county and county.code != scope.only_county:
         raise InvalidValue(_("You may import only trainees of your own county."))
     return county.code
@@ -194,8 +206,13 @@ def _check_row(number: int, cells: tuple, sheet: Sheet, scope: ImportScope, coun
     if not row.errors:
         row.action = "create"
         row.data = TraineeData(
-            id_number=values["id_number"], name=values["name"], phone=values["phone"], county_code=values["county"],
-            town=values["town"], village=values["village"], education=values["education"],
+            id_number=values["id_number"],
+            name=values["name"],
+            phone=values["phone"],
+            county_code=values["county"],
+            town=values["town"],
+            village=values["village"],
+            education=values["education"],
             categories=values["categories"],
         )
     return row
@@ -225,19 +242,33 @@ def _keeping_what_is_registered(row: PlannedRow, trainee: Trainee) -> TraineeDat
         return getattr(data, "county_code" if name == "county" else name) if name in row.given else registered
 
     return TraineeData(
-        id_number=data.id_number, name=data.name, phone=given("phone", trainee.phone),
-        county_code=given("county", trainee.county_code or data.county_code), town=given("town", trainee.town),
-        village=given("village", trainee.village), education=given("education", trainee.education),
+        id_number=data.id_number,
+        name=data.name,
+        phone=given("phone", trainee.phone),
+        county_code=given("county", trainee.county_code or data.county_code),
+        town=given("town", trainee.town),
+        village=given("village", trainee.village),
+        education=given("education", trainee.education),
         categories=given("categories", trainee.category_set),
     )
 
 
 def _changed_columns(trainee: Trainee, data: TraineeData, preview: Preview) -> list[str]:
     stored = services.snapshot(trainee)
-    wanted = {"name": data.name, "phone": data.phone, "county_code": data.county_code, "town": data.town,
-              "village": data.village, "education": data.education, "categories": sorted(data.categories)}
-    return [preview.header("county" if key == "county_code" else key) for key, value in wanted.items()
-            if stored[key] != value]
+    wanted = {
+        "name": data.name,
+        "phone": data.phone,
+        "county_code": data.county_code,
+        "town": data.town,
+        "village": data.village,
+        "education": data.education,
+        "categories": sorted(data.categories),
+    }
+    return [
+        preview.header("county" if key == "county_code" else key)
+        for key, value in wanted.items()
+        if stored[key] != value
+    ]
 
 
 def _match_registry(preview: Preview, scope: ImportScope, chunk: int = 500) -> None:
@@ -245,11 +276,15 @@ def _match_registry(preview: Preview, scope: ImportScope, chunk: int = 500) -> N
     valid = [row for row in preview.rows if row.data]
     elsewhere = []
     for start in range(0, len(valid), chunk):
-        part = valid[start:start + chunk]
-        found = {t.id_number: t for t in db.session.scalars(
-            select(Trainee).options(selectinload(Trainee.categories))
-            .where(Trainee.id_number.in_([row.data.id_number for row in part]))
-        )}
+        part = valid[start : start + chunk]
+        found = {
+            t.id_number: t
+            for t in db.session.scalars(
+                select(Trainee)
+                .options(selectinload(Trainee.categories))
+                .where(Trainee.id_number.in_([row.data.id_number for row in part]))
+            )
+        }
         for row in part:
             trainee = found.get(row.data.id_number)
             if trainee is None:
@@ -281,8 +316,11 @@ def preview(path: Path, scope: ImportScope) -> Preview:
             services.guard_lookups(scope.user_id, limit=_lookup_limit(), now=utcnow())
         sheet = read_sheet(path)
         counties = _county_lookup()
-        plan = Preview(sheet.headers, sheet.columns,
-                       [_check_row(number, cells, sheet, scope, counties) for number, cells in sheet.rows])
+        plan = Preview(
+            sheet.headers,
+            sheet.columns,
+            [_check_row(number, cells, sheet, scope, counties) for number, cells in sheet.rows],
+        )
         _mark_duplicates(plan.rows, plan.header("id_number"))
         _match_registry(plan, scope)
     except services.LookupsPaused as paused:
@@ -307,13 +345,22 @@ class ImportResult:
 def enrollable_cohorts(user: User):
     """The cohorts this user may enroll imported trainees into."""
     return db.session.scalars(
-        select(Cohort).options(selectinload(Cohort.course))
-        .where(cohort_scope(user), Cohort.status.in_(ENROLLABLE_COHORTS)).order_by(Cohort.code)
+        select(Cohort)
+        .options(selectinload(Cohort.course))
+        .where(cohort_scope(user), Cohort.status.in_(ENROLLABLE_COHORTS))
+        .order_by(Cohort.code)
     ).all()
 
 
-def commit(path: Path, scope: ImportScope, *, expected: str | None = None, cohort: Cohort | None = None,
-           decided_by_id: int | None = None, filename: str = "") -> tuple[Preview, ImportResult]:
+def commit(
+    path: Path,
+    scope: ImportScope,
+    *,
+    expected: str | None = None,
+    cohort: Cohort | None = None,
+    decided_by_id: int | None = None,
+    filename: str = "",
+) -> tuple[Preview, ImportResult]:
     """Step 2: check the file again and write every valid row, enrolling them into cohort if given.
 
     Refuses with PreviewChanged when `expected` (the fingerprint of the preview the user saw) no
@@ -323,7 +370,9 @@ def commit(path: Path, scope: ImportScope, *, expected: str | None = None, cohor
     plan = preview(path, scope)
     if expected is not None and plan.fingerprint != expected:
         raise PreviewChanged(
-            _("The registry changed since the preview, so nothing was imported. Check the new preview and import again."),
+            _(
+                "The registry changed since the preview, so nothing was imported. Check the new preview and import again."
+            ),
             plan,
         )
     return plan, apply(plan, cohort=cohort, decided_by_id=decided_by_id, filename=filename)
@@ -354,19 +403,25 @@ def _enroll_rows(imported, cohort: Cohort, decided_by_id: int | None, result: Im
         try:
             enrollment = enroll(trainee_id, cohort.id, decided_by_id)
         except EnrollmentRefused as refusal:
-            raise ImportRefused(_(
-                "Row %(row)d (%(name)s) cannot be enrolled in %(cohort)s: %(reason)s Nothing was imported: "
-                "import without enrollment, or fix the row.",
-                row=row.row, name=row.data.name, cohort=cohort.code, reason=str(refusal),
-            )) from None
+            raise ImportRefused(
+                _(
+                    "Row %(row)d (%(name)s) cannot be enrolled in %(cohort)s: %(reason)s Nothing was imported: "
+                    "import without enrollment, or fix the row.",
+                    row=row.row,
+                    name=row.data.name,
+                    cohort=cohort.code,
+                    reason=str(refusal),
+                )
+            ) from None
         if enrollment.status == EnrollmentStatus.ENROLLED:
             result.enrolled += 1
         else:
             result.waitlisted += 1
 
 
-def apply(plan: Preview, *, cohort: Cohort | None = None, decided_by_id: int | None = None,
-          filename: str = "") -> ImportResult:
+def apply(
+    plan: Preview, *, cohort: Cohort | None = None, decided_by_id: int | None = None, filename: str = ""
+) -> ImportResult:
     """Write a preview's valid rows (and enrollments) into the current transaction; the caller commits."""
     result = ImportResult(errors=len(plan.of("error")), cohort_code=cohort.code if cohort else None)
     imported = _write_rows(plan, result)

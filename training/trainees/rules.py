@@ -3,12 +3,13 @@
 No Flask, no database: each function takes text as typed or as found in a sheet, and
 returns the normalised value or raises InvalidValue with a message for the user.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from stdnum import numdb
@@ -92,7 +93,7 @@ def normalize_phone(raw) -> str | None:
         return None
     for prefix in ("+86", "0086", "86"):
         if text.startswith(prefix) and len(text) == 11 + len(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
             break
     if not _MOBILE.match(text):
         raise InvalidValue(_l("A mobile number has 11 digits and starts with 1."))

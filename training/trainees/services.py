@@ -7,6 +7,7 @@ an audit event (once a day per user), and a user answered about more than
 REGISTERED_ELSEWHERE_LIMIT people in 24 hours may register or import nobody until the day has
 passed: after the limit, no answer at all, not even "not registered".
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -51,16 +52,25 @@ def registered_elsewhere(trainee: Trainee, only_county: str | None) -> bool:
 
 def _answered(user_id: int | None, now: datetime) -> set[str]:
     """The people registered elsewhere this user was told about in the last 24 hours."""
-    return set(db.session.scalars(
-        select(AuditEvent.entity_id).where(AuditEvent.action == REGISTERED_ELSEWHERE, AuditEvent.actor_id == user_id,
-                                           AuditEvent.at >= now - LOOKUP_WINDOW)
-    ))
+    return set(
+        db.session.scalars(
+            select(AuditEvent.entity_id).where(
+                AuditEvent.action == REGISTERED_ELSEWHERE,
+                AuditEvent.actor_id == user_id,
+                AuditEvent.at >= now - LOOKUP_WINDOW,
+            )
+        )
+    )
 
 
 def _paused() -> LookupsPaused:
-    return LookupsPaused(_("You have entered the ID numbers of too many people registered in other counties "
-                           "today, so registering and importing are paused for you for 24 hours. "
-                           "Contact the city coordinator."))
+    return LookupsPaused(
+        _(
+            "You have entered the ID numbers of too many people registered in other counties "
+            "today, so registering and importing are paused for you for 24 hours. "
+            "Contact the city coordinator."
+        )
+    )
 
 
 def guard_lookups(user_id: int | None, *, limit: int, now: datetime) -> None:
@@ -80,8 +90,9 @@ def answer_registered_elsewhere(trainee_ids: list[int], *, user_id: int | None, 
         raise _paused()
 
 
-def register_trainee(data: TraineeData, *, user_id: int | None, only_county: str | None, limit: int,
-                     now: datetime) -> Trainee:
+def register_trainee(
+    data: TraineeData, *, user_id: int | None, only_county: str | None, limit: int, now: datetime
+) -> Trainee:
     """create_trainee for a user limited to only_county: a person registered elsewhere is refused
     without saying where, audited and limited (see the module's docstring)."""
     if only_county:
@@ -127,8 +138,16 @@ def _data_snapshot(data: TraineeData) -> dict:
 
 def snapshot(trainee: Trainee) -> dict:
     return _data_snapshot(
-        TraineeData(trainee.id_number, trainee.name, trainee.phone, trainee.county_code, trainee.town,
-                    trainee.village, trainee.education, trainee.category_set)
+        TraineeData(
+            trainee.id_number,
+            trainee.name,
+            trainee.phone,
+            trainee.county_code,
+            trainee.town,
+            trainee.village,
+            trainee.education,
+            trainee.category_set,
+        )
     )
 
 
@@ -212,19 +231,34 @@ def create_trainees(people: list[TraineeData], audit_action: str = "trainee_crea
     one INSERT per table, an audit event each. Returns their ids in the order given."""
     numbers = [data.id_number for data in people]
     for start in range(0, len(numbers), 500):
-        taken = db.session.scalar(select(Trainee.id_number).where(Trainee.id_number.in_(numbers[start:start + 500])).limit(1))
+        taken = db.session.scalar(
+            select(Trainee.id_number).where(Trainee.id_number.in_(numbers[start : start + 500])).limit(1)
+        )
         if taken:
-            raise TraineeRefused(_("A trainee with the ID number %(number)s is already registered.",
-                                   number=mask_id_number(taken)))
+            raise TraineeRefused(
+                _("A trainee with the ID number %(number)s is already registered.", number=mask_id_number(taken))
+            )
     if not people:
         return []
     now = utcnow()
     rows = []
     for data in people:
         gender, birth_date = identity_facts(data.id_number)
-        rows.append(dict(id_number=data.id_number, gender=gender, birth_date=birth_date, name=data.name,
-                         phone=data.phone, county_code=data.county_code, town=data.town, village=data.village,
-                         education=data.education, created_at=now, updated_at=now))
+        rows.append(
+            dict(
+                id_number=data.id_number,
+                gender=gender,
+                birth_date=birth_date,
+                name=data.name,
+                phone=data.phone,
+                county_code=data.county_code,
+                town=data.town,
+                village=data.village,
+                education=data.education,
+                created_at=now,
+                updated_at=now,
+            )
+        )
     ids = list(db.session.scalars(insert(Trainee).returning(Trainee.id, sort_by_parameter_order=True), rows))
     categories = [dict(trainee_id=i, category=c) for i, data in zip(ids, people) for c in sorted(data.categories)]
     if categories:

@@ -1,4 +1,5 @@
 """The trainee registry pages (coordinators): list and search, create, edit, the person's page."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -79,8 +80,12 @@ def create():
     if form.validate_on_submit():
         try:
             trainee = services.register_trainee(
-                _data(form, form.id_number.data), user_id=current_user.id, only_county=services.only_county(current_user),
-                limit=current_app.config["REGISTERED_ELSEWHERE_LIMIT"], now=utcnow())
+                _data(form, form.id_number.data),
+                user_id=current_user.id,
+                only_county=services.only_county(current_user),
+                limit=current_app.config["REGISTERED_ELSEWHERE_LIMIT"],
+                now=utcnow(),
+            )
         except DomainError as refusal:
             db.session.commit()  # nothing was written but the audit event of an ID registered elsewhere
             form.id_number.errors.append(str(refusal))
@@ -116,8 +121,14 @@ def edit(trainee_id: int):
 def show(trainee_id: int):
     trainee = require_trainee(trainee_id)
     history = services.enrollment_history(trainee.id)
-    return render_template("trainees/show.html", trainee=trainee, history=history, reveal_form=RevealIdForm(),
-                           full_id=None, can_edit=can_edit_trainee(current_user, trainee))
+    return render_template(
+        "trainees/show.html",
+        trainee=trainee,
+        history=history,
+        reveal_form=RevealIdForm(),
+        full_id=None,
+        can_edit=can_edit_trainee(current_user, trainee),
+    )
 
 
 @bp.post("/<int:trainee_id>/reveal")
@@ -131,5 +142,11 @@ def reveal(trainee_id: int):
         full_id = services.reveal_id_number(trainee, form.reason.data.strip())
         db.session.commit()
     history = services.enrollment_history(trainee.id)
-    return render_template("trainees/show.html", trainee=trainee, history=history, reveal_form=form, full_id=full_id,
-                           can_edit=can_edit_trainee(current_user, trainee))
+    return render_template(
+        "trainees/show.html",
+        trainee=trainee,
+        history=history,
+        reveal_form=form,
+        full_id=full_id,
+        can_edit=can_edit_trainee(current_user, trainee),
+    )
