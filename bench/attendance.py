@@ -27,8 +27,8 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import common  # noqa: E402  (must come before anything imports training)
-from bench.pages import TRAINEE, time_bare_sql  # noqa: E402
+from bench import common
+from bench.pages import TRAINEE, time_bare_sql
 
 ROSTER_SQL = """
 SELECT e.id, t.name, t.id_number, a.id, a.status, a.version, a.method, u.display_name, u.username, a.marked_at

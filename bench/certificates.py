@@ -36,10 +36,11 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import common  # noqa: E402  (must come before anything imports training)
+from bench import common
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 5.0
@@ -100,7 +101,7 @@ def seed(app, certificates: int, runs: int) -> tuple[int, list[tuple[int, int]]]
         ]
         db.session.add_all([course, user, *cohorts])
         n = 0
-        for cohort, size in zip(cohorts, sizes):
+        for cohort, size in zip(cohorts, sizes, strict=True):
             for _member in range(size):
                 id_number = make_id_number("610924", date(1970, 1, 1) + timedelta(days=n // 900), n % 900)
                 name = surnames[n % len(surnames)] + given[(n * 7) % len(given)] + given[(n * 13 + 5) % len(given)]
@@ -115,7 +116,7 @@ def seed(app, certificates: int, runs: int) -> tuple[int, list[tuple[int, int]]]
                 n += 1
         db.session.commit()
         ids = [cohort.id for cohort in cohorts]
-        return user.id, list(zip(ids[::2], ids[1::2]))
+        return user.id, list(zip(ids[::2], ids[1::2], strict=False))
 
 
 def start_job(app, user_id: int, cohort_id: int) -> str:
@@ -156,7 +157,7 @@ def follow(
 
 
 def per_certificate_ms(progress: list[tuple[float, int]]) -> float:
-    steps = [(t1 - t0) / (d1 - d0) * 1000 for (t0, d0), (t1, d1) in zip(progress, progress[1:]) if d1 > d0]
+    steps = [(t1 - t0) / (d1 - d0) * 1000 for (t0, d0), (t1, d1) in pairwise(progress) if d1 > d0]
     return statistics.median(steps)
 
 
@@ -375,7 +376,10 @@ def main(argv: list[str] | None = None) -> None:
         base = json.loads(child.stdout.strip().splitlines()[-1])
 
     base_rate = base["count"] / base["seconds"]
-    kb = lambda values: f"{statistics.median(values) / 1024:.0f} / {max(values) / 1024:.0f}"  # noqa: E731
+
+    def kb(values) -> str:
+        return f"{statistics.median(values) / 1024:.0f} / {max(values) / 1024:.0f}"
+
     rows = [
         [
             f"job path, {run.label} ({len(run.progress) - 1} batches)",

@@ -90,11 +90,13 @@ def bench_arguments(doc: str, trainees: int) -> argparse.ArgumentParser:
 
 def on_bench_database(args, run: Callable[[str], None]) -> None:
     """run(database URL) in a throwaway instance, on a throwaway database (kept with --keep)."""
-    with throwaway_instance(args.keep) as instance:
-        with throwaway_database(args.database_url, instance, args.keep) as url:
-            run(url)
-            if args.keep:
-                print(f"kept: instance {instance}, database {url}")
+    with (
+        throwaway_instance(args.keep) as instance,
+        throwaway_database(args.database_url, instance, args.keep) as url,
+    ):
+        run(url)
+        if args.keep:
+            print(f"kept: instance {instance}, database {url}")
 
 
 def signed_in(app, username: str):
@@ -175,6 +177,6 @@ def print_table(headers: list[str], rows: list[list[object]]) -> None:
     cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for n, row in enumerate(cells):
-        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
         if n == 0:
             print("  ".join("-" * w for w in widths))

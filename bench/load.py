@@ -222,36 +222,37 @@ def gunicorn(target: str, env: dict, workers: int, log: Path):
 def locust(host: str, data_file: Path, args, prefix: Path, mode: str) -> dict[str, dict]:
     env = {**os.environ, "JFW_LOAD_DATA": str(data_file), "JFW_LOAD_MODE": mode}
     spawn_rate = max(1, args.users // 20)  # everybody in within ~20 s
-    subprocess.run(
-        [
-            BIN / "locust",
-            "-f",
-            ROOT / "bench" / "locustfile.py",
-            "--headless",
-            "--users",
-            str(args.users),
-            "--spawn-rate",
-            str(spawn_rate),
-            "--run-time",
-            f"{args.duration + args.users // spawn_rate}s",
-            "--host",
-            host,
-            "--csv",
-            str(prefix),
-            "--reset-stats",
-            "--only-summary",
-            "--stop-timeout",
-            "5",
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        check=False,
-        timeout=args.duration + 300,
-        stdout=subprocess.DEVNULL,
-        stderr=open(f"{prefix}-locust.log", "w"),
-    )
+    with open(f"{prefix}-locust.log", "w") as log:
+        subprocess.run(
+            [
+                BIN / "locust",
+                "-f",
+                ROOT / "bench" / "locustfile.py",
+                "--headless",
+                "--users",
+                str(args.users),
+                "--spawn-rate",
+                str(spawn_rate),
+                "--run-time",
+                f"{args.duration + args.users // spawn_rate}s",
+                "--host",
+                host,
+                "--csv",
+                str(prefix),
+                "--reset-stats",
+                "--only-summary",
+                "--stop-timeout",
+                "5",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=False,
+            timeout=args.duration + 300,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     with open(f"{prefix}_stats.csv", newline="") as handle:
         return {row["Name"]: row for row in csv.DictReader(handle)}
 

@@ -18,7 +18,10 @@ import re
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
-DATA = json.load(open(os.environ["JFW_LOAD_DATA"])) if os.environ.get("JFW_LOAD_DATA") else {}
+DATA: dict = {}
+if os.environ.get("JFW_LOAD_DATA"):
+    with open(os.environ["JFW_LOAD_DATA"]) as handle:
+        DATA = json.load(handle)
 HELLO = os.environ.get("JFW_LOAD_MODE") == "hello"
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 LINE = re.compile(r'name="version-(\d+)" value="(\d+)"')

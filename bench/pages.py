@@ -18,7 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import common  # noqa: E402  (must come before anything imports training)
+from bench import common
 
 # Every arm of a UNION gets the same columns: part, label, n, at, course, code, place, topic.
 # A typed arm comes first: PostgreSQL resolves the types of bare NULLs pair by pair, left to right.

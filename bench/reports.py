@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import common  # noqa: E402  (must come before anything imports training)
+from bench import common
 
 ROOT = Path(__file__).resolve().parents[1]
 WARMUP = 2
@@ -175,7 +175,11 @@ def run(url: str, args) -> None:
             )
             params = {"date_from": start, "date_to": end, "as_of": today, **({"county": county} if county else {})}
             with app.app_context(), engine.connect() as connection:
-                bare_ms = common.median_ms(lambda: connection.execute(statement, params).all(), WARMUP, args.runs)
+                bare_ms = common.median_ms(
+                    lambda statement=statement, params=params: connection.execute(statement, params).all(),
+                    WARMUP,
+                    args.runs,
+                )
             rows.append(
                 [
                     f"{who}, {label}  GET /reports",

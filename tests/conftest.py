@@ -27,11 +27,11 @@ os.environ["HUEY_SQLITE_PATH"] = os.path.join(_INSTANCE, "huey.sqlite")
 for _name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY"):
     os.environ.pop(_name, None)
 
-from tests.factories import TEST_PASSWORD, Factories  # noqa: E402
-from training import create_app  # noqa: E402
-from training.extensions import db  # noqa: E402
+from tests.factories import TEST_PASSWORD, Factories  # noqa: E402  (after the environment is set)
+from training import create_app  # noqa: E402  (after the environment is set)
+from training.extensions import db  # noqa: E402  (after the environment is set)
 
-pytest_plugins = ["tests.support.browser"]
+pytest_plugins = ["tests.support.browser", "tests.support.certificate_queue", "tests.support.reports"]
 
 BACKEND = os.environ.get("JFW_TEST_DB", "sqlite")
 POSTGRES_ADMIN_URL = os.environ.get("JFW_TEST_POSTGRES_URL", "")

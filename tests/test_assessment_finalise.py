@@ -64,7 +64,7 @@ def cohort(make):
 
 def standing_rows(page: str) -> dict[str, str]:
     names = texts(page, "trainee-name")
-    return dict(zip(names, texts(page, "standing")))
+    return dict(zip(names, texts(page, "standing"), strict=False))
 
 
 def by_name(cohort) -> dict[str, Enrollment]:
@@ -202,7 +202,7 @@ def test_attended_hours_are_summed_in_sql_as_the_rule_counts_them(app, make):
     cohort = make.cohort(sessions=4, start_date=TEN_DAYS_AGO)
     future = make.session(cohort, starts_at=datetime.now(UTC) + timedelta(days=1), hours=3)
     enrollment = make.enrollment(cohort=cohort)
-    for session, status in zip(cohort.sessions, ["present", "late", "excused", "absent"]):
+    for session, status in zip(cohort.sessions, ["present", "late", "excused", "absent"], strict=False):
         make.attendance(enrollment, session, status)
     make.attendance(enrollment, future, "present")  # marked ahead of time: not held, so it does not count
     db.session.commit()

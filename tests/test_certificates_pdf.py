@@ -75,7 +75,7 @@ def test_each_file_split_from_a_batch_stands_alone(app):
         files = pdf.render_batch(pages, seal_src=None)
 
     assert len(files) == len(pages)
-    for certificate, data in zip(pages, files):
+    for certificate, data in zip(pages, files, strict=True):
         assert len(data) < 300 * 1024
         reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
         assert len(reader.pages) == 1 and reader.metadata.title == f"结业证书 {certificate.serial}"
@@ -104,7 +104,7 @@ def test_a_large_batch_is_laid_out_by_the_pool_and_comes_back_in_order(app, rend
 
     assert pdf._pool is not None, "the batch was not handed to the pool"
     assert len(files) == len(pages)
-    for certificate, data in zip(pages, files):
+    for certificate, data in zip(pages, files, strict=True):
         reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
         assert len(reader.pages) == 1 and reader.metadata.title == f"结业证书 {certificate.serial}"
         assert certificate.name in reader.pages[0].extract_text()

@@ -8,34 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import AuthActions
-from tests.support import jobs_worker
-from tests.support.consumers import share_with_worker, start_consumer, stop_consumer
+from tests.support.consumers import start_consumer, stop_consumer
 from training.certificates import qr, storage
 from training.extensions import db
-from training.jobs.queue import make_huey
 from training.models import Certificate, CohortStatus, Job, JobStatus
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def worker_env(app, database_url, tmp_path, monkeypatch) -> dict[str, str]:
-    return share_with_worker(app, database_url, tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def enqueue(worker_env, monkeypatch):
-    """The views' enqueue(), pointed at this test's queue file."""
-    task = make_huey().task(retries=2, retry_delay=5)(jobs_worker.run_job.func)
-    monkeypatch.setattr("training.certificates.views.enqueue", task)
-    return task
-
-
-@pytest.fixture
-def consumer(worker_env, tmp_path):
-    process, log = start_consumer(worker_env, tmp_path / "consumer.log", "tests.support.jobs_worker.huey", "-C")
-    yield process
-    stop_consumer(process, log)
 
 
 def wait_for(job_id: str, consumer, timeout: float = 60) -> Job:

@@ -64,7 +64,7 @@ def in_class(
     ]
     trainee = trainee or make.trainee(name="王秀英")
     enrollment = make.enrollment(trainee=trainee, cohort=cohort, status=status)
-    for session, mark in zip(past, marks):
+    for session, mark in zip(past, marks, strict=False):
         if mark:
             make.attendance(enrollment, session, mark)
     user = trainee.account or make.trainee_user(trainee=trainee)

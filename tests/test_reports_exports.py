@@ -9,7 +9,7 @@ import re
 import openpyxl
 import pytest
 
-from tests.test_reports_fixtures import HANBIN, PERIOD, small_city  # noqa: F401  (fixture)
+from tests.support.reports import HANBIN, PERIOD
 from training.extensions import db
 from training.reports.exports import neutralise
 

@@ -1,4 +1,4 @@
-"""Each figure of the report against the small city worked out by hand (tests/test_reports_fixtures.py)."""
+"""Each figure of the report against the small city worked out by hand (tests/support/reports.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.test_reports_fixtures import ZIYANG, small_city  # noqa: F401  (fixture)
+from tests.support.reports import ZIYANG
 from training.extensions import db
 from training.reports import services
 from training.reports.definitions import Settings
@@ -17,9 +17,9 @@ NOW = datetime(2026, 1, 15, 4, 0, tzinfo=UTC)
 PERIOD = Criteria(date(2024, 1, 1), date(2024, 6, 30))
 
 
-def report_for(make, criteria=PERIOD, settings=Settings(), now=NOW, county=None, locale="zh_CN"):
+def report_for(make, criteria=PERIOD, settings=None, now=NOW, county=None, locale="zh_CN"):
     user = make.user("coordinator", county_code=county)
-    return services.build_report(user, criteria, settings, now, "Asia/Shanghai", locale)
+    return services.build_report(user, criteria, settings or Settings(), now, "Asia/Shanghai", locale)
 
 
 def stages(funnel) -> tuple:

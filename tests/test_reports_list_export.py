@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from tests.test_reports_fixtures import HANBIN, PERIOD, small_city  # noqa: F401  (fixture)
+from tests.support.reports import HANBIN, PERIOD
 from training.extensions import db
 from training.identity import mask_id_number
 from training.jobs import services as jobs

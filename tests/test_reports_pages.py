@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.test_reports_fixtures import HANBIN, PERIOD, ZIYANG, small_city  # noqa: F401  (fixture)
+from tests.support.reports import HANBIN, PERIOD, ZIYANG
 from training.extensions import db
 from training.models import AuditEvent
 

@@ -41,7 +41,7 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     # models: the metadata migrations compare; ratelimit: the limiter's jfwdb:// storage
-    from training import auth, i18n, models, ratelimit  # noqa: F401
+    from training import auth, i18n, models, ratelimit  # noqa: F401  (imported for what importing registers)
     from training.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)

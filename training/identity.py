@@ -14,7 +14,7 @@ _MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 def check_character(first17: str) -> str:
     """The 18th character of an ID number (GB 11643-1999, ISO 7064 MOD 11-2)."""
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS)) % 11]
+    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=False)) % 11]
 
 
 def make_id_number(region: str, birth: date, sequence: int) -> str:

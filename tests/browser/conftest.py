@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, assert_fits, sign_in  # noqa: F401
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, assert_fits, sign_in  # noqa: F401  (the browser tests import them from here)
 
 
 def pytest_collection_modifyitems(items):

@@ -44,7 +44,7 @@ def grid_fits(page) -> None:
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_a_trainer_enters_scores_on_a_phone_and_sees_the_errors_by_the_cells(
     live_server, new_page, cohort, viewport, tmp_path
-):  # noqa: F811
+):
     page = new_page(viewport)
     sign_in(page, live_server, "trainer_layout", TEST_PASSWORD)
     page.goto(f"{live_server}/cohorts/{cohort.id}/scores")
@@ -65,7 +65,7 @@ def test_a_trainer_enters_scores_on_a_phone_and_sees_the_errors_by_the_cells(
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_the_finalise_page_fits_the_screen(live_server, new_page, cohort, viewport, tmp_path):  # noqa: F811
+def test_the_finalise_page_fits_the_screen(live_server, new_page, cohort, viewport, tmp_path):
     page = new_page(viewport)
     sign_in(page, live_server, "coord_assess_layout", TEST_PASSWORD)
     response = page.goto(f"{live_server}/cohorts/{cohort.id}/finalise")

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from tests.browser.conftest import DESKTOP, PHONE, assert_fits, sign_in
 from tests.factories import TEST_PASSWORD
-from tests.test_certificates_queue import consumer, enqueue, worker_env  # noqa: F401  (fixtures)
 from training.certificates import qr, storage
 from training.extensions import db
 from training.models import Certificate, CohortStatus
@@ -30,7 +29,7 @@ def finished_cohort(make):
         code="ZY-B-01",
         site_name="紫阳县蒿坪镇金川社区新社区工厂（二期）",
     )
-    for n, name in enumerate(["王秀英", "李桂兰", "欧阳娜娜", "张玉梅", "陈静", "杨丽", "赵德林", "周伟"]):
+    for name in ["王秀英", "李桂兰", "欧阳娜娜", "张玉梅", "陈静", "杨丽", "赵德林", "周伟"]:
         make.graduate(cohort=cohort, name=name)
     db.session.commit()
     return coordinator, cohort
@@ -38,7 +37,7 @@ def finished_cohort(make):
 
 def test_a_coordinator_issues_a_cohort_and_watches_the_bar_reach_100(
     live_server, new_page, finished_cohort, enqueue, consumer, tmp_path
-):  # noqa: F811
+):
     coordinator, cohort = finished_cohort
     page = new_page(DESKTOP)
     sign_in(page, live_server, coordinator.username, TEST_PASSWORD)

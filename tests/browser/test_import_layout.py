@@ -51,7 +51,7 @@ def roster(make, tmp_path):
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_upload_preview_and_result_fit_the_screen(live_server, roster, viewport, tmp_path):  # noqa: F811
+def test_upload_preview_and_result_fit_the_screen(live_server, roster, viewport, tmp_path):
     from playwright.sync_api import sync_playwright
 
     coordinator, path = roster

@@ -44,7 +44,7 @@ def world(make):
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_placement_pages_fit_the_screen(live_server, new_page, world, viewport, tmp_path):  # noqa: F811
+def test_placement_pages_fit_the_screen(live_server, new_page, world, viewport, tmp_path):
     coordinator, cohort, graduates, placement = world
     page = new_page(viewport)
     sign_in(page, live_server, coordinator.username, TEST_PASSWORD)
@@ -66,7 +66,7 @@ def test_placement_pages_fit_the_screen(live_server, new_page, world, viewport, 
         page.screenshot(path=tmp_path / f"{path.strip('/').replace('/', '-')}-{viewport['width']}.png", full_page=True)
 
 
-def test_typing_in_the_employer_search_narrows_every_employer_list(live_server, new_page, world):  # noqa: F811
+def test_typing_in_the_employer_search_narrows_every_employer_list(live_server, new_page, world):
     coordinator, cohort, _graduates, _placement = world
     page = new_page(DESKTOP)
     sign_in(page, live_server, coordinator.username, TEST_PASSWORD)

@@ -92,7 +92,7 @@ class CatalogRows:
                 active=True,
                 created_at=created,
             )
-            for i, (code, name, occupation, level, brand, subsidy) in zip(self.course_ids, COURSES)
+            for i, (code, name, occupation, level, brand, subsidy) in zip(self.course_ids, COURSES, strict=False)
         ]
 
     def plan_cohorts(self) -> None:

@@ -109,7 +109,7 @@ class EnrollmentRows:
         ids = iter(self.ids(Attendance.__table__, sum(len(e.marks) for e in self.enrollments)))
         for e in self.enrollments:
             marker = e.cohort.trainers[0]
-            for mark, (session_id, _, ends) in zip(e.marks, e.cohort.sessions):
+            for mark, (session_id, _, ends) in zip(e.marks, e.cohort.sessions, strict=False):
                 yield dict(
                     id=next(ids),
                     enrollment_id=e.id,

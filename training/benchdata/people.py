@@ -49,7 +49,7 @@ class PeopleRows:
             for k in range(n_trainers)
         ]
         ids = self.ids(User.__table__, len(staff))
-        self.staff_rows = [self.account(i, *person) for i, person in zip(ids, staff)]
+        self.staff_rows = [self.account(i, *person) for i, person in zip(ids, staff, strict=False)]
         self.coordinator = {
             row["county_code"]: row["id"]
             for row in self.staff_rows
@@ -138,7 +138,7 @@ class PeopleRows:
             if plan.trainee not in chosen and len(chosen) < TRAINEE_ACCOUNTS:
                 chosen.append(plan.trainee)
         ids = self.ids(User.__table__, len(chosen))
-        for k, (user_id, trainee) in enumerate(zip(ids, chosen)):
+        for k, (user_id, trainee) in enumerate(zip(ids, chosen, strict=False)):
             yield self.account(
                 user_id, f"bench_trainee_{k + 1}", Role.TRAINEE, None, f"学员{k + 1}", self.trainee_ids[trainee]
             )

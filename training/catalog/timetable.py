@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -38,7 +39,7 @@ def _check_slots(slots: list[Slot]) -> None:
         if slot.end <= slot.start:
             raise ScheduleRefused(_("A time slot must end after it starts."))
     ordered = sorted(slots, key=lambda s: s.start)
-    if any(later.start < earlier.end for earlier, later in zip(ordered, ordered[1:])):
+    if any(later.start < earlier.end for earlier, later in pairwise(ordered)):
         raise ScheduleRefused(_("The two time slots overlap."))
 
 

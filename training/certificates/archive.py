@@ -42,7 +42,7 @@ def safe_ascii(text: str) -> str:
 def stream(entries: Iterable[tuple[str, Path]]) -> Iterator[bytes]:
     """ZIP bytes of (name in archive, file) entries; PDFs are compressed already, so stored as they are."""
     sink = _Sink()
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as zipped:  # type: ignore[arg-type]
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as zipped:  # type: ignore[arg-type]  # _Sink is write-only, all ZipFile needs of a stream
         for name, path in entries:
             if not path.is_file():
                 log.error("certificate file missing from the archive", extra={"file": path.name})

@@ -175,7 +175,7 @@ def issue(
     prefix = current_app.config["CERTIFICATE_PREFIX"]
     numbers = serials.allocate(issued_on.year, cohort.county_code, len(enrollments))
     certificates = []
-    for enrollment, number in zip(enrollments, numbers):
+    for enrollment, number in zip(enrollments, numbers, strict=True):
         serial = serials.format_serial(prefix, issued_on.year, cohort.county_code, number)
         snapshot = snapshot_for(enrollment, serial, issued_on, key.key_id)
         certificates.append(
@@ -197,7 +197,7 @@ def issue(
     except Exception:  # a batch job reports it per certificate instead of dying
         log.exception("certificate rendering failed", extra={"cohort_id": cohort.id})
         raise BatchFailed(_("The PDF could not be made.")) from None
-    for certificate, data in zip(certificates, files):
+    for certificate, data in zip(certificates, files, strict=True):
         certificate.pdf_sha256 = storage.sha256(data)
         audit.record(
             "certificate_issued",
@@ -212,7 +212,7 @@ def issue(
     db.session.add_all(certificates)
     db.session.flush()  # a conflicting row fails here, before any file is written
     try:
-        storage.store([(c.serial, data) for c, data in zip(certificates, files)])
+        storage.store([(c.serial, data) for c, data in zip(certificates, files, strict=True)])
     except storage.StorageFailed as error:
         raise BatchFailed(_("The PDF could not be stored: %(error)s.", error=error.strerror)) from None
     return certificates

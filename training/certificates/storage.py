@@ -87,9 +87,9 @@ def store(files: Sequence[tuple[str, bytes]]) -> list[Path]:
         directory = certificate_dir()
         directory.mkdir(parents=True, exist_ok=True)
         with ThreadPoolExecutor(max_workers=max(1, min(WRITERS, len(files)))) as pool:
-            outcomes = [pool.submit(_write_durably, path, data) for path, (_, data) in zip(paths, files)]
+            outcomes = [pool.submit(_write_durably, path, data) for path, (_, data) in zip(paths, files, strict=True)]
         errors = [outcome.exception() for outcome in outcomes if outcome.exception() is not None]
-        written = [path for path, outcome in zip(paths, outcomes) if outcome.exception() is None]
+        written = [path for path, outcome in zip(paths, outcomes, strict=True) if outcome.exception() is None]
         if errors:
             raise errors[0]
         _sync_directory(directory)

@@ -122,7 +122,7 @@ def _heartbeat(engine, job_id: str, claim: str, seconds: float) -> Iterator[None
                     connection.execute(
                         update(Job).where(Job.id == job_id, Job.claim == claim).values(heartbeat_at=utcnow())
                     )
-            except Exception:  # noqa: BLE001  (the next beat tries again; the job goes on)
+            except Exception:
                 log.warning("job heartbeat failed", extra={"job_id": job_id}, exc_info=True)
 
     thread = threading.Thread(target=beat, name=f"heartbeat-{job_id[:8]}", daemon=True)

@@ -276,7 +276,7 @@ def enrollment_hours(trainee_id: int, now: datetime) -> dict[int, _Hours]:
         _hours_of_trainee(), {"trainee_id": trainee_id, "now": now}
     ):
         totals = sums.setdefault(enrollment_id, [Decimal(0)] * 4)
-        sums[enrollment_id] = [a + _tenths(b) for a, b in zip(totals, values)]
+        sums[enrollment_id] = [a + _tenths(b) for a, b in zip(totals, values, strict=True)]
         unmarked.setdefault(enrollment_id, []).extend([_tenths(length)] * unmarked_count)
     return {key: _Hours(*totals, tuple(unmarked[key])) for key, totals in sums.items()}
 

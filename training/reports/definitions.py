@@ -178,7 +178,10 @@ class Settings:
     @classmethod
     def from_config(cls, config: Mapping) -> Settings:
         """The settings from app.config, each key falling back to DEFAULTS."""
-        value = lambda key: config.get(key, DEFAULTS[key])  # noqa: E731
+
+        def value(key: str):
+            return config.get(key, DEFAULTS[key])
+
         kinds = value("REPORT_NO_CONTRACT_KINDS")
         return cls(
             period_date=str(value("REPORT_PERIOD_DATE")),

@@ -239,6 +239,7 @@ def figures_statement(
                 for column, name in zip(
                     people("enrollment_id", "retained", "retention_due", "at_partner"),
                     ("placed", "retained", "retention_due", "at_partner"),
+                    strict=False,
                 )
             ],
             func.sum(jobs.c.monthly_wage).label("wage_sum"),

@@ -384,7 +384,7 @@ def _write_rows(plan: Preview, result: ImportResult) -> list[tuple[PlannedRow, i
         ids = services.create_trainees([row.data for row in creates], audit_action="trainee_imported")
     except services.TraineeRefused as refusal:  # registered meanwhile, by another request
         raise ImportRefused(_("%(reason)s Nothing was imported.", reason=str(refusal))) from None
-    created = dict(zip((row.row for row in creates), ids))
+    created = dict(zip((row.row for row in creates), ids, strict=True))
     result.created = len(ids)
     imported = []
     for row in plan.rows:

@@ -260,8 +260,10 @@ def create_trainees(people: list[TraineeData], audit_action: str = "trainee_crea
             )
         )
     ids = list(db.session.scalars(insert(Trainee).returning(Trainee.id, sort_by_parameter_order=True), rows))
-    categories = [dict(trainee_id=i, category=c) for i, data in zip(ids, people) for c in sorted(data.categories)]
+    categories = [
+        dict(trainee_id=i, category=c) for i, data in zip(ids, people, strict=True) for c in sorted(data.categories)
+    ]
     if categories:
         db.session.execute(insert(TraineeCategory), categories)
-    audit.record_many(audit_action, "trainee", [(i, None, _data_snapshot(d)) for i, d in zip(ids, people)])
+    audit.record_many(audit_action, "trainee", [(i, None, _data_snapshot(d)) for i, d in zip(ids, people, strict=True)])
     return ids

@@ -1,4 +1,5 @@
-"""A small city whose report figures are worked out by hand below; imported by the report tests.
+"""A small city whose report figures are worked out by hand below: the `small_city` fixture (a
+pytest plugin loaded by tests/conftest.py) and the constants the report tests import.
 
 Period 2024-01-01 – 2024-06-30 (by the classes' end date), default settings (a job counts
 when it starts within 6 months of the end, with a contract of 12 months or more, or is
