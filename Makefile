@@ -14,20 +14,25 @@ TEST_PACKAGES := $(APP_PACKAGES) postgresql redis-server chromium poppler-utils
 
 export PYTHON
 
-.PHONY: run test test-scale install install-test translations clean
+.PHONY: run test test-scale lint install install-test translations clean
 # Steps rely on running in the order written (install before translations).
 .NOTPARALLEL:
 
 run: install translations
 	PORT=$(PORT) scripts/run.sh
 
-# Both suites, bandit and pip-audit, then the scale-out test (see scripts/test.sh).
-test: install-test translations
+# Lint first, then both suites, bandit and pip-audit, then the scale-out test (see scripts/test.sh).
+test: install-test translations lint
 	scripts/test.sh $(PYTEST_ARGS)
 
 # Only the scale-out test: two gunicorn servers, two workers, PostgreSQL, Redis.
 test-scale: install-test translations
 	scripts/test-scale.sh $(PYTEST_ARGS)
+
+# ruff as configured in pyproject.toml: findings and unformatted files fail.
+lint: install-test
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 
 install:
 	scripts/install-system.sh $(APP_PACKAGES)
