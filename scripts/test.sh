@@ -80,6 +80,15 @@ CONF
 }
 
 failed=()
+timings=()
+# timed NAME COMMAND...: run it and keep how long it took, for the summary at the end.
+timed() {
+    local name=$1; shift
+    local start=$SECONDS
+    "$@"
+    timings+=("$name $((SECONDS - start)) s")
+}
+
 run_suite() {
     local name=$1; shift
     echo
@@ -130,13 +139,13 @@ redis_url="redis://127.0.0.1:$redis_port/0"
 pg_url="postgresql+psycopg://postgres@127.0.0.1:$pg_port/postgres"
 reports=()
 
-case " $suites " in *" checks "*) run_checks ;; esac
+case " $suites " in *" checks "*) timed checks run_checks ;; esac
 case " $suites " in *" sqlite "*)
-    run_suite sqlite -u JFW_TEST_DB -u JFW_TEST_POSTGRES_URL JFW_TEST_REDIS_URL="$redis_url"
+    timed sqlite run_suite sqlite -u JFW_TEST_DB -u JFW_TEST_POSTGRES_URL JFW_TEST_REDIS_URL="$redis_url"
     reports+=("$work/sqlite.xml") ;;
 esac
 case " $suites " in *" postgresql "*)
-    run_suite postgresql JFW_TEST_REDIS_URL="$redis_url" JFW_TEST_DB=postgresql JFW_TEST_POSTGRES_URL="$pg_url"
+    timed postgresql run_suite postgresql JFW_TEST_REDIS_URL="$redis_url" JFW_TEST_DB=postgresql JFW_TEST_POSTGRES_URL="$pg_url"
     reports+=("$work/postgresql.xml") ;;
 esac
 # The scale-out test with a full run only: `make test PYTEST_ARGS=-k…` is for picking tests.
@@ -144,15 +153,17 @@ case " $suites " in *" scale "*)
     if [ ${#pytest_args[@]} -eq 0 ] || [ "${JFW_SUITES:-}" = scale ]; then
         echo
         echo "=== scale-out: two gunicorn servers, two workers, PostgreSQL, Redis ==="
-        status=0
+        status=0 scale_start=$SECONDS
         JFW_SCALE=1 JFW_TEST_DB=postgresql JFW_TEST_REDIS_URL="$redis_url" JFW_TEST_POSTGRES_URL="$pg_url" \
             "$PY" -m pytest --junitxml="$work/scale.xml" tests/scale "${pytest_args[@]}" || status=$?
         [ "$status" -eq 0 ] || failed+=("scale (pytest exit $status)")
         reports+=("$work/scale.xml")
+        timings+=("scale $((SECONDS - scale_start)) s")
     fi ;;
 esac
 
 echo
+[ ${#timings[@]} -eq 0 ] || echo "test: time taken: $(IFS=,; echo "${timings[*]}" | sed 's/,/, /g')"
 [ ${#failed[@]} -eq 0 ] || echo "test: FAILED: ${failed[*]}"
 # The last line sums the runs, in the form CI dashboards read.
 "$PY" scripts/junit_total.py "${reports[@]}"

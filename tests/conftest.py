@@ -206,6 +206,13 @@ def client(app) -> FormClient:
 
 
 @pytest.fixture
+def english(client) -> None:
+    """The client's pages in English (the language cookie); a module takes it with
+    `pytestmark = pytest.mark.usefixtures("english")`."""
+    client.set_cookie("jfw_lang", "en")
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 

@@ -16,11 +16,6 @@ HERE, THERE = "610924", "610929"
 TEN_DAYS_AGO = date.today() - timedelta(days=10)
 
 
-@pytest.fixture
-def english(client):
-    client.set_cookie("jfw_lang", "en")
-
-
 def url(cohort) -> str:
     return f"/cohorts/{cohort.id}/finalise"
 

@@ -17,11 +17,6 @@ INPUT = re.compile(r'<input[^>]*\bname="((?:was_)?(?:theory|practical)_\d+)"[^>]
 
 
 @pytest.fixture
-def english(client):
-    client.set_cookie("jfw_lang", "en")
-
-
-@pytest.fixture
 def cohort(make):
     """A running cohort here, taught by one trainer, with two trainees holding a place and one who withdrew."""
     trainer = make.user("trainer", county_code=HERE)

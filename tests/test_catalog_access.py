@@ -10,10 +10,7 @@ from tests.support.statements import statements_sent
 from training.extensions import db
 from training.models import AuditEvent
 
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.set_cookie("jfw_lang", "en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_trainer_sees_a_read_only_page_of_a_cohort_they_teach(client, auth, make):

@@ -8,10 +8,7 @@ from sqlalchemy import select
 from training.extensions import db
 from training.models import AuditEvent, Cohort, Employer, EnrollmentStatus
 
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.set_cookie("jfw_lang", "en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def cohort_form(course, **overrides) -> dict:

@@ -8,10 +8,7 @@ from sqlalchemy import select
 from training.extensions import db
 from training.models import AuditEvent, Course
 
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.set_cookie("jfw_lang", "en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def course_form(**overrides) -> dict:

@@ -9,10 +9,7 @@ from sqlalchemy import func, select
 from training.extensions import db
 from training.models import AuditEvent, ClassSession
 
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.set_cookie("jfw_lang", "en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -9,10 +9,7 @@ from sqlalchemy import select
 from training.extensions import db
 from training.models import Attendance, AuditEvent, ClassSession
 
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.set_cookie("jfw_lang", "en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

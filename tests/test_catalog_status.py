@@ -8,10 +8,7 @@ from training.catalog.services import StatusChangeRefused
 from training.extensions import db
 from training.models import AuditEvent, EnrollmentStatus
 
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.set_cookie("jfw_lang", "en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.mark.parametrize(

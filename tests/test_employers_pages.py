@@ -9,12 +9,9 @@ from stdnum.cn.uscc import calc_check_digit
 from training.extensions import db
 from training.models import AuditEvent, Employer
 
+pytestmark = pytest.mark.usefixtures("english")
+
 CODE = "91310112MA1GBQ4U7" + calc_check_digit("91310112MA1GBQ4U7")
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.set_cookie("jfw_lang", "en")
 
 
 def form(**changes) -> dict:

@@ -10,7 +10,17 @@ import pytest
 from flask_babel import force_locale
 
 from tests.conftest import translated_app
-from tests.support.import_sheets import csv_file, person, preview_of, sheet_of_rows, workbook
+from tests.support.import_sheets import (
+    BILLION_LAUGHS,
+    EXE,
+    csv_file,
+    person,
+    preview_of,
+    replace_part,
+    sheet_of_rows,
+    workbook,
+    zipped,
+)
 from tests.support.translations import compiled_translations
 from training.trainees import import_sheets
 from training.trainees.import_sheets import ImportRefused
@@ -31,7 +41,6 @@ def refusal(check, content, **options) -> str:
 
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"This program cannot be run"
 
 
 @pytest.mark.parametrize("content", [PNG, EXE], ids=["png", "exe"])
@@ -41,14 +50,6 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_whatever_its_name(check, co
 
 def test_an_old_xls_workbook_is_refused_with_what_to_do(check):
     assert "Save it as .xlsx" in refusal(check, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, name="r.xls")
-
-
-def zipped(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused(check):
@@ -79,21 +80,8 @@ def test_openpyxl_parses_with_defusedxml():
     assert openpyxl.DEFUSEDXML is True
 
 
-BILLION_LAUGHS = (
-    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-    + "".join(f'<!ENTITY lol{n} "{("&lol" + str(n - 1) + ";") * 10 if n > 1 else "&lol;" * 10}">' for n in range(1, 10))
-    + ']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-    "<si><t>&lol9;</t></si></sst>"
-)
-
-
-def _replace_part(content: bytes, part: str, data: bytes) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(content))
-    return zipped({**{name: source.read(name) for name in source.namelist()}, part: data})
-
-
 def test_a_billion_laughs_in_the_shared_strings_is_refused(check):
-    content = _replace_part(workbook([person()]), "xl/sharedStrings.xml", BILLION_LAUGHS.encode())
+    content = replace_part(workbook([person()]), "xl/sharedStrings.xml", BILLION_LAUGHS.encode())
     types = (
         zipfile.ZipFile(io.BytesIO(content))
         .read("[Content_Types].xml")
@@ -105,7 +93,7 @@ def test_a_billion_laughs_in_the_shared_strings_is_refused(check):
             ),
         )
     )
-    assert "XML that is not accepted" in refusal(check, _replace_part(content, "[Content_Types].xml", types))
+    assert "XML that is not accepted" in refusal(check, replace_part(content, "[Content_Types].xml", types))
 
 
 def test_a_billion_laughs_in_the_sheet_is_refused(check):
@@ -114,7 +102,7 @@ def test_a_billion_laughs_in_the_sheet_is_refused(check):
         "<si><t>&lol9;</t></si>",
         '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>',
     )
-    content = _replace_part(workbook([person()]), "xl/worksheets/sheet1.xml", sheet.encode())
+    content = replace_part(workbook([person()]), "xl/worksheets/sheet1.xml", sheet.encode())
     assert "XML that is not accepted" in refusal(check, content)
 
 
@@ -135,7 +123,7 @@ def test_a_lone_cell_a_million_rows_down_is_refused(check):
     sheet = source.read("xl/worksheets/sheet1.xml").replace(
         b"</sheetData>", b'<row r="1048575"><c r="C1048575"><v>1</v></c></row></sheetData>'
     )
-    assert "goes on past row 100000" in refusal(check, _replace_part(content, "xl/worksheets/sheet1.xml", sheet))
+    assert "goes on past row 100000" in refusal(check, replace_part(content, "xl/worksheets/sheet1.xml", sheet))
 
 
 TOO_MANY_CELLS = "The file holds more than 1,500,000 cells"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.test_me_page import certificate_row, in_class, text_of
+from tests.support.me import certificate_row, in_class, text_of
 from training.extensions import db
 from training.models import EnrollmentStatus
 

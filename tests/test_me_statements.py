@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from tests.support.me import certificate_row, in_class
 from tests.support.statements import statements_sent
-from tests.test_me_page import certificate_row, in_class
 from training.extensions import db
 from training.models import EnrollmentStatus
 

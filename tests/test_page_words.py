@@ -60,7 +60,7 @@ def test_a_course_or_employer_name_is_not_labelled_as_a_persons_name(chinese, pa
 
 
 def test_a_trainee_short_of_a_fraction_of_an_hour_reads_one_more_class(translated_client):
-    from tests.test_me_page import in_class
+    from tests.support.me import in_class
 
     # 78 % of 10 classes of 4 hours is 31.2 hours; 28 attended read "还要上 3.2 课时": one more class.
     setup = in_class(Factories(), held=8, to_come=2, marks=["present"] * 7 + [None], min_pct=78)

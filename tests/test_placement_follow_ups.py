@@ -12,12 +12,9 @@ from sqlalchemy import select
 from training.extensions import db
 from training.models import AuditEvent
 
+pytestmark = pytest.mark.usefixtures("english")
+
 HERE, THERE = "610924", "610929"
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.set_cookie("jfw_lang", "en")
 
 
 def today():

@@ -11,13 +11,10 @@ from sqlalchemy import func, select
 from training.extensions import db
 from training.models import AuditEvent, Placement
 
+pytestmark = pytest.mark.usefixtures("english")
+
 HERE, THERE = "610924", "610929"
 ENDED = date(2025, 6, 30)
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.set_cookie("jfw_lang", "en")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from training.extensions import db
-from training.models import AuditEvent, CohortStatus, EnrollmentStatus, FollowUp, Placement
+from training.models import AuditEvent, CohortStatus, FollowUp, Placement
 from training.placement import queries, services
 from training.placement.rules import ENDED_NOTE
 from training.placement.services import FollowUpAnswer, GridRow, PlacementData, PlacementRefused
@@ -33,7 +33,7 @@ def finished_cohort(make, **fields):
 
 @pytest.fixture
 def graduate(make):
-    return make.enrollment(cohort=finished_cohort(make), status=EnrollmentStatus.COMPLETED)
+    return make.graduate(cohort=finished_cohort(make))
 
 
 @pytest.fixture

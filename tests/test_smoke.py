@@ -17,3 +17,6 @@ def test_a_coordinator_signs_in_and_sees_the_overview(client, auth):
     auth.login("coordinator", county="610924")
     response = client.get("/")
     assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Overview" in html and "紫阳县" in html  # the overview of the coordinator's own county
+    assert "Enrollments by status" in html and "Sessions in the coming week" in html

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.factories import TEST_PASSWORD
 from tests.support.browser import PHONE, assert_fits, sign_in
-from tests.test_me_page import certificate_row, in_class
+from tests.support.me import certificate_row, in_class
 from training.extensions import db
 from training.models import EnrollmentStatus
 

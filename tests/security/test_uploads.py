@@ -12,8 +12,7 @@ import pytest
 from flask import current_app
 
 from tests.security.conftest import fingerprint
-from tests.support.import_sheets import person, workbook
-from tests.test_import_files import BILLION_LAUGHS, EXE, _replace_part, zipped
+from tests.support.import_sheets import BILLION_LAUGHS, EXE, person, replace_part, workbook, zipped
 
 
 @pytest.fixture
@@ -33,7 +32,7 @@ def _uploads_left() -> list[Path]:
 
 
 def _billion_laughs() -> bytes:
-    content = _replace_part(workbook([person()]), "xl/sharedStrings.xml", BILLION_LAUGHS.encode())
+    content = replace_part(workbook([person()]), "xl/sharedStrings.xml", BILLION_LAUGHS.encode())
     types = (
         zipfile.ZipFile(io.BytesIO(content))
         .read("[Content_Types].xml")
@@ -45,7 +44,7 @@ def _billion_laughs() -> bytes:
             ),
         )
     )
-    return _replace_part(content, "[Content_Types].xml", types)
+    return replace_part(content, "[Content_Types].xml", types)
 
 
 HOSTILE = {

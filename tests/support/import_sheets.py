@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import zipfile
 from datetime import date
 
 from openpyxl import Workbook
@@ -167,3 +168,27 @@ def sheet_of_rows(rows: int, cells: str = '<c/><c/><c t="inlineStr"><is><t>å¤‡æ³
                 sheet.write(row * min(10_000, rows - start))
             sheet.write(b"</sheetData></worksheet>")
     return buffer.getvalue()
+
+
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"This program cannot be run"
+
+
+def zipped(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{n} "{("&lol" + str(n - 1) + ";") * 10 if n > 1 else "&lol;" * 10}">' for n in range(1, 10))
+    + ']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+    "<si><t>&lol9;</t></si></sst>"
+)
+
+
+def replace_part(content: bytes, part: str, data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(content))
+    return zipped({**{name: source.read(name) for name in source.namelist()}, part: data})
