@@ -18,8 +18,9 @@ keys assigned here so nothing needs RETURNING and the ORM unit of work stays out
 BenchData plans the whole set and writes it table by table; what each table holds is planned
 in the module named for it: people (accounts, trainees and their categories), catalog
 (courses, cohorts, sessions), enrollment (enrollments, attendance) and placements
-(employers, placements, follow-ups). They share BenchData's state and its random stream,
-and load() calls them in a fixed order, so the same seed still gives the same rows.
+(employers, placements, follow-ups). They share BenchData's state and its random stream, all
+declared in state.BenchState, and load() calls them in a fixed order, so the same seed still
+gives the same rows.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from training.benchdata.catalog import COHORT_SIZE, REPEAT_SHARE, CatalogRows
 from training.benchdata.enrollment import EnrollmentRows
 from training.benchdata.people import BENCH_PASSWORD, PeopleRows
 from training.benchdata.placements import PlacementRows
+from training.benchdata.state import table_of
 from training.exceptions import DomainError
 from training.extensions import db
 from training.models import (
@@ -93,18 +95,13 @@ class BenchData(PeopleRows, CatalogRows, EnrollmentRows, PlacementRows):
         self.zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
         self.now = utcnow()
         self.today = self.now.astimezone(self.zone).date()
-        self.counties = dict(db.session.execute(select(County.code, County.name).order_by(County.code)).all())
+        self.counties = dict(db.session.execute(select(County.code, County.name).order_by(County.code)).tuples().all())
         self.codes = list(self.counties)
         # Cohorts that take trainees: enough seats for everyone once, and REPEAT_SHARE of them twice.
         self.n_fill = max(1, math.ceil(trainees * (1 + REPEAT_SHARE) / COHORT_SIZE))
         self.next_id = {t: (db.session.scalar(select(func.max(t.c.id))) or 0) + 1 for t in _ID_TABLES}
         self.counts: dict[str, int] = {}
         self.started = perf_counter()
-
-    def ids(self, table: Table, n: int) -> range:
-        start = self.next_id[table]
-        self.next_id[table] = start + n
-        return range(start, start + n)
 
     # ---- loading ------------------------------------------------------------------------
 
@@ -113,19 +110,19 @@ class BenchData(PeopleRows, CatalogRows, EnrollmentRows, PlacementRows):
         self.plan_staff()
         self.plan_cohorts()
         self.plan_enrollments()
-        self.write(User.__table__, self.staff_rows)
-        self.write(Course.__table__, self.course_rows)
-        self.write(Employer.__table__, self.employer_rows)
-        self.write(Cohort.__table__, self.cohort_rows())
+        self.write(table_of(User), self.staff_rows)
+        self.write(table_of(Course), self.course_rows)
+        self.write(table_of(Employer), self.employer_rows)
+        self.write(table_of(Cohort), self.cohort_rows())
         self.write(cohort_trainer, ({"cohort_id": c.id, "user_id": u} for c in self.cohorts for u in c.trainers))
-        self.write(ClassSession.__table__, self.session_rows())
-        self.write(Trainee.__table__, self.trainee_rows())
-        self.write(TraineeCategory.__table__, self.category_rows())
-        self.write(User.__table__, self.trainee_account_rows())
-        self.write(Enrollment.__table__, self.enrollment_rows())
-        self.write(Attendance.__table__, self.attendance_rows())
-        self.write(Placement.__table__, self.placement_rows())
-        self.write(FollowUp.__table__, self.follow_up_rows())
+        self.write(table_of(ClassSession), self.session_rows())
+        self.write(table_of(Trainee), self.trainee_rows())
+        self.write(table_of(TraineeCategory), self.category_rows())
+        self.write(table_of(User), self.trainee_account_rows())
+        self.write(table_of(Enrollment), self.enrollment_rows())
+        self.write(table_of(Attendance), self.attendance_rows())
+        self.write(table_of(Placement), self.placement_rows())
+        self.write(table_of(FollowUp), self.follow_up_rows())
         self.finish_postgresql()
         return self.counts
 
@@ -163,6 +160,6 @@ class BenchData(PeopleRows, CatalogRows, EnrollmentRows, PlacementRows):
 
 
 _ID_TABLES = [
-    t.__table__
+    table_of(t)
     for t in (User, Course, Employer, Cohort, ClassSession, Trainee, Enrollment, Attendance, Placement, FollowUp)
 ]

@@ -1,7 +1,7 @@
 """Bench catalog: courses, cohorts in every county with their trainers and members, and their sessions.
 
-CatalogRows is the part of BenchData that plans and writes them; it relies on BenchData's
-random stream, ids(), counties, trainers and employers.
+CatalogRows is the part of BenchData that plans and writes them; it relies on the shared
+state (training.benchdata.state): the random stream, ids(), counties, trainers and employers.
 """
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from flask import current_app
 
+from training.benchdata.state import BenchState, table_of
 from training.catalog.schedule import Slot, plan_sessions
 from training.models import ClassSession, Cohort, CohortStatus, Course, Trainee
 
@@ -45,7 +46,6 @@ SITES = [
     ("职业技能培训学校", "training_school"),
 ]
 TOWNS = ["城关", "蒿坪", "双桥", "洞河", "涧池", "宋家", "平梁", "两河", "池河", "大河", "长安", "石梯"]
-UTC = UTC
 
 
 @dataclass
@@ -54,7 +54,7 @@ class CohortPlan:
     index: int
     county: str
     course: int  # index into COURSES
-    status: str
+    status: CohortStatus
     start: date
     trainers: list[int] = field(default_factory=list)
     employer_id: int | None = None
@@ -66,17 +66,13 @@ class CohortPlan:
         return self.start + timedelta(days=SESSION_DAYS - 1)
 
 
-def _local(day: date, at: time, zone) -> datetime:
-    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
-
-
-class CatalogRows:
+class CatalogRows(BenchState):
     """Courses, then cohorts by blocks of one per county, their sessions and who joins them."""
 
     def plan_courses(self) -> None:
         """A dozen courses, one row each."""
         created = self.now - timedelta(days=1200)
-        self.course_ids = list(self.ids(Course.__table__, len(COURSES)))
+        self.course_ids = list(self.ids(table_of(Course), len(COURSES)))
         self.course_rows = [
             dict(
                 id=i,
@@ -99,13 +95,13 @@ class CatalogRows:
         """Cohorts in blocks of one per county, a status per block; newcomers, then returning trainees."""
         rng, n_counties = self.rng, len(self.codes)
         blocks = math.ceil(self.n_fill / n_counties)
-        statuses = []
+        statuses: list[CohortStatus] = []
         for status, share in STATUS_SHARES:
             statuses += [status] * max(1 if blocks >= 4 else 0, round(blocks * share))
         statuses += [CohortStatus.FINISHED] * (blocks - len(statuses))
         rng.shuffle(statuses)
         n_draft = max(1, self.n_fill // 50)
-        ids = self.ids(Cohort.__table__, self.n_fill + n_draft)
+        ids = self.ids(table_of(Cohort), self.n_fill + n_draft)
         self.cohorts = []
         for index, cohort_id in enumerate(ids):
             status = statuses[index // n_counties] if index < self.n_fill else CohortStatus.DRAFT
@@ -132,14 +128,14 @@ class CatalogRows:
         first_trainer = self.trainers[self.codes[0]][0]
         if running and not any(first_trainer in c.trainers for c in running):
             running[0].trainers.append(first_trainer)  # bench_trainer_1 has a class today
-        session_ids = iter(self.ids(ClassSession.__table__, len(self.cohorts) * len(SLOTS) * SESSION_DAYS))
+        session_ids = iter(self.ids(table_of(ClassSession), len(self.cohorts) * len(SLOTS) * SESSION_DAYS))
         tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
         for cohort in self.cohorts:
             planned = plan_sessions(cohort.start, cohort.end, range(7), SLOTS, tz)
             cohort.sessions = [(next(session_ids), p.starts_at, p.ends_at) for p in planned]
         self.assign_members()
 
-    def start_offset(self, status: str) -> int:
+    def start_offset(self, status: CohortStatus) -> int:
         """Days from today to a cohort's first day, by status."""
         low, high = {
             CohortStatus.RUNNING: (-(SESSION_DAYS - 2), 0),
@@ -154,8 +150,8 @@ class CatalogRows:
         """Each trainee joins one cohort; spare seats go to earlier trainees of the county, another course."""
         rng, fill = self.rng, self.cohorts[: self.n_fill]
         base, extra = divmod(self.n, len(fill))
-        self.trainee_county: list[str] = []
-        self.trainee_course: list[int] = []
+        self.trainee_county = []
+        self.trainee_course = []
         pools: dict[str, list[int]] = {code: [] for code in self.codes}
         for cohort in fill:
             for _ in range(base + (cohort.index < extra)):
@@ -178,10 +174,7 @@ class CatalogRows:
                     tries += 1
                 else:
                     cohort.members.append(trainee)
-        self.trainee_ids = list(self.ids(Trainee.__table__, self.n))
-
-    def opened(self, cohort: CohortPlan) -> datetime:
-        return _local(cohort.start - timedelta(days=40), time(9), self.zone)
+        self.trainee_ids = list(self.ids(table_of(Trainee), self.n))
 
     def cohort_rows(self) -> Iterator[dict]:
         for c in self.cohorts:

@@ -1,7 +1,7 @@
 """Bench enrollment: every member's enrollment, attendance marks and scores, and the attendance rows.
 
-EnrollmentRows is the part of BenchData that plans and writes them; it relies on BenchData's
-random stream, ids(), cohort plans, courses and coordinators.
+EnrollmentRows is the part of BenchData that plans and writes them; it relies on the shared
+state (training.benchdata.state): the random stream, ids(), cohort plans, courses and coordinators.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 from decimal import Decimal
 
-from training.benchdata.catalog import CohortPlan, _local
+from training.benchdata.catalog import CohortPlan
+from training.benchdata.state import BenchState, _local, table_of
 from training.completion import meets_completion
 from training.models import Attendance, CohortStatus, Enrollment, EnrollmentStatus
 
@@ -24,21 +25,21 @@ class EnrollmentPlan:
     id: int
     trainee: int
     cohort: CohortPlan
-    status: str
+    status: EnrollmentStatus
     marks: str  # one MARKS letter per session marked, in session order
     theory: Decimal | None = None
     practical: Decimal | None = None
 
 
-class EnrollmentRows:
+class EnrollmentRows(BenchState):
     """Enrollments with their status and scores, and one attendance row per mark."""
 
     def plan_enrollments(self) -> None:
         """Status, attendance marks and scores of every enrollment."""
         rng, now = self.rng, self.now
         total = sum(len(c.members) for c in self.cohorts)
-        ids = iter(self.ids(Enrollment.__table__, total))
-        self.enrollments: list[EnrollmentPlan] = []
+        ids = iter(self.ids(table_of(Enrollment), total))
+        self.enrollments = []
         for cohort in self.cohorts:
             ended = sum(1 for _, _, ends in cohort.sessions if ends <= now)
             finished = cohort.status in (CohortStatus.FINISHED, CohortStatus.CLOSED)
@@ -106,7 +107,7 @@ class EnrollmentRows:
             )
 
     def attendance_rows(self) -> Iterator[dict]:
-        ids = iter(self.ids(Attendance.__table__, sum(len(e.marks) for e in self.enrollments)))
+        ids = iter(self.ids(table_of(Attendance), sum(len(e.marks) for e in self.enrollments)))
         for e in self.enrollments:
             marker = e.cohort.trainers[0]
             for mark, (session_id, _, ends) in zip(e.marks, e.cohort.sessions, strict=False):

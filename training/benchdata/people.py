@@ -1,7 +1,8 @@
 """Bench people: staff accounts, trainees with their household categories, trainee accounts.
 
-PeopleRows is the part of BenchData that plans and writes them; it relies on BenchData's
-random stream, ids(), counties and plans of cohorts and enrollments.
+PeopleRows is the part of BenchData that plans and writes them; it relies on the shared
+state (training.benchdata.state): the random stream, ids(), counties and plans of cohorts and
+enrollments.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from training.auth.services import hash_password
 from training.benchdata.catalog import COHORT_SIZE, TOWNS
+from training.benchdata.state import BenchState, table_of
 from training.identity import make_id_number
 from training.models import CohortStatus, EnrollmentStatus, HouseholdCategory, Role, User
 
@@ -25,14 +27,14 @@ GIVEN = "秀英桂兰玉梅德林伟芳娜敏静丽强磊军洋勇艳杰娟涛�
 EDUCATION = ["小学", "初中", "初中", "初中", "高中", "中专", "大专"]
 
 
-class PeopleRows:
+class PeopleRows(BenchState):
     """Accounts of staff and of a few trainees, the trainees themselves and their categories."""
 
     def plan_accounts(self) -> None:
         """Bench admin, city and county coordinators and trainers: the staff of every county."""
         self.password_hash = hash_password(self.password)  # once: argon2 per account would take minutes
         n_trainers = len(self.codes) + math.ceil(self.n_fill / 20)
-        staff = [
+        staff: list[tuple[str, Role, str | None, str]] = [
             ("bench_admin", Role.ADMIN, None, "基准测试管理员"),
             ("bench_city", Role.COORDINATOR, None, "市就业服务中心"),
         ]
@@ -48,14 +50,14 @@ class PeopleRows:
             )
             for k in range(n_trainers)
         ]
-        ids = self.ids(User.__table__, len(staff))
+        ids = self.ids(table_of(User), len(staff))
         self.staff_rows = [self.account(i, *person) for i, person in zip(ids, staff, strict=False)]
         self.coordinator = {
             row["county_code"]: row["id"]
             for row in self.staff_rows
             if row["role"] == Role.COORDINATOR and row["county_code"]
         }
-        self.trainers: dict[str, list[int]] = {code: [] for code in self.codes}
+        self.trainers = {code: [] for code in self.codes}
         for row in self.staff_rows:
             if row["role"] == Role.TRAINER:
                 self.trainers[row["county_code"]].append(row["id"])
@@ -79,14 +81,11 @@ class PeopleRows:
             last_login_at=None,
         )
 
-    def phone(self) -> str:
-        return f"1{self.rng.choice('3589')}{self.rng.randrange(10**9):09d}"
-
     def trainee_rows(self) -> Iterator[dict]:
         """People, from their own random stream so the plan above does not depend on them."""
         rng, taken = random.Random(self.seed * 7919 + 1), set()
         first_day, span = date(1966, 1, 1), (date(2006, 12, 31) - date(1966, 1, 1)).days
-        created = {}
+        created: dict[int, datetime] = {}
         for cohort in self.cohorts:
             for trainee in cohort.members:
                 created.setdefault(trainee, self.opened(cohort) + timedelta(minutes=17 * (trainee % 2000)))
@@ -137,7 +136,7 @@ class PeopleRows:
         for plan in running[::COHORT_SIZE][: TRAINEE_ACCOUNTS // 2] + completed[::COHORT_SIZE] + completed:
             if plan.trainee not in chosen and len(chosen) < TRAINEE_ACCOUNTS:
                 chosen.append(plan.trainee)
-        ids = self.ids(User.__table__, len(chosen))
+        ids = self.ids(table_of(User), len(chosen))
         for k, (user_id, trainee) in enumerate(zip(ids, chosen, strict=False)):
             yield self.account(
                 user_id, f"bench_trainee_{k + 1}", Role.TRAINEE, None, f"学员{k + 1}", self.trainee_ids[trainee]

@@ -1,7 +1,8 @@
 """Bench placements: partner employers, jobs found after completion and their 3/6/12-month follow-ups.
 
-PlacementRows is the part of BenchData that plans and writes them; it relies on BenchData's
-random stream, ids(), counties, coordinators and enrollment plans.
+PlacementRows is the part of BenchData that plans and writes them; it relies on the shared
+state (training.benchdata.state): the random stream, ids(), counties, coordinators and
+enrollment plans.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from stdnum.cn import uscc
 
-from training.benchdata.catalog import COURSES, _local
+from training.benchdata.catalog import COURSES
 from training.benchdata.people import SURNAMES
+from training.benchdata.state import BenchState, _local, table_of
 from training.extensions import db
 from training.models import Employer, EnrollmentStatus, FollowUp, Placement
 
@@ -43,7 +45,7 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-class PlacementRows:
+class PlacementRows(BenchState):
     """Employers, then placements for about 60 % of completions, and their follow-ups."""
 
     def plan_employers(self) -> None:
@@ -52,7 +54,7 @@ class PlacementRows:
         taken = set(db.session.scalars(select(Employer.uscc)))
         n_employers = len(EMPLOYERS) + self.n // 20_000
         self.employer_rows = []
-        for k, i in enumerate(self.ids(Employer.__table__, n_employers)):
+        for k, i in enumerate(self.ids(table_of(Employer), n_employers)):
             name, region, province, city, industry = EMPLOYERS[k % len(EMPLOYERS)]
             if k >= len(EMPLOYERS):
                 name = f"{name}（第{k // len(EMPLOYERS) + 1}分公司）"
@@ -75,6 +77,9 @@ class PlacementRows:
             )
         self.employer_ids = [row["id"] for row in self.employer_rows]
 
+    def phone(self) -> str:
+        return f"1{self.rng.choice('3589')}{self.rng.randrange(10**9):09d}"
+
     def uscc(self, region: str) -> str:
         alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
         base = "91" + region + "".join(self.rng.choice(alphabet) for _ in range(9))
@@ -91,7 +96,7 @@ class PlacementRows:
             + ["directed"] * 15
         )
         scopes = ["same_county"] * 40 + ["in_city"] * 15 + ["in_province"] * 20 + ["out_of_province"] * 25
-        self.placed: list[tuple[int, date, date | None, Decimal, int]] = []
+        self.placed = []
         for e in self.enrollments:
             if e.status != EnrollmentStatus.COMPLETED or e.trainee in placed or rng.random() >= PLACEMENT_SHARE:
                 continue
@@ -111,8 +116,7 @@ class PlacementRows:
             wage = Decimal(rng.randrange(2200, 7500, 100))
             end = start + timedelta(days=rng.randint(30, 330)) if rng.random() < 0.12 else None
             end = end if end and end <= self.today else None
-            placement_id = self.next_id[Placement.__table__]
-            self.next_id[Placement.__table__] += 1
+            placement_id = self.ids(table_of(Placement), 1)[0]
             self.placed.append((placement_id, start, end, wage, self.coordinator[e.cohort.county]))
             occupation = COURSES[e.cohort.course][2]
             place = self.counties[e.cohort.county] if scope == "same_county" else ""
@@ -136,11 +140,11 @@ class PlacementRows:
 
     def follow_up_rows(self) -> Iterator[dict]:
         rng = random.Random(self.seed * 7919 + 5)
-        ids = iter(self.ids(FollowUp.__table__, 3 * len(self.placed)))
+        ids = iter(self.ids(table_of(FollowUp), 3 * len(self.placed)))
         for placement_id, start, end, wage, checker in self.placed:
             for months in (3, 6, 12):
                 due = _add_months(start, months)
-                row = dict(
+                row: dict[str, object] = dict(
                     id=next(ids),
                     placement_id=placement_id,
                     due_months=months,

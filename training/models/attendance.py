@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.extensions import db
+from training.extensions import Model
 from training.models.catalog import ClassSession
 from training.models.enrollment import Enrollment
 from training.models.people import User
@@ -29,7 +29,7 @@ class MarkMethod(enum.StrEnum):
     CORRECTION = "correction"
 
 
-class Attendance(db.Model):
+class Attendance(Model):
     __table_args__ = (
         UniqueConstraint("enrollment_id", "session_id"),
         one_of("status", AttendanceStatus),

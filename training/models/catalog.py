@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Numeric, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.extensions import db
+from training.extensions import Model
 from training.models.people import County, User
 from training.orm import one_of, utcnow
 
@@ -38,7 +38,7 @@ class SessionKind(enum.StrEnum):
     PRACTICE = "practice"
 
 
-class Course(db.Model):
+class Course(Model):
     __table_args__ = (
         CheckConstraint("min_attendance_pct BETWEEN 1 AND 100", name="min_attendance_range"),
         CheckConstraint("pass_score BETWEEN 0 AND 100", name="pass_score_range"),
@@ -61,13 +61,13 @@ class Course(db.Model):
 
 cohort_trainer = Table(
     "cohort_trainer",
-    db.Model.metadata,
+    Model.metadata,
     Column("cohort_id", ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
-class Cohort(db.Model):
+class Cohort(Model):
     __table_args__ = (
         one_of("status", CohortStatus),
         one_of("site_kind", SiteKind),
@@ -98,7 +98,7 @@ class Cohort(db.Model):
     )
 
 
-class ClassSession(db.Model):
+class ClassSession(Model):
     """One scheduled class (课次) of a cohort."""
 
     __table_args__ = (

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.extensions import db
+from training.extensions import Model
 from training.models.enrollment import Enrollment
 from training.models.people import User
 from training.orm import one_of, utcnow
@@ -20,7 +20,7 @@ class CertificateStatus(enum.StrEnum):
     SUPERSEDED = "superseded"
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     __table_args__ = (
         one_of("status", CertificateStatus),
         # At most one valid certificate per enrollment; reissues supersede the old one.
@@ -54,7 +54,7 @@ class Certificate(db.Model):
     superseded_by: Mapped[Certificate | None] = relationship(remote_side=[id])
 
 
-class SerialCounter(db.Model):
+class SerialCounter(Model):
     """The last serial number handed out for one year and county."""
 
     year: Mapped[int] = mapped_column(primary_key=True)
@@ -62,7 +62,7 @@ class SerialCounter(db.Model):
     last_value: Mapped[int] = mapped_column(default=0)
 
 
-class SigningKey(db.Model):
+class SigningKey(Model):
     """An Ed25519 public key; the private half lives in instance/ only."""
 
     key_id: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.extensions import db
+from training.extensions import Model
 from training.models.catalog import Cohort
 from training.models.people import Trainee, User
 from training.orm import one_of, utcnow
@@ -32,7 +32,7 @@ class EnrollmentStatus(enum.StrEnum):
 SEATED = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED, EnrollmentStatus.FAILED)
 
 
-class Enrollment(db.Model):
+class Enrollment(Model):
     __table_args__ = (
         UniqueConstraint("trainee_id", "cohort_id"),
         # Seat counts and rosters ask for a cohort's enrollments of one status.

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from training.extensions import db
+from training.extensions import Model
 from training.orm import one_of, utcnow
 
 
@@ -19,7 +19,7 @@ class JobStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class Job(db.Model):
+class Job(Model):
     __table_args__ = (one_of("status", JobStatus),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.extensions import db
+from training.extensions import Model
 from training.orm import one_of, utcnow
 
 
@@ -32,12 +32,12 @@ class HouseholdCategory(enum.StrEnum):
     DISABLED = "disabled"  # 残疾人
 
 
-class County(db.Model):
+class County(Model):
     code: Mapped[str] = mapped_column(String(6), primary_key=True)
     name: Mapped[str] = mapped_column(String(40))
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "user_account"
     __table_args__ = (one_of("role", Role),)
 
@@ -72,7 +72,7 @@ class User(db.Model):
         return self.role in roles
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One signed-in browser; the cookie holds a token whose hash is stored here."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,7 +87,7 @@ class LoginSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Trainee(db.Model):
+class Trainee(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     id_number: Mapped[str] = mapped_column(String(18), unique=True)
     name: Mapped[str] = mapped_column(String(50), index=True)
@@ -110,7 +110,7 @@ class Trainee(db.Model):
         return {c.category for c in self.categories}
 
 
-class TraineeCategory(db.Model):
+class TraineeCategory(Model):
     __table_args__ = (one_of("category", HouseholdCategory),)
 
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainee.id", ondelete="CASCADE"), primary_key=True)
@@ -130,7 +130,7 @@ __all__ = [
 ]
 
 
-class ActivationCode(db.Model):
+class ActivationCode(Model):
     """A one-time code printed on a slip, with which a trainee sets up their own login."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.extensions import db
+from training.extensions import Model
 from training.models.enrollment import Enrollment
 from training.models.people import Trainee, User
 from training.orm import one_of, utcnow
@@ -30,7 +30,7 @@ class PlacementScope(enum.StrEnum):
     OUT_OF_PROVINCE = "out_of_province"
 
 
-class Employer(db.Model):
+class Employer(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), index=True)
     uscc: Mapped[str] = mapped_column(String(18), unique=True)
@@ -43,7 +43,7 @@ class Employer(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Placement(db.Model):
+class Placement(Model):
     __table_args__ = (
         one_of("kind", PlacementKind),
         one_of("scope", PlacementScope),
@@ -83,7 +83,7 @@ class Placement(db.Model):
     )
 
 
-class FollowUp(db.Model):
+class FollowUp(Model):
     __table_args__ = (
         UniqueConstraint("placement_id", "due_months"),
         CheckConstraint("due_months IN (3, 6, 12)", name="due_months_valid"),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import Double, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from training.extensions import db
+from training.extensions import Model
 
 KEY_LENGTH = 255
 
 
-class RateLimitCounter(db.Model):
+class RateLimitCounter(Model):
     """Hits of one limit's key in its current fixed window."""
 
     __table_args__ = (Index("ix_rate_limit_counter_expires_at", "expires_at"),)
