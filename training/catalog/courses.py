@@ -71,7 +71,7 @@ def cohort_counts(course_ids: list[int]) -> dict[int, int]:
     rows = db.session.execute(
         select(Cohort.course_id, func.count()).where(Cohort.course_id.in_(course_ids)).group_by(Cohort.course_id)
     )
-    return dict(rows.all())
+    return dict(rows.tuples().all())
 
 
 def create_course(details: CourseDetails) -> Course:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, time
 from decimal import Decimal
+from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,7 +15,6 @@ from wtforms import (
     DecimalField,
     HiddenField,
     IntegerField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -28,6 +29,7 @@ from training.catalog.courses import CourseDetails
 from training.catalog.schedule import Slot
 from training.catalog.services import CohortChoices, CohortDetails
 from training.catalog.timetable import SessionDetails
+from training.choices import SelectChoice, choices
 from training.labels import COHORT_STATUSES, SITE_KINDS
 
 LEVELS = {
@@ -41,10 +43,19 @@ SESSION_KINDS = {"theory": _l("Theory"), "practice": _l("Practice")}
 WEEKDAYS = {0: _l("Mon"), 1: _l("Tue"), 2: _l("Wed"), 3: _l("Thu"), 4: _l("Fri"), 5: _l("Sat"), 6: _l("Sun")}
 
 
-def _choices(labels: dict, first: tuple | None = None) -> list[SelectChoice]:
+T = TypeVar("T")
+K = TypeVar("K")
+
+
+def _choices(labels: Mapping[K, object], first: tuple[object, object] | None = None) -> list[SelectChoice]:
     """Select options from a {value: label} table, optionally after a first "all"/"none" option."""
-    items = ([first] if first else []) + list(labels.items())
-    return [SelectChoice(value, label) for value, label in items]
+    return choices([*([first] if first else []), *labels.items()])
+
+
+def _validated(value: T | None) -> T:
+    """A field's data once the form has validated, which its InputRequired or DataRequired guarantees."""
+    assert value is not None, "details() is read from a validated form"
+    return value
 
 
 def _optional_int(value) -> int | None:
@@ -97,15 +108,15 @@ class CourseForm(FlaskForm):
 
     def details(self) -> CourseDetails:
         return CourseDetails(
-            code=self.code.data,
-            name=self.name.data,
-            occupation=self.occupation.data,
+            code=_validated(self.code.data),
+            name=_validated(self.name.data),
+            occupation=_validated(self.occupation.data),
             level=self.level.data,
             labour_brand=self.labour_brand.data or "",
-            total_hours=self.total_hours.data,
-            min_attendance_pct=self.min_attendance_pct.data,
-            pass_score=self.pass_score.data,
-            subsidy_yuan=self.subsidy_yuan.data,
+            total_hours=_validated(self.total_hours.data),
+            min_attendance_pct=_validated(self.min_attendance_pct.data),
+            pass_score=_validated(self.pass_score.data),
+            subsidy_yuan=_validated(self.subsidy_yuan.data),
         )
 
 
@@ -141,14 +152,14 @@ class CohortForm(FlaskForm):
 
     def details(self) -> CohortDetails:
         return CohortDetails(
-            code=self.code.data,
+            code=_validated(self.code.data),
             course_id=self.course_id.data,
             county_code=self.county_code.data,
-            site_name=self.site_name.data,
+            site_name=_validated(self.site_name.data),
             site_kind=self.site_kind.data,
-            start_date=self.start_date.data,
-            end_date=self.end_date.data,
-            capacity=self.capacity.data,
+            start_date=_validated(self.start_date.data),
+            end_date=_validated(self.end_date.data),
+            capacity=_validated(self.capacity.data),
             trainer_ids=list(self.trainer_ids.data or []),
             employer_id=self.employer_id.data,
             committed_placements=self.committed_placements.data,
@@ -201,7 +212,7 @@ class ScheduleForm(FlaskForm):
         return [date.fromisoformat(line) for line in _lines(self.holidays.data)]
 
     def slots(self) -> list[Slot]:
-        slots = [Slot(self.first_starts.data, self.first_ends.data, self.first_kind.data)]
+        slots = [Slot(_validated(self.first_starts.data), _validated(self.first_ends.data), self.first_kind.data)]
         if self.second_starts.data and self.second_ends.data:
             slots.append(Slot(self.second_starts.data, self.second_ends.data, self.second_kind.data))
         return slots
@@ -227,9 +238,9 @@ class SessionForm(FlaskForm):
 
     def details(self) -> SessionDetails:
         return SessionDetails(
-            self.day.data,
-            self.starts.data,
-            self.ends.data,
+            _validated(self.day.data),
+            _validated(self.starts.data),
+            _validated(self.ends.data),
             self.hours.data,
             self.topic.data or "",
             self.kind.data,

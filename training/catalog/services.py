@@ -38,7 +38,7 @@ from training.models import (
 from training.permissions import cohort_scope, sees_everything
 from training.search import contains
 
-NEXT_STATUS = {
+NEXT_STATUS: dict[str, CohortStatus] = {  # keyed by the stored text, which a StrEnum equals
     CohortStatus.DRAFT: CohortStatus.OPEN,
     CohortStatus.OPEN: CohortStatus.RUNNING,
     CohortStatus.RUNNING: CohortStatus.FINISHED,
@@ -167,14 +167,14 @@ def enrolled_counts(cohort_ids: list[int]) -> dict[int, int]:
         .where(Enrollment.cohort_id.in_(cohort_ids), Enrollment.status.in_(SEATED))
         .group_by(Enrollment.cohort_id)
     )
-    return dict(rows.all())
+    return dict(rows.tuples().all())
 
 
 def places_held(cohort_id: int) -> int:
     """Applications, waiting-list places and seats in the cohort."""
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count()).where(Enrollment.cohort_id == cohort_id, Enrollment.status.in_(HOLDING_A_PLACE))
-    )
+    ).scalar_one()
 
 
 def _check_changeable(cohort: Cohort) -> None:
@@ -363,7 +363,7 @@ def cohort_page(cohort_id: int) -> CohortPage:
     return CohortPage(
         cohort=cohort,
         sessions=list(cohort.sessions),
-        marked=dict(marked.all()),
+        marked=dict(marked.tuples().all()),
         employer=db.session.get(Employer, cohort.employer_id) if cohort.employer_id else None,
         next_statuses=allowed_transitions(cohort.status, places_held(cohort.id) > 0),
     )

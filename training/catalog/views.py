@@ -45,11 +45,15 @@ def _timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
-def _course_for_editing(course_id: int | None = None) -> Course | None:
+def _may_edit_courses(course_id: int | None = None) -> None:
     """City-level coordinators and admins change courses; county coordinators only read them."""
     if not permissions.sees_everything(current_user):
         permissions.deny("course", course_id)
-    return db.get_or_404(Course, course_id) if course_id else None
+
+
+def _course_for_editing(course_id: int) -> Course:
+    _may_edit_courses(course_id)
+    return db.get_or_404(Course, course_id)
 
 
 # ---- courses ---------------------------------------------------------------------------------
@@ -68,7 +72,7 @@ def courses():
 @bp.route("/courses/new", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def create_course():
-    _course_for_editing()
+    _may_edit_courses()
     form = CourseForm()
     if form.validate_on_submit():
         try:
@@ -224,6 +228,7 @@ def change_status(cohort_id: int):
     cohort = require_cohort(cohort_id)
     form = StatusForm()
     if form.validate_on_submit():
+        assert form.status.data is not None  # DataRequired
         try:
             services.change_status(cohort, form.status.data)
         except DomainError as refusal:
@@ -245,6 +250,7 @@ def generate_schedule(cohort_id: int):
     form = ScheduleForm()
     if not form.validate_on_submit():
         return _cohort_page(cohort, form)
+    assert form.weekdays.data is not None  # validate_weekdays refuses an empty choice
     try:
         planned = timetable.plan_schedule(cohort, form.weekdays.data, form.slots(), form.holiday_dates(), _timezone())
         if form.create.data:

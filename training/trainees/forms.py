@@ -7,14 +7,14 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, ValidationError, widgets
 from wtforms.validators import DataRequired, Length, Optional
 
-from training.choices import choices
+from training.choices import SelectChoice, choices
 from training.labels import HOUSEHOLD_CATEGORIES
 from training.trainees.rules import InvalidValue, normalize_id_number, normalize_phone
 
 EDUCATION = ["", "小学", "初中", "高中", "中专", "大专", "本科及以上"]
 
 
-def education_choices(stored: str = "") -> list[tuple[str, str]]:
+def education_choices(stored: str = "") -> list[SelectChoice]:
     """The list, and a stored value that is not on it (an import may bring any wording): a select
     without it would post its first option, and saving the page unchanged would erase the value."""
     extra = [stored] if stored and stored not in EDUCATION else []

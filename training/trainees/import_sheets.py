@@ -28,6 +28,7 @@ from pathlib import Path
 import openpyxl
 from defusedxml import DefusedXmlException
 from flask_babel import gettext as _
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from training.exceptions import DomainError
 
@@ -66,6 +67,15 @@ class Formula:
 
     def __str__(self) -> str:
         return self.text
+
+    @classmethod
+    def of(cls, value: object) -> Formula:
+        """The formula of an openpyxl cell, as written: an array formula and a data table come as objects."""
+        if isinstance(value, ArrayFormula):
+            return cls(str(value.text or "="))
+        if isinstance(value, DataTableFormula):
+            return cls(f"=TABLE({value.r1 or ''},{value.r2 or ''})")  # how Excel shows a data table's cells
+        return cls(str(value))
 
 
 @dataclass
@@ -164,7 +174,8 @@ def _xlsx_rows(path: Path):
                     yield (
                         number,
                         tuple(
-                            Formula(cell.value) if cell.data_type == "f" else cell.value for cell in cells[:MAX_COLUMNS]
+                            Formula.of(cell.value) if cell.data_type == "f" else cell.value
+                            for cell in cells[:MAX_COLUMNS]
                         ),
                     )
             finally:
@@ -250,7 +261,10 @@ def _sub_header(headers: list[str], columns: dict[str, int], cells: tuple) -> li
 
 
 def _from_rows(numbered_rows) -> Sheet:
-    headers, columns, rows, header_row = None, {}, [], 0
+    headers: list[str] | None = None
+    columns: dict[str, int] = {}
+    rows: list[tuple[int, tuple]] = []
+    header_row = 0
     for number, cells in numbered_rows:
         if number > MAX_SHEET_ROWS:
             raise ImportRefused(

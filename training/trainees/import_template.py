@@ -15,6 +15,8 @@ from datetime import date
 import openpyxl
 from flask_babel import gettext as _
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from training.identity import make_id_number
 from training.trainees.import_sheets import HEADERS
@@ -59,12 +61,13 @@ def roster_template(county_code: str, county_name: str) -> bytes:
     """The template workbook, with an example row of this county."""
     book = openpyxl.Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = "花名册"
     sheet.append([HEADERS[name][0] for name in FIELDS])
     example = example_row(county_code, county_name)
     sheet.append([example[name] for name in FIELDS])
     for index, name in enumerate(FIELDS, start=1):
-        letter = openpyxl.utils.get_column_letter(index)
+        letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = WIDTHS[name]
         sheet.cell(row=1, column=index).font = Font(bold=True)
         if name in TEXT_FIELDS:

@@ -143,6 +143,7 @@ def commit(token: str):
     form.cohort_id.choices = cohort_choices(importer.enrollable_cohorts(current_user))
     if not form.validate_on_submit():
         return _preview_page(upload, form=form)
+    assert form.fingerprint.data is not None  # DataRequired
     cohort = _cohort(form.cohort_id.data)
     if upload.rows > import_uploads.LARGE_IMPORT_ROWS:
         return _start_job(upload, form.fingerprint.data, cohort)

@@ -16,8 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -33,6 +35,8 @@ from training.trainees import rules, services
 from training.trainees.import_sheets import HEADERS, Formula, ImportRefused, Sheet, _blank, read_sheet
 from training.trainees.rules import InvalidValue
 from training.trainees.services import TraineeData
+
+T = TypeVar("T")
 
 _EXCEL_NUMBER = "6.1E+17"  # what rules.normalize_id_number recognises as an ID Excel turned into a number
 
@@ -76,6 +80,11 @@ class PlannedRow:
 
     def cell(self, index: int | None):
         return self.cells[index] if index is not None and index < len(self.cells) else None
+
+    def valid_data(self) -> TraineeData:
+        """The data of a row to write (create, update or skip): every row but one in error has it."""
+        assert self.data is not None, f"row {self.row} ({self.action}) has no data"
+        return self.data
 
 
 @dataclass
@@ -150,17 +159,6 @@ def _id_number(value) -> str:
     return rules.normalize_id_number(_EXCEL_NUMBER)
 
 
-FIELD_CHECKS = {
-    "name": _name,
-    "id_number": _id_number,
-    "phone": lambda value: rules.normalize_phone(_text(value)),
-    "town": lambda value: rules.safe_text(_text(value), 50),
-    "village": lambda value: rules.safe_text(_text(value), 50),
-    "education": lambda value: rules.safe_text(_text(value), 20),
-    "categories": lambda value: rules.parse_categories(_text(value)),
-}
-
-
 def _county_lookup() -> dict[str, County]:
     lookup = {}
     for county in db.session.scalars(select(County)):
@@ -186,35 +184,50 @@ def _county(value, scope: ImportScope, counties: dict[str, County]) -> str:
     return county.code
 
 
-def _check_row(number: int, cells: tuple, sheet: Sheet, scope: ImportScope, counties) -> PlannedRow:
+def _check_row(number: int, cells: tuple, sheet: Sheet, scope: ImportScope, counties: dict[str, County]) -> PlannedRow:
     row = PlannedRow(number, cells)
-    values = {}
-    for name in (*FIELD_CHECKS, "county"):
+
+    def check(name: str, rule: Callable[[object], T]) -> T | None:
+        """The field's cell by its rule, or None with the reason on the row."""
         index = sheet.columns.get(name)
         value = row.cell(index)
         column = sheet.headers[index] if index is not None else HEADERS[name][0]
         if isinstance(value, Formula):
             row.errors.append((column, _("Formulas are not accepted: copy the column and paste it as values.")))
-            continue
+            return None
         if index is not None and not _blank((value,)):
             row.given.add(name)
         try:
-            values[name] = _county(value, scope, counties) if name == "county" else FIELD_CHECKS[name](value)
+            return rule(value)
         except InvalidValue as problem:
             row.errors.append((column, str(problem)))
-    row.id_number = values.get("id_number")
-    if not row.errors:
-        row.action = "create"
-        row.data = TraineeData(
-            id_number=values["id_number"],
-            name=values["name"],
-            phone=values["phone"],
-            county_code=values["county"],
-            town=values["town"],
-            village=values["village"],
-            education=values["education"],
-            categories=values["categories"],
-        )
+            return None
+
+    name = check("name", _name)
+    id_number = check("id_number", _id_number)
+    phone = check("phone", lambda value: rules.normalize_phone(_text(value)))
+    town = check("town", lambda value: rules.safe_text(_text(value), 50))
+    village = check("village", lambda value: rules.safe_text(_text(value), 50))
+    education = check("education", lambda value: rules.safe_text(_text(value), 20))
+    categories = check("categories", lambda value: rules.parse_categories(_text(value)))
+    county = check("county", lambda value: _county(value, scope, counties))
+    row.id_number = id_number
+    if row.errors:
+        return row
+    # Without an error every check returned its value; only the phone may be None (it is optional).
+    assert name is not None and id_number is not None and county is not None and categories is not None
+    assert town is not None and village is not None and education is not None
+    row.action = "create"
+    row.data = TraineeData(
+        id_number=id_number,
+        name=name,
+        phone=phone,
+        county_code=county,
+        town=town,
+        village=village,
+        education=education,
+        categories=categories,
+    )
     return row
 
 
@@ -234,9 +247,8 @@ def _mark_duplicates(rows: list[PlannedRow], column: str) -> None:
             _fail(row, column, _("The same ID number is also on row %(rows)s.", rows=others))
 
 
-def _keeping_what_is_registered(row: PlannedRow, trainee: Trainee) -> TraineeData:
+def _keeping_what_is_registered(row: PlannedRow, data: TraineeData, trainee: Trainee) -> TraineeData:
     """The row's data, where a missing column or an empty cell keeps the registered value: an import never erases."""
-    data = row.data
 
     def given(name: str, registered):
         return getattr(data, "county_code" if name == "county" else name) if name in row.given else registered
@@ -273,7 +285,7 @@ def _changed_columns(trainee: Trainee, data: TraineeData, preview: Preview) -> l
 
 def _match_registry(preview: Preview, scope: ImportScope, chunk: int = 500) -> None:
     """Create, update or skip, by ID number: one query per chunk of rows, not one per row."""
-    valid = [row for row in preview.rows if row.data]
+    valid = [(row, row.data) for row in preview.rows if row.data]
     elsewhere = []
     for start in range(0, len(valid), chunk):
         part = valid[start : start + chunk]
@@ -282,20 +294,20 @@ def _match_registry(preview: Preview, scope: ImportScope, chunk: int = 500) -> N
             for t in db.session.scalars(
                 select(Trainee)
                 .options(selectinload(Trainee.categories))
-                .where(Trainee.id_number.in_([row.data.id_number for row in part]))
+                .where(Trainee.id_number.in_([data.id_number for _, data in part]))
             )
         }
-        for row in part:
-            trainee = found.get(row.data.id_number)
+        for row, from_sheet in part:
+            trainee = found.get(from_sheet.id_number)
             if trainee is None:
                 continue
-            row.data = _keeping_what_is_registered(row, trainee)
+            row.data = data = _keeping_what_is_registered(row, from_sheet, trainee)
             if services.registered_elsewhere(trainee, scope.only_county):
                 _fail(row, preview.header("id_number"), services.registered_elsewhere_message())
                 elsewhere.append(trainee.id)
-            elif services.differs(trainee, row.data):
+            elif services.differs(trainee, data):
                 row.action, row.trainee = "update", trainee
-                row.changes = _changed_columns(trainee, row.data, preview)
+                row.changes = _changed_columns(trainee, data, preview)
             else:
                 row.action, row.trainee = "skip", trainee
     if elsewhere:
@@ -381,20 +393,24 @@ def commit(
 def _write_rows(plan: Preview, result: ImportResult) -> list[tuple[PlannedRow, int]]:
     creates = plan.of("create")
     try:
-        ids = services.create_trainees([row.data for row in creates], audit_action="trainee_imported")
+        ids = services.create_trainees([row.valid_data() for row in creates], audit_action="trainee_imported")
     except services.TraineeRefused as refusal:  # registered meanwhile, by another request
         raise ImportRefused(_("%(reason)s Nothing was imported.", reason=str(refusal))) from None
     created = dict(zip((row.row for row in creates), ids, strict=True))
     result.created = len(ids)
     imported = []
     for row in plan.rows:
-        if row.action == "update":
-            services.update_trainee(row.trainee, row.data, audit_action="trainee_imported")
-            result.updated += 1
-        elif row.action == "skip":
-            result.skipped += 1
-        if row.action in ("create", "update", "skip"):
-            imported.append((row, created.get(row.row) or row.trainee.id))
+        if row.action == "create":
+            imported.append((row, created[row.row]))
+        elif row.action in ("update", "skip"):
+            trainee = row.trainee
+            assert trainee is not None  # _match_registry found it
+            if row.action == "update":
+                services.update_trainee(trainee, row.valid_data(), audit_action="trainee_imported")
+                result.updated += 1
+            else:
+                result.skipped += 1
+            imported.append((row, trainee.id))
     return imported
 
 

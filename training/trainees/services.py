@@ -176,7 +176,7 @@ def _apply(trainee: Trainee, data: TraineeData) -> None:
 def create_trainee(data: TraineeData, audit_action: str = "trainee_created") -> Trainee:
     """A new person; the same ID number never makes two trainees."""
     (trainee_id,) = create_trainees([data], audit_action)
-    return db.session.get(Trainee, trainee_id)
+    return db.session.get_one(Trainee, trainee_id)
 
 
 def update_trainee(trainee: Trainee, data: TraineeData, audit_action: str = "trainee_updated") -> bool:

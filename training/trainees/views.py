@@ -30,6 +30,7 @@ def _county_choices():
 
 
 def _data(form: TraineeForm, id_number: str) -> services.TraineeData:
+    assert form.name.data is not None  # DataRequired
     return services.TraineeData(
         id_number=id_number,
         name=form.name.data.strip(),
@@ -78,6 +79,7 @@ def create():
     form = TraineeForm()
     form.county_code.choices = _county_choices()
     if form.validate_on_submit():
+        assert form.id_number.data is not None  # DataRequired
         try:
             trainee = services.register_trainee(
                 _data(form, form.id_number.data),
@@ -88,6 +90,7 @@ def create():
             )
         except DomainError as refusal:
             db.session.commit()  # nothing was written but the audit event of an ID registered elsewhere
+            assert isinstance(form.id_number.errors, list)  # a tuple only until the field is validated
             form.id_number.errors.append(str(refusal))
         else:
             db.session.commit()
@@ -139,6 +142,7 @@ def reveal(trainee_id: int):
     form = RevealIdForm()
     full_id = None
     if form.validate_on_submit():
+        assert form.reason.data is not None  # DataRequired
         full_id = services.reveal_id_number(trainee, form.reason.data.strip())
         db.session.commit()
     history = services.enrollment_history(trainee.id)
