@@ -129,6 +129,23 @@ def test_the_rows_to_fix_download_has_the_original_columns_and_the_reason(client
     assert sheet.cell(row=3, column=3).number_format == "@"
 
 
+def test_an_array_formula_in_a_row_to_fix_comes_back_as_written(client, coordinator):
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    book = openpyxl.load_workbook(io.BytesIO(workbook([person(), person(phone="555")])))
+    village = book.active.cell(row=4, column=7)  # the second person's 村（社区）
+    village.value = ArrayFormula(village.coordinate, "=SUM(1,2)")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    token = TOKEN.search(upload(client, buffer.getvalue()).get_data(as_text=True)).group(1)
+
+    response = client.get(f"/trainees/import/{token}/errors.xlsx")
+
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    assert sheet.cell(row=2, column=7).value == "=SUM(1,2)" and sheet.cell(row=2, column=7).data_type == "s"
+
+
 def test_the_rows_to_fix_stay_downloadable_after_the_commit(client, coordinator):
     page = upload(client, workbook([person(), person(phone="555")])).get_data(as_text=True)
     response, token = commit(client, page)
