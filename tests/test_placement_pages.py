@@ -176,6 +176,21 @@ def test_an_employer_is_registered_on_the_spot_with_the_job(client, auth, world)
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "employer_created")) is not None
 
 
+def test_an_employer_registered_on_the_spot_needs_a_name(client, auth, world):
+    from stdnum.cn.uscc import calc_check_digit
+
+    code = "91610924MA6YQ0N0X" + calc_check_digit("91610924MA6YQ0N0X")
+    auth.login("coordinator", county=HERE)
+
+    page = client.submit(
+        new_url(world), job(world, employer_id="", new_employer_name=" ", new_employer_uscc=code)
+    ).get_data(as_text=True)
+
+    assert "Give the new employer's name." in page
+    assert db.session.scalar(select(func.count()).select_from(Employer)) == 1
+    assert db.session.scalar(select(Placement)) is None
+
+
 def test_an_employer_registered_on_the_spot_with_a_known_code_saves_nothing(client, auth, world):
     auth.login("coordinator", county=HERE)
 

@@ -90,6 +90,16 @@ def test_full_ids_need_a_reason(client, auth, small_city):
     )
 
 
+def test_a_refused_export_goes_back_to_the_dashboard_whatever_the_query_string_holds(client, auth, small_city):
+    auth.login("coordinator")
+    url = EXPORT_URL + "&_scheme=javascript&_external=1&_anchor=x"
+
+    response = client.submit(url, {"format": "csv", "full_id": "y", "reason": ""}, page=PAGE)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/reports?" + urlencode(PERIOD)
+
+
 def test_full_ids_with_a_reason_are_exported_and_audited(client, auth, small_city):
     user = auth.login("coordinator")
     job = export(client, full_id="y", reason="社保补贴申报需要完整身份证号")

@@ -54,7 +54,7 @@ def register_extensions(app: Flask) -> None:
     auth.configure_login_manager(login_manager)
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]  # Flask's documented way to wrap its WSGI app
 
 
 def register_blueprints(app: Flask) -> None:

@@ -3,6 +3,7 @@ there is one (set by the web layer), or name the command line / worker otherwise
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from flask import g, has_app_context
 
 from training.extensions import db
 from training.models import AuditEvent
+from training.orm import table_of
 
 
 def set_actor(user_id: int | None, name: str, ip: str | None) -> None:
@@ -44,7 +46,7 @@ def record(
 
 
 def record_many(
-    action: str, entity_type: str, changes: list[tuple[Any, dict | None, dict | None]], at: datetime | None = None
+    action: str, entity_type: str, changes: Sequence[tuple[Any, dict | None, dict | None]], at: datetime | None = None
 ) -> None:
     """Many events of one action at once, (entity_id, before, after) each, by one INSERT; the caller commits."""
     from sqlalchemy import insert
@@ -56,7 +58,7 @@ def record_many(
     # Into the table, not the mapped class: the ORM's bulk insert handles each row in Python
     # first, which cost more than the statement for a roster of 60.
     db.session.execute(
-        insert(AuditEvent.__table__),
+        insert(table_of(AuditEvent)),
         [
             dict(
                 at=now,

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy import CheckConstraint, DateTime, Engine, MetaData, event, types
-from sqlalchemy.orm import DeclarativeBase, Session, registry
+from sqlalchemy import CheckConstraint, DateTime, Engine, MetaData, Table, event, types
+from sqlalchemy.orm import DeclarativeBase, Session, registry, scoped_session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -40,9 +40,10 @@ def prepared(build: Callable[[], S]) -> Callable[[], S]:
 
 
 M = TypeVar("M", bound="Base")
+SessionT = TypeVar("SessionT", bound=Session)
 
 
-def lock_row(session: Session, model: type[M], row_id: int) -> M:
+def lock_row(session: Session | scoped_session[SessionT], model: type[M], row_id: int) -> M:
     """The row of `model` with this id, locked until the transaction ends, and read afresh.
 
     FOR UPDATE on PostgreSQL; SQLite serialises writers by itself. Read afresh because a copy
@@ -50,6 +51,14 @@ def lock_row(session: Session, model: type[M], row_id: int) -> M:
     lock waited for. No such row raises NoResultFound.
     """
     return session.get_one(model, row_id, with_for_update=True, populate_existing=True)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The model's table: every model is mapped to one Table, never to a join or a select."""
+    # DeclarativeBase types __table__ as any FromClause.
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class UTCDateTime(types.TypeDecorator):

@@ -22,9 +22,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from training.models.ratelimit import KEY_LENGTH, RateLimitCounter
+from training.orm import table_of
 
 SCHEME = "jfwdb"
-_counters = RateLimitCounter.__table__
+_counters = table_of(RateLimitCounter)
 
 
 def _engine() -> Engine:

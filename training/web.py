@@ -1,10 +1,12 @@
-"""Small helpers shared by the views: requests that need no user, the client's address, safe redirects."""
+"""Small helpers shared by the views: requests that need no user, the client's address, safe redirects,
+an error added to a field."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import request
+from wtforms import Field
 
 
 def asks_for_nobody() -> bool:
@@ -25,3 +27,9 @@ def safe_next(default: str) -> str:
     if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme and not odd:
         return target
     return default
+
+
+def add_error(field: Field, message: str) -> None:
+    """Show message under the field, after the errors its validators found."""
+    # A new list: WTForms types errors as a Sequence (a tuple until the form is validated).
+    field.errors = [*field.errors, message]

@@ -13,6 +13,7 @@ from training.exceptions import DomainError
 from training.extensions import db, limiter
 from training.models import Role
 from training.permissions import can_manage_cohort, deny, require_cohort, roles_required
+from training.web import add_error
 
 bp = Blueprint("activation", __name__)
 
@@ -44,14 +45,15 @@ def activate():
         return redirect(url_for("main.home"))
     form = ActivationForm(code=request.args.get("code", ""))
     if form.validate_on_submit():
+        assert form.code.data is not None and form.password.data is not None  # DataRequired
         try:
             user = services.activate(form.code.data, form.password.data)
         except services.ActivationRefused as refusal:
             db.session.rollback()
-            form.code.errors.append(str(refusal))
+            add_error(form.code, str(refusal))
         except DomainError as refusal:  # the password policy
             db.session.rollback()
-            form.password.errors.append(str(refusal))
+            add_error(form.password, str(refusal))
         else:
             db.session.commit()
             flash(

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3, types-WTForms 3.2 lacks it
 from wtforms.validators import DataRequired, Length, Optional
 
 from training.labels import ROLES as ROLE_LABELS

@@ -43,9 +43,14 @@ def create_user():
     form = UserCreateForm()
     form.set_county_choices(_counties())
     if form.validate_on_submit():
+        assert form.username.data is not None and form.password.data is not None  # DataRequired
         try:
             user = services.create_user(
-                form.username.data, form.password.data, form.role.data, form.county_code.data, form.display_name.data
+                form.username.data,
+                form.password.data,
+                form.role.data,
+                form.county_code.data,
+                form.display_name.data or "",
             )
         except DomainError as refusal:
             form.form_errors.append(str(refusal))
@@ -87,6 +92,7 @@ def reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = PasswordResetForm()
     if form.validate_on_submit():
+        assert form.password.data is not None  # DataRequired
         try:
             services.reset_password(user, form.password.data)
         except DomainError as refusal:

@@ -58,9 +58,9 @@ def attended_hours(cohort_id: int, now: datetime) -> dict[int, Decimal]:
 
 def upcoming_sessions(cohort_id: int, now: datetime) -> int:
     """How many of the cohort's sessions have not started by `now`."""
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count()).where(ClassSession.cohort_id == cohort_id, ClassSession.starts_at > now)
-    )
+    ).scalar_one()
 
 
 @dataclass(frozen=True)

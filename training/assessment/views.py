@@ -13,6 +13,7 @@ from training.assessment.services import AssessmentRefused, FinaliseRefused, Sco
 from training.extensions import db
 from training.models import CohortStatus, Role, utcnow
 from training.permissions import can_manage_cohort, deny, require_cohort, roles_required
+from training.web import add_error
 
 bp = Blueprint("assessment", __name__)
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
@@ -32,7 +33,7 @@ def scores(cohort_id: int):
         except ScoreConflict as conflict:
             db.session.rollback()
             for (enrollment_id, kind), (current, message) in conflict.cells.items():
-                form.cell(kind, enrollment_id).errors.append(message)
+                add_error(form.cell(kind, enrollment_id), message)
                 form.seen(kind, enrollment_id, current)  # saving again then overwrites knowingly
             form.form_errors.append(str(conflict))
         except AssessmentRefused as refusal:

@@ -35,8 +35,9 @@ from training.exceptions import DomainError
 from training.extensions import db
 from training.labels import ATTENDANCE_STATUSES
 from training.models import Attendance, AttendanceStatus, ClassSession, Enrollment, MarkMethod
+from training.orm import table_of
 
-TABLE = Attendance.__table__
+TABLE = table_of(Attendance)
 
 
 class MarkingRefused(DomainError):
@@ -69,7 +70,7 @@ class SaveOutcome:
 
 
 def status_label(status: str | None) -> str:
-    return str(ATTENDANCE_STATUSES.get(status, status or "—"))
+    return str(ATTENDANCE_STATUSES.get(status, status)) if status else "—"
 
 
 def _method_for(session: ClassSession, role: str, now: datetime, lock_hours: int) -> str:
@@ -168,14 +169,14 @@ def _update(changes: list[tuple[PostedMark, RosterRow]], stamp: dict) -> set[int
         )
     )
     stamped = {f"stamp_{name}": value for name, value in stamp.items()}
-    ids = [row.attendance_id for _mark, row in changes]
+    ids = [row.attendance_id for _mark, row in changes if row.attendance_id is not None]  # all: stored rows only
     written = db.session.execute(
         statement,
         [
             {"mark_id": row.attendance_id, "loaded_version": row.version, "new_status": mark.status, **stamped}
             for mark, row in changes
         ],
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]  # Result.rowcount: CursorResult at run time
     if written == len(changes):
         return set(ids)
     # Someone saved some of these since the page loaded: ours are the rows with our stamp (our
@@ -205,7 +206,7 @@ def _insert(session_id: int, marks: list[PostedMark], stamp: dict) -> dict[int, 
         {"enrollment_id": m.enrollment_id, "session_id": session_id, "status": m.status, "version": 1, **stamp}
         for m in marks
     ]
-    return dict(db.session.execute(statement, rows).all())
+    return {enrollment_id: attendance_id for enrollment_id, attendance_id in db.session.execute(statement, rows)}
 
 
 def check_in(

@@ -3,6 +3,7 @@ rotating QR for self check-in, and the trainee's side of it: the scanned link an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 import segno
@@ -19,6 +20,7 @@ from training.attendance.services import AlreadyCheckedIn, CheckinRefused, Marki
 from training.extensions import db, limiter
 from training.models import ClassSession, MarkMethod, Role, utcnow
 from training.permissions import require_cohort, roles_required
+from training.web import add_error
 
 bp = Blueprint("attendance", __name__)
 navigation.add([Role.TRAINEE], "attendance.checkin_code", _l("Check in"), order=5)
@@ -87,7 +89,7 @@ def _flash_outcome(outcome: services.SaveOutcome) -> None:
         flash(_conflict_message(conflict), "warning")
 
 
-def _roster_context(session: ClassSession, form: RosterForm, posted: list[rules.PostedMark] = ()) -> dict:
+def _roster_context(session: ClassSession, form: RosterForm, posted: Sequence[rules.PostedMark] = ()) -> dict:
     rows = queries.roster_rows(session)
     chosen = {mark.enrollment_id: mark.status for mark in posted if mark.status}
     lock_hours, now = current_app.config["ATTENDANCE_LOCK_HOURS"], utcnow()
@@ -139,12 +141,12 @@ def checkin_qr_json(session_id: int):
     return response
 
 
-def _qr_state(session: ClassSession) -> dict:
+def _qr_state(session: ClassSession) -> dict[str, object]:
     """The QR and code of the current window, while check-in is open, whether the class is over, and the counter."""
     now, config = utcnow(), current_app.config
     is_open = rules.checkin_open(session.starts_at, session.ends_at, now, config["CHECKIN_OPENS_MINUTES"])
     attended, total = queries.tally(session)
-    state = {
+    state: dict[str, object] = {
         "open": is_open,
         "ended": now > session.ends_at,
         "attended": attended,
@@ -227,6 +229,7 @@ def checkin_code():
     if not form.validate_on_submit():
         return render_template("attendance/checkin_code.html", form=form), 400 if form.errors else 200
     config = current_app.config
+    assert form.code.data is not None  # DataRequired
     try:
         session = services.check_in_by_code(
             current_user.trainee_id or 0,
@@ -241,7 +244,7 @@ def checkin_code():
         return _checkin_result(None, str(already), 200, ok=True)
     except CheckinRefused as refusal:
         db.session.rollback()
-        form.code.errors.append(str(refusal))
+        add_error(form.code, str(refusal))
         return render_template("attendance/checkin_code.html", form=form), 400
     db.session.commit()
     return _checkin_result(session, _("You are checked in. Welcome!"), 200, ok=True)

@@ -38,7 +38,14 @@ def index():
     form.set_choices(*queries.known_values(current_user))
     valid = form.validate()
     filters = (
-        queries.AuditFilters(**{name: form[name].data or (None if name.startswith("date") else "") for name in FILTERS})
+        queries.AuditFilters(
+            actor=form.actor.data or "",
+            action=form.action.data or "",
+            entity_type=form.entity_type.data or "",
+            entity_id=form.entity_id.data or "",
+            date_from=form.date_from.data,
+            date_to=form.date_to.data,
+        )
         if valid
         else None
     )

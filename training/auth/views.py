@@ -11,7 +11,7 @@ from training.auth import services
 from training.auth.forms import LoginForm, PasswordChangeForm
 from training.exceptions import PasswordRejected
 from training.extensions import db, limiter
-from training.web import asks_for_nobody, client_ip, safe_next
+from training.web import add_error, asks_for_nobody, client_ip, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -49,6 +49,7 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        assert form.username.data is not None and form.password.data is not None  # DataRequired
         user = services.authenticate(form.username.data, form.password.data)
         if user is not None:
             session.clear()  # a fresh session at every sign-in
@@ -60,7 +61,7 @@ def login():
             return redirect(safe_next(url_for("main.home")))
         audit.record("login_failed", "user", after={"username": form.username.data.strip()[:64]})
         db.session.commit()
-        form.password.errors.append(_("Wrong username or password."))
+        add_error(form.password, _("Wrong username or password."))
     return render_template("auth/login.html", form=form)
 
 
@@ -89,13 +90,14 @@ def logout():
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
+        assert form.current_password.data is not None and form.new_password.data is not None  # DataRequired
         if services.authenticate(current_user.username, form.current_password.data) is None:
-            form.current_password.errors.append(_("The current password is not right."))
+            add_error(form.current_password, _("The current password is not right."))
         else:
             try:
                 services.set_password(current_user, form.new_password.data)
             except PasswordRejected as refusal:
-                form.new_password.errors.append(str(refusal))
+                add_error(form.new_password, str(refusal))
             else:
                 services.end_all_sessions(current_user, keep_token=session.get("login_token"))
                 audit.record("password_changed", "user", current_user.id)

@@ -124,7 +124,7 @@ def has_valid_certificate():
 
 def issue_batch(cohort_id: int, enrollment_ids: Sequence[int], issued_by_id: int | None) -> BatchOutcome:
     """Issue to those of these enrollments that completed the cohort and have no valid certificate yet."""
-    cohort = db.session.get(Cohort, cohort_id)
+    cohort = db.session.get_one(Cohort, cohort_id)
     issued_on = local_today()
     serials.lock_counter(issued_on.year, cohort.county_code)
     # Read after taking the lock: a batch that ran meanwhile has committed its certificates.

@@ -150,7 +150,9 @@ class Folders:
 
     @classmethod
     def of_app(cls) -> Folders:
-        return cls(str(Path(current_app.root_path) / current_app.template_folder), current_app.static_folder)
+        templates, static = current_app.template_folder, current_app.static_folder
+        assert templates is not None and static is not None  # the app keeps Flask's default folders
+        return cls(str(Path(current_app.root_path) / templates), static)
 
 
 @functools.lru_cache(maxsize=4)
@@ -185,7 +187,7 @@ def _cyclic_gc_paused():
 
 def write_pdf(html: str) -> bytes:
     """The PDF of `html`; raises ResourceRefused if it asks for anything but our static files."""
-    return _write_pdf(html, current_app.static_folder)
+    return _write_pdf(html, Folders.of_app().static)
 
 
 def _write_pdf(html: str, static_folder: str) -> bytes:

@@ -13,7 +13,7 @@ import io
 import re
 from collections.abc import Sequence
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
@@ -28,14 +28,17 @@ _NAME = re.compile(rb"/([A-Za-z0-9_.+-]+)")
 _BINARY_MARK = b"%\xe2\xe3\xcf\xd3\n"
 
 
-def _keep_own_resources(page: DictionaryObject) -> None:
+def _keep_own_resources(page: PageObject) -> None:
     """WeasyPrint gives all pages one resources dictionary; give this page only the XObjects it draws."""
-    resources = page["/Resources"].get_object()
+    resources = page["/Resources"]  # a dictionary read resolves a reference
+    assert isinstance(resources, DictionaryObject)
     xobjects = resources.get("/XObject")
     own = DictionaryObject({key: value for key, value in resources.items() if key != "/XObject"})
     if xobjects:
-        used = {"/" + name.decode("latin-1") for name in _NAME.findall(page.get_contents().get_data())}
-        own[NameObject("/XObject")] = DictionaryObject({k: v for k, v in xobjects.get_object().items() if k in used})
+        xobjects, contents = xobjects.get_object(), page.get_contents()
+        assert isinstance(xobjects, DictionaryObject) and contents is not None  # a page that draws images
+        used = {"/" + name.decode("latin-1") for name in _NAME.findall(contents.get_data())}
+        own[NameObject("/XObject")] = DictionaryObject({k: v for k, v in xobjects.items() if k in used})
     page[NameObject("/Resources")] = own
 
 
@@ -47,8 +50,10 @@ def _reachable(start: PdfObject) -> dict[int, PdfObject]:
         item = stack.pop()
         if isinstance(item, IndirectObject):
             if item.idnum not in found:
-                found[item.idnum] = item.get_object()
-                stack.append(found[item.idnum])
+                target = item.get_object()
+                assert target is not None, f"object {item.idnum} is referenced but missing"
+                found[item.idnum] = target
+                stack.append(target)
         elif isinstance(item, DictionaryObject):  # stream objects too
             stack.extend(item.values())
         elif isinstance(item, ArrayObject):
@@ -88,11 +93,14 @@ def split_pages(pdf: bytes, titles: Sequence[str] = (), producer: str = "Jinfanw
     """One complete PDF per page of `pdf`; `titles` become the files' document titles."""
     reader = PdfReader(io.BytesIO(pdf))
     header = pdf[: pdf.index(b"\n")].strip()
-    size = int(reader.trailer["/Size"])
+    size_entry = reader.trailer["/Size"]
+    assert isinstance(size_entry, NumberObject)  # an integer, says the PDF standard
+    size = int(size_entry)
     catalog, tree, info = size, size + 1, size + 2
     shared: dict[int, bytes] = {}  # serialised once, reused by every file that needs them
     files = []
     for number, page in enumerate(reader.pages):
+        assert page.indirect_reference is not None  # a page read from a file has its number
         page_number = page.indirect_reference.idnum
         _keep_own_resources(page)
         own = DictionaryObject({k: v for k, v in page.items() if k != "/Parent"})

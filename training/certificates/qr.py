@@ -6,6 +6,7 @@ import pypdfium2
 import zxingcpp
 
 RENDER_SCALE = 3  # 216 dpi: a 32 mm code is ~270 px, plenty for the decoder
+QR_ONLY = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 
 
 def qr_texts(pdf: bytes, scale: float = RENDER_SCALE) -> list[str]:
@@ -16,7 +17,7 @@ def qr_texts(pdf: bytes, scale: float = RENDER_SCALE) -> list[str]:
         for index in range(len(document)):
             page = document[index]
             image = page.render(scale=scale, grayscale=True).to_pil()
-            texts += [code.text for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+            texts += [code.text for code in zxingcpp.read_barcodes(image, formats=QR_ONLY)]
             page.close()
         return texts
     finally:

@@ -36,18 +36,20 @@ def lock_counter(year: int, county_code: str) -> int:
     what this transaction reads afterwards is what other writers committed.
     """
     insert_ignoring_conflicts(SerialCounter, year=year, county_code=county_code, last_value=0)
-    return db.session.scalar(select(SerialCounter.last_value).where(_counter(year, county_code)).with_for_update())
+    return db.session.execute(
+        select(SerialCounter.last_value).where(_counter(year, county_code)).with_for_update()
+    ).scalar_one()
 
 
 def allocate(year: int, county_code: str, count: int) -> list[int]:
     """The next `count` numbers of the counter, in order, in the caller's transaction."""
     if count <= 0:
         return []
-    last = db.session.scalar(
+    last = db.session.execute(
         update(SerialCounter)
         .where(_counter(year, county_code))
         .values(last_value=SerialCounter.last_value + count)
         .returning(SerialCounter.last_value)
         .execution_options(synchronize_session=False)
-    )
+    ).scalar_one()
     return list(range(last - count + 1, last + 1))

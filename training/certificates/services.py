@@ -181,7 +181,7 @@ def reissue(certificate_id: int, reason: str, user_id: int | None) -> Certificat
     reason = (reason or "").strip()
     if not reason:
         raise CertificateRefused(_("Say what the new certificate corrects."))
-    old = db.session.get(Certificate, certificate_id)
+    old = db.session.get_one(Certificate, certificate_id)
     cohort = old.enrollment.cohort
     issued_on = issuing.local_today()
     serials.lock_counter(issued_on.year, cohort.county_code)

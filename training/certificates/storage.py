@@ -88,7 +88,7 @@ def store(files: Sequence[tuple[str, bytes]]) -> list[Path]:
         directory.mkdir(parents=True, exist_ok=True)
         with ThreadPoolExecutor(max_workers=max(1, min(WRITERS, len(files)))) as pool:
             outcomes = [pool.submit(_write_durably, path, data) for path, (_, data) in zip(paths, files, strict=True)]
-        errors = [outcome.exception() for outcome in outcomes if outcome.exception() is not None]
+        errors = [error for outcome in outcomes if (error := outcome.exception()) is not None]
         written = [path for path, outcome in zip(paths, outcomes, strict=True) if outcome.exception() is None]
         if errors:
             raise errors[0]

@@ -96,6 +96,7 @@ def _result_page(found: verification.Verification | None):
 def lookup():
     form = LookupForm()
     if form.validate_on_submit():
+        assert form.serial.data is not None and form.name.data is not None  # DataRequired
         return _result_page(verification.by_name(form.serial.data, form.name.data))
     return render_template("certificates/lookup.html", plain_page=True, form=form)
 

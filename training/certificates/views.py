@@ -62,7 +62,7 @@ def _pdf_response(certificate: Certificate):
         mimetype="application/pdf",
         as_attachment=True,
         download_name=f"{certificate.serial}.pdf",
-        etag=certificate.pdf_sha256,
+        etag=False if certificate.pdf_sha256 is None else certificate.pdf_sha256,  # None: no ETag, as before
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -165,6 +165,7 @@ def revoke(serial: str):
     form = RevokeForm().prepare(REVOKE_CATEGORIES, certificate.serial)
     if not form.validate_on_submit():
         return _certificate_page(certificate, revoke_form=form, status=422)
+    assert form.reason.data is not None  # DataRequired
     try:
         services.revoke(certificate.id, form.category.data, form.reason.data, current_user.id)
     except CertificateRefused as refusal:
@@ -183,6 +184,7 @@ def reissue(serial: str):
     form = ReissueForm()
     if not form.validate_on_submit():
         return _certificate_page(certificate, reissue_form=form, status=422)
+    assert form.reason.data is not None  # DataRequired
     try:
         new = services.reissue(certificate.id, form.reason.data, current_user.id)
     except CertificateRefused as refusal:

@@ -68,9 +68,9 @@ def check_subsidy(trainee: Trainee, cohort: Cohort, override_reason: str | None)
 
 
 def seats_taken(cohort_id: int) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count()).where(Enrollment.cohort_id == cohort_id, Enrollment.status.in_(SEATED))
-    )
+    ).scalar_one()
 
 
 def _place(enrollment: Enrollment, cohort: Cohort) -> None:

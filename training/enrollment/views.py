@@ -23,6 +23,7 @@ from training.models import Enrollment, Role
 from training.permissions import can_manage_cohort, deny, require_cohort, roles_required
 from training.trainees.forms import TraineeFilterForm
 from training.trainees.rules import InvalidValue, normalize_id_number
+from training.web import add_error
 
 bp = Blueprint("enrollment", __name__)
 navigation.add([Role.TRAINEE], "enrollment.open_classes", _l("Apply"), order=10)
@@ -74,26 +75,28 @@ def _typed_again(cohort, form: EnrollOneForm, matches=None):
 def _named_person(cohort, form: EnrollOneForm):
     """(the trainee the form names, the matches of a name); no trainee leaves an error on the form or
     matches to pick from."""
+    assert form.person.data is not None  # DataRequired
     text = form.person.data.strip()
     if not queries.is_id_number_attempt(text):
         matches = queries.matching_candidates(cohort, current_user, text)
         if not matches:
-            form.person.errors.append(
+            add_error(
+                form.person,
                 _(
                     "Nobody in your registry whose name holds “%(text)s” is free to enroll "
                     "here. Check the name, or type the full ID number.",
                     text=text,
-                )
+                ),
             )
         picked = form.trainee_id.data and queries.picked_trainee(form.trainee_id.data, cohort, current_user, text)
         return picked or None, matches
     try:
         trainee = queries.trainee_with_id_number(normalize_id_number(text), current_user)
     except InvalidValue as error:
-        form.person.errors.append(str(error))
+        add_error(form.person, str(error))
         return None, None
     if trainee is None:
-        form.person.errors.append(_("No trainee with this ID number in your registry. Register the person first."))
+        add_error(form.person, _("No trainee with this ID number in your registry. Register the person first."))
     return trainee, None
 
 
@@ -206,6 +209,7 @@ def withdraw(enrollment_id: int):
     if not form.validate_on_submit():
         flash(_("Give a reason for the withdrawal."), "danger")
         return redirect(url_for("catalog.cohort", cohort_id=enrollment.cohort_id))
+    assert form.reason.data is not None  # DataRequired
     try:
         promoted = services.withdraw(enrollment.id, current_user.id, form.reason.data)
     except EnrollmentRefused as refusal:

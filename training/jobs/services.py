@@ -86,7 +86,7 @@ def run(job_id: str, *, retry: bool = False, on_step: Callable[[Step], None] | N
         except Exception as error:  # the job's page must say it failed, whatever the cause
             db.session.rollback()
             log.exception("job failed", extra={"job_id": job_id})
-            job = db.session.get(Job, job_id)
+            job = db.session.get_one(Job, job_id)  # claimed above: it exists
             job.status, job.finished_at = JobStatus.FAILED, utcnow()
             job.message = job.message or type(error).__name__
             if _commit_if_ours(job_id, claim):
@@ -149,7 +149,7 @@ def _claim(job_id: str, now, retry: bool, claim: str) -> Job | None:
             finished_at=None,
             claim=claim,
         )
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]  # Result.rowcount: CursorResult at run time
     db.session.commit()
     return db.session.get(Job, job_id) if claimed else None
 
@@ -166,7 +166,7 @@ def requeue_stale(now, stale_after: timedelta) -> list[str]:
     for job_id in db.session.scalars(select(Job.id).where(is_stale)).all():
         taken = db.session.execute(
             update(Job).where(Job.id == job_id, is_stale).values(status=JobStatus.QUEUED, heartbeat_at=now, claim=None)
-        ).rowcount
+        ).rowcount  # type: ignore[attr-defined]  # Result.rowcount: CursorResult at run time
         if taken:
             requeued.append(job_id)
     db.session.commit()

@@ -41,11 +41,13 @@ class CoordinatorOverview:
 def coordinator_overview(user: User, now: datetime, days: int = 7) -> CoordinatorOverview:
     """Counts in the coordinator's scope and the sessions of the coming days."""
     scope = cohort_scope(user)
-    cohorts = dict(db.session.execute(select(Cohort.status, func.count()).where(scope).group_by(Cohort.status)).all())
+    cohorts = dict(
+        db.session.execute(select(Cohort.status, func.count()).where(scope).group_by(Cohort.status)).tuples().all()
+    )
     enrollment_counts = select(Enrollment.status, func.count()).group_by(Enrollment.status)
     if not sees_everything(user):
         enrollment_counts = enrollment_counts.join(Cohort, Cohort.id == Enrollment.cohort_id).where(scope)
-    enrollments = dict(db.session.execute(enrollment_counts).all())
+    enrollments = dict(db.session.execute(enrollment_counts).tuples().all())
     trainees = db.session.scalar(select(func.count()).select_from(Trainee).where(trainee_scope(user)))
     return CoordinatorOverview(
         cohorts_by_status={status.value: cohorts.get(status.value, 0) for status in CohortStatus},
@@ -278,7 +280,10 @@ def enrollment_hours(trainee_id: int, now: datetime) -> dict[int, _Hours]:
         totals = sums.setdefault(enrollment_id, [Decimal(0)] * 4)
         sums[enrollment_id] = [a + _tenths(b) for a, b in zip(totals, values, strict=True)]
         unmarked.setdefault(enrollment_id, []).extend([_tenths(length)] * unmarked_count)
-    return {key: _Hours(*totals, tuple(unmarked[key])) for key, totals in sums.items()}
+    return {
+        key: _Hours(scheduled, attended, held, attended_held, tuple(unmarked[key]))
+        for key, (scheduled, attended, held, attended_held) in sums.items()
+    }
 
 
 def _training(enrollment: Enrollment, hours: _Hours | None) -> Training:

@@ -112,7 +112,8 @@ class PlacementForm(PlacementFields):
     enrollment_id = SelectField(_l("Training the job follows"), coerce=optional_int)
     employer_q = StringField(_l("Search employers"), validators=[Optional(), Length(max=60)])
     find_employer = SubmitField(_l("Search"))
-    new_employer_name = StringField(_l("New employer: name"), validators=[Optional(), Length(max=120)])
+    # Not Optional(): it would stop validation of an empty name before validate_new_employer_name.
+    new_employer_name = StringField(_l("New employer: name"), validators=[Length(max=120)])
     new_employer_uscc = StringField(
         _l("New employer: unified social credit code"), validators=[Optional(), Length(max=40)]
     )
@@ -121,13 +122,17 @@ class PlacementForm(PlacementFields):
     def registers_employer(self) -> bool:
         return bool((self.new_employer_name.data or "").strip() or (self.new_employer_uscc.data or "").strip())
 
+    def validate_new_employer_name(self, field) -> None:
+        # The name's own validator: an error added to the name by the code's validator, which runs
+        # after it, was shown but let the form through, and a nameless employer was registered.
+        if self.registers_employer and not self.employer_id.data and not (field.data or "").strip():
+            raise ValidationError(_l("Give the new employer's name."))
+
     def validate_new_employer_uscc(self, field) -> None:
         if not self.registers_employer:
             return
         if self.employer_id.data:
             raise ValidationError(_l("Choose an employer from the list or register a new one, not both."))
-        if not (self.new_employer_name.data or "").strip():
-            self.new_employer_name.errors.append(_l("Give the new employer's name."))
         _rule(normalize_uscc, field)
 
 

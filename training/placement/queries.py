@@ -35,7 +35,7 @@ def current_placements(employer_ids: list[int]) -> dict[int, int]:
         .where(Placement.employer_id.in_(employer_ids), Placement.end_date.is_(None))
         .group_by(Placement.employer_id)
     )
-    return dict(rows.all())
+    return {employer_id: count for employer_id, count in rows if employer_id is not None}  # in employer_ids
 
 
 def employer_options(text: str = "", keep: tuple[int | None, ...] = (), limit: int = 200) -> list[Employer]:
@@ -138,11 +138,11 @@ def committed_vs_placed(cohort_id: int) -> tuple[int, int]:
         return 0, 0
     if cohort.employer_id is None:
         return cohort.committed_placements or 0, 0
-    placed = db.session.scalar(
+    placed = db.session.execute(
         select(func.count(func.distinct(Placement.trainee_id)))
         .join(Enrollment, Enrollment.id == Placement.enrollment_id)
         .where(Enrollment.cohort_id == cohort_id, Placement.employer_id == cohort.employer_id)
-    )
+    ).scalar_one()
     return cohort.committed_placements or 0, placed
 
 

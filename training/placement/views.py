@@ -27,7 +27,7 @@ from training.placement.forms import (
     PlacementRowForm,
 )
 from training.placement.rules import DEFAULT_MAX_WAGE, ENDED_NOTE
-from training.web import safe_next
+from training.web import add_error, safe_next
 
 bp = Blueprint("placement", __name__)
 navigation.add([Role.COORDINATOR, Role.ADMIN], "placement.follow_ups", _l("Follow-ups"), order=40)
@@ -100,9 +100,9 @@ def _chosen_employer(form: PlacementForm) -> int | None:
     """The selected employer, or the one registered on the spot from the form's inline fields."""
     if not form.registers_employer:
         return form.employer_id.data
-    return services.create_employer(
-        services.EmployerData(name=form.new_employer_name.data.strip(), uscc=form.new_employer_uscc.data)
-    ).id
+    name, code = form.new_employer_name.data, form.new_employer_uscc.data
+    assert name is not None and code is not None  # validate_new_employer_name, validate_new_employer_uscc
+    return services.create_employer(services.EmployerData(name=name.strip(), uscc=code)).id
 
 
 def _placement_in_scope(placement_id: int) -> Placement:
@@ -138,7 +138,7 @@ def create_employer(employer_id: int | None = None):
         except services.EmployerRefused as refusal:
             existing = (refusal.existing.id, refusal.existing.name) if refusal.existing else None
             db.session.rollback()
-            form.uscc.errors.append(str(refusal))
+            add_error(form.uscc, str(refusal))
         else:
             db.session.commit()
             flash(_("%(name)s was saved.", name=employer.name), "success")
@@ -238,6 +238,7 @@ def end(placement_id: int):
     if not form.validate_on_submit():
         flash(_("Give the end date and the reason."), "danger")
         return _job_page(placement, form, 400)
+    assert form.end_date.data is not None and form.reason.data is not None  # InputRequired, DataRequired
     try:
         closed = services.end_placement(placement, form.end_date.data, form.reason.data, current_user.id)
     except DomainError as refusal:
@@ -316,7 +317,7 @@ def follow_up(follow_up_id: int):
     form = FollowUpForm()
     if not form.is_submitted() and record.done_at:
         form.still_employed.data = "yes" if record.still_employed else "no"
-        form.same_employer.data = {True: "yes", False: "no"}.get(record.same_employer)
+        form.same_employer.data = None if record.same_employer is None else "yes" if record.same_employer else "no"
         form.monthly_wage.data, form.note.data = record.monthly_wage, record.note
     if form.validate_on_submit():
         answer = services.FollowUpAnswer(

@@ -103,7 +103,7 @@ def nice_ceiling(value: int) -> tuple[int, int]:
     return value, max(1, value // 4)
 
 
-def trend(title: str, months: Sequence[str], series: Sequence[tuple[str, Sequence[int]]]) -> Markup:
+def trend(title: str, months: Sequence[str], series: Sequence[tuple[str, Sequence[int | None]]]) -> Markup:
     """One line per series over the months (YYYY-MM), with a y axis from 0 and a legend; None is not drawn."""
     width, height = 720, 280
     left, right, top_pad, bottom = 56, 16, 36, 40

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TextIO
 
 import openpyxl
 from flask import current_app
@@ -352,7 +351,7 @@ class ListWriter:
     def __init__(self, fileobj, fmt: str, preamble_rows: list[list], headers: list[str], sheet_names: tuple[str, str]):
         self.fmt = fmt
         if fmt == "csv":
-            self.text: TextIO = io.TextIOWrapper(fileobj, encoding="utf-8-sig", newline="")
+            self.text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", newline="")
             self.csv = csv.writer(self.text)
             self.csv.writerows(_row(r) for r in preamble_rows)
             self.csv.writerows([[], _row(headers)])

@@ -16,6 +16,7 @@ from datetime import date
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Connection,
     Date,
     Integer,
@@ -170,7 +171,7 @@ def _arm(part: str, key1, key2, values: Sequence) -> list:
 
 def figures_statement(
     scope: ColumnElement[bool], criteria: Criteria, settings: Settings, as_of: date, dialect: str
-) -> Select:
+) -> CompoundSelect:
     """Every figure of the dashboard in one statement; rows are (part, key1, key2, v0 … v7).
 
     Two CTEs, each read from the tables (so the planner knows their size): the admissions, and

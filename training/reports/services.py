@@ -63,8 +63,10 @@ class Funnel:
 
     @classmethod
     def from_values(cls, values) -> Funnel:
-        counts = [_int(v) for v in values[:6]]
-        return cls(*counts, wage_sum=_decimal(values[6]), jobs=_int(values[7]))
+        enrolled, completed, certified, placed, retained, retention_due = (_int(v) for v in values[:6])
+        return cls(
+            enrolled, completed, certified, placed, retained, retention_due, _decimal(values[6]), _int(values[7])
+        )
 
     def __add__(self, other: Funnel) -> Funnel:
         return Funnel(*(getattr(self, f) + getattr(other, f) for f in vars(self)))
@@ -115,7 +117,7 @@ class Report:
     kinds: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
     scopes: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
     median_wage: Decimal | None = None
-    trend: list[tuple[str, int, int]] = field(default_factory=list)
+    trend: list[tuple[str, int | None, int]] = field(default_factory=list)  # see trend()
     directed: list[Directed] = field(default_factory=list)
     trend_counts: dict[str, list[int]] = field(default_factory=dict)  # YYYY-MM → [completions, jobs]
 
@@ -188,7 +190,7 @@ def quick_periods(today: date) -> list[tuple[str, date, date]]:
 def scope_name(user: User, criteria: Criteria, language: str) -> str:
     code = criteria.county_code or user.county_code
     if code:
-        return db.session.get(County, code).name
+        return db.session.get_one(County, code).name
     return CITY_NAME[language]
 
 
@@ -307,7 +309,7 @@ def start_export(
     settings: Settings,
     fmt: str,
     full_id: bool,
-    reason: str,
+    reason: str | None,
     locale: str,
     ip: str | None,
     now: datetime,

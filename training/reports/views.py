@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from training import navigation
 from training.choices import choices
@@ -22,7 +23,7 @@ from training.reports import exports, services
 from training.reports.definitions import NAMES, Settings, language_of
 from training.reports.forms import ListExportForm, ReportFilterForm
 from training.reports.queries import Criteria
-from training.web import client_ip
+from training.web import add_error, client_ip
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 navigation.add([Role.COORDINATOR, Role.ADMIN], "reports.dashboard", _l("Reports"), order=60)
@@ -58,7 +59,7 @@ def _filters() -> tuple[ReportFilterForm, Criteria | None]:
     if valid and form.cohort.data:
         cohort = services.find_cohort(current_user, form.cohort.data)
         if cohort is None:
-            form.cohort.errors.append(_("No class with this code in your area."))
+            add_error(form.cohort, _("No class with this code in your area."))
             valid = False
     if not valid:
         return form, None
@@ -128,6 +129,14 @@ def monthly_pdf():
     return _download(pdf.write_pdf(html), criteria, "report", "pdf")
 
 
+def _dashboard_again() -> Response:
+    """The dashboard with the filters it was left from."""
+    # A query argument named like one of url_for's own keywords is no filter: given to url_for,
+    # ?_scheme=…&_anchor=… chose the redirect's scheme and fragment.
+    filters = {name: value for name, value in request.args.items() if not name.startswith("_")}
+    return redirect(url_for(".dashboard", _external=False, **filters))
+
+
 @bp.post("/exports")
 @roles_required(*STAFF)
 def start_export():
@@ -137,7 +146,7 @@ def start_export():
         for errors in form.errors.values():
             for error in errors:
                 flash(error, "danger")
-        return redirect(url_for(".dashboard", **request.args))
+        return _dashboard_again()
     try:
         job = services.start_export(
             current_user,
@@ -153,7 +162,7 @@ def start_export():
     except DomainError as refusal:
         db.session.rollback()
         flash(str(refusal), "danger")
-        return redirect(url_for(".dashboard", **request.args))
+        return _dashboard_again()
     db.session.commit()
     enqueue(job.id)
     return redirect(url_for(".export", job_id=job.id))
