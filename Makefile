@@ -29,10 +29,11 @@ test: install-test translations lint
 test-scale: install-test translations
 	scripts/test-scale.sh $(PYTEST_ARGS)
 
-# ruff as configured in pyproject.toml: findings and unformatted files fail.
+# ruff and mypy as configured in pyproject.toml: findings and unformatted files fail.
 lint: install-test
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy
 
 install:
 	scripts/install-system.sh $(APP_PACKAGES)

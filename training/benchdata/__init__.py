@@ -39,7 +39,6 @@ from training.benchdata.catalog import COHORT_SIZE, REPEAT_SHARE, CatalogRows
 from training.benchdata.enrollment import EnrollmentRows
 from training.benchdata.people import BENCH_PASSWORD, PeopleRows
 from training.benchdata.placements import PlacementRows
-from training.benchdata.state import table_of
 from training.exceptions import DomainError
 from training.extensions import db
 from training.models import (
@@ -58,6 +57,7 @@ from training.models import (
     cohort_trainer,
     utcnow,
 )
+from training.orm import table_of
 
 CHUNK = 10_000
 

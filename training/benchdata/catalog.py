@@ -14,9 +14,10 @@ from decimal import Decimal
 
 from flask import current_app
 
-from training.benchdata.state import BenchState, table_of
+from training.benchdata.state import BenchState
 from training.catalog.schedule import Slot, plan_sessions
 from training.models import ClassSession, Cohort, CohortStatus, Course, Trainee
+from training.orm import table_of
 
 COHORT_SIZE = 60
 REPEAT_SHARE = 0.3  # trainees enrolled in a second cohort

@@ -13,9 +13,10 @@ from datetime import time, timedelta
 from decimal import Decimal
 
 from training.benchdata.catalog import CohortPlan
-from training.benchdata.state import BenchState, _local, table_of
+from training.benchdata.state import BenchState, _local
 from training.completion import meets_completion
 from training.models import Attendance, CohortStatus, Enrollment, EnrollmentStatus
+from training.orm import table_of
 
 MARKS = {"P": "present", "Q": "present", "L": "late", "A": "absent", "E": "excused"}
 

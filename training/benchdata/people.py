@@ -14,9 +14,10 @@ from datetime import date, datetime, timedelta
 
 from training.auth.services import hash_password
 from training.benchdata.catalog import COHORT_SIZE, TOWNS
-from training.benchdata.state import BenchState, table_of
+from training.benchdata.state import BenchState
 from training.identity import make_id_number
 from training.models import CohortStatus, EnrollmentStatus, HouseholdCategory, Role, User
+from training.orm import table_of
 
 BENCH_PASSWORD = "bench-password-2026"
 CATEGORY_SHARE = 0.4

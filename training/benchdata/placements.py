@@ -18,9 +18,10 @@ from stdnum.cn import uscc
 
 from training.benchdata.catalog import COURSES
 from training.benchdata.people import SURNAMES
-from training.benchdata.state import BenchState, _local, table_of
+from training.benchdata.state import BenchState, _local
 from training.extensions import db
 from training.models import Employer, EnrollmentStatus, FollowUp, Placement
+from training.orm import table_of
 
 PLACEMENT_SHARE = 0.6
 EMPLOYERS = [  # name, region code, province, city, industry

@@ -16,18 +16,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table
 
-from training.orm import Base
-
 if TYPE_CHECKING:
     from training.benchdata.catalog import CohortPlan
     from training.benchdata.enrollment import EnrollmentPlan
-
-
-def table_of(model: type[Base]) -> Table:
-    """The model's table: every model here is mapped to one Table, never to a join or a select."""
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
 
 
 def _local(day: date, at: time, zone: tzinfo) -> datetime:

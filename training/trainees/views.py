@@ -16,6 +16,7 @@ from training.models import County, Role, Trainee, utcnow
 from training.permissions import can_edit_trainee, deny, require_trainee, roles_required, trainee_scope
 from training.trainees import services
 from training.trainees.forms import FindByIdForm, RevealIdForm, TraineeFilterForm, TraineeForm, education_choices
+from training.web import add_error
 
 bp = Blueprint("trainees", __name__, url_prefix="/trainees")
 navigation.add([Role.COORDINATOR, Role.ADMIN], "trainees.index", _l("Trainees"), order=30)
@@ -90,8 +91,7 @@ def create():
             )
         except DomainError as refusal:
             db.session.commit()  # nothing was written but the audit event of an ID registered elsewhere
-            assert isinstance(form.id_number.errors, list)  # a tuple only until the field is validated
-            form.id_number.errors.append(str(refusal))
+            add_error(form.id_number, str(refusal))
         else:
             db.session.commit()
             flash(_("%(name)s was registered.", name=trainee.name), "success")
