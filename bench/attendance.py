@@ -132,7 +132,7 @@ def pick_session(app) -> dict:
 
     from training.attendance import rules
     from training.extensions import db
-    from training.models import ClassSession, Cohort, Enrollment, User, cohort_trainer, utcnow
+    from training.models import SEATED, ClassSession, Cohort, Enrollment, User, cohort_trainer, utcnow
 
     trainer_id = db.session.scalar(select(User.id).where(User.username == "bench_trainer_1"))
     size = func.count(Enrollment.id)
@@ -140,9 +140,7 @@ def pick_session(app) -> dict:
         select(Cohort.id, size)
         .join(cohort_trainer, cohort_trainer.c.cohort_id == Cohort.id)
         .join(Enrollment, Enrollment.cohort_id == Cohort.id)
-        .where(
-            cohort_trainer.c.user_id == trainer_id, Cohort.status == "running", Enrollment.status.in_(rules.ON_ROSTER)
-        )
+        .where(cohort_trainer.c.user_id == trainer_id, Cohort.status == "running", Enrollment.status.in_(SEATED))
         .group_by(Cohort.id)
         .order_by(size.desc())
         .limit(1)

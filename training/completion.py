@@ -16,8 +16,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from flask_babel import lazy_gettext as _l
 
-# Attendance statuses whose hours count as attended; absent and excused do not.
-ATTENDED_STATUSES = frozenset({"present", "late"})
+from training.models.attendance import ATTENDED
 
 
 def is_held(starts_at: datetime, now: datetime) -> bool:
@@ -44,7 +43,7 @@ def tally(marks: Iterable[SessionMark], now: datetime) -> Hours:
     """Attended and scheduled hours over the sessions held by `now`."""
     held = [m for m in marks if is_held(m.starts_at, now)]
     return Hours(
-        attended=sum((Decimal(m.hours) for m in held if m.status in ATTENDED_STATUSES), Decimal(0)),
+        attended=sum((Decimal(m.hours) for m in held if m.status in ATTENDED), Decimal(0)),
         scheduled=sum((Decimal(m.hours) for m in held), Decimal(0)),
     )
 

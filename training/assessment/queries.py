@@ -13,12 +13,20 @@ from decimal import Decimal
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
-from training.completion import ATTENDED_STATUSES, Verdict, completion_verdict
+from training.completion import Verdict, completion_verdict
 from training.extensions import db
-from training.models import Attendance, ClassSession, Cohort, CohortStatus, Enrollment, EnrollmentStatus, Trainee
+from training.models import (
+    ATTENDED,
+    SEATED,
+    Attendance,
+    ClassSession,
+    Cohort,
+    CohortStatus,
+    Enrollment,
+    Trainee,
+)
 
 # Trainees who hold a place to be assessed: enrolled, or already decided on.
-ASSESSED = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED, EnrollmentStatus.FAILED)
 FINALISABLE = (CohortStatus.RUNNING, CohortStatus.FINISHED)
 
 
@@ -28,7 +36,7 @@ def roster(cohort_id: int) -> list[Enrollment]:
         db.session.scalars(
             select(Enrollment)
             .join(Trainee, Trainee.id == Enrollment.trainee_id)
-            .where(Enrollment.cohort_id == cohort_id, Enrollment.status.in_(ASSESSED))
+            .where(Enrollment.cohort_id == cohort_id, Enrollment.status.in_(SEATED))
             .options(joinedload(Enrollment.trainee))
             .order_by(Trainee.name, Enrollment.id)
         )
@@ -50,7 +58,7 @@ def attended_hours(cohort_id: int, now: datetime) -> dict[int, Decimal]:
     rows = db.session.execute(
         select(Attendance.enrollment_id, func.sum(ClassSession.hours))
         .join(ClassSession, ClassSession.id == Attendance.session_id)
-        .where(_held(cohort_id, now), Attendance.status.in_(ATTENDED_STATUSES))
+        .where(_held(cohort_id, now), Attendance.status.in_(ATTENDED))
         .group_by(Attendance.enrollment_id)
     )
     return {enrollment_id: Decimal(hours or 0) for enrollment_id, hours in rows}
@@ -73,7 +81,7 @@ def unmarked_sessions(cohort_id: int, now: datetime) -> list[UnmarkedSession]:
     """Held sessions where some trainee holding a place has no attendance row, oldest first."""
     rows = db.session.execute(
         select(ClassSession, func.count(Enrollment.id))
-        .join(Enrollment, and_(Enrollment.cohort_id == ClassSession.cohort_id, Enrollment.status.in_(ASSESSED)))
+        .join(Enrollment, and_(Enrollment.cohort_id == ClassSession.cohort_id, Enrollment.status.in_(SEATED)))
         .outerjoin(
             Attendance, and_(Attendance.session_id == ClassSession.id, Attendance.enrollment_id == Enrollment.id)
         )

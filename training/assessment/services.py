@@ -15,12 +15,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from training import audit
-from training.assessment.queries import ASSESSED, FINALISABLE, UnmarkedSession, any_scores, standings, unmarked_sessions
+from training.assessment.queries import FINALISABLE, UnmarkedSession, any_scores, standings, unmarked_sessions
 from training.catalog.services import change_status
 from training.completion import format_score
 from training.exceptions import DomainError
 from training.extensions import db
-from training.models import Certificate, CertificateStatus, Cohort, CohortStatus, Enrollment, EnrollmentStatus
+from training.models import SEATED, Certificate, CertificateStatus, Cohort, CohortStatus, Enrollment, EnrollmentStatus
 from training.orm import lock_row
 
 SESSION_TIME = "yyyy-MM-dd HH:mm"
@@ -60,7 +60,7 @@ def record_scores(cohort_id: int, changes: ScoreChanges) -> int:
         e.id: e
         for e in db.session.scalars(
             select(Enrollment)
-            .where(Enrollment.id.in_(list(changes)), Enrollment.cohort_id == cohort.id, Enrollment.status.in_(ASSESSED))
+            .where(Enrollment.id.in_(list(changes)), Enrollment.cohort_id == cohort.id, Enrollment.status.in_(SEATED))
             .with_for_update()
         )
     }

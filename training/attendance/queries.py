@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from training.attendance import rules
 from training.extensions import db
-from training.models import Attendance, ClassSession, Cohort, Enrollment, Trainee, User
+from training.models import ATTENDED, SEATED, Attendance, ClassSession, Cohort, Enrollment, Trainee, User
 from training.orm import prepared
 
 
@@ -62,7 +62,7 @@ def _roster():
             and_(Attendance.enrollment_id == Enrollment.id, Attendance.session_id == bindparam("session_id")),
         )
         .outerjoin(User, User.id == Attendance.marked_by_id)
-        .where(Enrollment.cohort_id == bindparam("cohort_id"), Enrollment.status.in_(rules.ON_ROSTER))
+        .where(Enrollment.cohort_id == bindparam("cohort_id"), Enrollment.status.in_(SEATED))
         .order_by(Trainee.name, Enrollment.id)
     )
 
@@ -97,12 +97,12 @@ def session_json(rows: list[RosterRow]) -> dict:
 
 def tally(session: ClassSession) -> tuple[int, int]:
     """(present or late, on the roster): the QR page's counter."""
-    attended = func.count(Attendance.id).filter(Attendance.status.in_(rules.ATTENDED))
+    attended = func.count(Attendance.id).filter(Attendance.status.in_(ATTENDED))
     row = db.session.execute(
         select(attended, func.count(Enrollment.id))
         .select_from(Enrollment)
         .outerjoin(Attendance, and_(Attendance.enrollment_id == Enrollment.id, Attendance.session_id == session.id))
-        .where(Enrollment.cohort_id == session.cohort_id, Enrollment.status.in_(rules.ON_ROSTER))
+        .where(Enrollment.cohort_id == session.cohort_id, Enrollment.status.in_(SEATED))
     ).one()
     return row[0], row[1]
 
@@ -114,7 +114,7 @@ def open_sessions_for(trainee_id: int, now: datetime, opens_minutes: int) -> lis
         .join(Enrollment, Enrollment.cohort_id == ClassSession.cohort_id)
         .where(
             Enrollment.trainee_id == trainee_id,
-            Enrollment.status.in_(rules.ON_ROSTER),
+            Enrollment.status.in_(SEATED),
             ClassSession.starts_at <= now + timedelta(minutes=opens_minutes),
             ClassSession.ends_at >= now,
         )

@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 STATUSES = ("present", "late", "absent", "excused")
-ATTENDED = frozenset({"present", "late"})
-# Enrollment statuses that hold a place in the cohort, and so a line on the roster.
-ON_ROSTER = ("enrolled", "completed", "failed")
 STAFF_ROLES = frozenset({"coordinator", "admin"})
 
 

@@ -34,7 +34,7 @@ from training.attendance.rules import Decision, Phase, PostedMark
 from training.exceptions import DomainError
 from training.extensions import db
 from training.labels import ATTENDANCE_STATUSES
-from training.models import Attendance, AttendanceStatus, ClassSession, Enrollment, MarkMethod
+from training.models import ATTENDED, SEATED, Attendance, AttendanceStatus, ClassSession, Enrollment, MarkMethod
 from training.orm import table_of
 
 TABLE = table_of(Attendance)
@@ -225,7 +225,7 @@ def check_in(
         select(Enrollment.id).where(
             Enrollment.trainee_id == trainee_id,
             Enrollment.cohort_id == session.cohort_id,
-            Enrollment.status.in_(rules.ON_ROSTER),
+            Enrollment.status.in_(SEATED),
         )
     )
     if enrollment_id is None:
@@ -238,7 +238,7 @@ def check_in(
                 Attendance.enrollment_id == enrollment_id, Attendance.session_id == session.id
             )
         )
-        if status in rules.ATTENDED:
+        if status in ATTENDED:
             raise AlreadyCheckedIn(_("You are already checked in to this class."))
         raise CheckinRefused(
             _(

@@ -22,6 +22,7 @@ from training.exceptions import DomainError
 from training.extensions import db
 from training.labels import COHORT_STATUSES
 from training.models import (
+    HOLDING_A_PLACE,
     SEATED,
     Attendance,
     ClassSession,
@@ -31,7 +32,6 @@ from training.models import (
     Course,
     Employer,
     Enrollment,
-    EnrollmentStatus,
     Role,
     User,
 )
@@ -44,7 +44,6 @@ NEXT_STATUS: dict[str, CohortStatus] = {  # keyed by the stored text, which a St
     CohortStatus.RUNNING: CohortStatus.FINISHED,
     CohortStatus.FINISHED: CohortStatus.CLOSED,
 }
-HOLDING_A_PLACE = (EnrollmentStatus.APPLIED, EnrollmentStatus.WAITLISTED, EnrollmentStatus.ENROLLED)
 
 
 class CatalogRefused(DomainError):

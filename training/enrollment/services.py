@@ -17,11 +17,20 @@ from training import audit
 from training.enrollment.rules import PastTraining, SubsidyConflict, subsidy_conflicts
 from training.exceptions import DomainError
 from training.extensions import db
-from training.models import SEATED, Cohort, CohortStatus, Course, Enrollment, EnrollmentStatus, Trainee, utcnow
+from training.models import (
+    HOLDING_A_PLACE,
+    SEATED,
+    Cohort,
+    CohortStatus,
+    Course,
+    Enrollment,
+    EnrollmentStatus,
+    Trainee,
+    utcnow,
+)
 from training.orm import lock_row
 
 ENROLLABLE_COHORTS = (CohortStatus.OPEN, CohortStatus.RUNNING)
-HOLDING_A_PLACE = (EnrollmentStatus.APPLIED, EnrollmentStatus.WAITLISTED, EnrollmentStatus.ENROLLED)
 
 
 class EnrollmentRefused(DomainError):

@@ -10,9 +10,10 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from training.attendance.rules import checkin_open as checkin_is_open
-from training.completion import ATTENDED_STATUSES, Verdict, completion_verdict
+from training.completion import Verdict, completion_verdict
 from training.extensions import db
 from training.models import (
+    ATTENDED,
     SEATED,
     Attendance,
     Certificate,
@@ -240,7 +241,7 @@ def _hours_of_trainee():
     # One row per enrollment and length of session (a cohort has few lengths): the sums, and how
     # many sessions of that length have no mark yet, which /me turns into classes still to attend.
     hours = func.coalesce(func.sum(ClassSession.hours), 0)
-    attended = Attendance.status.in_(ATTENDED_STATUSES)
+    attended = Attendance.status.in_(ATTENDED)
     held = ClassSession.starts_at <= bindparam("now")
 
     def total(*conditions):

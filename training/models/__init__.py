@@ -1,6 +1,6 @@
 """All models, importable from one place: `from training.models import Trainee`."""
 
-from training.models.attendance import Attendance, AttendanceStatus, MarkMethod
+from training.models.attendance import ATTENDED, Attendance, AttendanceStatus, MarkMethod
 from training.models.audit import AuditEvent
 from training.models.catalog import (
     ClassSession,
@@ -12,7 +12,7 @@ from training.models.catalog import (
     cohort_trainer,
 )
 from training.models.certificates import Certificate, CertificateStatus, SerialCounter, SigningKey
-from training.models.enrollment import SEATED, Enrollment, EnrollmentStatus
+from training.models.enrollment import HOLDING_A_PLACE, SEATED, Enrollment, EnrollmentStatus
 from training.models.jobs import Job, JobStatus
 from training.models.people import (
     ActivationCode,
@@ -63,6 +63,8 @@ __all__ = [
     "TraineeCategory",
     "User",
     "SEATED",
+    "HOLDING_A_PLACE",
+    "ATTENDED",
     "cohort_trainer",
     "utcnow",
 ]

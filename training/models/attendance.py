@@ -22,6 +22,10 @@ class AttendanceStatus(enum.StrEnum):
     EXCUSED = "excused"
 
 
+# The marks whose hours count as attended (the completion rule); absent and excused do not.
+ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
+
+
 class MarkMethod(enum.StrEnum):
     ROSTER = "roster"
     QR = "qr"

@@ -29,7 +29,11 @@ class EnrollmentStatus(enum.StrEnum):
 # measured against. Finalising turns enrolled into completed or failed and they keep their seat,
 # so a finalised class neither looks empty nor takes more than its capacity; seats are counted
 # per cohort, so it never blocks a seat of the next class.
+# The same people are the cohort's roster (a line to mark) and those it assesses.
 SEATED = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED, EnrollmentStatus.FAILED)
+# Who still waits for or sits in a place that withdrawing or declining would free: a person holds
+# at most one such enrollment per cohort, and a cohort with any cannot go back to draft.
+HOLDING_A_PLACE = (EnrollmentStatus.APPLIED, EnrollmentStatus.WAITLISTED, EnrollmentStatus.ENROLLED)
 
 
 class Enrollment(Model):
