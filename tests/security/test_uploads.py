@@ -5,14 +5,13 @@ on the service in tests/test_import_files.py; these go through the web form.)"""
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import Path
 
 import pytest
 from flask import current_app
 
 from tests.security.conftest import fingerprint
-from tests.support.import_sheets import BILLION_LAUGHS, EXE, person, replace_part, workbook, zipped
+from tests.support.import_sheets import EXE, billion_laughs_workbook, person, workbook, zipped
 
 
 @pytest.fixture
@@ -31,28 +30,12 @@ def _uploads_left() -> list[Path]:
     return sorted(folder.iterdir()) if folder.exists() else []
 
 
-def _billion_laughs() -> bytes:
-    content = replace_part(workbook([person()]), "xl/sharedStrings.xml", BILLION_LAUGHS.encode())
-    types = (
-        zipfile.ZipFile(io.BytesIO(content))
-        .read("[Content_Types].xml")
-        .replace(
-            b"</Types>",
-            (
-                b'<Override PartName="/xl/sharedStrings.xml" '
-                b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
-            ),
-        )
-    )
-    return replace_part(content, "[Content_Types].xml", types)
-
-
 HOSTILE = {
     "zip bomb": (
         lambda: zipped({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"\x00" * (101 * 1024 * 1024)}),
         "too large once unpacked",
     ),
-    "billion laughs": (_billion_laughs, "XML that is not accepted"),
+    "billion laughs": (billion_laughs_workbook, "XML that is not accepted"),
     "executable renamed .xlsx": (lambda: EXE, "not a spreadsheet"),
 }
 

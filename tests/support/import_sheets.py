@@ -192,3 +192,20 @@ BILLION_LAUGHS = (
 def replace_part(content: bytes, part: str, data: bytes) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(content))
     return zipped({**{name: source.read(name) for name in source.namelist()}, part: data})
+
+
+def billion_laughs_workbook() -> bytes:
+    """A roster whose shared strings are a billion-laughs entity bomb, declared as such in its content types."""
+    content = replace_part(workbook([person()]), "xl/sharedStrings.xml", BILLION_LAUGHS.encode())
+    types = (
+        zipfile.ZipFile(io.BytesIO(content))
+        .read("[Content_Types].xml")
+        .replace(
+            b"</Types>",
+            (
+                b'<Override PartName="/xl/sharedStrings.xml" '
+                b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+            ),
+        )
+    )
+    return replace_part(content, "[Content_Types].xml", types)
