@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from stdnum.cn.uscc import calc_check_digit
 
+from training.exceptions import InvalidValue
 from training.placement.rules import normalize_employer_phone, normalize_uscc
-from training.trainees.rules import InvalidValue
 
 
 def code(base17: str) -> str:

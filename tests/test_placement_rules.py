@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from training.exceptions import InvalidValue
 from training.placement.rules import (
     add_months,
     check_end_date,
@@ -16,7 +17,6 @@ from training.placement.rules import (
     closed_by_ending,
     follow_up_schedule,
 )
-from training.trainees.rules import InvalidValue
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,17 @@ from datetime import date
 
 import pytest
 
-from training.identity import make_id_number, mask_id_number, mask_name, mask_phone, mask_phones_in
-from training.trainees.rules import InvalidValue, normalize_id_number, normalize_phone, parse_categories
+from training.exceptions import InvalidValue
+from training.identity import (
+    make_id_number,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    mask_phones_in,
+    normalize_id_number,
+    normalize_phone,
+)
+from training.trainees.rules import parse_categories
 
 VALID = make_id_number("610924", date(1990, 5, 17), 123)
 TODAY = date(2026, 11, 26)

@@ -1,4 +1,8 @@
-"""Domain exceptions: a service raises one with a message for the user; the view shows it."""
+"""Domain exceptions: a service raises one with a message for the user; the view shows it.
+
+InvalidValue is a rule's refusal of one value as typed or read from a sheet (an ID number, a
+phone, a wage); the form or the import shows it beside that field or cell.
+"""
 
 
 class DomainError(Exception):
@@ -11,3 +15,14 @@ class PasswordRejected(DomainError):
 
 class PermissionDenied(DomainError):
     pass
+
+
+class InvalidValue(ValueError):
+    """A value that cannot be accepted; str() is the user's explanation."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)

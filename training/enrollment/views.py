@@ -18,11 +18,12 @@ from training.enrollment import queries, services
 from training.enrollment.forms import ApplyForm, DecisionForm, EnrollManyForm, EnrollOneForm, WithdrawForm
 from training.enrollment.services import EnrollmentRefused
 from training.errors import render_error
+from training.exceptions import InvalidValue
 from training.extensions import db
+from training.identity import normalize_id_number
 from training.models import Enrollment, Role
 from training.permissions import can_manage_cohort, deny, require_cohort, roles_required
 from training.trainees.forms import TraineeFilterForm
-from training.trainees.rules import InvalidValue, normalize_id_number
 from training.web import add_error
 
 bp = Blueprint("enrollment", __name__)

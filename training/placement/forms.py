@@ -18,8 +18,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from training.choices import choices
+from training.exceptions import InvalidValue
 from training.placement.rules import normalize_employer_phone, normalize_uscc
-from training.trainees.rules import InvalidValue
 
 PLACEMENT_KINDS = {
     "directed": _l("Directed placement (partner employer)"),

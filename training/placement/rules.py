@@ -1,7 +1,7 @@
 """Pure rules for employers, placements and follow-ups: no Flask app, no database.
 
 Each check takes values as typed and returns the normalised value, or raises InvalidValue
-(the trainee rules' exception) with a message for the user.
+(training.exceptions) with a message for the user.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from flask_babel import lazy_gettext as _l
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 
-from training.trainees.rules import InvalidValue, normalize_phone
+from training.exceptions import InvalidValue
+from training.identity import normalize_phone
 
 FOLLOW_UP_MONTHS = (3, 6, 12)
 # A follow-up is "due this week" on the list, and may be answered, from today to six days ahead:

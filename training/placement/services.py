@@ -19,12 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from training import audit
-from training.exceptions import DomainError
+from training.exceptions import DomainError, InvalidValue
 from training.extensions import db
 from training.models import Employer, Enrollment, EnrollmentStatus, FollowUp, Placement, PlacementKind, Trainee, utcnow
 from training.orm import lock_row
 from training.placement import rules
-from training.trainees.rules import InvalidValue
 
 
 class EmployerRefused(DomainError):

@@ -8,8 +8,9 @@ from wtforms import SelectField, SelectMultipleField, StringField, ValidationErr
 from wtforms.validators import DataRequired, Length, Optional
 
 from training.choices import SelectChoice, choices
+from training.exceptions import InvalidValue
+from training.identity import normalize_id_number, normalize_phone
 from training.labels import HOUSEHOLD_CATEGORIES
-from training.trainees.rules import InvalidValue, normalize_id_number, normalize_phone
 
 EDUCATION = ["", "小学", "初中", "高中", "中专", "大专", "本科及以上"]
 

@@ -26,19 +26,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from training import audit
+from training import audit, identity
 from training.enrollment.services import ENROLLABLE_COHORTS, EnrollmentRefused, enroll
+from training.exceptions import InvalidValue
 from training.extensions import db
 from training.models import Cohort, County, EnrollmentStatus, Trainee, User, utcnow
 from training.permissions import cohort_scope
 from training.trainees import rules, services
 from training.trainees.import_sheets import HEADERS, Formula, ImportRefused, Sheet, _blank, read_sheet
-from training.trainees.rules import InvalidValue
 from training.trainees.services import TraineeData
 
 T = TypeVar("T")
 
-_EXCEL_NUMBER = "6.1E+17"  # what rules.normalize_id_number recognises as an ID Excel turned into a number
+_EXCEL_NUMBER = "6.1E+17"  # what identity.normalize_id_number recognises as an ID Excel turned into a number
 
 
 class PreviewChanged(ImportRefused):
@@ -148,15 +148,15 @@ def _name(value) -> str:
 def _id_number(value) -> str:
     """An ID number from a text cell, or from a number cell only if its digits cannot have been rounded."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return rules.normalize_id_number(_text(value))
+        return identity.normalize_id_number(_text(value))
     # Excel keeps 15 significant digits in a double: a number cell that a double can hold, or that
     # ends in 000, may have lost its last digits even when the check character happens to fit.
     if isinstance(value, int) and int(float(value)) != value and not str(value).endswith("000"):
         try:
-            return rules.normalize_id_number(str(value))
+            return identity.normalize_id_number(str(value))
         except InvalidValue:
             pass
-    return rules.normalize_id_number(_EXCEL_NUMBER)
+    return identity.normalize_id_number(_EXCEL_NUMBER)
 
 
 def _county_lookup() -> dict[str, County]:
@@ -205,7 +205,7 @@ def _check_row(number: int, cells: tuple, sheet: Sheet, scope: ImportScope, coun
 
     name = check("name", _name)
     id_number = check("id_number", _id_number)
-    phone = check("phone", lambda value: rules.normalize_phone(_text(value)))
+    phone = check("phone", lambda value: identity.normalize_phone(_text(value)))
     town = check("town", lambda value: rules.safe_text(_text(value), 50))
     village = check("village", lambda value: rules.safe_text(_text(value), 50))
     education = check("education", lambda value: rules.safe_text(_text(value), 20))

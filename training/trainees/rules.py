@@ -1,7 +1,8 @@
-"""Pure rules for trainee data: resident ID numbers, phone numbers, household categories.
+"""Pure rules for trainee data: what an ID number says, household categories, text cells.
 
 No Flask, no database: each function takes text as typed or as found in a sheet, and
-returns the normalised value or raises InvalidValue with a message for the user.
+returns the normalised value or raises InvalidValue with a message for the user. ID numbers
+and phone numbers are checked by training.identity (placement and enrollment check them too).
 """
 
 from __future__ import annotations
@@ -9,95 +10,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from stdnum import numdb
-from stdnum.cn import ric
 
-from training.identity import birth_date_of, check_character, gender_of
-
-_SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
-_SPACES = re.compile(r"[\s\u3000\-]+")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-
-
-class InvalidValue(ValueError):
-    """A value that cannot be accepted; str() is the user's explanation."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
-
-
-def _plain(text) -> str:
-    """NFKC folds full-width digits and letters (１２３ＸＡ) into ASCII; spaces go."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", str(text or "")))
-
-
-@lru_cache(maxsize=4096)
-def region_exists(code: str) -> bool:
-    """Whether a six-digit region code exists or once existed (any period of validity)."""
-    info = {k: v for _, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
-    return "county" in info
-
-
-def normalize_id_number(raw, today: date | None = None) -> str:
-    """The 18-character ID number, upper-case X, or InvalidValue saying what is wrong.
-
-    The region code only has to exist or to have existed: a number keeps the code of
-    where and when it was assigned, so old codes (6124xx) and new codes for people born
-    before the change (6109xx, born 1980) both appear on real rosters.
-    """
-    text = _plain(raw).upper()
-    if not text:
-        raise InvalidValue(_l("The ID number is missing."))
-    if _SCIENTIFIC.match(text) or (text.endswith(".0") and text[:-2].isdigit()):
-        raise InvalidValue(
-            _l(
-                "Excel stored this ID number as a number and its last digits are lost. "
-                "Format the column as Text in the sheet, type the numbers again, and upload it again."
-            )
-        )
-    if len(text) == 15:
-        raise InvalidValue(_l("15-digit ID numbers are no longer valid; use the 18-character number."))
-    if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
-        raise InvalidValue(_l("An ID number has 17 digits followed by a digit or X."))
-    if check_character(text[:17]) != text[17]:
-        raise InvalidValue(_l("The ID number's last character does not match; check for a typing mistake."))
-    try:
-        born = ric.get_birth_date(text)
-    except ValueError:
-        raise InvalidValue(_l("The birth date inside the ID number is not a real date.")) from None
-    if born > (today or date.today()) or born.year < 1900:
-        raise InvalidValue(_l("The birth date inside the ID number is impossible."))
-    if not region_exists(text[:6]):
-        raise InvalidValue(_l("The region code %(code)s at the start of the ID number does not exist.", code=text[:6]))
-    return text
+from training.exceptions import InvalidValue
+from training.identity import birth_date_of, gender_of
 
 
 def identity_facts(id_number: str) -> tuple[str, date]:
     """Gender ('M'/'F') and birth date, read from a valid ID number."""
     return gender_of(id_number), birth_date_of(id_number)
-
-
-def normalize_phone(raw) -> str | None:
-    """An 11-digit mainland mobile number, +86 / 0086 and spaces removed; None when empty."""
-    text = _plain(raw)
-    if text.endswith(".0") and text[:-2].isdigit():  # a number cell read as float
-        text = text[:-2]
-    if not text:
-        return None
-    for prefix in ("+86", "0086", "86"):
-        if text.startswith(prefix) and len(text) == 11 + len(prefix):
-            text = text[len(prefix) :]
-            break
-    if not _MOBILE.match(text):
-        raise InvalidValue(_l("A mobile number has 11 digits and starts with 1."))
-    return text
 
 
 # What county offices write in the 人员类别 column, mapped to HouseholdCategory values.
