@@ -13,6 +13,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from training import navigation
+from training.certificates import pdf
 from training.choices import choices
 from training.exceptions import DomainError
 from training.extensions import db
@@ -119,8 +120,6 @@ def tables(ext: str):
 @bp.get("/monthly.pdf")
 @roles_required(*STAFF)
 def monthly_pdf():
-    from training.certificates import pdf  # the one module that drives WeasyPrint
-
     criteria = _valid_criteria()
     report = _report(criteria)
     html = render_template(
