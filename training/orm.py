@@ -1,4 +1,5 @@
-"""Declarative base for every model: constraint naming, UTC timestamps, enum CHECK constraints."""
+"""Declarative base for every model (constraint naming, UTC timestamps, enum CHECK constraints)
+and the statements every feature shares: row locks, INSERT ignoring conflicts on either dialect."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy import CheckConstraint, DateTime, Engine, MetaData, Table, event, types
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, registry, scoped_session
 
 NAMING_CONVENTION = {
@@ -51,6 +53,23 @@ def lock_row(session: Session | scoped_session[SessionT], model: type[M], row_id
     lock waited for. No such row raises NoResultFound.
     """
     return session.get_one(model, row_id, with_for_update=True, populate_existing=True)
+
+
+def conflict_insert(dialect_name: str, table: Table | type[Base]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that can say ON CONFLICT: SQLAlchemy spells it PostgreSQL's way or SQLite's."""
+    return (postgresql.insert if dialect_name == "postgresql" else sqlite.insert)(table)
+
+
+def insert_ignoring_conflicts(
+    session: Session | scoped_session[SessionT], table: Table | type[Base], index_elements=None
+) -> postgresql.Insert | sqlite.Insert:
+    """INSERT … ON CONFLICT DO NOTHING: a row that another transaction added first is left alone.
+
+    The statement, for the caller's values (one row or many) and RETURNING; index_elements names
+    the unique columns on which a conflict is ignored (None: any).
+    """
+    insert = conflict_insert(session.get_bind().dialect.name, table)
+    return insert.on_conflict_do_nothing(index_elements=index_elements)
 
 
 def table_of(model: type[Base]) -> Table:

@@ -18,11 +18,10 @@ import time
 from flask import current_app
 from limits.storage import Storage
 from sqlalchemy import Engine, case, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from training.models.ratelimit import KEY_LENGTH, RateLimitCounter
-from training.orm import table_of
+from training.orm import conflict_insert, table_of
 
 SCHEME = "jfwdb"
 _counters = table_of(RateLimitCounter)
@@ -59,8 +58,9 @@ class DatabaseStorage(Storage):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
         engine = _engine()
-        dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-        insert = dialect.insert(_counters).values(key=_stored_key(key), count=amount, expires_at=now + expiry)
+        insert = conflict_insert(engine.dialect.name, _counters).values(
+            key=_stored_key(key), count=amount, expires_at=now + expiry
+        )
         spent = _counters.c.expires_at <= now
         statement = insert.on_conflict_do_update(
             index_elements=[_counters.c.key],

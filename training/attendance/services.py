@@ -25,7 +25,6 @@ from datetime import datetime, timedelta
 from flask_babel import format_datetime, format_time
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from training import audit
 from training.attendance import checkin, queries, rules
@@ -35,7 +34,7 @@ from training.exceptions import DomainError
 from training.extensions import db
 from training.labels import ATTENDANCE_STATUSES
 from training.models import ATTENDED, SEATED, Attendance, AttendanceStatus, ClassSession, Enrollment, MarkMethod
-from training.orm import table_of
+from training.orm import insert_ignoring_conflicts, table_of
 
 TABLE = table_of(Attendance)
 
@@ -196,12 +195,9 @@ def _insert(session_id: int, marks: list[PostedMark], stamp: dict) -> dict[int, 
     """One INSERT of every new mark, skipping any inserted meanwhile; {enrollment id: attendance id} written."""
     if not marks:
         return {}
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(TABLE)
-        .on_conflict_do_nothing(index_elements=[TABLE.c.enrollment_id, TABLE.c.session_id])
-        .returning(TABLE.c.enrollment_id, TABLE.c.id)
-    )
+    statement = insert_ignoring_conflicts(
+        db.session, TABLE, index_elements=[TABLE.c.enrollment_id, TABLE.c.session_id]
+    ).returning(TABLE.c.enrollment_id, TABLE.c.id)
     rows = [
         {"enrollment_id": m.enrollment_id, "session_id": session_id, "status": m.status, "version": 1, **stamp}
         for m in marks

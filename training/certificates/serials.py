@@ -10,9 +10,9 @@ import re
 
 from sqlalchemy import select, update
 
-from training.certificates.sql import insert_ignoring_conflicts
 from training.extensions import db
 from training.models import SerialCounter
+from training.orm import insert_ignoring_conflicts
 
 SERIAL = re.compile(r"[A-Z][A-Z0-9]{0,9}-\d{4}-\d{6}-\d{5,9}")
 
@@ -35,7 +35,9 @@ def lock_counter(year: int, county_code: str) -> int:
     The INSERT comes first on purpose: on SQLite it takes the database's write lock, so
     what this transaction reads afterwards is what other writers committed.
     """
-    insert_ignoring_conflicts(SerialCounter, year=year, county_code=county_code, last_value=0)
+    db.session.execute(
+        insert_ignoring_conflicts(db.session, SerialCounter).values(year=year, county_code=county_code, last_value=0)
+    )
     return db.session.execute(
         select(SerialCounter.last_value).where(_counter(year, county_code)).with_for_update()
     ).scalar_one()

@@ -28,9 +28,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from flask import current_app
 from sqlalchemy import select, update
 
-from training.certificates.sql import insert_ignoring_conflicts
 from training.extensions import db
 from training.models import SigningKey, utcnow
+from training.orm import insert_ignoring_conflicts
 
 KEY_FILE = "certificate_signing_key.pem"
 ALGORITHM = "Ed25519"
@@ -164,7 +164,11 @@ def current_key() -> KeyPair:
 
 
 def publish(pair: KeyPair) -> None:
-    insert_ignoring_conflicts(SigningKey, key_id=pair.key_id, public_key=pair.public_key_b64, created_at=utcnow())
+    db.session.execute(
+        insert_ignoring_conflicts(db.session, SigningKey).values(
+            key_id=pair.key_id, public_key=pair.public_key_b64, created_at=utcnow()
+        )
+    )
 
 
 def rotate_key() -> tuple[str | None, KeyPair]:
