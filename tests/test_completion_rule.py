@@ -5,8 +5,12 @@ from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale
+from sqlalchemy import select
 
-from training.completion import SessionMark, completion_verdict, format_percent, meets_completion, tally
+from training import completion
+from training.completion import SessionMark, completion_verdict, format_percent, meets_completion, meets_minimum, tally
+from training.extensions import db
+from training.models import ClassSession
 
 NOW = datetime(2026, 3, 20, 10, 0, tzinfo=UTC)
 D = Decimal
@@ -125,3 +129,24 @@ def test_future_sessions_do_not_hold_back_a_trainee_who_came_to_every_held_one()
     hours = tally(marks, NOW)
     verdict = completion_verdict(hours.attended, hours.scheduled, 80, D(60), D(60), 60)
     assert verdict.eligible and verdict.rate == D("0.8")
+
+
+@pytest.mark.parametrize(
+    "attended, scheduled, minimum, met",
+    [(8, 10, 80, True), ("7.9", 10, 80, False), (10, 10, 100, True), (0, 0, 80, False), (0, 0, 0, False)],
+    ids=["exactly-the-minimum", "just-below", "all-of-it", "nothing-scheduled", "nothing-scheduled-no-minimum"],
+)
+def test_where_the_attendance_minimum_lies(attended, scheduled, minimum, met):
+    assert meets_minimum(D(attended), D(scheduled), minimum) is met
+
+
+def test_the_sql_form_of_held_counts_the_sessions_is_held_counts(make):
+    cohort = make.cohort(sessions=0)
+    for minutes in (-60, 0, 1, 60):
+        make.session(cohort, starts_at=NOW + timedelta(minutes=minutes))
+    db.session.commit()
+    sessions = db.session.scalars(select(ClassSession).where(ClassSession.cohort_id == cohort.id)).all()
+    in_sql = set(db.session.scalars(select(ClassSession.id).where(completion.held(NOW))))
+    still_to_come = set(db.session.scalars(select(ClassSession.id).where(~completion.held(NOW))))
+    assert in_sql == {s.id for s in sessions if completion.is_held(s.starts_at, NOW)}
+    assert len(in_sql) == 2 and still_to_come == {s.id for s in sessions} - in_sql

@@ -5,6 +5,8 @@ the course's minimum share of the hours of the sessions HELD so far, and both sc
 at least the pass score. A session is held once it has started: sessions still in the
 future neither count against the trainee nor for them. When a trainee is not eligible,
 `completion_verdict` says why, in the user's language.
+
+Each rule that queries also apply in SQL has its SQL form beside it: `is_held` and `held`.
 """
 
 from __future__ import annotations
@@ -15,13 +17,29 @@ from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import BindParameter, ColumnElement
 
 from training.models.attendance import ATTENDED
+from training.models.catalog import ClassSession
 
 
 def is_held(starts_at: datetime, now: datetime) -> bool:
-    """A session counts once it has started (the same test the queries make in SQL)."""
+    """A session counts once it has started; `held` is the same test in SQL."""
     return starts_at <= now
+
+
+def held(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
+    """is_held in SQL, on ClassSession: the session has started by `now` (negated: still to come)."""
+    return ClassSession.starts_at <= now
+
+
+def meets_minimum(attended_hours: Decimal, scheduled_hours: Decimal, min_attendance_pct: int) -> bool:
+    """Attended hours at least the minimum share of the scheduled hours (none scheduled: not met).
+
+    Compared without dividing, so that exactly the minimum passes whatever the hours."""
+    if not scheduled_hours:
+        return False
+    return Decimal(attended_hours) * 100 >= Decimal(min_attendance_pct) * Decimal(scheduled_hours)
 
 
 @dataclass(frozen=True)
@@ -109,8 +127,7 @@ def completion_verdict(
         shortfalls.append(Shortfall("no_sessions", _l("No session has been held yet, so attendance cannot be judged")))
     else:
         rate = attendance_rate(attended_hours, scheduled_hours)
-        # Compared without dividing, so that exactly the minimum passes whatever the hours.
-        if Decimal(attended_hours) * 100 < Decimal(min_attendance_pct) * Decimal(scheduled_hours):
+        if not meets_minimum(attended_hours, scheduled_hours, min_attendance_pct):
             shortfalls.append(
                 Shortfall(
                     "attendance",

@@ -1,7 +1,7 @@
 """What the score grid and the finalise page show, each loaded in a fixed number of statements.
 
 Hours are summed in SQL (GROUP BY enrollment), never by loading attendance per trainee.
-"Held" is the same test as completion.is_held: the session has started by `now`.
+"Held" is completion.held, the SQL form of completion.is_held: the session has started by `now`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
-from training.completion import Verdict, completion_verdict
+from training.completion import Verdict, completion_verdict, held
 from training.extensions import db
 from training.models import (
     ATTENDED,
@@ -44,7 +44,7 @@ def roster(cohort_id: int) -> list[Enrollment]:
 
 
 def _held(cohort_id: int, now: datetime):
-    return and_(ClassSession.cohort_id == cohort_id, ClassSession.starts_at <= now)
+    return and_(ClassSession.cohort_id == cohort_id, held(now))
 
 
 def scheduled_hours(cohort_id: int, now: datetime) -> Decimal:
@@ -66,9 +66,7 @@ def attended_hours(cohort_id: int, now: datetime) -> dict[int, Decimal]:
 
 def upcoming_sessions(cohort_id: int, now: datetime) -> int:
     """How many of the cohort's sessions have not started by `now`."""
-    return db.session.execute(
-        select(func.count()).where(ClassSession.cohort_id == cohort_id, ClassSession.starts_at > now)
-    ).scalar_one()
+    return db.session.execute(select(func.count()).where(ClassSession.cohort_id == cohort_id, ~held(now))).scalar_one()
 
 
 @dataclass(frozen=True)

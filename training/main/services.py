@@ -10,7 +10,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from training.attendance.rules import checkin_open as checkin_is_open
-from training.completion import Verdict, completion_verdict
+from training.completion import Verdict, completion_verdict, held, meets_minimum
 from training.extensions import db
 from training.models import (
     ATTENDED,
@@ -134,8 +134,7 @@ class AttendanceProgress:
 
     @property
     def reached(self) -> bool:
-        # Compared without dividing, exactly as the completion rule does.
-        return self.scheduled > 0 and self.attended * 100 >= self.min_pct * self.scheduled
+        return meets_minimum(self.attended, self.scheduled, self.min_pct)
 
     @property
     def missing(self) -> Decimal:
@@ -242,7 +241,7 @@ def _hours_of_trainee():
     # many sessions of that length have no mark yet, which /me turns into classes still to attend.
     hours = func.coalesce(func.sum(ClassSession.hours), 0)
     attended = Attendance.status.in_(ATTENDED)
-    held = ClassSession.starts_at <= bindparam("now")
+    started = held(bindparam("now"))
 
     def total(*conditions):
         return func.coalesce(func.sum(ClassSession.hours).filter(*conditions), 0)
@@ -253,8 +252,8 @@ def _hours_of_trainee():
             ClassSession.hours,
             hours,
             total(attended),
-            total(held),
-            total(held, attended),
+            total(started),
+            total(started, attended),
             func.count().filter(Attendance.id.is_(None)),
         )
         .join(ClassSession, ClassSession.cohort_id == Enrollment.cohort_id)
@@ -337,7 +336,7 @@ def _recent_classes_of_enrollment():
         )
         .where(
             ClassSession.cohort_id == bindparam("cohort_id"),
-            or_(ClassSession.starts_at <= bindparam("now"), Attendance.id.is_not(None)),
+            or_(held(bindparam("now")), Attendance.id.is_not(None)),
         )
         .order_by(ClassSession.starts_at.desc())
         .limit(bindparam("limit"))
