@@ -96,8 +96,8 @@ def measure_import(path: Path) -> dict:
 
     from training import create_app
     from training.extensions import db
+    from training.imports import importer
     from training.models import Trainee
-    from training.trainees import importer
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'bench.sqlite'}"})
     try:
@@ -136,7 +136,7 @@ def measure_hostile(path: Path) -> dict:
     from flask_babel import force_locale
 
     from training import create_app
-    from training.trainees import importer
+    from training.imports import importer
 
     instance = Path(tempfile.mkdtemp(prefix="jfw-bench-hostile-"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'bench.sqlite'}"})

@@ -35,6 +35,6 @@ def _pause_after(spec: str, marker: str) -> None:
 
 if os.environ.get("JFW_FAULT_PAUSE"):
     import training.certificates.jobs
-    import training.trainees.import_uploads  # noqa: F401  (its job kinds register on import)
+    import training.imports.uploads  # noqa: F401  (its job kinds register on import)
 
     _pause_after(os.environ["JFW_FAULT_PAUSE"], os.environ["JFW_FAULT_MARKER"])

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from tests.support.import_sheets import csv_file, fail_after_the_trainees_are_written, person, workbook
 from training.extensions import db
+from training.imports.cli import trainees_cli
 from training.models import AuditEvent, CohortStatus, Enrollment, EnrollmentStatus, Trainee
-from training.trainees.cli import trainees_cli
 
 
 @pytest.fixture

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from tests.support.import_sheets import fail_after_the_trainees_are_written, person, workbook
 from training.extensions import db
+from training.imports import importer, uploads
 from training.jobs import services as jobs
 from training.models import AuditEvent, CohortStatus, Enrollment, EnrollmentStatus, Job, JobStatus, Trainee
-from training.trainees import import_uploads, importer, services
+from training.trainees import services
 
 CITY = importer.ImportScope(default_county="610924")
 
@@ -140,40 +141,40 @@ def test_a_subsidy_refusal_for_one_row_aborts_the_whole_import(roster, make, ope
 
 
 def test_uploads_are_private_and_found_only_by_their_owner(app):
-    upload = import_uploads.store_upload(b"data", owner_id=7, filename="../../etc/紫阳.xlsx")
+    upload = uploads.store_upload(b"data", owner_id=7, filename="../../etc/紫阳.xlsx")
     assert stat.S_IMODE(os.stat(upload.path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(upload.meta_path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(upload.path.parent).st_mode) == 0o700
     assert upload.filename == "紫阳.xlsx"
-    assert import_uploads.find_upload(upload.token, 7).path == upload.path
-    assert import_uploads.find_upload(upload.token, 8) is None
-    assert import_uploads.find_upload("../" + upload.token[3:], 7) is None
+    assert uploads.find_upload(upload.token, 7).path == upload.path
+    assert uploads.find_upload(upload.token, 8) is None
+    assert uploads.find_upload("../" + upload.token[3:], 7) is None
 
 
 def test_uploads_older_than_a_day_are_forgotten_and_purged(app):
-    upload = import_uploads.store_upload(b"data", owner_id=7, filename="r.csv")
-    old = time.time() - import_uploads.UPLOAD_MAX_AGE_SECONDS - 60
+    upload = uploads.store_upload(b"data", owner_id=7, filename="r.csv")
+    old = time.time() - uploads.UPLOAD_MAX_AGE_SECONDS - 60
     for path in (upload.path, upload.meta_path):
         os.utime(path, (old, old))
-    assert import_uploads.find_upload(upload.token, 7) is None
-    import_uploads.purge_stale_uploads()
+    assert uploads.find_upload(upload.token, 7) is None
+    uploads.purge_stale_uploads()
     assert not upload.path.exists() and not upload.meta_path.exists()
 
 
 def test_after_a_commit_the_file_is_gone_and_only_the_error_rows_stay(roster, app):
     path = roster([person(), person(phone="1")])
-    upload = import_uploads.store_upload(path.read_bytes(), owner_id=1, filename="r.xlsx")
+    upload = uploads.store_upload(path.read_bytes(), owner_id=1, filename="r.xlsx")
     plan, _ = importer.commit(upload.path, CITY)
-    import_uploads.finish_upload(upload, plan)
+    uploads.finish_upload(upload, plan)
     assert not upload.path.exists() and upload.errors_path.exists()
-    assert import_uploads.find_upload(upload.token, 1).committed
+    assert uploads.find_upload(upload.token, 1).committed
 
 
 def test_a_large_import_runs_as_one_job_and_commits_at_its_end(roster, make):
     user = make.user("coordinator")
     db.session.commit()
     path = roster([person(), person(), person(phone="1")])
-    upload = import_uploads.store_upload(path.read_bytes(), owner_id=user.id, filename="r.xlsx")
+    upload = uploads.store_upload(path.read_bytes(), owner_id=user.id, filename="r.xlsx")
     fingerprint = importer.preview(upload.path, importer.ImportScope.of(user, "610924")).fingerprint
     job = jobs.create_job(
         "trainee_import",
@@ -199,7 +200,7 @@ def test_a_large_import_runs_as_one_job_and_commits_at_its_end(roster, make):
 def test_a_job_whose_preview_went_stale_writes_nothing_and_says_why(roster, make):
     user = make.user("coordinator")
     db.session.commit()
-    upload = import_uploads.store_upload(roster([person()]).read_bytes(), owner_id=user.id, filename="r.xlsx")
+    upload = uploads.store_upload(roster([person()]).read_bytes(), owner_id=user.id, filename="r.xlsx")
     job = jobs.create_job(
         "trainee_import",
         {

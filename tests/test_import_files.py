@@ -23,8 +23,8 @@ from tests.support.import_sheets import (
     zipped,
 )
 from tests.support.translations import compiled_translations
-from training.trainees import import_sheets
-from training.trainees.import_sheets import ImportRefused
+from training.imports import sheets
+from training.imports.sheets import ImportRefused
 
 NOT_A_SPREADSHEET = "This file is not a spreadsheet"
 
@@ -96,12 +96,12 @@ def test_a_billion_laughs_in_the_sheet_is_refused(check):
 
 
 def test_more_rows_than_the_limit_are_refused(check):
-    rows = "\n".join(f"王秀{n},61092419860312{n % 10000:04d}" for n in range(import_sheets.MAX_ROWS + 1))
+    rows = "\n".join(f"王秀{n},61092419860312{n % 10000:04d}" for n in range(sheets.MAX_ROWS + 1))
     assert "more than 50000 rows" in refusal(check, ("姓名,身份证号\n" + rows).encode(), name="r.csv")
 
 
 def test_a_workbook_over_the_row_limit_is_refused(check, monkeypatch):
-    monkeypatch.setattr(import_sheets, "MAX_ROWS", 3)
+    monkeypatch.setattr(sheets, "MAX_ROWS", 3)
     assert "more than 3 rows" in refusal(check, workbook([person() for _ in range(4)]))
     assert len(check(workbook([person() for _ in range(3)])).rows) == 3
 

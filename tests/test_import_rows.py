@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from tests.support.import_sheets import EN, csv_file, id_number_where, person, preview_of, with_cell, workbook
 from training.extensions import db
 from training.identity import check_character, make_id_number
-from training.trainees import importer
+from training.imports import importer
 
 EXCEL_NUMBER = "Excel stored this ID number as a number"
 

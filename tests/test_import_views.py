@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from tests.support.import_sheets import fail_after_the_trainees_are_written, person, sheet_of_rows, workbook
 from tests.support.pages import errors, texts
 from training.extensions import db
+from training.imports import uploads, views
 from training.models import AuditEvent, CohortStatus, Enrollment, EnrollmentStatus, Job, JobStatus, Trainee
-from training.trainees import import_uploads, import_views
 
 TOKEN = re.compile(r"/trainees/import/([A-Za-z0-9_-]{32})/commit")
 
@@ -74,7 +74,7 @@ def test_committing_the_preview_imports_and_shows_the_result(client, coordinator
     assert response.status_code == 200
     assert texts(html, "result-created") == ["2"]
     assert trainees() == 2
-    assert import_uploads.find_upload(token, coordinator.id) is None  # the file is gone
+    assert uploads.find_upload(token, coordinator.id) is None  # the file is gone
 
 
 def test_a_file_that_is_not_a_spreadsheet_gets_a_clear_message(client, coordinator):
@@ -107,7 +107,7 @@ def test_the_rows_to_fix_download_has_the_original_columns_and_the_reason(client
     token = TOKEN.search(page).group(1)
     response = client.get(f"/trainees/import/{token}/errors.xlsx")
     assert response.status_code == 200
-    assert response.mimetype == import_views.XLSX
+    assert response.mimetype == views.XLSX
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == (
@@ -258,8 +258,8 @@ def test_a_change_in_the_registry_since_the_preview_refuses_and_shows_the_new_pr
 def test_a_large_file_is_committed_by_a_background_job(client, coordinator, monkeypatch):
     from training.jobs import services as jobs
 
-    monkeypatch.setattr(import_uploads, "LARGE_IMPORT_ROWS", 2)
-    monkeypatch.setattr(import_views, "enqueue", jobs.run)  # the worker, in this process
+    monkeypatch.setattr(uploads, "LARGE_IMPORT_ROWS", 2)
+    monkeypatch.setattr(views, "enqueue", jobs.run)  # the worker, in this process
     page = upload(client, workbook([person(), person(), person()])).get_data(as_text=True)
     response, _ = commit(client, page)
     assert response.status_code == 302 and response.location.startswith("/jobs/")
@@ -272,7 +272,7 @@ def test_discarding_an_upload_deletes_it(client, coordinator):
     page = upload(client, workbook([person()])).get_data(as_text=True)
     token = TOKEN.search(page).group(1)
     client.submit(f"/trainees/import/{token}/discard", page=f"/trainees/import/{token}")
-    assert import_uploads.find_upload(token, coordinator.id) is None
+    assert uploads.find_upload(token, coordinator.id) is None
 
 
 def test_a_failure_midway_through_the_commit_leaves_nothing_and_keeps_the_upload(client, coordinator, monkeypatch):
@@ -283,7 +283,7 @@ def test_a_failure_midway_through_the_commit_leaves_nothing_and_keeps_the_upload
     assert written == [4]
     assert trainees() == 0
     token = TOKEN.search(page).group(1)
-    assert import_uploads.find_upload(token, coordinator.id) is not None  # the user can try again
+    assert uploads.find_upload(token, coordinator.id) is not None  # the user can try again
 
 
 def in_imports(app) -> set[str]:
@@ -314,7 +314,7 @@ def test_the_roster_template_is_offered_and_read_back_as_one_valid_row(client, c
     page = client.get("/trainees/import/").get_data(as_text=True)
     assert 'href="/trainees/import/template.xlsx"' in page
     response = client.get("/trainees/import/template.xlsx")
-    assert response.status_code == 200 and response.mimetype == import_views.XLSX
+    assert response.status_code == 200 and response.mimetype == views.XLSX
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).worksheets[0]
     assert [cell.value for cell in sheet[1]] == [
         "姓名",

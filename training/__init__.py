@@ -69,11 +69,11 @@ def register_blueprints(app: Flask) -> None:
     from training.certificates import verify_views
     from training.certificates import views as certificates
     from training.enrollment import views as enrollment
+    from training.imports import views as imports
     from training.jobs import views as jobs
     from training.main import views as main
     from training.placement import views as placement
     from training.reports import views as reports
-    from training.trainees import import_views
     from training.trainees import views as trainees
 
     for feature in (
@@ -83,7 +83,7 @@ def register_blueprints(app: Flask) -> None:
         jobs,
         catalog,
         trainees,
-        import_views,
+        imports,
         enrollment,
         activation,
         attendance,

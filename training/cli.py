@@ -18,8 +18,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(seed_bench)
     from training.certificates.cli import certificates_cli
+    from training.imports.cli import trainees_cli
     from training.jobs.cli import jobs_cli
-    from training.trainees.cli import trainees_cli
 
     app.cli.add_command(trainees_cli)
     app.cli.add_command(certificates_cli)

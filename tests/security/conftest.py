@@ -116,7 +116,7 @@ def _trainee_records(make, cohort, name: str, username: str) -> dict:
 
 @pytest.fixture
 def world(app, make) -> World:
-    from training.trainees import import_uploads
+    from training.imports import uploads
 
     w = World()
     w.ids = _county_records(app, make, OTHER, "汉滨")
@@ -131,7 +131,7 @@ def world(app, make) -> World:
         from training.reports.services import EXPORT_KIND
 
         export = create_job(EXPORT_KIND, {"format": "csv", "criteria": {}}, coordinator.id)
-    upload = import_uploads.store_upload("姓名,身份证号\n".encode(), owner_id=coordinator.id, filename="other.csv")
+    upload = uploads.store_upload("姓名,身份证号\n".encode(), owner_id=coordinator.id, filename="other.csv")
     home_class = make.cohort(county_code=HOME, status=CohortStatus.FINISHED, start_date=utcnow().date().replace(day=1))
     w.own = _trainee_records(make, home_class, "本人学员", "own_trainee")
     w.classmate = _trainee_records(make, home_class, "同班学员", "classmate_trainee")

@@ -100,7 +100,7 @@ def id_number_where(predicate, region: str = "610924", birth: date = date(1984, 
 
 def preview_of(tmp_path, content: bytes, scope=None, name: str = "roster.xlsx"):
     """Step 1 on these bytes, as a city-level coordinator whose default county is 紫阳县."""
-    from training.trainees import importer
+    from training.imports import importer
 
     path = tmp_path / name
     path.write_bytes(content)

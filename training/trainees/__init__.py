@@ -1,1 +1,1 @@
-"""The trainee registry: people, their ID numbers and households, and imports from county sheets."""
+"""The trainee registry: people, their ID numbers and households (imports from county sheets: training.imports)."""

@@ -1,6 +1,6 @@
 """The roster template offered on the import page: an .xlsx that the importer reads back as it is.
 
-Its first sheet has the Chinese headers the importer looks for (import_sheets.HEADERS, the
+Its first sheet has the Chinese headers the importer looks for (sheets.HEADERS, the
 first name of each), the ID number and phone columns formatted as text (typed into a number
 column, an ID number loses its last digits), and one example row that is valid for the
 coordinator who downloads it (their county). A second sheet says how to fill it in; only the
@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from training.identity import make_id_number
-from training.trainees.import_sheets import HEADERS
+from training.imports.sheets import HEADERS
 from training.trainees.rules import CATEGORY_WORDS
 
 FIELDS = ("name", "id_number", "phone", "county", "town", "village", "categories", "education")

@@ -24,10 +24,10 @@ from flask_babel import gettext as _
 
 from training import audit
 from training.extensions import db
+from training.imports.importer import ImportRefused, ImportScope, Preview, commit
+from training.imports.sheets import Formula
 from training.jobs.services import Step, handler
 from training.models import Cohort, Job, User
-from training.trainees.import_sheets import Formula
-from training.trainees.importer import ImportRefused, ImportScope, Preview, commit
 
 UPLOAD_MAX_AGE_SECONDS = 24 * 3600
 LARGE_IMPORT_ROWS = 2_000

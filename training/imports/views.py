@@ -14,12 +14,12 @@ from sqlalchemy import select
 from training import navigation
 from training.errors import too_large_message, when_too_large
 from training.extensions import db
+from training.imports import importer, roster_template, uploads
+from training.imports.forms import CommitForm, UploadForm, cohort_choices
 from training.jobs.services import create_job
 from training.jobs.worker import enqueue
 from training.models import County, Role
 from training.permissions import roles_required
-from training.trainees import import_template, import_uploads, importer
-from training.trainees.import_forms import CommitForm, UploadForm, cohort_choices
 from training.web import client_ip
 
 bp = Blueprint("imports", __name__, url_prefix="/trainees/import")
@@ -27,15 +27,15 @@ navigation.add([Role.COORDINATOR, Role.ADMIN], "imports.upload", _l("Import"), o
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _upload_or_404(token: str) -> import_uploads.Upload:
+def _upload_or_404(token: str) -> uploads.Upload:
     """This user's upload still waiting for its commit, or 404."""
-    upload = import_uploads.find_upload(token, current_user.id)
+    upload = uploads.find_upload(token, current_user.id)
     if upload is None or upload.committed:
         abort(404)
     return upload
 
 
-def _scope(upload: import_uploads.Upload) -> importer.ImportScope:
+def _scope(upload: uploads.Upload) -> importer.ImportScope:
     return importer.ImportScope.of(current_user, upload.default_county)
 
 
@@ -52,7 +52,7 @@ def _preview_page(upload, plan=None, refusal: str | None = None, cohort_id: str 
             plan = importer.preview(upload.path, _scope(upload))
         except importer.ImportRefused as problem:
             db.session.commit()  # the audit events of people registered elsewhere, if any
-            import_uploads.discard_upload(upload)
+            uploads.discard_upload(upload)
             return render_template("imports/refused.html", message=str(problem))
         db.session.commit()
     if form is None:
@@ -70,7 +70,7 @@ def _preview_page(upload, plan=None, refusal: str | None = None, cohort_id: str 
 def upload():
     form = _upload_form(UploadForm())
     if form.validate_on_submit():
-        stored = import_uploads.store_upload(
+        stored = uploads.store_upload(
             form.file.data.read(),
             owner_id=current_user.id,
             filename=form.file.data.filename,
@@ -82,10 +82,10 @@ def upload():
             db.session.commit()  # the audit events of people registered elsewhere, if any
         except importer.ImportRefused as problem:
             db.session.commit()
-            import_uploads.discard_upload(stored)
+            uploads.discard_upload(stored)
             form.file.errors.append(str(problem))
         except BaseException:  # an error, or the worker's timeout (SystemExit): no file stays behind
-            import_uploads.discard_upload(stored)
+            uploads.discard_upload(stored)
             raise
         else:
             stored.rows = len(plan.rows)
@@ -104,7 +104,7 @@ def template():
     county = db.session.scalars(query.limit(1)).first()
     code, name = (county.code, county.name) if county else ("610924", "紫阳县")
     return send_file(
-        io.BytesIO(import_template.roster_template(code, name)),
+        io.BytesIO(roster_template.roster_template(code, name)),
         mimetype=XLSX,
         as_attachment=True,
         download_name="trainee-roster-template.xlsx",
@@ -145,7 +145,7 @@ def commit(token: str):
         return _preview_page(upload, form=form)
     assert form.fingerprint.data is not None  # DataRequired
     cohort = _cohort(form.cohort_id.data)
-    if upload.rows > import_uploads.LARGE_IMPORT_ROWS:
+    if upload.rows > uploads.LARGE_IMPORT_ROWS:
         return _start_job(upload, form.fingerprint.data, cohort)
     try:
         plan, result = importer.commit(
@@ -166,7 +166,7 @@ def commit(token: str):
         db.session.rollback()  # all or nothing, whatever failed
         raise
     db.session.commit()
-    import_uploads.finish_upload(upload, plan)
+    uploads.finish_upload(upload, plan)
     return render_template("imports/result.html", result=result, upload=upload, has_errors=bool(plan.of("error")))
 
 
@@ -189,14 +189,14 @@ def _start_job(upload, fingerprint: str, cohort):
 @bp.get("/<token>/errors.xlsx")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def error_rows(token: str):
-    upload = import_uploads.find_upload(token, current_user.id)
+    upload = uploads.find_upload(token, current_user.id)
     if upload is None:
         abort(404)
     if upload.committed:
         content = upload.errors_path.read_bytes()
     else:
         try:
-            content = import_uploads.error_rows_workbook(importer.preview(upload.path, _scope(upload)))
+            content = uploads.error_rows_workbook(importer.preview(upload.path, _scope(upload)))
         except importer.ImportRefused:
             abort(404)
     name = f"{Path(upload.filename).stem or 'roster'}-errors.xlsx"
@@ -206,7 +206,7 @@ def error_rows(token: str):
 @bp.post("/<token>/discard")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def discard(token: str):
-    upload = import_uploads.find_upload(token, current_user.id)  # CSRFProtect has checked the form's token
+    upload = uploads.find_upload(token, current_user.id)  # CSRFProtect has checked the form's token
     if upload is not None:
-        import_uploads.discard_upload(upload)
+        uploads.discard_upload(upload)
     return redirect(url_for(".upload"))

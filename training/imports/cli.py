@@ -14,8 +14,8 @@ from sqlalchemy import select
 from training import audit
 from training.extensions import db
 from training.identity import mask_id_number
+from training.imports import importer
 from training.models import Cohort, County
-from training.trainees import importer
 
 trainees_cli = AppGroup("trainees", help="The trainee registry.")
 

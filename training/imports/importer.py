@@ -7,8 +7,8 @@ again and, if the plan is still the one the coordinator saw, every valid row is 
 A row of a person registered in another county says only that (services' docstring: audited,
 limited); the caller commits the preview's audit events.
 People already registered are matched by ID number; an import never erases: an empty cell
-or a missing column keeps what is registered. Reading the file is import_sheets'; the
-upload waiting between the two steps, the error rows and the background job are import_uploads'.
+or a missing column keeps what is registered. Reading the file is sheets.py's; the
+upload waiting between the two steps, the error rows and the background job are uploads.py's.
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from training import audit, identity
 from training.enrollment.services import ENROLLABLE_COHORTS, EnrollmentRefused, enroll
 from training.exceptions import InvalidValue
 from training.extensions import db
+from training.imports.sheets import HEADERS, Formula, ImportRefused, Sheet, _blank, read_sheet
 from training.models import Cohort, County, EnrollmentStatus, Trainee, User, utcnow
 from training.permissions import cohort_scope
 from training.trainees import rules, services
-from training.trainees.import_sheets import HEADERS, Formula, ImportRefused, Sheet, _blank, read_sheet
 from training.trainees.services import TraineeData
 
 T = TypeVar("T")
