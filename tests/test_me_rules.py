@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from training.main.services import AttendanceProgress, current_enrollment
+from training.main.me import AttendanceProgress, current_enrollment
 
 
 def progress(attended, scheduled, unmarked=(), min_pct=80) -> AttendanceProgress:

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_login import login_user
 
 from training.extensions import db
-from training.placement import services
+from training.placement import queries, services
 
 ENDED = date(2025, 6, 30)
 
@@ -93,7 +93,7 @@ def test_the_graduate_sees_their_job_wage_and_check_ins_on_their_own_page(render
     user = make.trainee_user(placement.trainee)
     db.session.commit()
 
-    html = render(user, "_my_job.html", trainee=placement.trainee)
+    html = render(user, "_my_job.html", job=queries.trainee_job_record(placement.trainee_id))
 
     assert "My job" in html and "上海远元足部修护连锁有限公司" in html and "足部修护师" in html
     assert "July 15, 2025" in html and "¥6,500.00" in html
@@ -104,4 +104,4 @@ def test_a_graduate_without_a_job_sees_no_job_section(render, make):
     trainee = make.trainee()
     user = make.trainee_user(trainee)
 
-    assert render(user, "_my_job.html", trainee=trainee).strip() == ""
+    assert render(user, "_my_job.html", job=queries.trainee_job_record(trainee.id)).strip() == ""

@@ -16,7 +16,8 @@ from training import navigation
 from training.completion import format_score
 from training.extensions import db
 from training.i18n import LANG_COOKIE
-from training.main import services
+from training.main import home as home_pages
+from training.main import me as me_page
 from training.models import Role, utcnow
 from training.permissions import roles_required
 from training.web import safe_next
@@ -42,12 +43,12 @@ def home():
         return redirect(url_for("main.me"))
     if role == Role.TRAINER:
         lock_hours = current_app.config["ATTENDANCE_LOCK_HOURS"]
-        day = services.trainer_day(current_user, _local_day_start(), lock_hours)
+        day = home_pages.trainer_day(current_user, _local_day_start(), lock_hours)
         return render_template("main/home_trainer.html", day=day, now=utcnow())
     if role == Role.COORDINATOR:
-        overview = services.coordinator_overview(current_user, utcnow())
+        overview = home_pages.coordinator_overview(current_user, utcnow())
         return render_template("main/home_coordinator.html", overview=overview)
-    return render_template("main/home_admin.html", accounts=services.accounts_by_role())
+    return render_template("main/home_admin.html", accounts=home_pages.accounts_by_role())
 
 
 @bp.get("/me")
@@ -55,12 +56,13 @@ def home():
 def me():
     """The trainee's own page: no ids in the URL, nothing but their own records."""
     trainee, now = current_user.trainee, utcnow()
-    page = services.trainee_page(trainee.id, now, current_app.config["CHECKIN_OPENS_MINUTES"]) if trainee else None
+    page = me_page.trainee_page(trainee.id, now, current_app.config["CHECKIN_OPENS_MINUTES"]) if trainee else None
     upcoming = page.next_session if page else None
     return render_template(
         "main/me.html",
         trainee=trainee,
         page=page,
+        job=page.job if page else None,
         number=format_score,
         now=now,
         day_word=_day_word(upcoming.starts_at, now) if upcoming else None,

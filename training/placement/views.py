@@ -45,12 +45,6 @@ def placement_labels() -> dict:
 
 
 @bp.app_template_global()
-def trainee_job_record(trainee_id: int):
-    """The trainee's own job record, for the /me page (templates/placement/_my_job.html)."""
-    return queries.trainee_job_record(trainee_id)
-
-
-@bp.app_template_global()
 def trainee_jobs(trainee):
     """The jobs panel of a trainee's page (templates/placement/_trainee_jobs.html)."""
     return queries.trainee_placements(trainee.id)
