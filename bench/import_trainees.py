@@ -96,7 +96,7 @@ def measure_import(path: Path) -> dict:
 
     from training import create_app
     from training.extensions import db
-    from training.imports import importer
+    from training.imports import checking, committing
     from training.models import Trainee
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'bench.sqlite'}"})
@@ -105,9 +105,9 @@ def measure_import(path: Path) -> dict:
             upgrade()
             before, cpu = peak_mb(), time.process_time()
             started = time.perf_counter()
-            plan = importer.preview(path, importer.ImportScope())
+            plan = checking.preview(path, checking.ImportScope())
             checked = time.perf_counter()
-            result = importer.apply(plan, filename=path.name)
+            result = committing.apply(plan, filename=path.name)
             db.session.commit()
             finished, cpu = time.perf_counter(), time.process_time() - cpu
             stored = db.session.scalar(select(func.count()).select_from(Trainee))
@@ -136,7 +136,7 @@ def measure_hostile(path: Path) -> dict:
     from flask_babel import force_locale
 
     from training import create_app
-    from training.imports import importer
+    from training.imports import checking, sheets
 
     instance = Path(tempfile.mkdtemp(prefix="jfw-bench-hostile-"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'bench.sqlite'}"})
@@ -144,9 +144,9 @@ def measure_hostile(path: Path) -> dict:
         with app.app_context(), force_locale("en"):
             before, started = peak_mb(), time.perf_counter()
             try:
-                importer.preview(path, importer.ImportScope())
+                checking.preview(path, checking.ImportScope())
                 message = "NOT REFUSED"
-            except importer.ImportRefused as refusal:
+            except sheets.ImportRefused as refusal:
                 message = str(refusal)
             seconds = time.perf_counter() - started
     finally:

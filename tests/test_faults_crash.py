@@ -185,13 +185,13 @@ def test_a_worker_killed_while_its_render_pool_works_leaves_no_process_and_a_rer
 def test_a_worker_killed_in_the_middle_of_an_import_writes_nothing_and_a_rerun_imports_once(
     app, make, enqueue, consumers, worker_env
 ):
-    from training.imports import importer, uploads
+    from training.imports import checking, uploads
 
     coordinator = make.user("coordinator", county_code="610924")
     db.session.commit()
     people = [person() for _ in range(30)]
     upload = uploads.store_upload(workbook(people), owner_id=coordinator.id, filename="roster.xlsx")
-    plan = importer.preview(upload.path, importer.ImportScope.of(coordinator))
+    plan = checking.preview(upload.path, checking.ImportScope.of(coordinator))
     upload.rows = len(plan.rows)
     upload.save()
     job = services.create_job(
@@ -210,7 +210,7 @@ def test_a_worker_killed_in_the_middle_of_an_import_writes_nothing_and_a_rerun_i
     )
     db.session.commit()
     job_id = job.id
-    first, marker = consumers.start(pause="training.imports.importer:apply:1")  # rows written, not committed
+    first, marker = consumers.start(pause="training.imports.committing:apply:1")  # rows written, not committed
     enqueue(job_id)
     _wait_until(marker.exists, first, what="the import's writes")
 

@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 
 from tests.support.import_sheets import fail_after_the_trainees_are_written, person, workbook
 from training.extensions import db
-from training.imports import importer, uploads
+from training.imports import checking, committing, sheets, uploads
 from training.jobs import services as jobs
 from training.models import AuditEvent, CohortStatus, Enrollment, EnrollmentStatus, Job, JobStatus, Trainee
 from training.trainees import services
 
-CITY = importer.ImportScope(default_county="610924")
+CITY = checking.ImportScope(default_county="610924")
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def count(model) -> int:
 
 
 def commit(path, **options):
-    return importer.commit(path, options.pop("scope", CITY), **options)[1]
+    return committing.commit(path, options.pop("scope", CITY), **options)[1]
 
 
 def test_commit_creates_new_people_updates_changed_ones_and_leaves_the_rest(roster, make):
@@ -86,11 +86,11 @@ def test_a_failure_midway_leaves_nothing_behind(roster, make, monkeypatch):
 
 def test_the_commit_is_refused_when_the_registry_changed_since_the_preview(roster, make):
     path = roster([person(), person()])
-    seen = importer.preview(path, CITY)
+    seen = checking.preview(path, CITY)
     registered = seen.rows[1].data
     make.trainee(id_number=registered.id_number, name=registered.name)
     db.session.commit()
-    with pytest.raises(importer.PreviewChanged) as changed:
+    with pytest.raises(committing.PreviewChanged) as changed:
         commit(path, expected=seen.fingerprint)
     assert [row.action for row in changed.value.preview.rows] == ["create", "update"]
     assert count(Trainee) == 1
@@ -98,17 +98,17 @@ def test_the_commit_is_refused_when_the_registry_changed_since_the_preview(roste
 
 def test_the_commit_goes_ahead_when_nothing_changed_since_the_preview(roster):
     path = roster([person(), person()])
-    assert commit(path, expected=importer.preview(path, CITY).fingerprint).created == 2
+    assert commit(path, expected=checking.preview(path, CITY).fingerprint).created == 2
 
 
 def test_an_edit_to_a_matched_person_since_the_preview_changes_the_fingerprint(roster, make):
     someone = make.trainee()
     db.session.commit()
     path = roster([person(id_number=someone.id_number, name="新名字")])
-    before = importer.preview(path, CITY).fingerprint
+    before = checking.preview(path, CITY).fingerprint
     someone.town = "城关镇"
     db.session.commit()
-    assert importer.preview(path, CITY).fingerprint != before
+    assert checking.preview(path, CITY).fingerprint != before
 
 
 @pytest.fixture
@@ -132,7 +132,7 @@ def test_a_subsidy_refusal_for_one_row_aborts_the_whole_import(roster, make, ope
     db.session.commit()
     before = count(Trainee), count(Enrollment), count(AuditEvent)
     path = roster([person(), person(id_number=subsidised_before.id_number, name="赵已培训"), person()])
-    with pytest.raises(importer.ImportRefused) as refused:
+    with pytest.raises(sheets.ImportRefused) as refused:
         commit(path, cohort=open_cohort)
     db.session.rollback()
     assert "Row 4 (赵已培训)" in str(refused.value)
@@ -164,7 +164,7 @@ def test_uploads_older_than_a_day_are_forgotten_and_purged(app):
 def test_after_a_commit_the_file_is_gone_and_only_the_error_rows_stay(roster, app):
     path = roster([person(), person(phone="1")])
     upload = uploads.store_upload(path.read_bytes(), owner_id=1, filename="r.xlsx")
-    plan, _ = importer.commit(upload.path, CITY)
+    plan, _ = committing.commit(upload.path, CITY)
     uploads.finish_upload(upload, plan)
     assert not upload.path.exists() and upload.errors_path.exists()
     assert uploads.find_upload(upload.token, 1).committed
@@ -175,7 +175,7 @@ def test_a_large_import_runs_as_one_job_and_commits_at_its_end(roster, make):
     db.session.commit()
     path = roster([person(), person(), person(phone="1")])
     upload = uploads.store_upload(path.read_bytes(), owner_id=user.id, filename="r.xlsx")
-    fingerprint = importer.preview(upload.path, importer.ImportScope.of(user, "610924")).fingerprint
+    fingerprint = checking.preview(upload.path, checking.ImportScope.of(user, "610924")).fingerprint
     job = jobs.create_job(
         "trainee_import",
         {
@@ -225,10 +225,10 @@ def test_a_person_registered_between_check_and_write_refuses_the_import_naming_t
     from training.identity import mask_id_number
 
     path = roster([person(), person()])
-    plan = importer.preview(path, CITY)
+    plan = checking.preview(path, CITY)
     make.trainee(id_number=plan.rows[1].data.id_number)
-    with pytest.raises(importer.ImportRefused) as refused:
-        importer.apply(plan)
+    with pytest.raises(sheets.ImportRefused) as refused:
+        committing.apply(plan)
     masked = mask_id_number(plan.rows[1].data.id_number)
     assert str(refused.value).startswith(f"A trainee with the ID number {masked} is already registered.")
 

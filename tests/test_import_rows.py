@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from tests.support.import_sheets import EN, csv_file, id_number_where, person, preview_of, with_cell, workbook
 from training.extensions import db
 from training.identity import check_character, make_id_number
-from training.imports import importer
+from training.imports import checking
 
 EXCEL_NUMBER = "Excel stored this ID number as a number"
 
@@ -172,12 +172,12 @@ def test_an_unknown_county_is_an_error(check):
 
 
 def test_an_empty_county_takes_the_default_county(check):
-    scope = importer.ImportScope(default_county="610902")
+    scope = checking.ImportScope(default_county="610902")
     assert only_row(check(workbook([person(county=None)]), scope=scope)).data.county_code == "610902"
 
 
 def test_an_empty_county_without_a_default_is_an_error(check):
-    row = only_row(check(workbook([person(county="")]), scope=importer.ImportScope()))
+    row = only_row(check(workbook([person(county="")]), scope=checking.ImportScope()))
     assert row.action == "error" and "The county is missing" in row.errors[0][1]
 
 
@@ -234,7 +234,7 @@ def test_a_csv_cell_starting_with_an_equals_sign_is_text(check):
 
 
 def test_a_county_coordinator_gets_errors_for_rows_of_another_county(check):
-    scope = importer.ImportScope(only_county="610924", default_county="610924")
+    scope = checking.ImportScope(only_county="610924", default_county="610924")
     plan = check(workbook([person(county="汉滨区"), person(county="紫阳县")]), scope=scope)
     assert [row.action for row in plan.rows] == ["error", "create"]
     assert plan.rows[0].errors == [("区县", "You may import only trainees of your own county.")]
@@ -243,7 +243,7 @@ def test_a_county_coordinator_gets_errors_for_rows_of_another_county(check):
 def test_a_county_coordinator_cannot_take_over_a_person_registered_elsewhere(check, make):
     elsewhere = make.trainee(county_code="610902")
     db.session.commit()
-    scope = importer.ImportScope(only_county="610924", default_county="610924")
+    scope = checking.ImportScope(only_county="610924", default_county="610924")
     row = only_row(check(workbook([person(id_number=elsewhere.id_number)]), scope=scope))
     assert row.action == "error"
     assert row.errors == [("身份证号", "This ID number is already registered. Contact the city coordinator.")]

@@ -100,11 +100,11 @@ def id_number_where(predicate, region: str = "610924", birth: date = date(1984, 
 
 def preview_of(tmp_path, content: bytes, scope=None, name: str = "roster.xlsx"):
     """Step 1 on these bytes, as a city-level coordinator whose default county is 紫阳县."""
-    from training.imports import importer
+    from training.imports import checking
 
     path = tmp_path / name
     path.write_bytes(content)
-    return importer.preview(path, scope or importer.ImportScope(default_county="610924"))
+    return checking.preview(path, scope or checking.ImportScope(default_county="610924"))
 
 
 def with_cell(content: bytes, coordinate: str, cell_xml: str, part: str = "xl/worksheets/sheet1.xml") -> bytes:

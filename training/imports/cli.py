@@ -14,7 +14,7 @@ from sqlalchemy import select
 from training import audit
 from training.extensions import db
 from training.identity import mask_id_number
-from training.imports import importer
+from training.imports import checking, committing, sheets
 from training.models import Cohort, County
 
 trainees_cli = AppGroup("trainees", help="The trainee registry.")
@@ -52,8 +52,8 @@ def import_trainees(
             if cohort is None:
                 raise click.BadParameter(f"no cohort with code {cohort_code}", param_hint="--cohort")
         try:
-            plan = importer.preview(file, importer.ImportScope(default_county=county_code))
-        except importer.ImportRefused as refusal:
+            plan = checking.preview(file, checking.ImportScope(default_county=county_code))
+        except sheets.ImportRefused as refusal:
             _report(as_json, {"file": str(file), "refused": str(refusal), "committed": False}, str(refusal), err=True)
             raise SystemExit(1) from None
         summary = _summary(file, plan)
@@ -65,12 +65,12 @@ def import_trainees(
             raise SystemExit(1)
 
 
-def _commit(plan: importer.Preview, cohort: Cohort | None, filename: str) -> dict:
+def _commit(plan: checking.Preview, cohort: Cohort | None, filename: str) -> dict:
     """Step 2 in its own transaction: {"committed", "result"} or {"refused"}; rolled back on any failure."""
     try:
-        result = importer.apply(plan, cohort=cohort, filename=filename)
+        result = committing.apply(plan, cohort=cohort, filename=filename)
         db.session.commit()
-    except importer.ImportRefused as refusal:
+    except sheets.ImportRefused as refusal:
         db.session.rollback()
         return {"refused": str(refusal)}
     except BaseException:
@@ -79,7 +79,7 @@ def _commit(plan: importer.Preview, cohort: Cohort | None, filename: str) -> dic
     return {"committed": True, "result": vars(result)}
 
 
-def _summary(file: Path, plan: importer.Preview) -> dict:
+def _summary(file: Path, plan: checking.Preview) -> dict:
     return {
         "file": str(file),
         "counts": plan.counts,

@@ -24,8 +24,9 @@ from flask_babel import gettext as _
 
 from training import audit
 from training.extensions import db
-from training.imports.importer import ImportRefused, ImportScope, Preview, commit
-from training.imports.sheets import Formula
+from training.imports.checking import ImportScope, Preview
+from training.imports.committing import commit
+from training.imports.sheets import Formula, ImportRefused
 from training.jobs.services import Step, handler
 from training.models import Cohort, Job, User
 

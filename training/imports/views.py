@@ -14,7 +14,7 @@ from sqlalchemy import select
 from training import navigation
 from training.errors import too_large_message, when_too_large
 from training.extensions import db
-from training.imports import importer, roster_template, uploads
+from training.imports import checking, committing, roster_template, sheets, uploads
 from training.imports.forms import CommitForm, UploadForm, cohort_choices
 from training.jobs.services import create_job
 from training.jobs.worker import enqueue
@@ -35,13 +35,13 @@ def _upload_or_404(token: str) -> uploads.Upload:
     return upload
 
 
-def _scope(upload: uploads.Upload) -> importer.ImportScope:
-    return importer.ImportScope.of(current_user, upload.default_county)
+def _scope(upload: uploads.Upload) -> checking.ImportScope:
+    return checking.ImportScope.of(current_user, upload.default_county)
 
 
 def _cohort(cohort_id: str | None):
     """A cohort the user may enroll into, or None; the form's choices were built from the same list."""
-    cohorts = {str(c.id): c for c in importer.enrollable_cohorts(current_user)}
+    cohorts = {str(c.id): c for c in committing.enrollable_cohorts(current_user)}
     return cohorts.get(cohort_id or "")
 
 
@@ -49,8 +49,8 @@ def _preview_page(upload, plan=None, refusal: str | None = None, cohort_id: str 
     """The preview of a stored upload, with the commit form (the posted one, to show its errors)."""
     if plan is None:
         try:
-            plan = importer.preview(upload.path, _scope(upload))
-        except importer.ImportRefused as problem:
+            plan = checking.preview(upload.path, _scope(upload))
+        except sheets.ImportRefused as problem:
             db.session.commit()  # the audit events of people registered elsewhere, if any
             uploads.discard_upload(upload)
             return render_template("imports/refused.html", message=str(problem))
@@ -58,7 +58,7 @@ def _preview_page(upload, plan=None, refusal: str | None = None, cohort_id: str 
     if form is None:
         chosen = cohort_id if cohort_id is not None else str(upload.cohort_id or "")
         form = CommitForm(formdata=None, fingerprint=plan.fingerprint, cohort_id=chosen)
-        form.cohort_id.choices = cohort_choices(importer.enrollable_cohorts(current_user))
+        form.cohort_id.choices = cohort_choices(committing.enrollable_cohorts(current_user))
     county_names = dict(db.session.execute(select(County.code, County.name)).tuples().all())
     return render_template(
         "imports/preview.html", plan=plan, form=form, upload=upload, refusal=refusal, county_names=county_names
@@ -78,9 +78,9 @@ def upload():
             cohort_id=int(form.cohort_id.data or 0) or None,
         )
         try:
-            plan = importer.preview(stored.path, _scope(stored))
+            plan = checking.preview(stored.path, _scope(stored))
             db.session.commit()  # the audit events of people registered elsewhere, if any
-        except importer.ImportRefused as problem:
+        except sheets.ImportRefused as problem:
             db.session.commit()
             uploads.discard_upload(stored)
             form.file.errors.append(str(problem))
@@ -113,7 +113,7 @@ def template():
 
 def _upload_form(form: UploadForm) -> UploadForm:
     counties = db.session.scalars(select(County).order_by(County.code)).all()
-    form.set_choices(counties, importer.enrollable_cohorts(current_user), current_user.county_code)
+    form.set_choices(counties, committing.enrollable_cohorts(current_user), current_user.county_code)
     return form
 
 
@@ -140,7 +140,7 @@ def show(token: str):
 def commit(token: str):
     upload = _upload_or_404(token)
     form = CommitForm()
-    form.cohort_id.choices = cohort_choices(importer.enrollable_cohorts(current_user))
+    form.cohort_id.choices = cohort_choices(committing.enrollable_cohorts(current_user))
     if not form.validate_on_submit():
         return _preview_page(upload, form=form)
     assert form.fingerprint.data is not None  # DataRequired
@@ -148,7 +148,7 @@ def commit(token: str):
     if upload.rows > uploads.LARGE_IMPORT_ROWS:
         return _start_job(upload, form.fingerprint.data, cohort)
     try:
-        plan, result = importer.commit(
+        plan, result = committing.commit(
             upload.path,
             _scope(upload),
             expected=form.fingerprint.data,
@@ -156,10 +156,10 @@ def commit(token: str):
             decided_by_id=current_user.id,
             filename=upload.filename,
         )
-    except importer.PreviewChanged as changed:
+    except committing.PreviewChanged as changed:
         db.session.rollback()
         return _preview_page(upload, changed.preview, str(changed), form.cohort_id.data)
-    except importer.ImportRefused as refusal:
+    except sheets.ImportRefused as refusal:
         db.session.rollback()
         return _preview_page(upload, refusal=str(refusal), cohort_id=form.cohort_id.data)
     except BaseException:
@@ -196,8 +196,8 @@ def error_rows(token: str):
         content = upload.errors_path.read_bytes()
     else:
         try:
-            content = uploads.error_rows_workbook(importer.preview(upload.path, _scope(upload)))
-        except importer.ImportRefused:
+            content = uploads.error_rows_workbook(checking.preview(upload.path, _scope(upload)))
+        except sheets.ImportRefused:
             abort(404)
     name = f"{Path(upload.filename).stem or 'roster'}-errors.xlsx"
     return send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=name)
