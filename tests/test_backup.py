@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, func, insert, select
 
 from tests.conftest import BACKEND, base_config, drop_postgres_database, new_postgres_database
 from training import create_app
-from training.backup import read_manifest
+from training.backup.archive import read_manifest
 from training.extensions import db
 from training.models import AuditEvent, Certificate, CohortStatus, Trainee, utcnow
 
@@ -229,7 +229,7 @@ def test_a_damaged_archive_is_refused_before_anything_is_touched(app, runner, re
     assert result.exit_code != 0 and "SHA-256" in result.output
     assert not Path(fresh.config["CERTIFICATE_DIR"]).exists()
     with fresh.app_context():
-        from training.backup import data_rows
+        from training.backup.archive import data_rows
 
         assert data_rows(fresh.config["SQLALCHEMY_DATABASE_URI"]) == 0
 

@@ -7,7 +7,7 @@ import sys
 import click
 from flask import Flask
 
-from training import backup
+from training.backup.cli import backup_command, restore_command
 from training.exceptions import DomainError
 from training.extensions import db
 from training.models import Role
@@ -24,8 +24,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(trainees_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(jobs_cli)
-    app.cli.add_command(backup.backup_command)
-    app.cli.add_command(backup.restore_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("create-user")

@@ -1,6 +1,6 @@
 """Backups while the app runs, and restoring one into an empty instance.
 
-`flask --app app backup PATH` writes one .tar.gz (mode 0600) holding:
+create_backup(PATH) writes one .tar.gz (mode 0600) holding:
 
 - the database: SQLite through its online backup API (a consistent copy while others
   write), or PostgreSQL through pg_dump inside an exported snapshot, so that the row
@@ -13,8 +13,8 @@
 The database is copied first and the files after: a certificate row is committed only
 after its file is written, so every row in the copy finds its file.
 
-`flask --app app restore PATH` checks every hash, refuses a target database that holds
-data (unless --force), loads the database, puts the files back and checks the counts.
+restore_backup(PATH) checks every hash, refuses a target database that holds data (unless
+force), loads the database, puts the files back and checks the counts.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-import click
 from flask import current_app
 from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
@@ -48,8 +47,8 @@ REFERENCE_TABLES = {"county", "alembic_version"}  # loaded by the migrations, pr
 TRANSIENT_TABLES = {"rate_limit_counter"}
 
 
-class BackupError(click.ClickException):
-    """A backup or restore that stopped; nothing was left half done."""
+class BackupError(Exception):
+    """A backup or restore that stopped; nothing was left half done. str() says why."""
 
 
 # ---------------------------------------------------------------- helpers
@@ -358,29 +357,3 @@ def restore_backup(path: str | Path, force: bool = False) -> dict:
     if differing:
         raise BackupError(f"row counts differ after the restore (table: expected, found): {differing}")
     return manifest
-
-
-# ---------------------------------------------------------------- commands
-
-
-@click.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False))
-def backup_command(path: str) -> None:
-    """Copy the database, certificate files and instance secrets into PATH (.tar.gz, mode 0600)."""
-    manifest = create_backup(path)
-    click.echo(
-        f"backup written to {path}: {sum(manifest['rows'].values())} rows in {len(manifest['rows'])} tables, "
-        f"{len(manifest['files']) - 1} files"
-    )
-
-
-@click.command("restore")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
-def restore_command(path: str, force: bool) -> None:
-    """Restore a backup made by `backup` into this (empty) instance; restart the app afterwards."""
-    manifest = restore_backup(path, force=force)
-    click.echo(
-        f"restored {path} (made {manifest['created_at']}): {sum(manifest['rows'].values())} rows, "
-        f"{len(manifest['files']) - 1} files; restart the app servers and workers"
-    )

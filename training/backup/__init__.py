@@ -1,0 +1,1 @@
+"""Backing up a running instance and restoring into an empty one: archive.py does it, cli.py is its commands."""
