@@ -8,7 +8,6 @@ from sqlalchemy import exists, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from training.enrollment import services
-from training.enrollment.forms import DecisionForm, EnrollOneForm, WithdrawForm
 from training.enrollment.services import EnrollmentRefused
 from training.extensions import db
 from training.labels import ENROLLMENT_STATUSES
@@ -29,9 +28,6 @@ class CohortPanel:
     cohort: Cohort
     can_manage: bool
     groups: dict[str, list[Enrollment]]
-    enroll_form: EnrollOneForm
-    withdraw_form: WithdrawForm
-    decision_form: DecisionForm
     matches: list[Trainee] | None = None  # a search by name on the single-enrollment form
     coordinators: list[User] = field(default_factory=list)  # who may approve an override, when one waits
 
@@ -49,10 +45,8 @@ class CohortPanel:
         return sum(len(self.groups.get(status, [])) for status in SEATED)
 
 
-def cohort_panel(
-    cohort: Cohort, can_manage: bool, enroll_form: EnrollOneForm | None = None, matches: list[Trainee] | None = None
-) -> CohortPanel:
-    """The panel; after a single enrollment that did not go through, its form as typed and the matches."""
+def cohort_panel(cohort: Cohort, can_manage: bool, matches: list[Trainee] | None = None) -> CohortPanel:
+    """The panel; after a single enrollment by name that did not go through, the matches."""
     enrollments = db.session.scalars(
         select(Enrollment)
         .where(Enrollment.cohort_id == cohort.id)
@@ -67,9 +61,6 @@ def cohort_panel(
         cohort,
         can_manage,
         groups,
-        enroll_form or EnrollOneForm(formdata=None),
-        WithdrawForm(),
-        DecisionForm(),
         matches,
         override_approvers(cohort) if waiting else [],
     )

@@ -3,6 +3,8 @@ trainee's own applications to open classes in their county."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from babel.lists import format_list
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -32,13 +34,24 @@ STAFF = (Role.COORDINATOR, Role.ADMIN)
 bp.context_processor(catalog_labels)  # the cohort page is shown from here too, with what was typed
 
 
+@dataclass(frozen=True)
+class PanelForms:
+    """The forms of the cohort page's enrollment panel."""
+
+    enroll: EnrollOneForm
+    withdraw: WithdrawForm
+    decision: DecisionForm
+
+
 @bp.app_template_global()
-def enrollment_panel(cohort):
-    """What the cohort page shows of its enrollments (the catalog page includes the panel); after a
-    single enrollment that did not go through, the form as typed, its errors and the matches."""
+def enrollment_panel(cohort) -> tuple[queries.CohortPanel, PanelForms]:
+    """What the cohort page shows of its enrollments, and its forms (the catalog page includes the
+    panel); after a single enrollment that did not go through, the form as typed, its errors and
+    the matches."""
     typed = g.get("enroll_one")
     form, matches = typed if typed else (None, None)
-    return queries.cohort_panel(cohort, can_manage_cohort(current_user, cohort), form, matches)
+    panel = queries.cohort_panel(cohort, can_manage_cohort(current_user, cohort), matches)
+    return panel, PanelForms(form or EnrollOneForm(formdata=None), WithdrawForm(), DecisionForm())
 
 
 def _managed_cohort(cohort_id: int):
