@@ -29,11 +29,13 @@ test: install-test translations lint
 test-scale: install-test translations
 	scripts/test-scale.sh $(PYTEST_ARGS)
 
-# ruff and mypy as configured in pyproject.toml: findings and unformatted files fail.
+# ruff, mypy and import-linter as configured in pyproject.toml: findings, unformatted files and
+# imports against the contracts (which feature depends on which) fail.
 lint: install-test
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy
+	.venv/bin/lint-imports
 
 install:
 	scripts/install-system.sh $(APP_PACKAGES)
