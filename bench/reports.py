@@ -255,7 +255,7 @@ def measure_export(url: str, fmt: str, date_to: str) -> dict:
     from training.extensions import db
     from training.jobs import services as jobs
     from training.models import Job, User, utcnow
-    from training.reports import exports, services
+    from training.reports import list_export, services
     from training.reports.definitions import Settings
     from training.reports.queries import Criteria
 
@@ -273,7 +273,7 @@ def measure_export(url: str, fmt: str, date_to: str) -> dict:
         seconds = time.perf_counter() - started
         export_peak = peak_mb()
         job = db.session.get(Job, job.id)
-        path = exports.export_path(job.id, fmt)
+        path = list_export.export_path(job.id, fmt)
         size = path.stat().st_size / 1024 / 1024
         path.unlink()
         statement = text(EXPORT_SQL).bindparams(

@@ -18,7 +18,7 @@ from training.extensions import db
 from training.identity import mask_id_number
 from training.jobs import services as jobs
 from training.models import AuditEvent, Job, JobStatus
-from training.reports import exports
+from training.reports import list_export
 from training.reports import views as report_views
 
 EXPORT_URL = "/reports/exports?" + urlencode(PERIOD)
@@ -50,7 +50,7 @@ def test_the_export_job_writes_a_private_file_of_every_admission(client, auth, s
     job = export(client)
     db.session.refresh(job)
     assert job.status == JobStatus.DONE and job.done == job.total == 11
-    path = exports.export_path(job.id, "csv")
+    path = list_export.export_path(job.id, "csv")
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert not path.with_name(path.name + ".part").exists()
     preamble, rows = csv_list(path)
@@ -62,7 +62,7 @@ def test_the_export_job_writes_a_private_file_of_every_admission(client, auth, s
 def test_the_list_shows_status_certificate_job_and_follow_up(client, auth, small_city):
     auth.login("coordinator")
     job = export(client)
-    _, rows = csv_list(exports.export_path(job.id, "csv"))
+    _, rows = csv_list(list_export.export_path(job.id, "csv"))
     a1 = small_city.people["a1"]
     row = next(r for r in rows if r[0] == a1.trainee.name)
     assert row[1] == mask_id_number(a1.trainee.id_number)
@@ -75,7 +75,7 @@ def test_the_list_shows_status_certificate_job_and_follow_up(client, auth, small
 
 def test_id_numbers_are_masked_unless_full_ids_are_asked_for(client, auth, small_city):
     auth.login("coordinator")
-    _, rows = csv_list(exports.export_path(export(client).id, "csv"))
+    _, rows = csv_list(list_export.export_path(export(client).id, "csv"))
     assert all("********" in row[1] for row in rows)
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "full_id_export")) is None
 
@@ -103,7 +103,7 @@ def test_a_refused_export_goes_back_to_the_dashboard_whatever_the_query_string_h
 def test_full_ids_with_a_reason_are_exported_and_audited(client, auth, small_city):
     user = auth.login("coordinator")
     job = export(client, full_id="y", reason="社保补贴申报需要完整身份证号")
-    _, rows = csv_list(exports.export_path(job.id, "csv"))
+    _, rows = csv_list(list_export.export_path(job.id, "csv"))
     ids = {p.trainee.id_number for key, p in small_city.people.items() if key not in ("a7", "a8", "d1")}
     assert {row[1] for row in rows} == ids
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "full_id_export"))
@@ -118,7 +118,7 @@ def test_the_xlsx_list_has_a_definitions_sheet_and_neutralised_cells(client, aut
     db.session.commit()
     auth.login("coordinator")
     job = export(client, format="xlsx")
-    path = exports.export_path(job.id, "xlsx")
+    path = list_export.export_path(job.id, "xlsx")
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     workbook = openpyxl.load_workbook(path, read_only=True)
     assert workbook.sheetnames == ["口径说明", "职业技能培训统计"]
@@ -134,7 +134,7 @@ def test_the_xlsx_list_has_a_definitions_sheet_and_neutralised_cells(client, aut
 
 def test_a_county_coordinator_exports_only_their_county(client, auth, small_city):
     auth.login("coordinator", county=HANBIN)
-    _, rows = csv_list(exports.export_path(export(client).id, "csv"))
+    _, rows = csv_list(list_export.export_path(export(client).id, "csv"))
     assert sorted(row[5] for row in rows) == ["HB-1", "HB-1"]
 
 

@@ -25,17 +25,9 @@ from training.models import Cohort, County, Course, User
 from training.permissions import cohort_scope
 from training.placement.rules import add_months
 from training.reports import charts, queries
-from training.reports.definitions import (
-    NAMES,
-    WORDS,
-    Context,
-    Definition,
-    Settings,
-    describe,
-    language_of,
-    stage_labels,
-)
+from training.reports.definitions import NAMES, WORDS, Settings, language_of, stage_labels
 from training.reports.queries import Criteria
+from training.reports.sentences import Context, Definition, describe
 
 CITY_NAME = {"zh": "安康市", "en": "Ankang city"}
 TREND_MONTHS = 36  # at most; a longer period shows its last 36 months

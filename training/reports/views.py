@@ -20,7 +20,7 @@ from training.extensions import db
 from training.jobs.worker import enqueue
 from training.models import Job, JobStatus, Role, utcnow
 from training.permissions import deny, roles_required
-from training.reports import exports, services
+from training.reports import exports, list_export, services
 from training.reports.definitions import NAMES, Settings, language_of
 from training.reports.forms import ListExportForm, ReportFilterForm
 from training.reports.queries import Criteria
@@ -188,7 +188,7 @@ def download(job_id: str):
     if job.status != JobStatus.DONE or not (job.result or {}).get("file"):
         abort(404)
     fmt = job.params["format"]
-    path = exports.export_path(job.id, fmt)
+    path = list_export.export_path(job.id, fmt)
     if not path.is_file():
         abort(404)
     criteria = Criteria.from_dict(job.params["criteria"])
