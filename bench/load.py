@@ -22,23 +22,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import glob
 import json
 import os
 import secrets
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench import common  # noqa: E402  (must come before anything imports training)
+from tests.support import postgres  # noqa: E402  (after the path is set)
+from tests.support.servers import free_port, wait_healthy  # noqa: E402  (after the path is set)
 
 BIN = Path(sys.executable).parent
 WEIGHTS = [50, 10, 40]  # trainee, trainer, public
@@ -62,51 +58,13 @@ def main(argv: list[str] | None = None) -> None:
     report(args, results)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def throwaway_postgres():
     """A PostgreSQL cluster in a temporary folder on a free loopback port, removed afterwards."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[4]))
-    if not found or os.geteuid() != 0:
+    if not postgres.can_run():
         sys.exit("load: give --database-url, or run as root with PostgreSQL installed (make install-test)")
-    pg_bin, port = Path(found[-1]), free_port()
-    root = Path(tempfile.mkdtemp(prefix="jfw-load-pg-"))
-    shutil.chown(root, "postgres")
-    data = root / "data"
-
-    def as_postgres(*command):
-        subprocess.run(["runuser", "-u", "postgres", "--", *map(str, command)], check=True, capture_output=True)
-
-    try:
-        as_postgres(
-            pg_bin / "initdb",
-            "-D",
-            data,
-            "-U",
-            "postgres",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-            "--auth=trust",
-            "--no-sync",
-        )
-        (data / "pg_hba.conf").write_text("local all all trust\nhost all all 127.0.0.1/32 trust\n")
-        with open(data / "postgresql.conf", "a") as conf:
-            conf.write(
-                f"listen_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{root}'\n"
-                "max_connections = 200\n"
-            )
-        as_postgres(pg_bin / "pg_ctl", "-D", data, "-l", root / "server.log", "-w", "start")
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        if (data / "postmaster.pid").exists():
-            as_postgres(pg_bin / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop")
-        shutil.rmtree(root, ignore_errors=True)
+    with postgres.throwaway_cluster("jfw-load-pg-", "max_connections = 200\n") as cluster:
+        yield cluster.url
 
 
 def prepare(url: str, trainees: int, instance: Path) -> tuple[dict, float, str]:
@@ -200,15 +158,7 @@ def gunicorn(target: str, env: dict, workers: int, log: Path):
             stderr=subprocess.STDOUT,
         )
         try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).close()
-                    break
-                except OSError:
-                    if process.poll() is not None:
-                        sys.exit(f"load: gunicorn {target} did not start; see {log}")
-                    time.sleep(0.2)
+            wait_healthy(f"http://127.0.0.1:{port}", [process], log=log)
             yield f"http://127.0.0.1:{port}"
         finally:
             process.terminate()

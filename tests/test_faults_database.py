@@ -4,17 +4,11 @@ started again, and the same app, untouched, serves the same signed-in browser ag
 
 from __future__ import annotations
 
-import glob
-import os
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
-
 import pytest
 
 from tests.conftest import BACKEND, FormClient, base_config
 from tests.security.conftest import fingerprint
+from tests.support import postgres
 from training import create_app
 from training.extensions import db
 
@@ -26,88 +20,13 @@ pytestmark = [
 ]
 
 
-def _bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[4]))
-    return Path(found[-1]) if found and (Path(found[-1]) / "pg_ctl").exists() else None
-
-
-class Cluster:
-    """A throwaway PostgreSQL cluster on a free loopback port, run as the postgres user."""
-
-    def __init__(self, root: Path, port: int):
-        self.root, self.port, self.data = root, port, root / "data"
-        self.bin = _bin()
-
-    def _run(self, *command: str) -> None:
-        subprocess.run(["runuser", "-u", "postgres", "--", *command], check=True, capture_output=True, timeout=120)
-
-    def init(self) -> None:
-        shutil.chown(self.root, "postgres")
-        self._run(
-            str(self.bin / "initdb"),
-            "-D",
-            str(self.data),
-            "-U",
-            "postgres",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-            "--auth=trust",
-            "--no-sync",
-        )
-        (self.data / "pg_hba.conf").write_text("local all all trust\nhost all all 127.0.0.1/32 trust\n")
-        with open(self.data / "postgresql.conf", "a") as conf:
-            conf.write(
-                f"listen_addresses = '127.0.0.1'\nport = {self.port}\nunix_socket_directories = '{self.root}'\n"
-                "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
-            )
-
-    def start(self) -> None:
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "start")
-
-    def stop(self) -> None:
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
-
-    @property
-    def url(self) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres?connect_timeout=3"
-
-
 @pytest.fixture
 def cluster():
-    if os.geteuid() != 0:
-        pytest.skip("starting a PostgreSQL server as the postgres user needs root")
-    if _bin() is None or shutil.which("runuser") is None:
-        pytest.skip("no PostgreSQL server binaries under /usr/lib/postgresql (make install-test)")
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    root = Path(tempfile.mkdtemp(prefix="jfw-pg-down-"))
-    os.chmod(root.parent, os.stat(root.parent).st_mode)  # /tmp: already traversable
-    server = Cluster(root, port)
-    server.init()
-    server.start()
-    yield server
-    if (server.data / "postmaster.pid").exists():
-        subprocess.run(
-            [
-                "runuser",
-                "-u",
-                "postgres",
-                "--",
-                str(server.bin / "pg_ctl"),
-                "-D",
-                str(server.data),
-                "-m",
-                "immediate",
-                "-w",
-                "stop",
-            ],
-            capture_output=True,
-        )
-    shutil.rmtree(root, ignore_errors=True)
+    if not postgres.can_run():
+        pytest.skip("starting a PostgreSQL server as the postgres user needs root and its programs (make install-test)")
+    settings = "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+    with postgres.throwaway_cluster("jfw-pg-down-", settings, stop_mode="immediate") as server:
+        yield server
 
 
 @pytest.fixture
@@ -118,7 +37,7 @@ def running(cluster):
     from tests.conftest import AuthActions
     from tests.factories import Factories
 
-    app = create_app(base_config(cluster.url))
+    app = create_app(base_config(cluster.url + "?connect_timeout=3"))
     app.test_client_class = FormClient
     with app.app_context():
         upgrade()

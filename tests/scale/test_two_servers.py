@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import drop_postgres_database, new_postgres_database
+from tests.support.consumers import consumer_command
 from tests.support.servers import Browser, free_port, wait_healthy
 
 pytestmark = [
@@ -72,18 +73,7 @@ def cluster(tmp_path):
             logs.append(log)
             processes.append(
                 subprocess.Popen(
-                    [
-                        BIN / "huey_consumer",
-                        "training.jobs.worker.huey",
-                        "-w",
-                        "1",
-                        "-k",
-                        "thread",
-                        "-d",
-                        "0.05",
-                        "-m",
-                        "0.2",
-                    ],
+                    consumer_command("training.jobs.worker.huey"),
                     cwd=ROOT,
                     env=env,
                     stdout=log,

@@ -10,6 +10,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def consumer_command(module: str, *options: str) -> list[str]:
+    """huey_consumer of `module` with one thread and short polling delays, so a test waits little."""
+    huey_consumer = str(Path(sys.executable).with_name("huey_consumer"))
+    return [huey_consumer, module, "-w", "1", "-k", "thread", "-d", "0.05", "-m", "0.2", *options]
+
+
 def start_consumer(
     env: dict[str, str], log_path: Path, module: str = "tests.support.jobs_worker.huey", *options: str
 ) -> tuple[subprocess.Popen, object]:
@@ -20,19 +26,7 @@ def start_consumer(
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
     log = log_path.open("w")
-    command = [
-        str(Path(sys.executable).with_name("huey_consumer")),
-        module,
-        "-w",
-        "1",
-        "-k",
-        "thread",
-        "-d",
-        "0.05",
-        "-m",
-        "0.2",
-        *options,
-    ]
+    command = consumer_command(module, *options)
     return subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT), log
 
 
