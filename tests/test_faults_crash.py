@@ -48,7 +48,7 @@ class Consumers:
         if pause:
             env |= {"JFW_FAULT_PAUSE": pause, "JFW_FAULT_MARKER": str(marker)}
         log_path = self.tmp_path / f"consumer-{len(self.processes)}.log"
-        process, log = start_consumer(env, log_path, "tests.test_faults_worker.huey")
+        process, log = start_consumer(env, log_path, "tests.support.faults_worker.huey")
         self.processes.append((process, log))
         return process, marker
 

@@ -1,4 +1,4 @@
-"""Not tests: the module a fault test's consumer runs (`huey_consumer tests.test_faults_worker.huey`).
+"""The module a fault test's consumer runs (`huey_consumer tests.support.faults_worker.huey`).
 
 The real worker, plus a pause: with JFW_FAULT_PAUSE=module:function:N set, the N-th call of
 that function runs to its end, then writes JFW_FAULT_MARKER and sleeps, so that the test
