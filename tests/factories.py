@@ -88,6 +88,31 @@ class Factories:
             )
         )
 
+    def standard(self, course=None, **fields):
+        """A subsidy standard in force from 2020 for the course's occupation and level (项目制)."""
+        from training.models import SubsidyStandard
+
+        values = dict(training_type="project", yuan=Decimal("4500.00"), min_hours=40, valid_from=date(2020, 1, 1))
+        if course is not None:
+            values.update(occupation=course.occupation, level=course.level)
+        else:
+            values.update(occupation=f"足部修护师{next(_counter)}", level=5)
+        values.update(fields)
+        return self._add(SubsidyStandard(**values))
+
+    def external_certificate(self, enrollment, kind="skill_level", number=None, level=None, **fields):
+        """A 职业技能等级证书 (or another kind) with a number of the national form that agrees with it."""
+        from training.models import ExternalCertificate
+
+        issued_on = fields.pop("issued_on", enrollment.cohort.end_date)
+        level = level if level is not None else enrollment.cohort.course.level
+        if number is None:
+            serial = next(_counter)
+            number = f"S0000{61}{610924:06d}{issued_on.year % 100:02d}{level}{serial:06d}"
+        values = dict(issuer="紫阳县足部修护协会", issued_on=issued_on)
+        values.update(fields)
+        return self._add(ExternalCertificate(enrollment=enrollment, kind=kind, number=number, level=level, **values))
+
     def trainee(self, county_code="610924", name=None, birth=date(1990, 5, 17), **fields) -> Trainee:
         n = next(_counter)
         id_number = fields.pop("id_number", None) or make_id_number(county_code, birth, n % 1000)

@@ -80,4 +80,28 @@ def from_environment(instance_path: str) -> dict:
         # A large batch is laid out by this many processes at once (1: in the worker itself).
         "CERTIFICATE_RENDER_PROCESSES": _int("CERTIFICATE_RENDER_PROCESSES", min(4, len(os.sched_getaffinity(0)))),
         "ISSUING_AUTHORITY": env.get("ISSUING_AUTHORITY", "安康市人力资源和社会保障局"),
+        # Subsidy claims (README "Subsidy claims"; FIELD.md has where each default comes from).
+        "CENTRE_NAME": env.get("CENTRE_NAME", "安康市就业服务中心"),
+        "CENTRE_PHONE": env.get("CENTRE_PHONE", "0915-3212345"),
+        # The employment rate that picks the tier is measured this many months after the cohort ends.
+        "CLAIM_MEASURE_MONTHS": _int("CLAIM_MEASURE_MONTHS", 2),
+        # rate from (%) : share of the standard paid (%), ascending from 0 (Shaanxi's project-based table).
+        "CLAIM_TIERS": env.get("CLAIM_TIERS", "0:0,50:60,65:80,80:100"),
+        "CLAIM_WINDOW_MONTHS": _int("CLAIM_WINDOW_MONTHS", 12),
+        "CLAIM_NOTICE_DAYS": _int("CLAIM_NOTICE_DAYS", 7),
+        # Which certificates count, per training type: own (our 结业证书) or an external kind.
+        "CLAIM_CERTIFICATES": env.get(
+            "CLAIM_CERTIFICATES",
+            "project=own,skill_level,special_ability,special_operation;"
+            "employee=skill_level,special_ability,special_operation;"
+            "individual=skill_level,special_ability,special_operation",
+        ),
+        # Household categories whose proof must be recorded before a line is eligible.
+        "CLAIM_EVIDENCE_CATEGORIES": env.get(
+            "CLAIM_EVIDENCE_CATEGORIES", "poverty_alleviated,monitored,zero_employment,registered_unemployed,disabled"
+        ),
+        # Scans of external certificates and placement evidence: under instance/, at most this size.
+        "EVIDENCE_DIR": env.get("EVIDENCE_DIR") or str(Path(instance_path) / "evidence"),
+        "EVIDENCE_MAX_MB": _int("EVIDENCE_MAX_MB", 5),
+        "CLAIM_PACK_DIR": env.get("CLAIM_PACK_DIR") or str(Path(instance_path) / "claim_packs"),
     }

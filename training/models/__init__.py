@@ -9,9 +9,25 @@ from training.models.catalog import (
     Course,
     SessionKind,
     SiteKind,
+    SubsidyStandard,
+    TrainingType,
     cohort_trainer,
 )
 from training.models.certificates import Certificate, CertificateStatus, SerialCounter, SigningKey
+from training.models.claims import (
+    FROZEN,
+    STANDING,
+    Claim,
+    ClaimLine,
+    ClaimObjection,
+    ClaimStatus,
+    EvidenceKind,
+    ExternalCertificate,
+    ExternalCertificateKind,
+    LineDecision,
+    ObjectionOutcome,
+    PlacementEvidence,
+)
 from training.models.enrollment import HOLDING_A_PLACE, SEATED, Enrollment, EnrollmentStatus
 from training.models.jobs import Job, JobStatus
 from training.models.people import (
@@ -35,6 +51,20 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Certificate",
+    "Claim",
+    "ClaimLine",
+    "ClaimObjection",
+    "ClaimStatus",
+    "EvidenceKind",
+    "ExternalCertificate",
+    "ExternalCertificateKind",
+    "FROZEN",
+    "LineDecision",
+    "ObjectionOutcome",
+    "PlacementEvidence",
+    "STANDING",
+    "SubsidyStandard",
+    "TrainingType",
     "CertificateStatus",
     "ClassSession",
     "Cohort",

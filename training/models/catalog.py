@@ -1,4 +1,5 @@
-"""Courses, cohorts (a course run at a site), their trainers and scheduled sessions."""
+"""Courses, the subsidy standards they are paid by, cohorts (a course run at a site), their trainers
+and scheduled sessions."""
 
 from __future__ import annotations
 
@@ -38,6 +39,36 @@ class SessionKind(enum.StrEnum):
     PRACTICE = "practice"
 
 
+class TrainingType(enum.StrEnum):
+    PROJECT = "project"  # 项目制
+    EMPLOYEE = "employee"  # 企业职工
+    INDIVIDUAL = "individual"  # 个人自主
+
+
+class SubsidyStandard(Model):
+    """One entry of the province's catalogue: what a person trained in it is worth, and when."""
+
+    __table_args__ = (
+        one_of("training_type", TrainingType),
+        UniqueConstraint("occupation", "level", "training_type", "valid_from"),
+        CheckConstraint("yuan >= 0", name="yuan_not_negative"),
+        CheckConstraint("min_hours > 0", name="min_hours_positive"),
+        CheckConstraint("level BETWEEN 1 AND 5", name="level_range"),
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="dates_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occupation: Mapped[str] = mapped_column(String(80), index=True)
+    level: Mapped[int]
+    training_type: Mapped[str] = mapped_column(String(20))
+    yuan: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    min_hours: Mapped[int]
+    valid_from: Mapped[date]
+    valid_to: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class Course(Model):
     __table_args__ = (
         CheckConstraint("min_attendance_pct BETWEEN 1 AND 100", name="min_attendance_range"),
@@ -71,6 +102,7 @@ class Cohort(Model):
     __table_args__ = (
         one_of("status", CohortStatus),
         one_of("site_kind", SiteKind),
+        one_of("training_type", TrainingType),
         CheckConstraint("capacity > 0", name="capacity_positive"),
         CheckConstraint("end_date >= start_date", name="dates_ordered"),
     )
@@ -87,9 +119,15 @@ class Cohort(Model):
     status: Mapped[str] = mapped_column(String(20), default=CohortStatus.DRAFT, index=True)
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"))
     committed_placements: Mapped[int | None]
+    training_type: Mapped[str] = mapped_column(String(20), default=TrainingType.PROJECT)
+    # The standard in force on the start date, frozen (with its figures) when the cohort opens.
+    standard_id: Mapped[int | None] = mapped_column(ForeignKey("subsidy_standard.id"))
+    standard_yuan: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    standard_min_hours: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     course: Mapped[Course] = relationship()
+    standard: Mapped[SubsidyStandard | None] = relationship()
     county: Mapped[County] = relationship()
     employer: Mapped[Employer | None] = relationship()
     trainers: Mapped[list[User]] = relationship(secondary=cohort_trainer)

@@ -17,6 +17,8 @@ class Role(enum.StrEnum):
     COORDINATOR = "coordinator"
     TRAINER = "trainer"
     TRAINEE = "trainee"
+    # Reviews subsidy claims (审核) without preparing them: city-wide, like a coordinator without a county.
+    REVIEWER = "reviewer"
 
 
 class HouseholdCategory(enum.StrEnum):
@@ -115,6 +117,11 @@ class TraineeCategory(Model):
 
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainee.id", ondelete="CASCADE"), primary_key=True)
     category: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
+    # The proof of the category a claim needs (脱贫 record, 低保 certificate, 就业创业证 …): what it
+    # is and its number, who saw it and when. Kept while the category is, for the claim's audit.
+    evidence: Mapped[str | None] = mapped_column(String(120))
+    evidence_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    evidence_recorded_at: Mapped[datetime | None]
 
     trainee: Mapped[Trainee] = relationship(back_populates="categories")
 
