@@ -96,6 +96,10 @@ def register_blueprints(app: Flask) -> None:
         auditlog,
     ):
         app.register_blueprint(feature.bp)
+    # Subsidy claims: the documents and evidence pack (issue 13).
+    from training.claims import document_views as claim_documents
+
+    app.register_blueprint(claim_documents.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -117,3 +121,7 @@ def register_commands(app: Flask) -> None:
     from training import cli
 
     cli.register(app)
+    # Subsidy claims: `claims export` joins the `claims` group (made here if none was registered before).
+    from training.claims import export_cli
+
+    export_cli.register(app)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -87,7 +87,7 @@ class DocumentNotReady(Exception):
 
 @dataclass(frozen=True)
 class RosterRow:
-    """One claimed line as the roster prints it."""
+    """One claimed line as the roster prints it, its fields in the order of ROSTER_HEADERS."""
 
     number: int
     name: str
@@ -106,23 +106,11 @@ class RosterRow:
     amount: Decimal
 
     def cells(self, *, full_id: bool) -> list:
-        return [
-            self.number,
-            self.name,
-            self.sex,
-            self.id_number if full_id else mask_id_number(self.id_number),
-            self.categories,
-            self.occupation,
-            self.certificate_kind,
-            self.certificate_number,
-            self.hours_attended,
-            self.attended_pct,
-            self.employer,
-            self.employment_start,
-            self.standard,
-            self.tier,
-            self.amount,
-        ]
+        """The row's cells in the order of ROSTER_HEADERS (the order of the fields)."""
+        values = list(astuple(self))
+        if not full_id:
+            values[3] = mask_id_number(self.id_number)
+        return values
 
 
 @dataclass(frozen=True)
@@ -300,21 +288,16 @@ def roster_pdf(claim: Claim, today: date) -> bytes:
 def notice_pdf(claim: Claim, today: date) -> bytes:
     """The 公示名单: masked names and ID numbers, occupation and level, amount, the notice's dates
     and the centre's phone for objections."""
+    roster = roster_rows(claim)
     rows = [
-        [
-            row.number,
-            _mask_name_public(row.name),
-            mask_id_number(row.id_number),
-            row.occupation,
-            row.amount,
-        ]
-        for row in roster_rows(claim)
+        (row.number, _mask_name_public(row.name), mask_id_number(row.id_number), row.occupation, row.amount)
+        for row in roster
     ]
     return _render(
         "claims/documents/notice.html",
         head=heading(claim, today),
         rows=rows,
-        total=total_of([r[-1] for r in rows]),
+        total=total_of([r.amount for r in roster]),
     )
 
 
