@@ -15,7 +15,7 @@ from tests.conftest import AuthActions
 from training.attendance import checkin
 from training.extensions import db
 from training.jobs.services import create_job
-from training.models import CohortStatus, EnrollmentStatus, Role, utcnow
+from training.models import Cohort, CohortStatus, EnrollmentStatus, Role, utcnow
 
 HOME = "610924"  # 紫阳县: the signed-in users' county
 OTHER = "610902"  # 汉滨区: where every record the URLs name lives
@@ -133,6 +133,11 @@ def world(app, make) -> World:
         export = create_job(EXPORT_KIND, {"format": "csv", "criteria": {}}, coordinator.id)
     upload = uploads.store_upload("姓名,身份证号\n".encode(), owner_id=coordinator.id, filename="other.csv")
     home_class = make.cohort(county_code=HOME, status=CohortStatus.FINISHED, start_date=utcnow().date().replace(day=1))
+    # A subsidy claim of OTHER's finished class (documents: the roster's PDF).
+    from tests.support.claims import build_claim
+
+    other_class = db.session.get(Cohort, w.ids["cohort_id"])
+    w.ids |= {"claim_id": build_claim(make, cohort=other_class, trainees=1).id, "name": "roster.pdf"}
     w.own = _trainee_records(make, home_class, "本人学员", "own_trainee")
     w.classmate = _trainee_records(make, home_class, "同班学员", "classmate_trainee")
     db.session.commit()

@@ -52,6 +52,7 @@ CHANGES_WITH_AN_EMPTY_FORM = {
     "catalog.set_course_active",  # the action is in the URL: admins and the city retire the course
     "main.set_language",  # no language given: the default one, stored on the account
     "reports.start_export",  # an export of the default criteria, a job of the user's own
+    "claim_documents.start_pack",  # the claim's evidence pack, built in the background
 }
 VERIFY = _a(*ALL, public=True, query=(("t", "certificate_token"),))
 
@@ -87,6 +88,11 @@ TABLE: dict[str, Access] = {
     "catalog.edit_session": STAFF_RECORD,
     "catalog.generate_schedule": STAFF_RECORD,
     "catalog.set_course_active": CITY_LEVEL,
+    # Subsidy claims: documents and evidence pack (a claim of another county in the world).
+    "claim_documents.document": STAFF_RECORD,
+    "claim_documents.index": STAFF_RECORD,
+    "claim_documents.pack_download": _a(*STAFF, scoped={"county"}, note="not built yet: back to the documents page"),
+    "claim_documents.start_pack": STAFF_RECORD,
     "certificate_admin.remove_seal": ADMIN,
     "certificate_admin.seal": ADMIN,
     "certificates.cohort": STAFF_RECORD,
