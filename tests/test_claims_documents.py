@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.support.claims import SNAPSHOT_KEYS, build_claim
+from tests.support.statements import statements_sent
 from training.claims import documents
 from training.claims.documents import _mask_name_public
 from training.extensions import db
@@ -293,6 +294,27 @@ def test_the_documents_page_links_what_the_claim_has(client, auth, make, claim):
     for name in documents.DOCUMENTS:
         assert f"/claims/{claim.id}/documents/{name}" in html
     assert "Build the evidence pack" in html
+
+
+def _statements(client, url: str) -> int:
+    with statements_sent() as sent:
+        assert client.get(url).status_code == 200
+    return len(sent)
+
+
+@pytest.mark.parametrize("page", ["", "/roster.xlsx", "/roster.pdf", "/notice.pdf", "/review.pdf"])
+def test_a_document_costs_as_many_statements_for_12_lines_as_for_3(client, auth, make, page):
+    reviewer = make.user("reviewer")
+    small, large = (approve(build_claim(make, trainees=n, ineligible=1), reviewer) for n in (3, 12))
+    for line in large.lines[:4]:
+        line.objections.append(ClaimObjection(raised_by="村民", content="核实", outcome="dismissed"))
+    db.session.commit()
+    auth.login("coordinator")
+    _statements(client, f"/claims/{small.id}/documents{page}")  # first use: caches filled
+
+    assert _statements(client, f"/claims/{large.id}/documents{page}") == _statements(
+        client, f"/claims/{small.id}/documents{page}"
+    )
 
 
 # ---------------------------------------------------------------- the command line

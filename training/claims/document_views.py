@@ -9,6 +9,7 @@ is audited. The public notice's PDF reached by its token, without signing in, is
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import get_locale
@@ -64,7 +65,7 @@ def _back_to_documents(job: Job) -> tuple[str, str]:
     return url_for("claim_documents.index", claim_id=job.params["claim_id"]), _("Back to the claim's documents")
 
 
-def _download(content, name: str, mimetype: str):
+def _download(content: bytes | Path, name: str, mimetype: str):
     source = io.BytesIO(content) if isinstance(content, bytes) else content
     response = send_file(source, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
@@ -127,7 +128,7 @@ def pack_download(claim_id: int):
     if ready is None:
         flash(_("The evidence pack has not been built yet."), "warning")
         return redirect(url_for(".index", claim_id=claim.id))
-    handle = ready.path.open("rb")  # open before the audit: a rebuild may replace the file meanwhile
     audit.record("claim_document_downloaded", "claim", claim.id, after={"document": "pack.zip"})
     db.session.commit()
-    return _download(handle, f"{pack.folder_of(claim)}.zip", "application/zip")
+    # A rebuild meanwhile replaces the file whole (pack.py): what is sent is one complete pack or the other.
+    return _download(ready.path, f"{pack.folder_of(claim)}.zip", "application/zip")

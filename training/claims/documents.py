@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import force_locale
 
 from training.certificates import pdf
 from training.certificates.issuing import LEVEL_NAMES
@@ -312,9 +313,11 @@ def review_pdf(claim: Claim, today: date) -> bytes:
 
 
 def render(claim: Claim, name: str, today: date) -> bytes:
-    """The document named `name` (a key of DOCUMENTS); KeyError for another name."""
+    """The document named `name` (a key of DOCUMENTS); KeyError for another name. Any word made
+    through the catalog on the way (a reason's) is the centre's language, whoever asks."""
     makers = {"roster.xlsx": roster_xlsx, "roster.pdf": roster_pdf, "notice.pdf": notice_pdf, "review.pdf": review_pdf}
-    return makers[name](claim, today)
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return makers[name](claim, today)
 
 
 def available(claim: Claim) -> list[str]:

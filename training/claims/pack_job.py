@@ -90,7 +90,6 @@ def build_pack(job: Job) -> Iterator[Step]:
         if user is None or not user.active or claim is None:
             yield Step(done=0, message=_("The evidence pack can no longer be built for this account."))
             return
-        audit.set_actor(user.id, user.username, params.get("ip"))
         job.failures = []  # a rerun starts over: the failures it finds are its own
         lines = documents.claimed_lines(claim)
         yield Step(done=-job.done, total=len(lines) + 1, message=_("Writing the evidence pack…"))
