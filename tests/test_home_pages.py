@@ -48,7 +48,7 @@ def test_the_admin_home_counts_active_accounts_per_role(client, auth, make):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert html_lang(page) == "zh-CN"
-    assert _counters(page) == ["1", "1", "3", "0"]  # admin, coordinator, trainer, trainee
+    assert _counters(page) == ["1", "1", "3", "0", "0"]  # admin, coordinator, trainer, trainee, reviewer
     assert page.count('<div class="small text-muted">') == 1  # the disabled coordinator
 
 

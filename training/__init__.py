@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from training.certificates import admin_views as certificate_admin
     from training.certificates import verify_views
     from training.certificates import views as certificates
+    from training.claims import views as claims
     from training.enrollment import views as enrollment
     from training.imports import views as imports
     from training.jobs import views as jobs
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
         certificate_admin,
         reports,
         auditlog,
+        claims,
     ):
         app.register_blueprint(feature.bp)
     # Subsidy claims: the documents and evidence pack (issue 13).

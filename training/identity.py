@@ -1,6 +1,6 @@
 """Resident ID numbers (居民身份证号码) and mobile numbers: checking them as typed or read from a
 sheet (InvalidValue says what is wrong), the check character, what an ID number says; masking of
-ID numbers, names and mobile numbers."""
+ID numbers, names (on screen, and in lists the public reads) and mobile numbers."""
 
 from __future__ import annotations
 
@@ -74,6 +74,15 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_name_public(name: str) -> str:
+    """A name in a list the public reads (公示名单): the surname, one star, and the last character of a
+    name of three or more characters: 王*英, 欧*英 (the star does not tell the length), 王*."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    return name[0] + "*" + (name[-1] if len(name) >= 3 else "")
 
 
 def _plain(text) -> str:

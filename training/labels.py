@@ -8,6 +8,7 @@ ROLES = {
     "coordinator": _l("Coordinator"),
     "trainer": _l("Trainer"),
     "trainee": _l("Trainee"),
+    "reviewer": _l("Claims reviewer"),
 }
 
 COHORT_STATUSES = {
@@ -61,6 +62,28 @@ SITE_KINDS = {
     "training_school": _l("Training school"),
 }
 
+# Subsidy claims: the steps of their life, what review decides of a line, what becomes of an objection.
+CLAIM_STATUSES = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "notice": _l("Public notice"),
+    "review": _l("Under review"),
+    "approved": _l("Approved"),
+    "paid": _l("Paid"),
+    "returned": _l("Returned for correction"),
+}
+
+LINE_DECISIONS = {
+    "approved": lazy_pgettext("claim line", "Approved"),
+    "rejected": lazy_pgettext("claim line", "Rejected"),
+}
+
+OBJECTION_OUTCOMES = {
+    "pending": _l("Waiting for the outcome"),
+    "upheld": _l("Upheld"),
+    "dismissed": _l("Dismissed"),
+}
+
 
 def template_labels() -> dict:
     return {
@@ -70,4 +93,7 @@ def template_labels() -> dict:
         "attendance_status_labels": ATTENDANCE_STATUSES,
         "category_labels": HOUSEHOLD_CATEGORIES,
         "site_kind_labels": SITE_KINDS,
+        "claim_status_labels": CLAIM_STATUSES,
+        "line_decision_labels": LINE_DECISIONS,
+        "objection_outcome_labels": OBJECTION_OUTCOMES,
     }

@@ -20,7 +20,7 @@ from training.models import Cohort, CohortStatus, EnrollmentStatus, Role, utcnow
 HOME = "610924"  # 紫阳县: the signed-in users' county
 OTHER = "610902"  # 汉滨区: where every record the URLs name lives
 SECOND = "610929"  # 白河县: a second county of the same records
-ROLES = ("anonymous", "admin", "city", "county", "trainer", "trainee")
+ROLES = ("anonymous", "admin", "city", "county", "trainer", "trainee", "reviewer")
 # What the database may change on any request: sign-in bookkeeping and the audit trail itself.
 VOLATILE_TABLES = {"login_session", "audit_event", "alembic_version"}
 XSS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
@@ -114,6 +114,32 @@ def _trainee_records(make, cohort, name: str, username: str) -> dict:
     }
 
 
+def _claim_records(app, make, coordinator) -> dict:
+    """A claim of another finished class of OTHER on public notice, with an objection waiting for its outcome."""
+    from datetime import timedelta
+
+    from tests.support.claims import build_claim
+    from training.claims import notice
+    from training.models import ClaimObjection
+
+    cohort = make.cohort(county_code=OTHER, status=CohortStatus.FINISHED, start_date=utcnow().date().replace(day=1))
+    claim = build_claim(make, cohort=cohort, trainees=2, prepared_by=coordinator)
+    claim.status = "notice"
+    claim.notice_starts_on, claim.notice_ends_on = (
+        utcnow().date() - timedelta(days=1),
+        utcnow().date() + timedelta(days=5),
+    )
+    objection = ClaimObjection(line=claim.lines[0], raised_by="汉滨村民", content="异议", recorded_by_id=coordinator.id)
+    db.session.add(objection)
+    db.session.flush()
+    return {
+        "claim_id": claim.id,
+        "objection_id": objection.id,
+        "claims.change_status:to": "returned",  # a step that needs a reason: an empty form changes nothing
+        "claims.notice:token": notice.token_for(app.config["SECRET_KEY"], claim.id),
+    }
+
+
 @pytest.fixture
 def world(app, make) -> World:
     from training.imports import uploads
@@ -133,11 +159,7 @@ def world(app, make) -> World:
         export = create_job(EXPORT_KIND, {"format": "csv", "criteria": {}}, coordinator.id)
     upload = uploads.store_upload("姓名,身份证号\n".encode(), owner_id=coordinator.id, filename="other.csv")
     home_class = make.cohort(county_code=HOME, status=CohortStatus.FINISHED, start_date=utcnow().date().replace(day=1))
-    # A subsidy claim of OTHER's finished class (documents: the roster's PDF).
-    from tests.support.claims import build_claim
-
-    other_class = db.session.get(Cohort, w.ids["cohort_id"])
-    w.ids |= {"claim_id": build_claim(make, cohort=other_class, trainees=1).id, "name": "roster.pdf"}
+    w.ids.update(_claim_records(app, make, coordinator) | {"name": "roster.pdf"})
     w.own = _trainee_records(make, home_class, "本人学员", "own_trainee")
     w.classmate = _trainee_records(make, home_class, "同班学员", "classmate_trainee")
     db.session.commit()
@@ -170,6 +192,8 @@ class Clients:
                 auth.login("coordinator")
             elif role == "county":
                 auth.login("coordinator", county=HOME)
+            elif role == "reviewer":
+                auth.login("reviewer")
             elif role in ("admin", "trainer"):
                 auth.login(role, county=HOME if role == "trainer" else None)
             elif role == "trainee":

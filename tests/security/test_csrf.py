@@ -9,7 +9,7 @@ import pytest
 from tests.security.conftest import fingerprint, url
 from tests.security.test_route_table import TABLE
 
-ORDER = ("admin", "city", "county", "trainer", "trainee")
+ORDER = ("admin", "city", "county", "trainer", "trainee", "reviewer")
 
 
 def _posting_endpoints():

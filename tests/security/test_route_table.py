@@ -17,7 +17,7 @@ import pytest
 
 from tests.security.conftest import ROLES, fingerprint, url
 
-ALL = frozenset({"admin", "city", "county", "trainer", "trainee"})
+ALL = frozenset({"admin", "city", "county", "trainer", "trainee", "reviewer"})
 STAFF = frozenset({"admin", "city"})  # who reaches another county's records (coordinators in scope too)
 STATIC = {"static", "bootstrap.static"}
 
@@ -45,6 +45,7 @@ STAFF_LIST = _a("admin", "city", "county")  # coordinators and admins, county-fi
 STAFF_RECORD = _a(*STAFF, scoped={"county"})  # a record of another county
 ADMIN = _a("admin")
 CITY_LEVEL = _a("admin", "city", scoped={"county"}, note="courses are changed at city level only")
+CLAIM_RECORD = _a("admin", "city", "reviewer", scoped={"county"})  # a claim of another county
 OWNER_ONLY = _a(scoped={"admin", "city", "county"}, note="another user's upload or export: refused to all")
 # POSTs that change something with no more than a CSRF token; every other POST, sent with nothing
 # else and naming another county's records, must leave the database as it was.
@@ -149,6 +150,17 @@ TABLE: dict[str, Access] = {
     "verify.certificate_json": VERIFY,
     "verify.keys": PUBLIC,
     "verify.lookup": PUBLIC,
+    # Subsidy claims: read by admins, the city and reviewers, county coordinators in their county;
+    # steps, objections and review are reached (and refused by the services to whom they do not fall).
+    "claims.index": _a("admin", "city", "county", "reviewer", note="county coordinators: their county's claims"),
+    "claims.show": CLAIM_RECORD,
+    "claims.change_status": CLAIM_RECORD,
+    "claims.record_objection": CLAIM_RECORD,
+    "claims.decide_objection": CLAIM_RECORD,
+    "claims.review": CLAIM_RECORD,
+    "claims.preview": _a("city", scoped={"county"}, note="coordinators prepare their county's claims"),
+    "claims.prepare": _a("city", scoped={"county"}, note="coordinators prepare their county's claims"),
+    "claims.notice": _a(*ALL, public=True, note="the public notice, by its unguessable address"),
 }
 
 

@@ -35,7 +35,7 @@ def _check_scope(role: str, county_code: str | None) -> None:
         raise AccountRefused(_("Unknown role."))
     if county_code and db.session.get(County, county_code) is None:
         raise AccountRefused(_("Unknown county code %(code)s.", code=county_code))
-    if county_code and role in (Role.ADMIN, Role.TRAINEE):
+    if county_code and role in (Role.ADMIN, Role.TRAINEE, Role.REVIEWER):
         raise AccountRefused(_("Only coordinators and trainers have a county scope."))
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from training import navigation
+from training.claims.pages import waiting_for_review
 from training.completion import format_score
 from training.extensions import db
 from training.i18n import LANG_COOKIE
@@ -30,7 +31,7 @@ def _local_day_start() -> datetime:
     return datetime.combine(now_local.date(), time.min, tzinfo=now_local.tzinfo)
 
 
-navigation.add([Role.ADMIN, Role.COORDINATOR], "main.home", _l("Home"), order=0)
+navigation.add([Role.ADMIN, Role.COORDINATOR, Role.REVIEWER], "main.home", _l("Home"), order=0)
 navigation.add([Role.TRAINER], "main.home", _l("Today"), order=0)
 navigation.add([Role.TRAINEE], "main.me", _l("My training"), order=0)
 
@@ -45,6 +46,8 @@ def home():
         lock_hours = current_app.config["ATTENDANCE_LOCK_HOURS"]
         day = home_pages.trainer_day(current_user, _local_day_start(), lock_hours)
         return render_template("main/home_trainer.html", day=day, now=utcnow())
+    if role == Role.REVIEWER:
+        return render_template("main/home_reviewer.html", waiting=waiting_for_review(current_user))
     if role == Role.COORDINATOR:
         overview = home_pages.coordinator_overview(current_user, utcnow())
         return render_template("main/home_coordinator.html", overview=overview)

@@ -1,0 +1,444 @@
+"""The life of a subsidy claim after it is prepared: submission, the public notice (公示) and the
+objections to it, the review line by line, approval, payment, or a return for a correction.
+
+    draft → submitted → notice → review → approved → paid
+    submitted / notice / review → returned (kept as it was) + a new version, the draft
+
+One function changes a claim's status, change_status; objections and the decisions on lines are
+recorded beside it. Each step checks, here and not only in the page:
+- who may take it (access.may: role and scope);
+- four-eyes: who prepared or submitted a claim never decides its objections, its lines or its
+  approval;
+- the order of things: the review starts the day after the notice ends (the refusal names the
+  date), approval needs every line decided and no objection waiting, and freezes the approved
+  total (the sum of the approved lines);
+and each is audited. Every refusal is a ClaimStepRefused, whose message the page shows; nothing is
+committed here (the view ends the transaction). After submission the snapshot is also guarded
+below the services, at every flush (claims/frozen.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from flask_babel import format_currency, format_date, ngettext
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from training import audit
+from training.claims import frozen  # noqa: F401  (imported for the guard it installs on every flush)
+from training.claims.access import Action, may
+from training.exceptions import DomainError
+from training.extensions import db
+from training.labels import CLAIM_STATUSES
+from training.models import (
+    Claim,
+    ClaimLine,
+    ClaimObjection,
+    ClaimStatus,
+    LineDecision,
+    ObjectionOutcome,
+    User,
+)
+from training.orm import lock_row
+
+NEXT = {
+    ClaimStatus.DRAFT: (ClaimStatus.SUBMITTED,),
+    ClaimStatus.SUBMITTED: (ClaimStatus.NOTICE, ClaimStatus.RETURNED),
+    ClaimStatus.NOTICE: (ClaimStatus.REVIEW, ClaimStatus.RETURNED),
+    ClaimStatus.REVIEW: (ClaimStatus.APPROVED, ClaimStatus.RETURNED),
+    ClaimStatus.APPROVED: (ClaimStatus.PAID,),
+}
+STEP: dict[str, Action] = {
+    ClaimStatus.SUBMITTED: Action.SUBMIT,
+    ClaimStatus.NOTICE: Action.PUBLISH,
+    ClaimStatus.REVIEW: Action.START_REVIEW,
+    ClaimStatus.APPROVED: Action.APPROVE,
+    ClaimStatus.PAID: Action.PAY,
+    ClaimStatus.RETURNED: Action.RETURN,
+}
+CENT = Decimal("0.01")
+REASON_MAX = 500
+
+
+class ClaimStepRefused(DomainError):
+    """A step of a claim's life refused; str() is the user's message."""
+
+
+@dataclass(frozen=True)
+class Payment:
+    paid_on: date | None
+    amount: Decimal | None
+    reference: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a step may need besides the claim: who, when, and what was typed."""
+
+    user: User
+    today: date  # the local working day
+    now: datetime  # the moment, UTC, for the records' timestamps
+    notice_days: int = 7
+    reason: str = ""
+    payment: Payment | None = None
+
+
+def next_statuses(claim: Claim) -> tuple[str, ...]:
+    return NEXT.get(ClaimStatus(claim.status), ())
+
+
+def change_status(claim: Claim, new_status: str, step: Step) -> Claim:
+    """The one way a claim's status changes: one step along the path, checked and audited.
+    Returns the claim, or after a return the new version that is the draft."""
+    _locked(claim)
+    if new_status not in next_statuses(claim):
+        raise ClaimStepRefused(
+            _(
+                "A claim cannot go from “%(old)s” to “%(new)s”.",
+                old=_status_word(claim.status),
+                new=_status_word(new_status),
+            )
+        )
+    _may(step.user, STEP[new_status], claim)
+    before = {"status": claim.status}
+    details = _CHECKS[ClaimStatus(new_status)](claim, step)
+    claim.status = new_status
+    audit.record("claim_status_changed", "claim", claim.id, before=before, after={"status": new_status, **details})
+    if new_status == ClaimStatus.RETURNED:
+        return _new_version(claim, step.now)
+    return claim
+
+
+def _locked(claim: Claim) -> Claim:
+    """The claim's row locked until the transaction ends and read afresh: two reviewers acting at
+    the same moment (one approves, one returns) take their turns, and the second sees the first's step."""
+    return lock_row(db.session, Claim, claim.id)
+
+
+def _status_word(status: str) -> str:
+    return str(CLAIM_STATUSES.get(status, status))
+
+
+def _may(user: User, action: Action, claim: Claim) -> None:
+    if may(user, action, claim):
+        return
+    if action == Action.SUBMIT:
+        raise ClaimStepRefused(_("Only a coordinator of the cohort's county or of the city submits its claim."))
+    if action == Action.RECORD_OBJECTION:
+        raise ClaimStepRefused(
+            _("Only a coordinator of the cohort's county or of the city, or a reviewer, records objections.")
+        )
+    raise ClaimStepRefused(_("Only a reviewer or a coordinator of the city may do this."))
+
+
+def _four_eyes(user: User, claim: Claim) -> None:
+    """Nobody reviews what they prepared or submitted."""
+    if user.id == claim.prepared_by_id:
+        raise ClaimStepRefused(_("You prepared this claim: someone else must review it."))
+    if user.id == claim.submitted_by_id:
+        raise ClaimStepRefused(_("You submitted this claim: someone else must review it."))
+
+
+def may_review(user: User, claim: Claim) -> bool:
+    """Whether the user may decide this claim's objections, lines and approval (role, scope, four-eyes)."""
+    return may(user, Action.DECIDE_LINE, claim) and user.id not in (claim.prepared_by_id, claim.submitted_by_id)
+
+
+def _money(amount: Decimal) -> str:
+    return format_currency(amount, "CNY")
+
+
+def _reason(text: str | None, missing: str) -> str:
+    reason = (text or "").strip()
+    if not reason:
+        raise ClaimStepRefused(missing)
+    if len(reason) > REASON_MAX:
+        raise ClaimStepRefused(_("At most %(n)d characters.", n=REASON_MAX))
+    return reason
+
+
+# ---- the steps --------------------------------------------------------------------------------
+
+
+def _submit(claim: Claim, step: Step) -> dict:
+    if not claim.lines or claim.total_yuan <= 0:
+        raise ClaimStepRefused(
+            _(
+                "This claim asks for nothing (its total is %(total)s): there is nothing to submit.",
+                total=_money(claim.total_yuan),
+            )
+        )
+    claim.submitted_by_id, claim.submitted_at = step.user.id, step.now
+    return {"total_yuan": str(claim.total_yuan)}
+
+
+def _publish(claim: Claim, step: Step) -> dict:
+    if step.notice_days < 1:
+        raise ClaimStepRefused(_("The public notice lasts at least one day (setting CLAIM_NOTICE_DAYS)."))
+    claim.notice_starts_on = step.today
+    claim.notice_ends_on = step.today + timedelta(days=step.notice_days - 1)
+    return {"notice_starts_on": claim.notice_starts_on.isoformat(), "notice_ends_on": claim.notice_ends_on.isoformat()}
+
+
+def review_opens_on(claim: Claim) -> date | None:
+    """The first day the review may start: the day after the public notice's last day."""
+    return claim.notice_ends_on + timedelta(days=1) if claim.notice_ends_on else None
+
+
+def _start_review(claim: Claim, step: Step) -> dict:
+    opens = review_opens_on(claim)
+    assert opens is not None and claim.notice_ends_on is not None  # set when the notice was published
+    if step.today < opens:
+        raise ClaimStepRefused(
+            _(
+                "The public notice runs until %(end)s: the review can start on %(date)s.",
+                end=format_date(claim.notice_ends_on, "long"),
+                date=format_date(opens, "long"),
+            )
+        )
+    return {}
+
+
+def _with_lines(claim: Claim) -> Claim:
+    """The claim's lines and their objections loaded in two statements, not one per line."""
+    return db.session.scalars(
+        select(Claim)
+        .where(Claim.id == claim.id)
+        .options(selectinload(Claim.lines).selectinload(ClaimLine.objections))
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _approve(claim: Claim, step: Step) -> dict:
+    _four_eyes(step.user, claim)
+    _with_lines(claim)
+    undecided = sum(1 for line in claim.lines if line.decision is None)
+    if undecided:
+        raise ClaimStepRefused(
+            ngettext(
+                "%(num)d line is not decided yet: decide every line before approving the claim.",
+                "%(num)d lines are not decided yet: decide every line before approving the claim.",
+                undecided,
+            )
+        )
+    waiting = sum(1 for line in claim.lines for o in line.objections if o.outcome == ObjectionOutcome.PENDING)
+    if waiting:
+        raise ClaimStepRefused(
+            ngettext(
+                "%(num)d objection is waiting for its outcome: decide it before approving the claim.",
+                "%(num)d objections are waiting for their outcome: decide them before approving the claim.",
+                waiting,
+            )
+        )
+    approved = [line.amount_yuan for line in claim.lines if line.decision == LineDecision.APPROVED]
+    claim.approved_yuan = sum(approved, Decimal("0")).quantize(CENT)
+    claim.approved_by_id, claim.approved_at = step.user.id, step.now
+    return {"approved_yuan": str(claim.approved_yuan), "approved_lines": len(approved)}
+
+
+def _pay(claim: Claim, step: Step) -> dict:
+    payment = step.payment or Payment(None, None, "")
+    approved = claim.approved_yuan or Decimal("0")
+    if approved <= 0:
+        raise ClaimStepRefused(_("Nothing was approved in this claim: there is nothing to pay."))
+    if payment.paid_on is None:
+        raise ClaimStepRefused(_("Give the date of the payment."))
+    if payment.paid_on > step.today:
+        raise ClaimStepRefused(_("The payment date cannot be in the future."))
+    if payment.amount is None or payment.amount.quantize(CENT) != approved:
+        raise ClaimStepRefused(_("The amount paid must be the approved total, %(total)s.", total=_money(approved)))
+    reference = payment.reference.strip()
+    if not reference or len(reference) > 80:
+        raise ClaimStepRefused(
+            _("Give the payment's reference (at most 80 characters), as the bank or the treasury wrote it.")
+        )
+    claim.paid_on, claim.paid_yuan, claim.payment_reference = payment.paid_on, approved, reference
+    claim.paid_recorded_by_id = step.user.id
+    return {"paid_on": claim.paid_on.isoformat(), "paid_yuan": str(approved), "payment_reference": reference}
+
+
+def _return(claim: Claim, step: Step) -> dict:
+    reason = _reason(step.reason, _("Say why the claim is returned: what must be corrected."))
+    claim.returned_by_id, claim.returned_at, claim.return_reason = step.user.id, step.now, reason
+    for line in claim.lines:  # the enrollments go to the new version
+        line.standing = False
+    return {"return_reason": reason}
+
+
+_CHECKS: dict[ClaimStatus, Callable[[Claim, Step], dict]] = {
+    ClaimStatus.SUBMITTED: _submit,
+    ClaimStatus.NOTICE: _publish,
+    ClaimStatus.REVIEW: _start_review,
+    ClaimStatus.APPROVED: _approve,
+    ClaimStatus.PAID: _pay,
+    ClaimStatus.RETURNED: _return,
+}
+
+
+def _new_version(returned: Claim, now: datetime) -> Claim:
+    """The draft that follows a returned claim: version + 1, its lines those of the returned one.
+
+    LEAD: once claimcore's services are merged, this draft is re-prepared from the current records
+    (services.prepare for the cohort, by the returned claim's preparer), not copied; until then the
+    lines are copied as they were, so that the life of a claim can be followed end to end."""
+    db.session.flush()  # the returned version lets go of its cohort and its enrollments first
+    latest = db.session.scalar(select(func.max(Claim.version)).where(Claim.cohort_id == returned.cohort_id)) or 0
+    draft = Claim(
+        cohort_id=returned.cohort_id,
+        version=latest + 1,
+        previous_id=returned.id,
+        status=ClaimStatus.DRAFT,
+        measured_on=returned.measured_on,
+        completed_count=returned.completed_count,
+        employed_count=returned.employed_count,
+        tier_pct=returned.tier_pct,
+        standard_yuan=returned.standard_yuan,
+        total_yuan=returned.total_yuan,
+        prepared_by_id=returned.prepared_by_id,
+        prepared_at=now,
+        lines=[
+            ClaimLine(
+                enrollment_id=line.enrollment_id,
+                position=line.position,
+                eligible=line.eligible,
+                reasons=list(line.reasons),
+                amount_yuan=line.amount_yuan,
+                snapshot=dict(line.snapshot),
+            )
+            for line in returned.lines
+        ],
+    )
+    db.session.add(draft)
+    db.session.flush()
+    audit.record(
+        "claim_version_created",
+        "claim",
+        draft.id,
+        after={"version": draft.version, "previous_id": returned.id, "lines": len(draft.lines)},
+    )
+    return draft
+
+
+# ---- objections during the notice -------------------------------------------------------------
+
+
+def record_objection(
+    line: ClaimLine, *, raised_by: str, content: str, received_at: datetime, user: User, now: datetime
+) -> ClaimObjection:
+    """An objection to a line of the public notice, as received (who, what, when), while the notice runs."""
+    claim = _locked(line.claim)
+    if claim.status != ClaimStatus.NOTICE:
+        raise ClaimStepRefused(_("Objections are recorded while the claim's public notice runs."))
+    _may(user, Action.RECORD_OBJECTION, claim)
+    raised_by, content = (raised_by or "").strip(), (content or "").strip()
+    if not raised_by or not content:
+        raise ClaimStepRefused(_("Say who raised the objection and what it says."))
+    if received_at > now:
+        raise ClaimStepRefused(_("The objection cannot have been received in the future."))
+    objection = ClaimObjection(
+        line=line, raised_by=raised_by, content=content, received_at=received_at, recorded_by_id=user.id
+    )
+    db.session.add(objection)
+    db.session.flush()
+    audit.record(
+        "claim_objection_recorded",
+        "claim_objection",
+        objection.id,
+        after={"claim_id": claim.id, "line": line.position, "raised_by": raised_by, "content": content},
+    )
+    return objection
+
+
+def decide_objection(objection: ClaimObjection, outcome: str, reason: str, *, user: User, now: datetime) -> None:
+    """Upheld (the line is rejected, with the objection's reason) or dismissed, with the reason."""
+    line = objection.line
+    claim = _locked(line.claim)
+    if claim.status not in (ClaimStatus.NOTICE, ClaimStatus.REVIEW):
+        raise ClaimStepRefused(_("Objections are decided during the public notice or the review."))
+    _may(user, Action.DECIDE_OBJECTION, claim)
+    _four_eyes(user, claim)
+    if objection.outcome != ObjectionOutcome.PENDING:
+        raise ClaimStepRefused(_("This objection was decided already."))
+    if outcome not in (ObjectionOutcome.UPHELD, ObjectionOutcome.DISMISSED):
+        raise ClaimStepRefused(_("Choose whether the objection is upheld or dismissed."))
+    reason = _reason(reason, _("Give the reason for the outcome."))
+    objection.outcome, objection.outcome_reason = outcome, reason
+    objection.decided_by_id, objection.decided_at = user.id, now
+    after = {"outcome": outcome, "outcome_reason": reason, "line": line.position}
+    if outcome == ObjectionOutcome.UPHELD:
+        _set_decision(line, LineDecision.REJECTED, reason, user, now)
+        after["line_decision"] = LineDecision.REJECTED
+    audit.record("claim_objection_decided", "claim_objection", objection.id, before={"outcome": "pending"}, after=after)
+
+
+# ---- the review, line by line -----------------------------------------------------------------
+
+
+class LinesRefused(ClaimStepRefused):
+    """Some of the decisions posted together were refused: by line id, the reason; none was saved."""
+
+    def __init__(self, errors: dict[int, str]):
+        super().__init__(_("Some decisions could not be saved; see the lines marked below. Nothing was saved."))
+        self.errors = errors
+
+
+def decide_lines(claim: Claim, decisions: Mapping[int, tuple[str, str]], *, user: User, now: datetime) -> int:
+    """Approve or reject lines of a claim under review: line id → (decision, reason), all or none.
+    Returns how many lines changed (a decision posted again as it stands is not a change)."""
+    _locked(claim)
+    if claim.status != ClaimStatus.REVIEW:
+        raise ClaimStepRefused(_("Lines are decided during the review."))
+    _may(user, Action.DECIDE_LINE, claim)
+    _four_eyes(user, claim)
+    lines = {line.id: line for line in _with_lines(claim).lines}
+    errors, changes = {}, []
+    for line_id, (decision, reason) in decisions.items():
+        line = lines.get(line_id)
+        if line is None:
+            raise ClaimStepRefused(_("This line is not part of the claim."))
+        try:
+            reason = _check_decision(line, decision, reason)
+        except ClaimStepRefused as refusal:
+            errors[line_id] = str(refusal)
+            continue
+        if (line.decision, line.decision_reason or "") != (decision, reason):
+            changes.append((line, decision, reason))
+    if errors:
+        raise LinesRefused(errors)
+    for line, decision, reason in changes:
+        before = {"decision": line.decision, "decision_reason": line.decision_reason}
+        _set_decision(line, decision, reason, user, now)
+        audit.record(
+            "claim_line_decided",
+            "claim_line",
+            line.id,
+            before=before,
+            after={"claim_id": claim.id, "line": line.position, "decision": decision, "decision_reason": reason},
+        )
+    return len(changes)
+
+
+def _check_decision(line: ClaimLine, decision: str, reason: str) -> str:
+    """The reason to store, or the refusal of this decision on this line."""
+    objections = [o.outcome for o in line.objections]
+    if ObjectionOutcome.UPHELD in objections:
+        raise ClaimStepRefused(_("An upheld objection excluded this line."))
+    if decision == LineDecision.APPROVED:
+        if not line.eligible:
+            raise ClaimStepRefused(_("This line is not eligible: it can only be rejected."))
+        if ObjectionOutcome.PENDING in objections:
+            raise ClaimStepRefused(_("An objection to this line is waiting for its outcome."))
+        return (reason or "").strip()[:REASON_MAX]
+    if decision == LineDecision.REJECTED:
+        return _reason(reason, _("Give the reason for rejecting this line."))
+    raise ClaimStepRefused(_("Choose approve or reject."))
+
+
+def _set_decision(line: ClaimLine, decision: str, reason: str, user: User, now: datetime) -> None:
+    line.decision, line.decision_reason = decision, reason or None
+    line.decided_by_id, line.decided_at = user.id, now
