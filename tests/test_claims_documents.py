@@ -18,7 +18,6 @@ from sqlalchemy import select
 from tests.support.claims import SNAPSHOT_KEYS, build_claim
 from tests.support.statements import statements_sent
 from training.claims import documents
-from training.claims.documents import _mask_name_public
 from training.extensions import db
 from training.identity import mask_id_number
 from training.models import AuditEvent, ClaimObjection, ClaimStatus, LineDecision
@@ -64,14 +63,6 @@ def claim(make):
 
 def test_the_helper_claims_snapshots_have_every_key_the_documents_read(claim):
     assert all(set(line.snapshot) == set(SNAPSHOT_KEYS) for line in claim.lines)
-
-
-@pytest.mark.parametrize(
-    "name, masked",
-    [("王秀英", "王*英"), ("王英", "王*"), ("欧阳娜娜", "欧*娜"), ("王", "王"), ("", ""), (" 李四 ", "李*")],
-)
-def test_a_public_list_shows_the_surname_a_star_and_the_last_character_of_longer_names(name, masked):
-    assert _mask_name_public(name) == masked
 
 
 # ---------------------------------------------------------------- the roster

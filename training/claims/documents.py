@@ -22,9 +22,9 @@ from flask_babel import force_locale
 
 from training.certificates import pdf
 from training.certificates.issuing import LEVEL_NAMES
-from training.claims.review_facts import review_facts, why_not_claimed
-from training.identity import mask_id_number
-from training.models import Claim, ClaimLine, ClaimStatus
+from training.claims.review_facts import claimed_lines, review_facts
+from training.identity import mask_id_number, mask_name_public
+from training.models import Claim, ClaimStatus
 from training.reports.definitions import NAMES
 from training.reports.exports import neutralised_row
 from training.reports.xlsx import StreamingWorkbook
@@ -139,11 +139,6 @@ class Heading:
     printed_on: str
 
 
-def claimed_lines(claim: Claim) -> list[ClaimLine]:
-    """The lines the claim asks money for (review_facts.why_not_claimed says why the others are not)."""
-    return [line for line in claim.lines if why_not_claimed(line) is None]
-
-
 def occupation_and_level(occupation: str, level) -> str:
     return f"{occupation}（{LEVEL_NAMES.get(level, level)}）" if level not in (None, "") else occupation
 
@@ -224,15 +219,6 @@ def heading(claim: Claim, today: date) -> Heading:
     )
 
 
-def _mask_name_public(name: str) -> str:
-    """A name as public lists print it: the surname and a star, and the last character too when the
-    name has three or more (王*英, 王*, 欧*娜)."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return name
-    return name[0] + "*" + (name[-1] if len(name) >= 3 else "")
-
-
 def _render(template: str, **context) -> bytes:
     # The app's Jinja environment but no request: the worker and the command line render these too.
     html = current_app.jinja_env.get_template(template).render(static_url=pdf.static_url, **context)
@@ -291,7 +277,7 @@ def notice_pdf(claim: Claim, today: date) -> bytes:
     and the centre's phone for objections."""
     roster = roster_rows(claim)
     rows = [
-        (row.number, _mask_name_public(row.name), mask_id_number(row.id_number), row.occupation, row.amount)
+        (row.number, mask_name_public(row.name), mask_id_number(row.id_number), row.occupation, row.amount)
         for row in roster
     ]
     return _render(

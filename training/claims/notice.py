@@ -21,9 +21,10 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from training.claims.review_facts import claimed_lines
 from training.extensions import db
 from training.identity import mask_id_number, mask_name_public
-from training.models import Claim, ClaimStatus, Cohort
+from training.models import Claim, ClaimLine, ClaimStatus, Cohort
 
 PUBLIC = (ClaimStatus.NOTICE, ClaimStatus.REVIEW, ClaimStatus.APPROVED, ClaimStatus.PAID)
 ROBOTS = "noindex, nofollow, noarchive"
@@ -83,13 +84,12 @@ def public_notice(secret: str, token: str) -> PublicNotice | None:
         .options(
             joinedload(Claim.cohort).joinedload(Cohort.course),
             joinedload(Claim.cohort).joinedload(Cohort.county),
-            selectinload(Claim.lines),
+            selectinload(Claim.lines).selectinload(ClaimLine.objections),
         )
     ).first()
     if claim is None or claim.notice_starts_on is None or claim.notice_ends_on is None:
         return None
-    # Those proposed for a subsidy: a line that is not eligible asks for nothing and is not published.
-    lines = [line for line in claim.lines if line.eligible]
+    lines = claimed_lines(claim)
     cohort = claim.cohort
     return PublicNotice(
         course=cohort.course.name,

@@ -153,3 +153,9 @@ def review_facts(claim: Claim) -> ReviewFacts:
         upheld=sum(1 for o in objections if o.outcome == ObjectionOutcome.UPHELD),
         approved_yuan=total,
     )
+
+
+def claimed_lines(claim: Claim) -> list[ClaimLine]:
+    """The lines the claim asks money for (why_not_claimed says why the others are not):
+    the roster, the public notice and its PDF list these."""
+    return [line for line in claim.lines if why_not_claimed(line) is None]
