@@ -90,10 +90,12 @@ TABLE: dict[str, Access] = {
     "catalog.generate_schedule": STAFF_RECORD,
     "catalog.set_course_active": CITY_LEVEL,
     # Subsidy claims: documents and evidence pack (a claim of another county in the world).
-    "claim_documents.document": STAFF_RECORD,
-    "claim_documents.index": STAFF_RECORD,
-    "claim_documents.pack_download": _a(*STAFF, scoped={"county"}, note="not built yet: back to the documents page"),
-    "claim_documents.start_pack": STAFF_RECORD,
+    "claim_documents.document": CLAIM_RECORD,
+    "claim_documents.index": CLAIM_RECORD,
+    "claim_documents.pack_download": _a(
+        "admin", "city", "reviewer", scoped={"county"}, note="not built yet: back to the documents page"
+    ),
+    "claim_documents.start_pack": CLAIM_RECORD,
     "certificate_admin.remove_seal": ADMIN,
     "certificate_admin.seal": ADMIN,
     "certificates.cohort": STAFF_RECORD,

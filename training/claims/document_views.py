@@ -20,10 +20,11 @@ from flask_wtf import FlaskForm
 
 from training import audit
 from training.claims import documents, pack, pack_job
+from training.claims.access import can_see_claim
 from training.extensions import db
 from training.jobs.views import way_back
 from training.jobs.worker import enqueue
-from training.models import Claim, Job, Role, User
+from training.models import Claim, Job, Role
 from training.permissions import deny, roles_required
 from training.web import client_ip
 
@@ -41,17 +42,9 @@ class PackForm(FlaskForm):
     """Build the evidence pack: nothing to fill in but the CSRF token."""
 
 
-def can_see_claim(user: User, claim: Claim) -> bool:
-    """County coordinators see their county's claims; city coordinators, admins and reviewers all."""
-    if user.role in (Role.ADMIN, Role.REVIEWER):
-        return True
-    if user.role == Role.COORDINATOR:
-        return user.county_code is None or user.county_code == claim.cohort.county_code
-    return False
-
-
 def require_claim(claim_id: int) -> Claim:
-    """The claim, if the current user may see it; else 404 / 403."""
+    """The claim with what its documents read, if the current user may see it (access.can_see_claim,
+    the claim pages' rule); else 404 / 403."""
     claim = pack_job.load_claim(claim_id)
     if claim is None:
         abort(404)
