@@ -27,11 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
+from flask import Response, abort, current_app, send_file
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from PIL import Image
 from pypdf import PdfReader
+from werkzeug.datastructures import FileStorage
 
 from training.exceptions import DomainError
 from training.images import UnreadableImage, decode_image
@@ -277,6 +278,19 @@ def check_evidence(data: bytes, filename: str | None, *, max_mb: int) -> Checked
     return CheckedFile(data=stored, content_type=content_type, filename=_named(name, content_type))
 
 
+def check_upload(upload: FileStorage) -> CheckedFile:
+    """check_evidence on an uploaded file, with the limit of EVIDENCE_MAX_MB."""
+    return check_evidence(upload.read(), upload.filename, max_mb=current_app.config["EVIDENCE_MAX_MB"])
+
+
+def too_large_words() -> str:
+    """What an upload form says when the request was over even the server's limit (its size unknown)."""
+    return _(
+        "The file is over the limit of %(limit)d MB: scan at a lower resolution or in parts, and upload it again.",
+        limit=current_app.config["EVIDENCE_MAX_MB"],
+    )
+
+
 def evidence_path(digest: str) -> Path:
     """Where the evidence file with this SHA-256 lives: EVIDENCE_DIR/ab/abcdef…"""
     if not _SHA256.match(digest):
@@ -294,6 +308,20 @@ def store_evidence(checked: CheckedFile) -> str:
     write_durably(path, checked.data)
     sync_directory(path.parent)
     return digest
+
+
+def send_evidence(digest: str, content_type: str, download_name: str) -> Response:
+    """The stored file as a download, never kept by a cache; 404 (and an error in the log) when it is missing."""
+    try:
+        data = read_evidence(digest)
+    except FileNotFoundError as error:
+        log.error("evidence file missing or changed: %s", error)
+        abort(404)
+    response = send_file(
+        io.BytesIO(data), mimetype=content_type, as_attachment=True, download_name=download_name, etag=digest
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def read_evidence(digest: str) -> bytes:

@@ -61,6 +61,21 @@ SITE_KINDS = {
     "training_school": _l("Training school"),
 }
 
+# Skill certificates issued by other bodies (models.ExternalCertificateKind).
+EXTERNAL_CERTIFICATE_KINDS = {
+    "skill_level": _l("Skill level certificate"),
+    "special_ability": _l("Special vocational ability certificate"),
+    "special_operation": _l("Special operation certificate"),
+}
+
+# What a placement's evidence file is (models.EvidenceKind).
+EVIDENCE_KINDS = {
+    "contract": _l("Labour contract"),
+    "agreement": _l("Employment agreement"),
+    "business_licence": _l("Business licence (self-employed)"),
+    "wage_slip": _l("Wage statement"),
+}
+
 
 def template_labels() -> dict:
     return {
@@ -70,4 +85,6 @@ def template_labels() -> dict:
         "attendance_status_labels": ATTENDANCE_STATUSES,
         "category_labels": HOUSEHOLD_CATEGORIES,
         "site_kind_labels": SITE_KINDS,
+        "external_certificate_kind_labels": EXTERNAL_CERTIFICATE_KINDS,
+        "evidence_kind_labels": EVIDENCE_KINDS,
     }

@@ -67,3 +67,38 @@ def photo_on_its_side() -> bytes:
     exif[0x0112] = 6
     exif[0x010F] = "PhoneMaker"
     return image("JPEG", exif=exif.tobytes())
+
+
+def stored(data: bytes | None = None, name: str = "scan"):
+    """A file checked and stored as an upload would be: its CheckedFile (EVIDENCE_DIR of the app)."""
+    from training import files
+
+    checked = files.check_evidence(data if data is not None else pdf(), name, max_mb=5)
+    files.store_evidence(checked)
+    return checked
+
+
+def with_scan(certificate, data: bytes | None = None):
+    """The external certificate with a stored scan."""
+    checked = stored(data)
+    certificate.scan_sha256, certificate.scan_type = checked.sha256, checked.content_type
+    return certificate
+
+
+def placement_evidence(placement, kind: str = "contract", data: bytes | None = None, name: str = "劳动合同.pdf"):
+    """An evidence file of the placement, stored, as the upload adds it."""
+    from training.extensions import db
+    from training.models import PlacementEvidence
+
+    checked = stored(data, name)
+    evidence = PlacementEvidence(
+        placement_id=placement.id,
+        kind=kind,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size_bytes=checked.size,
+        sha256=checked.sha256,
+    )
+    db.session.add(evidence)
+    db.session.flush()
+    return evidence
