@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from training.imports import views as imports
     from training.jobs import views as jobs
     from training.main import views as main
+    from training.placement import evidence_views as placement_evidence
     from training.placement import views as placement
     from training.reports import views as reports
     from training.skillcerts import views as skillcerts
@@ -96,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
         reports,
         auditlog,
         skillcerts,
+        placement_evidence,
     ):
         app.register_blueprint(feature.bp)
 

@@ -74,8 +74,9 @@ def _county_records(app, make, county: str, place: str) -> dict:
     make.attendance(graduate, session)
     [certificate] = make.issued(cohort=cohort, names=[f"{place}证书"])
     placement = make.placement(enrollment=graduate)
-    # Subsidy claims: a skill certificate issued elsewhere, with its scan.
+    # Subsidy claims: a skill certificate issued elsewhere with its scan, a job's evidence file.
     external = evidence_files.with_scan(make.external_certificate(graduate))
+    evidence = evidence_files.placement_evidence(placement)
     applicant = make.enrollment(
         cohort=cohort, trainee=make.trainee(county_code=county), status=EnrollmentStatus.APPLIED
     )
@@ -98,6 +99,7 @@ def _county_records(app, make, county: str, place: str) -> dict:
         "certificate_token": certificate.token,
         "graduate_enrollment_id": graduate.id,
         "external_certificate_id": external.id,
+        "evidence_id": evidence.id,
     }
 
 
