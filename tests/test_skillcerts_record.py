@@ -193,3 +193,16 @@ def test_two_coordinators_recording_the_same_number_at_once_record_it_once(app, 
 
     assert outcomes == {0: "recorded", 1: "refused"}
     assert db.session.scalar(select(func.count()).select_from(ExternalCertificate)) == 1
+
+
+def test_a_scan_over_the_servers_limit_gives_the_form_back_with_what_was_typed(app, client, auth, world):
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    auth.login("coordinator", county=HERE)
+    form = typed(world, issuer="安康市职业技能鉴定所", scan=(io.BytesIO(pdf() + b"%" * (100 * 1024)), "证书.pdf"))
+
+    response = client.submit(new_url(world), form, content_type="multipart/form-data")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "The file is over the limit of 5 MB" in page and 'value="安康市职业技能鉴定所"' in page
+    assert certificates() == []

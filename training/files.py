@@ -1,10 +1,10 @@
-"""Files kept on disk: the durable write every stored file goes through, the decoding of uploaded
-images, and evidence files (the scan of a certificate, the contract of a job).
+"""Files kept on disk: the durable write every stored file goes through, and evidence files (the
+scan of a certificate, the contract of a job): the one place that checks, stores and reads them.
 
 An uploaded evidence file is judged by its content, never by its name: it must be a PDF, a JPEG
 or a PNG, and a name that says otherwise (a .pdf that is a PNG, an .exe) is refused. An image is
-decoded whole (a truncated one is refused) and re-encoded, so nothing but its pixels is kept: no
-metadata, no trailing bytes. A PDF is kept as sent once it parses as a PDF with pages, ends as a
+decoded whole by training/images.py (a truncated one is refused) and re-encoded, so nothing but
+its pixels is kept: no metadata, no trailing bytes. A PDF is kept as sent once it parses as a PDF with pages, ends as a
 PDF ends, is not locked with a password and carries no script or attached file. Each refusal is
 a FileRejected whose words name the problem.
 
@@ -73,10 +73,7 @@ class CheckedFile:
     data: bytes
     content_type: str
     filename: str
-
-    @property
-    def sha256(self) -> str:
-        return sha256(self.data)
+    sha256: str
 
     @property
     def size(self) -> int:
@@ -217,7 +214,7 @@ def _what_else(data: bytes) -> str:
 
 
 def _clean_name(filename: str | None) -> str:
-    """The name without folders or control characters, at most FILENAME_LENGTH characters."""
+    """The name without its folders, control characters or characters that file systems refuse."""
     name = unicodedata.normalize("NFC", filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     return _UNSAFE_IN_NAMES.sub("", name).strip().lstrip(".")
 
@@ -275,7 +272,7 @@ def check_evidence(data: bytes, filename: str | None, *, max_mb: int) -> Checked
         stored = data
     else:
         stored = _reencoded(data)
-    return CheckedFile(data=stored, content_type=content_type, filename=_named(name, content_type))
+    return CheckedFile(stored, content_type, _named(name, content_type), sha256(stored))
 
 
 def check_upload(upload: FileStorage) -> CheckedFile:
