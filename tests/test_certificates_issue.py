@@ -173,7 +173,7 @@ def test_unwritable_storage_fails_each_certificate_and_keeps_no_rows(app, make, 
 
 def test_a_failed_batch_leaves_no_file_behind(app, make, finished_cohort, monkeypatch):
     written = []
-    real_write = storage._write_durably
+    real_write = storage.write_durably
 
     def disk_full_on_the_second(path, data):
         if path.name.endswith("-00002.pdf"):
@@ -181,7 +181,7 @@ def test_a_failed_batch_leaves_no_file_behind(app, make, finished_cohort, monkey
         real_write(path, data)
         written.append(path)
 
-    monkeypatch.setattr(storage, "_write_durably", disk_full_on_the_second)
+    monkeypatch.setattr(storage, "write_durably", disk_full_on_the_second)
 
     job = issue_now(finished_cohort)
 

@@ -103,7 +103,7 @@ def test_a_disk_that_fills_during_the_second_batch_keeps_the_first_and_names_the
     app, cohort, tmp_path, monkeypatch
 ):
     app.config["CERTIFICATE_DIR"] = str(tmp_path / "certificates")
-    real_write, written = storage._write_durably, []
+    real_write, written = storage.write_durably, []
 
     def full_after_ten(path, data):
         if len(written) >= 10:
@@ -111,7 +111,7 @@ def test_a_disk_that_fills_during_the_second_batch_keeps_the_first_and_names_the
         real_write(path, data)
         written.append(path)
 
-    monkeypatch.setattr(storage, "_write_durably", full_after_ten)
+    monkeypatch.setattr(storage, "write_durably", full_after_ten)
 
     job = _issue(cohort)  # batches of 10 and 2
 
@@ -120,7 +120,7 @@ def test_a_disk_that_fills_during_the_second_batch_keeps_the_first_and_names_the
     assert len(_every_row_has_its_file()) == 10
     assert len(list(storage.certificate_dir().glob("*.pdf"))) == 10
 
-    monkeypatch.setattr(storage, "_write_durably", real_write)
+    monkeypatch.setattr(storage, "write_durably", real_write)
     again = _issue(cohort)
 
     assert again.result == {"issued": 2, "skipped": 0, "failed": 0, "cohort_id": cohort.id}

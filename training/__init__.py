@@ -73,8 +73,10 @@ def register_blueprints(app: Flask) -> None:
     from training.imports import views as imports
     from training.jobs import views as jobs
     from training.main import views as main
+    from training.placement import evidence_views as placement_evidence
     from training.placement import views as placement
     from training.reports import views as reports
+    from training.skillcerts import views as skillcerts
     from training.trainees import views as trainees
 
     for feature in (
@@ -96,6 +98,8 @@ def register_blueprints(app: Flask) -> None:
         reports,
         auditlog,
         claims,
+        skillcerts,
+        placement_evidence,
     ):
         app.register_blueprint(feature.bp)
     # Subsidy claims: the documents and evidence pack (issue 13).

@@ -84,6 +84,21 @@ OBJECTION_OUTCOMES = {
     "dismissed": _l("Dismissed"),
 }
 
+# Skill certificates issued by other bodies (models.ExternalCertificateKind).
+EXTERNAL_CERTIFICATE_KINDS = {
+    "skill_level": _l("Skill level certificate"),
+    "special_ability": _l("Special vocational ability certificate"),
+    "special_operation": _l("Special operation certificate"),
+}
+
+# What a placement's evidence file is (models.EvidenceKind).
+EVIDENCE_KINDS = {
+    "contract": _l("Labour contract"),
+    "agreement": _l("Employment agreement"),
+    "business_licence": _l("Business licence (self-employed)"),
+    "wage_slip": _l("Wage statement"),
+}
+
 
 def template_labels() -> dict:
     return {
@@ -96,4 +111,6 @@ def template_labels() -> dict:
         "claim_status_labels": CLAIM_STATUSES,
         "line_decision_labels": LINE_DECISIONS,
         "objection_outcome_labels": OBJECTION_OUTCOMES,
+        "external_certificate_kind_labels": EXTERNAL_CERTIFICATE_KINDS,
+        "evidence_kind_labels": EVIDENCE_KINDS,
     }

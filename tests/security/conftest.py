@@ -12,6 +12,7 @@ from flask import url_for
 from sqlalchemy import select, text
 
 from tests.conftest import AuthActions
+from tests.support import evidence_files
 from training.attendance import checkin
 from training.extensions import db
 from training.jobs.services import create_job
@@ -52,6 +53,7 @@ class World:
 def own_storage(app, tmp_path):
     """Certificate files, uploads and keys of this test only."""
     app.config["CERTIFICATE_DIR"] = str(tmp_path / "certificates")
+    app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
     app.instance_path = str(tmp_path / "instance")
 
 
@@ -72,6 +74,9 @@ def _county_records(app, make, county: str, place: str) -> dict:
     make.attendance(graduate, session)
     [certificate] = make.issued(cohort=cohort, names=[f"{place}证书"])
     placement = make.placement(enrollment=graduate)
+    # Subsidy claims: a skill certificate issued elsewhere with its scan, a job's evidence file.
+    external = evidence_files.with_scan(make.external_certificate(graduate))
+    evidence = evidence_files.placement_evidence(placement)
     applicant = make.enrollment(
         cohort=cohort, trainee=make.trainee(county_code=county), status=EnrollmentStatus.APPLIED
     )
@@ -93,6 +98,8 @@ def _county_records(app, make, county: str, place: str) -> dict:
         "attendance.checkin_token:token": checkin.make_token(app.config["SECRET_KEY"], session.id, window),
         "certificate_token": certificate.token,
         "graduate_enrollment_id": graduate.id,
+        "external_certificate_id": external.id,
+        "evidence_id": evidence.id,
     }
 
 

@@ -1,27 +1,26 @@
 """Certificate files under CERTIFICATE_DIR, named by serial, and the seal image in instance/.
 
-A file is written to a temporary name, flushed to disk and renamed into place, so a
-reader never sees half a certificate, and the database row that points at it is only
-committed after the rename.
+A file is written to a temporary name, flushed to disk and renamed into place
+(training/files.write_durably), so a reader never sees half a certificate, and the database
+row that points at it is only committed after the rename.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
 import io
 import logging
-import os
-import secrets
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from flask import current_app
-from PIL import Image, UnidentifiedImageError
 
 from training.certificates.serials import is_serial
+from training.files import sha256 as sha256  # the certificates' callers read storage.sha256
+from training.files import sync_directory, write_durably
+from training.images import UnreadableImage, decode_image
 
 log = logging.getLogger(__name__)
 
@@ -48,51 +47,24 @@ def path_for(serial: str) -> Path:
     return certificate_dir() / f"{serial}.pdf"
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _write_durably(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
-
-
-def _sync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def store(files: Sequence[tuple[str, bytes]]) -> list[Path]:
+def store(pdfs: Sequence[tuple[str, bytes]]) -> list[Path]:
     """Write each (serial, pdf) durably; on any failure remove what was written and raise StorageFailed.
 
     The files are written by a few threads at once: the file system then commits their
     fsyncs together, several times faster than one after the other.
     """
-    paths = [path_for(serial) for serial, _ in files]
+    paths = [path_for(serial) for serial, _ in pdfs]
     written: list[Path] = []
     try:
         directory = certificate_dir()
         directory.mkdir(parents=True, exist_ok=True)
-        with ThreadPoolExecutor(max_workers=max(1, min(WRITERS, len(files)))) as pool:
-            outcomes = [pool.submit(_write_durably, path, data) for path, (_, data) in zip(paths, files, strict=True)]
+        with ThreadPoolExecutor(max_workers=max(1, min(WRITERS, len(pdfs)))) as pool:
+            outcomes = [pool.submit(write_durably, path, data) for path, (_, data) in zip(paths, pdfs, strict=True)]
         errors = [error for outcome in outcomes if (error := outcome.exception()) is not None]
         written = [path for path, outcome in zip(paths, outcomes, strict=True) if outcome.exception() is None]
         if errors:
             raise errors[0]
-        _sync_directory(directory)
+        sync_directory(directory)
     except OSError as error:
         log.error("certificate storage failed: %s", error)
         discard(written)
@@ -125,18 +97,16 @@ def seal_data_uri() -> str | None:
 def save_seal(upload: bytes) -> None:
     """Re-encode an uploaded PNG or JPEG as a PNG of at most 800 px: no metadata, nothing but pixels."""
     try:
-        with Image.open(io.BytesIO(upload)) as image:
-            if image.format not in ("PNG", "JPEG"):
-                raise SealRejected(image.format)
-            image.thumbnail((SEAL_MAX_PIXELS, SEAL_MAX_PIXELS))
-            converted = image.convert("RGBA")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        image, _format = decode_image(upload)
+    except UnreadableImage as error:
         raise SealRejected(str(error)) from error
+    image.thumbnail((SEAL_MAX_PIXELS, SEAL_MAX_PIXELS))
+    converted = image.convert("RGBA")
     buffer = io.BytesIO()
     converted.save(buffer, format="PNG", optimize=True)
     path = _seal_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_durably(path, buffer.getvalue())
+    write_durably(path, buffer.getvalue())
 
 
 def remove_seal() -> bool:
