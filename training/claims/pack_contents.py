@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 from training.certificates import storage
 from training.certificates.serials import is_serial
 from training.extensions import db
+from training.files import evidence_path
 from training.models import (
     ATTENDED,
     Attendance,
@@ -38,7 +39,6 @@ from training.models import (
 from training.reports.definitions import NAMES
 from training.reports.exports import BOM, neutralised_row
 
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 STATUSES = {"present": "出勤", "late": "迟到", "absent": "缺勤", "excused": "请假"}
 METHODS = {"roster": "点名册", "qr": "扫码签到", "code": "签到码", "correction": "更正"}
@@ -92,13 +92,6 @@ class Missing:
 def safe_name(text: str, fallback: str = "file") -> str:
     """A file or folder name any unzip accepts: no separators, no control characters."""
     return _UNSAFE.sub("_", text).strip(" .") or fallback
-
-
-def evidence_path(sha256: str) -> Path:
-    """Where an uploaded file lives: EVIDENCE_DIR/<first two hex digits>/<SHA-256>."""
-    if not _SHA256.match(sha256 or ""):
-        raise ValueError(f"not a SHA-256: {sha256!r}")
-    return Path(current_app.config["EVIDENCE_DIR"]) / sha256[:2] / sha256
 
 
 def _csv(rows: Sequence[Sequence]) -> bytes:
