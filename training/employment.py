@@ -32,8 +32,17 @@ class add_months(FunctionElement):
 
 @compiles(add_months, "sqlite")
 def _add_months_sqlite(element, compiler, **kw):
+    # SQLite rolls a day the month lacks over into the next (31 Dec + 2 months: 2 March); PostgreSQL
+    # and placement.rules.add_months keep to the month's last day. The earlier of the two is that.
     value, months = list(element.clauses)
-    return f"date({compiler.process(value, **kw)}, '+' || {compiler.process(months, **kw)} || ' months')"
+
+    def sql(clause) -> str:  # each time it appears, so that a bound value is bound each time
+        return compiler.process(clause, **kw)
+
+    return (
+        f"min(date({sql(value)}, '+' || {sql(months)} || ' months'), "
+        f"date({sql(value)}, 'start of month', '+' || ({sql(months)} + 1) || ' months', '-1 day'))"
+    )
 
 
 @compiles(add_months, "postgresql")
