@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import base_config
+from tests.conftest import base_config, translated_app
+from tests.support.translations import compiled_translations
 from training import create_app
 from training.claims import reasons, rules
 from training.claims.rules import (
@@ -436,3 +437,16 @@ def test_a_reason_of_an_unknown_rule_still_reads_as_its_facts(app):
         reasons.describe({"rule": "objection_upheld", "params": {"objection_id": 4}})
         == "objection_upheld objection_id=4"
     )
+
+
+@pytest.fixture(scope="module")
+def translation_directory(tmp_path_factory) -> str:
+    return compiled_translations(tmp_path_factory)
+
+
+def test_a_reason_reads_in_chinese_with_the_real_catalog(database_url, translation_directory):
+    with translated_app(database_url, translation_directory) as app, app.test_request_context():
+        words = [reasons.describe(reason) for reason, _ in EVERY_REASON[:2]]
+        lists = reasons.describe({"rule": "higher_level_done", "params": {"cohorts": ["A", "B"]}})
+    assert words == ["未结业：出勤率 50%，低于 80%；没有录入理论成绩。", "未登记为结业：报名状态为“未通过”。"]
+    assert lists == "此前已完成该职业（工种）更高等级的培训（A、B）。"
