@@ -1,5 +1,6 @@
-"""The claim's pure rules (training/claims/rules.py): the tier table and its settings, the payout in
-Decimal, and a line's verdict from its facts, one reason at a time; and the words of every reason."""
+"""The claim's pure rules (training/claims/rules.py) and settings (settings.py): the tier table and
+the other settings checked at start-up, the payout in Decimal, and a line's verdict from its facts,
+one reason at a time; and the words of every reason."""
 
 from __future__ import annotations
 
@@ -12,25 +13,18 @@ import pytest
 from tests.conftest import base_config, translated_app
 from tests.support.translations import compiled_translations
 from training import create_app
-from training.claims import reasons, rules
-from training.claims.rules import (
-    CertificateFact,
-    ClaimRules,
-    CohortFacts,
-    LineFacts,
-    OtherTraining,
-    SettingRefused,
-    Tier,
-)
+from training.claims import reasons, rules, settings
+from training.claims.rules import CertificateFact, CohortFacts, LineFacts, OtherTraining
+from training.claims.settings import ClaimRules, SettingRefused, Tier
 from training.enrollment.rules import PastTraining
 
-SHAANXI = rules.parse_tiers("0:0,50:60,65:80,80:100")
+SHAANXI = settings.parse_tiers("0:0,50:60,65:80,80:100")
 RULES = ClaimRules(
     tiers=SHAANXI,
-    certificates=rules.parse_certificates(
+    certificates=settings.parse_certificates(
         "project=own,skill_level,special_ability,special_operation;employee=skill_level"
     ),
-    evidence_categories=rules.parse_categories("poverty_alleviated,disabled"),
+    evidence_categories=settings.parse_categories("poverty_alleviated,disabled"),
     window_months=12,
     measure_months=2,
 )
@@ -89,7 +83,7 @@ def test_the_tier_is_the_share_of_the_highest_tier_the_rate_reaches(rate, share)
 
 
 def test_the_shaanxi_table_parses_into_its_four_tiers():
-    assert rules.parse_tiers(" 0:0, 50:60 ,65:80,80:100 ") == (
+    assert settings.parse_tiers(" 0:0, 50:60 ,65:80,80:100 ") == (
         Tier(Decimal(0), 0),
         Tier(Decimal(50), 60),
         Tier(Decimal(65), 80),
@@ -115,7 +109,7 @@ def test_the_shaanxi_table_parses_into_its_four_tiers():
 )
 def test_a_tier_table_that_cannot_work_is_refused_naming_the_setting(text, words):
     with pytest.raises(SettingRefused, match="CLAIM_TIERS") as refused:
-        rules.parse_tiers(text)
+        settings.parse_tiers(text)
     assert words in str(refused.value)
 
 

@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def check_settings(app: Flask) -> None:
     """Refuse to start on a setting that cannot work; the message names it."""
-    from training.claims.rules import ClaimRules
+    from training.claims.settings import ClaimRules
 
     ClaimRules.from_config(app.config)
 

@@ -22,7 +22,8 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from training import employment
 from training.assessment.queries import attended_hours, scheduled_hours
-from training.claims.rules import OWN, CertificateFact, CohortFacts, LineFacts, OtherTraining
+from training.claims.rules import CertificateFact, CohortFacts, LineFacts, OtherTraining
+from training.claims.settings import OWN
 from training.enrollment.rules import PastTraining
 from training.extensions import db
 from training.models import (

@@ -26,7 +26,8 @@ from sqlalchemy.exc import IntegrityError
 
 from training import audit
 from training.claims import queries, rules
-from training.claims.rules import ClaimRules, LineVerdict
+from training.claims.rules import LineVerdict
+from training.claims.settings import ClaimRules
 from training.exceptions import DomainError
 from training.extensions import db
 from training.labels import COHORT_STATUSES
