@@ -5,7 +5,7 @@ statements it costs, the same for 5 trainees as for 60."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -160,6 +160,15 @@ def test_a_line_snapshot_holds_what_it_was_judged_on(make):
         "employment_start": (END + timedelta(days=10)).isoformat(),
     }
     assert line.snapshot["certificate_number"].startswith("TEST") and line.snapshot["employer"]
+
+
+def test_a_certificate_stating_no_date_is_dated_the_local_day_it_was_issued(make):
+    claimable = claimable_cohort(make, trainees=1)
+    certificate = db.session.scalar(select(Certificate))
+    certificate.snapshot, certificate.issued_at = {}, datetime(2026, 5, 20, 17, 30, tzinfo=UTC)  # 01:30 in Ankang
+    db.session.flush()
+    (line,) = services.preview(claimable.cohort.id, today=TODAY).lines
+    assert line.snapshot["certificate_issued_on"] == "2026-05-21"
 
 
 def test_previewing_writes_nothing(make):
