@@ -131,7 +131,7 @@ def _judge(cohort_id: int, today: date) -> tuple[queries.ClaimData, ClaimPreview
                 eligible=verdict.eligible,
                 reasons=list(verdict.reasons),
                 amount_yuan=rules.amount(cohort.standard_yuan, tier, verdict.eligible),
-                snapshot=snapshot(line, verdict, data.cohort_facts, cohort),
+                snapshot=snapshot(line, verdict, data.cohort_facts),
             )
         )
     standing = data.standing_claim
@@ -155,7 +155,7 @@ def _tenths(value: Decimal) -> str:
     return str(Decimal(value).quantize(TENTH, rounding=ROUND_FLOOR))
 
 
-def snapshot(line: queries.Line, verdict: LineVerdict, facts: rules.CohortFacts, cohort: Cohort) -> dict:
+def snapshot(line: queries.Line, verdict: LineVerdict, facts: rules.CohortFacts) -> dict:
     """What a line was judged on, as its claim keeps it (tests/support/claims.SNAPSHOT_KEYS)."""
     trainee, certificate, job = line.enrollment.trainee, verdict.certificate, line.job
     attended, held = Decimal(line.facts.attended_hours), Decimal(facts.held_hours)
