@@ -252,3 +252,12 @@ class Factories:
             setattr(follow_up, name, value)
         db.session.flush()
         return follow_up
+
+    def claim(self, cohort, user, today=None):
+        """The cohort's claim prepared by `user` through services.prepare, on its measuring date
+        unless told another day."""
+        from training.claims import rules, services
+
+        if today is None:
+            today = rules.measuring_date(cohort.end_date, services.claim_rules().measure_months)
+        return services.prepare(cohort.id, user_id=user.id, today=today)

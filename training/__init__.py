@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    check_settings(app)
     register_logging(app)
     register_extensions(app)
     register_blueprints(app)
@@ -31,6 +32,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_request_hooks(app)
     register_commands(app)
     return app
+
+
+def check_settings(app: Flask) -> None:
+    """Refuse to start on a setting that cannot work; the message names it."""
+    from training.claims.settings import ClaimRules
+
+    ClaimRules.from_config(app.config)
 
 
 def register_logging(app: Flask) -> None:
@@ -127,7 +135,7 @@ def register_commands(app: Flask) -> None:
     from training import cli
 
     cli.register(app)
-    # Subsidy claims: `claims export` joins the `claims` group (made here if none was registered before).
-    from training.claims import export_cli
+    # Subsidy claims: `claims prepare`, `claims export`.
+    from training.claims.cli import claims_cli
 
-    export_cli.register(app)
+    app.cli.add_command(claims_cli)

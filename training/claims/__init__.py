@@ -1,1 +1,1 @@
-"""Subsidy claims (补贴申领): preparing a cohort's claim, its life after that, its public notice and documents."""
+"""Subsidy claims (补贴申领): a finished cohort's claim, line by line, its life, notice and documents."""

@@ -11,8 +11,6 @@ import secrets
 from pathlib import Path
 
 import click
-from flask import Flask
-from flask.cli import AppGroup
 
 from training import audit
 from training.claims import documents, pack, pack_job
@@ -76,12 +74,3 @@ def _export_pack(claim, out_dir: Path, today) -> Path:
         raise
     click.echo(f"wrote {final}")
     return final
-
-
-def register(app: Flask) -> None:
-    """Add `export` to the app's `claims` group, making the group if no other module has."""
-    group = app.cli.commands.get("claims")
-    if not isinstance(group, click.Group):
-        group = AppGroup("claims", help="Subsidy claims.")
-        app.cli.add_command(group)
-    group.add_command(export_command)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
+from training.employment import Definition as EmploymentDefinition
+
 # The config keys, with their defaults. training/config.py may set them from the environment.
 DEFAULTS: dict[str, object] = {
     # Which date of a cohort puts it in the period: "end_date" (结业日期) or "start_date" (开班日期).
@@ -189,6 +191,15 @@ class Settings:
             min_contract_months=int(value("REPORT_MIN_CONTRACT_MONTHS")),
             no_contract_kinds=tuple(kinds.split(",") if isinstance(kinds, str) else kinds),
             retention_months=int(value("REPORT_RETENTION_MONTHS")),
+        )
+
+    def employment(self, within_months: int | None = None) -> EmploymentDefinition:
+        """What counts as employment under these settings, within their window or `within_months`
+        (a subsidy claim's CLAIM_MEASURE_MONTHS): the window changes, the definition does not."""
+        return EmploymentDefinition(
+            within_months=self.employed_within_months if within_months is None else within_months,
+            min_contract_months=self.min_contract_months,
+            no_contract_kinds=self.no_contract_kinds,
         )
 
     def as_dict(self) -> dict:

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from training import employment
 from training.models import (
     Certificate,
     CertificateStatus,
@@ -34,7 +35,7 @@ from training.models import (
     TraineeCategory,
 )
 from training.reports.definitions import Settings
-from training.reports.queries import Criteria, admissions_where, counts_as_employment
+from training.reports.queries import Criteria, admissions_where
 
 
 def trainee_list(scope: ColumnElement[bool], criteria: Criteria, settings: Settings) -> Select:
@@ -97,7 +98,7 @@ def certificates_of(connection: Connection, enrollment_ids: Sequence[int]) -> di
 def jobs_of(connection: Connection, enrollment_ids: Sequence[int], settings: Settings, as_of: date) -> dict[int, dict]:
     """Each admission's job to show: one that counts as employment before one that does not, then the latest."""
     follow_up = aliased(FollowUp)
-    counts = counts_as_employment(settings, Cohort.end_date, as_of)
+    counts = employment.counts_as_employment(settings.employment(), Cohort.end_date, as_of)
     rows = connection.execute(
         select(
             Placement.enrollment_id,

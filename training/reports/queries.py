@@ -2,9 +2,10 @@
 (the trainee list's SQL is list_queries.py's).
 
 The population is the admissions to the classes in scope and period (see definitions.py);
-`jobs` are the placements of its completed trainees that count as employment. Both are
-CTEs of one UNION ALL whose arms share a shape: a part name, two keys, eight numbers.
-Dialect-specific SQL is kept small: adding months to a date, the month of a date, the
+`jobs` are the placements of its completed trainees that count as employment (what counts is
+training/employment.py's, the one definition a subsidy claim's tier uses too). Both are CTEs of
+one UNION ALL whose arms share a shape: a part name, two keys, eight numbers. Dialect-specific
+SQL is kept small: adding months to a date (employment.add_months), the month of a date, the
 median, and whether the population CTE is materialised.
 """
 
@@ -18,7 +19,6 @@ from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Connection,
-    Date,
     Integer,
     Select,
     String,
@@ -26,9 +26,7 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal,
     literal_column,
-    or_,
     select,
     union_all,
 )
@@ -36,6 +34,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
+from training import employment
 from training.models import (
     Certificate,
     CertificateStatus,
@@ -51,25 +50,6 @@ from training.reports.definitions import Settings
 
 ADMITTED = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED, EnrollmentStatus.FAILED, EnrollmentStatus.WITHDRAWN)
 STAGE_VALUES = ("enrolled", "completed", "certified", "placed", "retained", "retention_due", "wage_sum", "jobs")
-
-
-class add_months(FunctionElement):
-    """date + n months, as a date (n bound as a parameter)."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(add_months, "sqlite")
-def _add_months_sqlite(element, compiler, **kw):
-    value, months = list(element.clauses)
-    return f"date({compiler.process(value, **kw)}, '+' || {compiler.process(months, **kw)} || ' months')"
-
-
-@compiles(add_months, "postgresql")
-def _add_months_postgresql(element, compiler, **kw):
-    value, months = list(element.clauses)
-    return f"CAST({compiler.process(value, **kw)} + make_interval(months => {compiler.process(months, **kw)}) AS DATE)"
 
 
 class year_month(FunctionElement):
@@ -133,23 +113,6 @@ def admissions_where(scope: ColumnElement[bool], criteria: Criteria, settings: S
     return clauses
 
 
-def counts_as_employment(settings: Settings, training_ended, as_of: date) -> ColumnElement[bool]:
-    """A placement (Placement columns) that counts as employment after a training that ended on `training_ended`."""
-    clauses = [
-        Placement.start_date >= training_ended,
-        Placement.start_date <= add_months(training_ended, literal(settings.employed_within_months, Integer)),
-        Placement.start_date <= as_of,
-    ]
-    if settings.min_contract_months:
-        clauses.append(
-            or_(
-                Placement.contract_months >= settings.min_contract_months,
-                Placement.kind.in_(settings.no_contract_kinds),
-            )
-        )
-    return and_(*clauses)
-
-
 def _text(value: str):
     return literal_column(f"'{value}'", String)
 
@@ -176,7 +139,7 @@ def figures_statement(
     partner employer) is summed per class first, so those tables group a few thousand rows.
     A person counts once per stage however many jobs they had: COUNT(DISTINCT admission)."""
     where = admissions_where(scope, criteria, settings)
-    completed = Enrollment.status == EnrollmentStatus.COMPLETED
+    completed = employment.completed()
     certified = Enrollment.id.in_(
         select(Certificate.enrollment_id).where(Certificate.status == CertificateStatus.VALID)
     )
@@ -214,7 +177,7 @@ def figures_statement(
         .outerjoin(
             follow_up, and_(follow_up.placement_id == Placement.id, follow_up.due_months == settings.retention_months)
         )
-        .where(*where, completed, counts_as_employment(settings, Cohort.end_date, as_of))
+        .where(*where, completed, employment.counts_as_employment(settings.employment(), Cohort.end_date, as_of))
     ).cte("jobs")
 
     def people(*names: str) -> list:
