@@ -209,7 +209,7 @@ def test_the_review_report_counts_approved_and_rejected_lines_with_their_reasons
 
     assert "本次申报4人，审核通过2人，未通过2人" in text
     assert "审核未通过：劳动合同为补签" in text
-    assert "资格审查未通过：not_completed" in text
+    assert "资格审查未通过：未结业：出勤率50%，低于80%。" in text
     assert "核定补贴金额合计7200.00元" in text
 
 

@@ -30,6 +30,21 @@ SNAPSHOT_KEYS = (
 )
 
 
+# The reason services.prepare gives a line whose attendance fell short (rules._completion's facts).
+NOT_COMPLETED = {
+    "rule": "not_completed",
+    "params": {
+        "status": "failed",
+        "attended_hours": "20.0",
+        "held_hours": "40.0",
+        "min_attendance_pct": 80,
+        "theory_score": "75.0",
+        "practical_score": "80.0",
+        "pass_score": 60,
+    },
+}
+
+
 def snapshot_of(enrollment, *, employed: bool = True, certificate_number: str | None = None) -> dict:
     trainee, course = enrollment.trainee, enrollment.cohort.course
     return {
@@ -87,7 +102,7 @@ def build_claim(
                 enrollment=enrollment,
                 position=position,
                 eligible=eligible,
-                reasons=[] if eligible else [{"rule": "not_completed", "params": {}}],
+                reasons=[] if eligible else [NOT_COMPLETED],
                 amount_yuan=amount if eligible else Decimal("0.00"),
                 snapshot=snapshot_of(enrollment, employed=eligible),
             )

@@ -26,11 +26,14 @@ from decimal import Decimal
 
 from flask_babel import format_currency, format_date, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from training import audit
-from training.claims import frozen  # noqa: F401  (imported for the guard it installs on every flush)
+from training.claims import (
+    frozen,  # noqa: F401  (imported for the guard it installs on every flush)
+    services,
+)
 from training.claims.access import Action, may
 from training.exceptions import DomainError
 from training.extensions import db
@@ -110,7 +113,7 @@ def change_status(claim: Claim, new_status: str, step: Step) -> Claim:
     claim.status = new_status
     audit.record("claim_status_changed", "claim", claim.id, before=before, after={"status": new_status, **details})
     if new_status == ClaimStatus.RETURNED:
-        return _new_version(claim, step.now)
+        return _new_version(claim, step.today)
     return claim
 
 
@@ -280,41 +283,17 @@ _CHECKS: dict[ClaimStatus, Callable[[Claim, Step], dict]] = {
 }
 
 
-def _new_version(returned: Claim, now: datetime) -> Claim:
-    """The draft that follows a returned claim: version + 1, its lines those of the returned one.
-
-    LEAD: once claimcore's services are merged, this draft is re-prepared from the current records
-    (services.prepare for the cohort, by the returned claim's preparer), not copied; until then the
-    lines are copied as they were, so that the life of a claim can be followed end to end."""
+def _new_version(returned: Claim, today: date) -> Claim:
+    """The draft that follows a returned claim: prepared afresh from the records as they are now (the
+    correction is made in the records, then the claim is returned), version + 1, by the returned
+    claim's preparer, so four-eyes still holds for whoever returned it. When the records no longer
+    give a claim (services.prepare refuses: nothing to claim, say), the returned claim is all there
+    is and its page offers to prepare again."""
     db.session.flush()  # the returned version lets go of its cohort and its enrollments first
-    latest = db.session.scalar(select(func.max(Claim.version)).where(Claim.cohort_id == returned.cohort_id)) or 0
-    draft = Claim(
-        cohort_id=returned.cohort_id,
-        version=latest + 1,
-        previous_id=returned.id,
-        status=ClaimStatus.DRAFT,
-        measured_on=returned.measured_on,
-        completed_count=returned.completed_count,
-        employed_count=returned.employed_count,
-        tier_pct=returned.tier_pct,
-        standard_yuan=returned.standard_yuan,
-        total_yuan=returned.total_yuan,
-        prepared_by_id=returned.prepared_by_id,
-        prepared_at=now,
-        lines=[
-            ClaimLine(
-                enrollment_id=line.enrollment_id,
-                position=line.position,
-                eligible=line.eligible,
-                reasons=list(line.reasons),
-                amount_yuan=line.amount_yuan,
-                snapshot=dict(line.snapshot),
-            )
-            for line in returned.lines
-        ],
-    )
-    db.session.add(draft)
-    db.session.flush()
+    try:
+        draft = services.prepare(returned.cohort_id, user_id=returned.prepared_by_id, today=today)
+    except services.ClaimRefused:
+        return returned
     audit.record(
         "claim_version_created",
         "claim",

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from training.claims import reasons
 from training.extensions import db
 from training.identity import mask_id_number
 from training.models import Claim, ClaimLine, LineDecision, ObjectionOutcome, User
@@ -58,19 +59,11 @@ class ReviewFacts:
     approved_yuan: Decimal
 
 
-def _describe_reason(reason: dict) -> str:
-    """The words of an eligibility reason as stored on a line ({"rule": …, "params": {…}}): the rule
-    and its facts, as they are kept."""
-    params = reason.get("params") or {}
-    facts = "，".join(f"{key}={value}" for key, value in sorted(params.items()))
-    return f"{reason.get('rule', '')}（{facts}）" if facts else str(reason.get("rule", ""))
-
-
 def why_not_claimed(line: ClaimLine) -> tuple[str, str] | None:
     """(stage, reasons) of a line the claim does not ask money for: not eligible when prepared, an
     objection to it upheld, or rejected in review; None for a line it claims."""
     if not line.eligible:
-        return STAGES["eligibility"], "；".join(_describe_reason(r) for r in line.reasons) or "—"
+        return STAGES["eligibility"], "；".join(reasons.describe(r) for r in line.reasons) or "—"
     upheld = [o for o in line.objections if o.outcome == ObjectionOutcome.UPHELD]
     if upheld:
         return STAGES["objection"], "；".join(o.outcome_reason or o.content for o in upheld)

@@ -4,9 +4,7 @@ page with the steps of its life, objections and the review line by line, and the
 
 from __future__ import annotations
 
-import importlib
 from datetime import UTC, date, datetime
-from types import ModuleType
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -18,7 +16,7 @@ from werkzeug.routing import BuildError
 
 from training import navigation
 from training.catalog.forms import LEVELS
-from training.claims import access, lifecycle, pages
+from training.claims import access, lifecycle, pages, services
 from training.claims import notice as public
 from training.claims.forms import (
     ButtonForm,
@@ -68,12 +66,6 @@ def _step(**typed) -> Step:
     )
 
 
-def _services() -> ModuleType:
-    """claimcore's training.claims.services (preview, prepare, ClaimRefused).
-    LEAD: an import at the top once the branches are joined; imported when used until then."""
-    return importlib.import_module("training.claims.services")
-
-
 # ---- the list, and preparing a cohort's claim -------------------------------------------------
 
 
@@ -105,7 +97,7 @@ def _cohort_to_prepare(cohort_id: int) -> Cohort:
 @bp.get("/cohorts/<int:cohort_id>/prepare")
 @roles_required(Role.COORDINATOR)
 def preview(cohort_id: int):
-    cohort, services = _cohort_to_prepare(cohort_id), _services()
+    cohort = _cohort_to_prepare(cohort_id)
     try:
         found, refused = services.preview(cohort.id, today=_today()), None
     except services.ClaimRefused as refusal:
@@ -116,7 +108,7 @@ def preview(cohort_id: int):
 @bp.post("/cohorts/<int:cohort_id>/prepare")
 @roles_required(Role.COORDINATOR)
 def prepare(cohort_id: int):
-    cohort, services = _cohort_to_prepare(cohort_id), _services()
+    cohort = _cohort_to_prepare(cohort_id)
     if not ButtonForm().validate_on_submit():
         return redirect(url_for("claims.preview", cohort_id=cohort.id))
     try:
