@@ -50,12 +50,12 @@ COUNTIES = {
 }
 
 COURSES = [
-    # code, name, occupation, level, brand, hours, subsidy
-    ("ZBXH-5", "足部修护师（五级）", "足部修护师", 5, "紫阳修脚", 120, "1800"),
-    ("MYHL-5", "母婴护理员（五级）", "母婴护理员", 5, "安康月嫂", 96, "1500"),
-    ("MYHL-4", "母婴护理员（四级）", "母婴护理员", 4, "安康月嫂", 120, "2000"),
-    ("CYS-5", "茶艺师（五级）", "茶艺师", 5, "紫阳富硒茶", 80, "1200"),
-    ("GJG-5", "钢筋工（五级）", "钢筋工", 5, "旬阳建工", 96, "1500"),
+    # code, name, occupation, level, brand, hours
+    ("ZBXH-5", "足部修护师（五级）", "足部修护师", 5, "紫阳修脚", 120),
+    ("MYHL-5", "母婴护理员（五级）", "母婴护理员", 5, "安康月嫂", 96),
+    ("MYHL-4", "母婴护理员（四级）", "母婴护理员", 4, "安康月嫂", 120),
+    ("CYS-5", "茶艺师（五级）", "茶艺师", 5, "紫阳富硒茶", 80),
+    ("GJG-5", "钢筋工（五级）", "钢筋工", 5, "旬阳建工", 96),
 ]
 
 # code, course, county, site, site kind, days from today to start, status
@@ -156,7 +156,7 @@ def _account(logins, username, role, county, display_name, trainee=None) -> User
     return user
 
 
-def _course(code, name, occupation, level, brand, hours, subsidy) -> Course:
+def _course(code, name, occupation, level, brand, hours) -> Course:
     course = db.session.scalar(select(Course).where(Course.code == code))
     if course is None:
         course = Course(
@@ -166,7 +166,6 @@ def _course(code, name, occupation, level, brand, hours, subsidy) -> Course:
             level=level,
             labour_brand=brand,
             total_hours=hours,
-            subsidy_yuan=Decimal(subsidy),
         )
         db.session.add(course)
     return course

@@ -99,12 +99,6 @@ class CourseForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=1, max=100)],
     )
     pass_score = IntegerField(_l("Pass score"), default=60, validators=[InputRequired(), NumberRange(min=0, max=100)])
-    subsidy_yuan = DecimalField(
-        _l("Subsidy per trainee (yuan)"),
-        places=2,
-        default=Decimal("0"),
-        validators=[InputRequired(), NumberRange(min=0, max=100000)],
-    )
 
     def details(self) -> CourseDetails:
         return CourseDetails(
@@ -116,7 +110,6 @@ class CourseForm(FlaskForm):
             total_hours=_validated(self.total_hours.data),
             min_attendance_pct=_validated(self.min_attendance_pct.data),
             pass_score=_validated(self.pass_score.data),
-            subsidy_yuan=_validated(self.subsidy_yuan.data),
         )
 
 
