@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from training.main import views as main
     from training.placement import views as placement
     from training.reports import views as reports
+    from training.standards import views as standards
     from training.trainees import views as trainees
 
     for feature in (
@@ -82,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         jobs,
         catalog,
+        standards,
         trainees,
         imports,
         enrollment,
