@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from training.placement import views as placement
     from training.reports import views as reports
     from training.skillcerts import views as skillcerts
+    from training.standards import views as standards
     from training.trainees import views as trainees
 
     for feature in (
@@ -93,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         jobs,
         catalog,
+        standards,
         trainees,
         imports,
         enrollment,

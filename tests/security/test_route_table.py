@@ -46,6 +46,7 @@ STAFF_RECORD = _a(*STAFF, scoped={"county"})  # a record of another county
 ADMIN = _a("admin")
 CITY_LEVEL = _a("admin", "city", scoped={"county"}, note="courses are changed at city level only")
 CLAIM_RECORD = _a("admin", "city", "reviewer", scoped={"county"})  # a claim of another county
+KEEPERS = _a("admin", "city", note="the catalogue of standards is kept at city level")
 OWNER_ONLY = _a(scoped={"admin", "city", "county"}, note="another user's upload or export: refused to all")
 # POSTs that change something with no more than a CSRF token; every other POST, sent with nothing
 # else and naming another county's records, must leave the database as it was.
@@ -151,6 +152,16 @@ TABLE: dict[str, Access] = {
     "skillcerts.scan": _a(*STAFF, scoped={"county", "trainee"}, note="a trainee sees their own; trainers none"),
     "skillcerts.show": STAFF_RECORD,
     "skillcerts.upload_scan": STAFF_RECORD,
+    # The catalogue of subsidy standards: every coordinator reads it, admins and the city keep it.
+    "standards.create": KEEPERS,
+    "standards.delete": _a("admin", "city", note="reached, then refused: a cohort froze the world's standard"),
+    "standards.edit": KEEPERS,
+    "standards.import_commit": OWNER_ONLY,
+    "standards.import_discard": _a("admin", "city", note="answers a redirect and discards nothing of another's"),
+    "standards.import_show": OWNER_ONLY,
+    "standards.import_template": KEEPERS,
+    "standards.index": STAFF_LIST,
+    "standards.upload": KEEPERS,
     "trainees.create": STAFF_LIST,
     "trainees.edit": STAFF_RECORD,
     "trainees.find_by_id_number": STAFF_LIST,

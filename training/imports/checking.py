@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +25,9 @@ from sqlalchemy.orm import selectinload
 from training import identity
 from training.exceptions import InvalidValue
 from training.extensions import db
-from training.imports.sheets import HEADERS, Formula, ImportRefused, Sheet, _blank, read_sheet
+from training.imports.sheets import HEADERS, Formula, ImportRefused, Sheet, blank, read_sheet
 from training.models import County, Trainee, User, utcnow
+from training.sheets import check_size
 from training.trainees import rules, services
 from training.trainees.services import TraineeData
 
@@ -179,7 +179,7 @@ def _check_row(number: int, cells: tuple, sheet: Sheet, scope: ImportScope, coun
         if isinstance(value, Formula):
             row.errors.append((column, _("Formulas are not accepted: copy the column and paste it as values.")))
             return None
-        if index is not None and not _blank((value,)):
+        if index is not None and not blank((value,)):
             row.given.add(name)
         try:
             return rule(value)
@@ -304,9 +304,7 @@ def _lookup_limit() -> int:
 
 def preview(path: Path, scope: ImportScope) -> Preview:
     """Step 1: what importing this file would do, row by row; nothing is written."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 10 * 1024 * 1024
-    if os.path.getsize(path) > limit:
-        raise ImportRefused(_("The file is larger than %(mb)d MB. Split it into smaller files.", mb=limit // 2**20))
+    check_size(path)
     try:
         if scope.only_county:
             services.guard_lookups(scope.user_id, limit=_lookup_limit(), now=utcnow())

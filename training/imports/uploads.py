@@ -1,21 +1,15 @@
-"""Uploads waiting between preview and commit, the rows in error as a workbook, large imports in the background.
+"""Rosters waiting between preview and commit, the rows in error as a workbook, large imports in the background.
 
-An uploaded file is kept under instance/imports/ (mode 0600, a random token for a name)
-until it is committed or 24 hours pass; after a commit only its rows in error stay, as a
-workbook to download. A file with more than LARGE_IMPORT_ROWS rows is committed by the
-`trainee_import` job in the worker instead of in the request.
+An uploaded roster is kept under instance/imports/ (training/uploads.py: mode 0600, a random
+token for a name) until it is committed or 24 hours pass; after a commit only its rows in
+error stay, as a workbook to download. A file with more than LARGE_IMPORT_ROWS rows is
+committed by the `trainee_import` job in the worker instead of in the request.
 """
 
 from __future__ import annotations
 
 import io
-import json
-import os
-import re
-import secrets
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import openpyxl
 from flask import current_app
@@ -29,53 +23,25 @@ from training.imports.committing import commit
 from training.imports.sheets import Formula, ImportRefused
 from training.jobs.services import Step, handler
 from training.models import Cohort, Job, User
+from training.uploads import UPLOAD_MAX_AGE_SECONDS, Upload, UploadFolder
 
-UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+__all__ = ["UPLOAD_MAX_AGE_SECONDS", "RosterUpload"]
+
 LARGE_IMPORT_ROWS = 2_000
 REASON_HEADER = "错误原因/reason"
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
 
 # ---------------------------------------------------------------- uploads waiting between preview and commit
 
 
 @dataclass
-class Upload:
-    token: str
-    path: Path
-    owner_id: int | None
-    filename: str
+class RosterUpload(Upload):
     default_county: str | None = None
     cohort_id: int | None = None
     rows: int = 0  # counted by the preview at upload, to choose between now and the background
-    committed: bool = False  # then only the rows in error are kept, as a workbook
-
-    @property
-    def meta_path(self) -> Path:
-        return self.path.with_suffix(".json")
-
-    @property
-    def errors_path(self) -> Path:
-        return self.path.with_suffix(".errors.xlsx")
-
-    def save(self) -> None:
-        """Write the metadata, replacing it whole."""
-        meta = {key: value for key, value in vars(self).items() if key not in ("token", "path")}
-        temporary = self.path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-        _write_private(temporary, json.dumps(meta).encode())
-        os.replace(temporary, self.meta_path)
 
 
-def uploads_dir() -> Path:
-    directory = Path(current_app.instance_path) / "imports"
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return directory
-
-
-def _write_private(path: Path, content: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(content)
+ROSTERS = UploadFolder("imports", RosterUpload)
 
 
 def store_upload(
@@ -85,54 +51,29 @@ def store_upload(
     filename: str,
     default_county: str | None = None,
     cohort_id: int | None = None,
-) -> Upload:
-    """Keep an uploaded file (mode 0600) under a random token until it is committed or 24 hours pass."""
-    purge_stale_uploads()
-    token = secrets.token_urlsafe(24)
-    upload = Upload(token, uploads_dir() / token, owner_id, Path(filename or "").name[:200], default_county, cohort_id)
-    _write_private(upload.path, content)
-    upload.save()
-    return upload
+) -> RosterUpload:
+    """Keep an uploaded roster (mode 0600) under a random token until it is committed or 24 hours pass."""
+    return ROSTERS.store(
+        content, owner_id=owner_id, filename=filename, default_county=default_county, cohort_id=cohort_id
+    )
 
 
-def find_upload(token: str, owner_id: int | None) -> Upload | None:
-    """The stored upload, if the token is well-formed, fresh and this user's."""
-    if not _TOKEN.match(token or ""):
-        return None
-    path = uploads_dir() / token
-    try:
-        fresh = time.time() - path.with_suffix(".json").stat().st_mtime < UPLOAD_MAX_AGE_SECONDS
-        upload = Upload(token, path, **json.loads(path.with_suffix(".json").read_text()))
-    except (OSError, ValueError, TypeError):
-        return None
-    kept = upload.errors_path if upload.committed else upload.path
-    return upload if fresh and upload.owner_id == owner_id and kept.exists() else None
+def find_upload(token: str, owner_id: int | None) -> RosterUpload | None:
+    """The stored roster, if the token is well-formed, fresh and this user's."""
+    return ROSTERS.find(token, owner_id)
 
 
-def finish_upload(upload: Upload, plan: Preview | None = None) -> None:
+def finish_upload(upload: RosterUpload, plan: Preview | None = None) -> None:
     """After a commit: the file goes; its rows in error stay as a workbook to download, if there are any."""
-    upload.path.unlink(missing_ok=True)
-    if plan is None or not plan.of("error"):
-        upload.meta_path.unlink(missing_ok=True)
-        return
-    _write_private(upload.errors_path, error_rows_workbook(plan))
-    upload.committed = True
-    upload.save()
+    ROSTERS.finish(upload, error_rows_workbook(plan) if plan is not None and plan.of("error") else None)
 
 
-def discard_upload(upload: Upload) -> None:
-    for path in (upload.path, upload.meta_path, upload.errors_path):
-        path.unlink(missing_ok=True)
+def discard_upload(upload: RosterUpload) -> None:
+    ROSTERS.discard(upload)
 
 
 def purge_stale_uploads(max_age: float = UPLOAD_MAX_AGE_SECONDS) -> None:
-    cutoff = time.time() - max_age
-    for path in uploads_dir().iterdir():
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            pass  # another process removed it first
+    ROSTERS.purge_stale(max_age)
 
 
 # ---------------------------------------------------------------- the rows to fix, as a workbook
