@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import BACKEND, base_config, drop_postgres_database, new_postgres_database
@@ -80,3 +80,24 @@ def test_foreign_keys_are_enforced(app, make):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_the_claims_migration_upgrades_a_database_that_holds_accounts_and_their_audit_trail(fresh_app):
+    # 0010 rebuilds user_account (its role CHECK admits the reviewer): on SQLite a table others point at.
+    upgrade(revision="0009")
+    db.session.execute(
+        text(
+            "INSERT INTO user_account (username, display_name, password_hash, role, active, created_at, password_changed_at)"
+            " VALUES ('admin1', '', 'x', 'admin', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        )
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO audit_event (actor_id, actor_name, action, entity_type, at)"
+            " SELECT id, 'admin1', 'user_created', 'user', CURRENT_TIMESTAMP FROM user_account"
+        )
+    )
+    db.session.commit()
+    upgrade()
+    db.session.execute(text("UPDATE user_account SET role = 'reviewer'"))
+    assert db.session.scalar(text("SELECT count(*) FROM audit_event WHERE actor_id IS NOT NULL")) == 1
