@@ -126,7 +126,7 @@ def test_the_lines_show_their_verdicts_and_reasons_in_words_with_masked_id_numbe
 
     assert len(texts(html, "claim-line")) == 3
     assert texts(html, "verdict-ineligible") == ["✗ Not eligible"]
-    assert texts(html, "line-reasons") == ["Did not complete the training."]
+    assert texts(html, "line-reasons") == ["Not completed: Attendance 50%, below 80%."]
     for line in claim.lines:
         number = line.snapshot["id_number"]
         assert number not in html
@@ -326,10 +326,10 @@ def test_a_reviewer_decides_every_line_in_one_form(client, auth, make):
     page = f"/claims/{claim.id}"
     html = client.get(page).get_data(as_text=True)
     ineligible = claim.lines[-1]
-    assert input_value(html, f"reason-{ineligible.id}") == "Did not complete the training."
+    assert input_value(html, f"reason-{ineligible.id}") == "Not completed: Attendance 50%, below 80%."
 
     data = {f"decision-{line.id}": "approved" for line in claim.lines[:2]}
-    data |= {f"decision-{ineligible.id}": "rejected", f"reason-{ineligible.id}": "Did not complete the training."}
+    data |= {f"decision-{ineligible.id}": "rejected", f"reason-{ineligible.id}": "Not completed: Attendance 50%, below 80%."}
     response = client.submit(f"{page}/review", data, page=page)
 
     assert response.status_code == 302

@@ -16,10 +16,12 @@ from tests.support.claimable import END, MEASURED, STANDARD, TODAY, claimable_co
 from tests.support.claims import SNAPSHOT_KEYS
 from tests.support.races import first_holds_second_waits
 from tests.support.statements import statements_sent
-from training.claims import queries, services
+from training.claims import lifecycle, queries, services
+from training.claims.lifecycle import Step
 from training.claims.services import ClaimRefused
 from training.extensions import db
-from training.models import AuditEvent, Certificate, Claim, ClaimStatus, CohortStatus, EnrollmentStatus
+from training.models import AuditEvent, Certificate, Claim, CohortStatus, EnrollmentStatus
+from training.orm import utcnow
 
 
 def claims_of(cohort) -> list[Claim]:
@@ -298,11 +300,11 @@ def test_the_preview_of_a_class_already_claimed_shows_its_lines_taken(make):
 def test_a_returned_claim_makes_way_for_the_next_version(make):
     claimable = claimable_cohort(make, trainees=2)
     first = services.prepare(claimable.cohort.id, user_id=claimable.coordinator.id, today=TODAY)
-    first.status = ClaimStatus.RETURNED
-    for line in first.lines:
-        line.standing = False
-    db.session.flush()
-    second = services.prepare(claimable.cohort.id, user_id=claimable.coordinator.id, today=TODAY)
+    lifecycle.change_status(first, "submitted", Step(user=claimable.coordinator, today=TODAY, now=utcnow()))
+    taken_back = Step(user=claimable.coordinator, today=TODAY, now=utcnow(), reason="漏报一人")
+
+    second = lifecycle.change_status(first, "returned", taken_back)
+
     assert (second.version, second.previous_id, second.total_yuan) == (2, first.id, Decimal("9000.00"))
 
 
