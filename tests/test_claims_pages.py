@@ -329,7 +329,10 @@ def test_a_reviewer_decides_every_line_in_one_form(client, auth, make):
     assert input_value(html, f"reason-{ineligible.id}") == "Not completed: Attendance 50%, below 80%."
 
     data = {f"decision-{line.id}": "approved" for line in claim.lines[:2]}
-    data |= {f"decision-{ineligible.id}": "rejected", f"reason-{ineligible.id}": "Not completed: Attendance 50%, below 80%."}
+    data |= {
+        f"decision-{ineligible.id}": "rejected",
+        f"reason-{ineligible.id}": "Not completed: Attendance 50%, below 80%.",
+    }
     response = client.submit(f"{page}/review", data, page=page)
 
     assert response.status_code == 302
