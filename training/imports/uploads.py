@@ -1,81 +1,42 @@
 """Uploads waiting between preview and commit, the rows in error as a workbook, large imports in the background.
 
-An uploaded file is kept under instance/imports/ (mode 0600, a random token for a name)
-until it is committed or 24 hours pass; after a commit only its rows in error stay, as a
-workbook to download. A file with more than LARGE_IMPORT_ROWS rows is committed by the
+An uploaded roster is kept under instance/imports/ until it is committed or 24 hours pass
+(training/pending_uploads.py); after a commit only its rows in error stay, as a workbook to
+download. A file with more than LARGE_IMPORT_ROWS rows is committed by the
 `trainee_import` job in the worker instead of in the request.
 """
 
 from __future__ import annotations
 
-import io
-import json
-import os
-import re
-import secrets
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
-import openpyxl
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from training import audit
+from training import audit, sheet_downloads
 from training.extensions import db
 from training.imports.checking import ImportScope, Preview
 from training.imports.committing import commit
-from training.imports.sheets import Formula, ImportRefused
+from training.imports.sheets import ImportRefused
 from training.jobs.services import Step, handler
 from training.models import Cohort, Job, User
+from training.pending_uploads import UPLOAD_MAX_AGE_SECONDS, PendingUpload
 
-UPLOAD_MAX_AGE_SECONDS = 24 * 3600
 LARGE_IMPORT_ROWS = 2_000
-REASON_HEADER = "错误原因/reason"
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
 
 # ---------------------------------------------------------------- uploads waiting between preview and commit
 
 
 @dataclass
-class Upload:
-    token: str
-    path: Path
-    owner_id: int | None
-    filename: str
+class Upload(PendingUpload):
+    """A roster with the upload form's choices; its rows, counted at upload, choose between now and the background."""
+
+    FOLDER = "imports"
+
     default_county: str | None = None
     cohort_id: int | None = None
-    rows: int = 0  # counted by the preview at upload, to choose between now and the background
-    committed: bool = False  # then only the rows in error are kept, as a workbook
-
-    @property
-    def meta_path(self) -> Path:
-        return self.path.with_suffix(".json")
-
-    @property
-    def errors_path(self) -> Path:
-        return self.path.with_suffix(".errors.xlsx")
-
-    def save(self) -> None:
-        """Write the metadata, replacing it whole."""
-        meta = {key: value for key, value in vars(self).items() if key not in ("token", "path")}
-        temporary = self.path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-        _write_private(temporary, json.dumps(meta).encode())
-        os.replace(temporary, self.meta_path)
-
-
-def uploads_dir() -> Path:
-    directory = Path(current_app.instance_path) / "imports"
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return directory
-
-
-def _write_private(path: Path, content: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(content)
 
 
 def store_upload(
@@ -86,87 +47,34 @@ def store_upload(
     default_county: str | None = None,
     cohort_id: int | None = None,
 ) -> Upload:
-    """Keep an uploaded file (mode 0600) under a random token until it is committed or 24 hours pass."""
-    purge_stale_uploads()
-    token = secrets.token_urlsafe(24)
-    upload = Upload(token, uploads_dir() / token, owner_id, Path(filename or "").name[:200], default_county, cohort_id)
-    _write_private(upload.path, content)
-    upload.save()
-    return upload
+    """Keep an uploaded roster (mode 0600) under a random token until it is committed or 24 hours pass."""
+    return Upload.store(
+        content, owner_id=owner_id, filename=filename, default_county=default_county, cohort_id=cohort_id
+    )
 
 
 def find_upload(token: str, owner_id: int | None) -> Upload | None:
     """The stored upload, if the token is well-formed, fresh and this user's."""
-    if not _TOKEN.match(token or ""):
-        return None
-    path = uploads_dir() / token
-    try:
-        fresh = time.time() - path.with_suffix(".json").stat().st_mtime < UPLOAD_MAX_AGE_SECONDS
-        upload = Upload(token, path, **json.loads(path.with_suffix(".json").read_text()))
-    except (OSError, ValueError, TypeError):
-        return None
-    kept = upload.errors_path if upload.committed else upload.path
-    return upload if fresh and upload.owner_id == owner_id and kept.exists() else None
+    return Upload.find(token, owner_id)
 
 
 def finish_upload(upload: Upload, plan: Preview | None = None) -> None:
     """After a commit: the file goes; its rows in error stay as a workbook to download, if there are any."""
-    upload.path.unlink(missing_ok=True)
-    if plan is None or not plan.of("error"):
-        upload.meta_path.unlink(missing_ok=True)
-        return
-    _write_private(upload.errors_path, error_rows_workbook(plan))
-    upload.committed = True
-    upload.save()
+    upload.finish(error_rows_workbook(plan) if plan is not None and plan.of("error") else None)
 
 
 def discard_upload(upload: Upload) -> None:
-    for path in (upload.path, upload.meta_path, upload.errors_path):
-        path.unlink(missing_ok=True)
+    upload.discard()
 
 
 def purge_stale_uploads(max_age: float = UPLOAD_MAX_AGE_SECONDS) -> None:
-    cutoff = time.time() - max_age
-    for path in uploads_dir().iterdir():
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            pass  # another process removed it first
-
-
-# ---------------------------------------------------------------- the rows to fix, as a workbook
-
-
-def _download_cell(sheet, value, text_column: bool):
-    cell = openpyxl.cell.WriteOnlyCell(sheet)
-    if isinstance(value, (str, Formula)):
-        cell.value = str(value)
-        cell.data_type = "s"  # a leading = stays a character: never written as a formula
-    else:
-        cell.value = value
-    if text_column:
-        cell.number_format = "@"  # typed again as text, the ID number keeps its digits
-    return cell
+    Upload.purge_stale(max_age)
 
 
 def error_rows_workbook(plan: Preview) -> bytes:
     """The rows in error with their original columns and a column saying what to fix."""
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("errors")
-    width = len(plan.headers)
     text_columns = {plan.columns[name] for name in ("id_number", "phone") if name in plan.columns}
-    sheet.append([_download_cell(sheet, header, False) for header in [*plan.headers, REASON_HEADER]])
-    for row in plan.of("error"):
-        reason = "; ".join(f"{column}: {why}" for column, why in row.errors)
-        cells = [row.cell(index) for index in range(width)]
-        sheet.append(
-            [_download_cell(sheet, value, index in text_columns) for index, value in enumerate(cells)]
-            + [_download_cell(sheet, reason, False)]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return sheet_downloads.error_rows_workbook(plan.headers, plan.of("error"), text_columns)
 
 
 # ---------------------------------------------------------------- large files, in the background
