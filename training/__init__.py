@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from training.main import views as main
     from training.placement import views as placement
     from training.reports import views as reports
+    from training.skillcerts import results_views as skillcert_results
     from training.trainees import views as trainees
 
     for feature in (
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
         certificate_admin,
         reports,
         auditlog,
+        skillcert_results,
     ):
         app.register_blueprint(feature.bp)
 

@@ -29,7 +29,7 @@ import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import openpyxl
 from defusedxml import DefusedXmlException
@@ -41,6 +41,7 @@ from training import identity
 from training.exceptions import DomainError, InvalidValue
 
 T = TypeVar("T")
+P = TypeVar("P")
 
 MAX_ROWS = 50_000
 MAX_COLUMNS = 100
@@ -58,6 +59,14 @@ Headers = Mapping[str, Sequence[str]]
 
 class ImportRefused(DomainError):
     """The file as a whole cannot be imported, or the commit was refused; nothing was written."""
+
+
+class PreviewChanged(ImportRefused, Generic[P]):
+    """What a commit would write is no longer what the user's preview showed; carries the new preview."""
+
+    def __init__(self, message: str, preview: P):
+        super().__init__(message)
+        self.preview = preview
 
 
 @dataclass(frozen=True)

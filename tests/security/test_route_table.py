@@ -143,6 +143,15 @@ TABLE: dict[str, Access] = {
     "verify.certificate_json": VERIFY,
     "verify.keys": PUBLIC,
     "verify.lookup": PUBLIC,
+    # results (issue 13): the result-sheet import
+    "skillcert_results.commit": OWNER_ONLY,
+    "skillcert_results.discard": _a(
+        "admin", "city", "county", note="answers a redirect and discards nothing of another's"
+    ),
+    "skillcert_results.error_rows": OWNER_ONLY,
+    "skillcert_results.show": OWNER_ONLY,
+    "skillcert_results.template": STAFF_LIST,
+    "skillcert_results.upload": STAFF_LIST,
 }
 
 
