@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
 
     register_logging(app)
+    register_settings(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -37,6 +38,13 @@ def register_logging(app: Flask) -> None:
     from training import logs
 
     logs.configure(app.config["LOG_LEVEL"])
+
+
+def register_settings(app: Flask) -> None:
+    """Settings parsed once, at start-up: a wrong one stops the app with a message naming it."""
+    from training.trainees import category_evidence
+
+    category_evidence.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -143,7 +143,7 @@ TABLE: dict[str, Access] = {
     "verify.certificate_json": VERIFY,
     "verify.keys": PUBLIC,
     "verify.lookup": PUBLIC,
-    # results (issue 13): the result-sheet import
+    # results (issue 13): the result-sheet import, and the proof of a trainee's household categories
     "skillcert_results.commit": OWNER_ONLY,
     "skillcert_results.discard": _a(
         "admin", "city", "county", note="answers a redirect and discards nothing of another's"
@@ -152,6 +152,7 @@ TABLE: dict[str, Access] = {
     "skillcert_results.show": OWNER_ONLY,
     "skillcert_results.template": STAFF_LIST,
     "skillcert_results.upload": STAFF_LIST,
+    "trainees.record_category_evidence": STAFF_RECORD,
 }
 
 
