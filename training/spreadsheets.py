@@ -1,6 +1,6 @@
 """Sheets of people that offices keep (a roster, an evaluation body's result sheet), .xlsx or .csv:
 reading them into a header row and data rows, and reading their cells. Each import names its own
-columns (training/imports/sheets.py, training/skillcerts/results_import.py); writing workbooks
+columns (training/imports/sheets.py, training/skillcerts/results_cells.py); writing workbooks
 back is sheet_downloads.py's.
 
 Whatever the file's name says, its first bytes decide how it is read: a zip is read as a
