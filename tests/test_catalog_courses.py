@@ -1,7 +1,5 @@
 """Courses: city-level coordinators and admins create, edit, retire and delete them; county coordinators read."""
 
-from decimal import Decimal
-
 import pytest
 from sqlalchemy import select
 
@@ -21,7 +19,6 @@ def course_form(**overrides) -> dict:
         "total_hours": "120",
         "min_attendance_pct": "80",
         "pass_score": "60",
-        "subsidy_yuan": "1800",
     }
     values.update(overrides)
     return values
@@ -32,12 +29,7 @@ def test_city_coordinator_creates_a_course(client, auth):
     response = client.submit("/courses/new", course_form())
     assert response.status_code == 302
     course = db.session.scalar(select(Course).where(Course.code == "ZBXH-5"))
-    assert (course.name, course.level, course.total_hours, course.subsidy_yuan) == (
-        "足部修护师（五级）",
-        5,
-        120,
-        Decimal("1800.00"),
-    )
+    assert (course.name, course.level, course.total_hours) == ("足部修护师（五级）", 5, 120)
     assert course.active
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "course_created"))
 
@@ -66,7 +58,6 @@ def test_a_course_code_already_used_is_refused_with_a_message(client, auth, make
         ("pass_score", "-1"),
         ("name", ""),
         ("level", "6"),
-        ("subsidy_yuan", "-5"),
     ],
 )
 def test_a_course_with_an_invalid_field_is_not_stored(client, auth, field, value):

@@ -23,7 +23,7 @@ from tests.support.import_sheets import (
     zipped,
 )
 from tests.support.translations import compiled_translations
-from training.imports import sheets
+from training import sheets
 from training.imports.sheets import ImportRefused
 
 NOT_A_SPREADSHEET = "This file is not a spreadsheet"

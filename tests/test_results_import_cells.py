@@ -10,8 +10,8 @@ from flask_babel import force_locale
 
 from training.exceptions import InvalidValue
 from training.models import ExternalCertificateKind as Kind
+from training.sheets import Formula, checked_cell
 from training.skillcerts import results_cells as cells
-from training.spreadsheets import Formula, checked_cell
 
 TODAY = date(2026, 6, 30)
 START = date(2026, 3, 2)

@@ -13,8 +13,8 @@ from tests.support.result_sheets import result_for, result_workbook
 from training import audit
 from training.extensions import db
 from training.models import AuditEvent, CohortStatus, ExternalCertificate
+from training.sheets import ImportRefused, PreviewChanged
 from training.skillcerts import results_import
-from training.spreadsheets import ImportRefused, PreviewChanged
 
 TODAY = date.today()
 ISSUER = "紫阳县足部修护协会"

@@ -13,8 +13,8 @@ from tests.support.result_sheets import EN, result_for, result_workbook, skill_n
 from training.extensions import db
 from training.identity import make_id_number
 from training.models import AuditEvent, CohortStatus, EnrollmentStatus, ExternalCertificate, utcnow
+from training.sheets import ImportRefused
 from training.skillcerts import results_import
-from training.spreadsheets import ImportRefused
 
 TODAY = date.today()
 

@@ -18,7 +18,7 @@ from tests.support.statements import statements_sent
 from training.extensions import db
 from training.imports import uploads
 from training.models import CohortStatus, ExternalCertificate
-from training.skillcerts.results_import import ResultUpload
+from training.skillcerts.results_import import RESULT_SHEETS
 
 TOKEN = re.compile(r"/skillcerts/results/([A-Za-z0-9_-]{32})/commit")
 FINGERPRINT = re.compile(r'name="fingerprint" type="hidden" value="([0-9a-f]+)"')
@@ -121,7 +121,7 @@ def test_committing_the_preview_records_the_certificates_and_shows_the_result(cl
     assert texts(html, "result-recorded") == ["3"]
     assert f'href="/cohorts/{cohort.id}"' in html
     assert recorded() == 3
-    assert ResultUpload.find(token, coordinator.id) is None  # the file is gone, and with it a second commit
+    assert RESULT_SHEETS.find(token, coordinator.id) is None  # the file is gone, and with it a second commit
 
 
 def test_the_rows_to_fix_download_has_the_original_columns_and_the_reason(client, coordinator, cohort, graduates):
@@ -140,10 +140,10 @@ def test_the_rows_to_fix_download_has_the_original_columns_and_the_reason(client
 
 
 def test_a_sheet_that_cannot_be_read_is_explained_on_the_form_and_not_kept(client, coordinator, cohort, app):
-    before = set(ResultUpload.directory().iterdir())
+    before = set(RESULT_SHEETS.directory().iterdir())
     response = upload(client, b"\x89PNG\r\n\x1a\n\x00\x00", cohort)
     assert any("This file is not a spreadsheet" in error for error in errors(response.get_data(as_text=True)))
-    assert set(ResultUpload.directory().iterdir()) == before
+    assert set(RESULT_SHEETS.directory().iterdir()) == before
 
 
 def test_another_user_cannot_see_or_commit_an_upload(client, coordinator, auth, cohort, graduates):
@@ -180,7 +180,7 @@ def test_a_class_closed_since_the_upload_refuses_the_preview_and_discards_the_sh
     db.session.commit()
     html = client.get(f"/skillcerts/results/{token}").get_data(as_text=True)
     assert texts(html, "results-refused")[0].startswith("Results are imported into a running or finished class")
-    assert ResultUpload.find(token, coordinator.id) is None
+    assert RESULT_SHEETS.find(token, coordinator.id) is None
 
 
 def test_a_change_since_the_preview_refuses_and_shows_the_new_preview(client, coordinator, make, cohort, graduates):

@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from training.placement import views as placement
     from training.reports import views as reports
     from training.skillcerts import results_views as skillcert_results
+    from training.standards import views as standards
     from training.trainees import views as trainees
 
     for feature in (
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         jobs,
         catalog,
+        standards,
         trainees,
         imports,
         enrollment,

@@ -20,10 +20,12 @@ def register(app: Flask) -> None:
     from training.certificates.cli import certificates_cli
     from training.imports.cli import trainees_cli
     from training.jobs.cli import jobs_cli
+    from training.standards.cli import standards_cli
 
     app.cli.add_command(trainees_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(standards_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
 

@@ -1,4 +1,5 @@
-"""Demo data: four Ankang counties, their courses, cohorts, trainers and trainees (idempotent).
+"""Demo data: four Ankang counties, their courses and subsidy standards, cohorts, trainers and trainees
+(idempotent). The cohorts past draft hold the standard they froze when they opened.
 
 Passwords of the demo accounts are random, generated on the first run and kept in
 instance/demo-logins.txt (mode 0600); no password is written in the code.
@@ -36,11 +37,15 @@ from training.models import (
     EnrollmentStatus,
     HouseholdCategory,
     Role,
+    SubsidyStandard,
     Trainee,
     TraineeCategory,
+    TrainingType,
     User,
     utcnow,
 )
+from training.standards import freezing
+from training.standards import services as standards
 
 COUNTIES = {
     "610924": ("ziyang", "紫阳县"),
@@ -50,12 +55,23 @@ COUNTIES = {
 }
 
 COURSES = [
-    # code, name, occupation, level, brand, hours, subsidy
-    ("ZBXH-5", "足部修护师（五级）", "足部修护师", 5, "紫阳修脚", 120, "1800"),
-    ("MYHL-5", "母婴护理员（五级）", "母婴护理员", 5, "安康月嫂", 96, "1500"),
-    ("MYHL-4", "母婴护理员（四级）", "母婴护理员", 4, "安康月嫂", 120, "2000"),
-    ("CYS-5", "茶艺师（五级）", "茶艺师", 5, "紫阳富硒茶", 80, "1200"),
-    ("GJG-5", "钢筋工（五级）", "钢筋工", 5, "旬阳建工", 96, "1500"),
+    # code, name, occupation, level, brand, hours
+    ("ZBXH-5", "足部修护师（五级）", "足部修护师", 5, "紫阳修脚", 120),
+    ("MYHL-5", "母婴护理员（五级）", "母婴护理员", 5, "安康月嫂", 96),
+    ("MYHL-4", "母婴护理员（四级）", "母婴护理员", 4, "安康月嫂", 120),
+    ("CYS-5", "茶艺师（五级）", "茶艺师", 5, "紫阳富硒茶", 80),
+    ("GJG-5", "钢筋工（五级）", "钢筋工", 5, "旬阳建工", 96),
+]
+
+# The 项目制 standards of the demo courses' occupations (Shaanxi's 4,500 yuan for foot care), and one
+# that ended, so the catalogue shows some history: occupation, level, yuan, minimum hours, from, to.
+STANDARDS = [
+    ("足部修护师", 5, "4000", 90, date(2021, 1, 1), date(2023, 12, 31)),
+    ("足部修护师", 5, "4500", 90, date(2024, 1, 1), None),
+    ("母婴护理员", 5, "4000", 80, date(2024, 1, 1), None),
+    ("母婴护理员", 4, "4500", 100, date(2024, 1, 1), None),
+    ("茶艺师", 5, "3000", 64, date(2024, 1, 1), None),
+    ("钢筋工", 5, "3500", 80, date(2024, 1, 1), None),
 ]
 
 # code, course, county, site, site kind, days from today to start, status
@@ -93,6 +109,8 @@ def seed() -> list[tuple[str, str, str]]:
     rng = random.Random(2026)
     logins = _read_logins()
     courses = {row[0]: _course(*row) for row in COURSES}
+    for row in STANDARDS:
+        _standard(*row)
     employer = _employer()
     trainers = {}
     _account(logins, "demo_admin", Role.ADMIN, None, "系统管理员")
@@ -109,6 +127,8 @@ def seed() -> list[tuple[str, str, str]]:
         if course_code == "ZBXH-5":
             cohort.employer, cohort.committed_placements = employer, 15
         _fill(cohort, rng, today)
+    db.session.flush()
+    _freeze_standards()
     for index, trainee in enumerate(_demo_trainees()):
         _account(logins, f"demo_trainee{index + 1}", Role.TRAINEE, None, trainee.name, trainee=trainee)
     db.session.flush()
@@ -156,7 +176,7 @@ def _account(logins, username, role, county, display_name, trainee=None) -> User
     return user
 
 
-def _course(code, name, occupation, level, brand, hours, subsidy) -> Course:
+def _course(code, name, occupation, level, brand, hours) -> Course:
     course = db.session.scalar(select(Course).where(Course.code == code))
     if course is None:
         course = Course(
@@ -166,10 +186,37 @@ def _course(code, name, occupation, level, brand, hours, subsidy) -> Course:
             level=level,
             labour_brand=brand,
             total_hours=hours,
-            subsidy_yuan=Decimal(subsidy),
         )
         db.session.add(course)
     return course
+
+
+def _standard(occupation, level, yuan, min_hours, valid_from, valid_to) -> None:
+    """A standard of the catalogue, unless the catalogue has one of that occupation, level and first day."""
+    exists = db.session.scalar(
+        select(SubsidyStandard.id).where(
+            SubsidyStandard.occupation == occupation,
+            SubsidyStandard.level == level,
+            SubsidyStandard.training_type == TrainingType.PROJECT,
+            SubsidyStandard.valid_from == valid_from,
+        )
+    )
+    if exists is None:
+        details = standards.StandardDetails(
+            occupation, level, TrainingType.PROJECT, Decimal(yuan), min_hours, valid_from, valid_to
+        )
+        standards.create_standard(details)
+
+
+def _freeze_standards() -> None:
+    """The demo writes cohorts as already opened: each past draft freezes its standard, as opening would have."""
+    for code, *_rest in COHORTS:
+        cohort = db.session.scalar(select(Cohort).where(Cohort.code == code))
+        if cohort is None or cohort.status == CohortStatus.DRAFT or cohort.standard_id is not None:
+            continue
+        course = cohort.course
+        if standards.in_force(course.occupation, course.level, cohort.training_type, cohort.start_date):
+            freezing.freeze(cohort)
 
 
 def _employer() -> Employer:

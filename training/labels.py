@@ -54,6 +54,22 @@ HOUSEHOLD_CATEGORIES = {
     "disabled": _l("Person with disability"),
 }
 
+# National vocational levels: 5 (初级工) … 1 (高级技师).
+VOCATIONAL_LEVELS = {
+    5: _l("Level 5 (junior worker)"),
+    4: _l("Level 4 (intermediate worker)"),
+    3: _l("Level 3 (senior worker)"),
+    2: _l("Level 2 (technician)"),
+    1: _l("Level 1 (senior technician)"),
+}
+
+# Who a subsidised training is for, as the province's catalogue of standards names it.
+TRAINING_TYPES = {
+    "project": _l("Project-based training"),  # 项目制
+    "employee": _l("Training of enterprise employees"),  # 企业职工
+    "individual": _l("Self-enrolled individuals"),  # 个人自主
+}
+
 SITE_KINDS = {
     "community_factory": _l("Community factory"),
     "resettlement_community": _l("Resettlement community"),
@@ -70,4 +86,6 @@ def template_labels() -> dict:
         "attendance_status_labels": ATTENDANCE_STATUSES,
         "category_labels": HOUSEHOLD_CATEGORIES,
         "site_kind_labels": SITE_KINDS,
+        "training_type_labels": TRAINING_TYPES,
+        "level_labels": VOCATIONAL_LEVELS,
     }

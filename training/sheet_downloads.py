@@ -1,6 +1,6 @@
-"""Workbooks offered for download beside an import: the rows to fix, with what to fix in each, and
-a template to fill in. What is written is never a formula: a cell that began with = in the
-upload goes back as text."""
+"""Workbooks offered for download beside an import (the roster, the subsidy standards, a result
+sheet): the rows to fix, with what to fix in each, and a template to fill in. What is written is
+never a formula: a cell that began with = in the upload goes back as text."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from training.spreadsheets import Formula
+from training.sheets import Formula
 
 REASON_HEADER = "错误原因/reason"
+TEXT = "@"  # a column formatted as text: what is typed in later keeps its digits
+DATE = "yyyy-mm-dd"
 
 
 class RowInError(Protocol):
@@ -33,7 +35,7 @@ def _download_cell(sheet, value, text_column: bool):
     else:
         cell.value = value
     if text_column:
-        cell.number_format = "@"  # typed again as text, the ID number keeps its digits
+        cell.number_format = TEXT  # typed again as text, the ID number keeps its digits
     return cell
 
 
@@ -60,7 +62,7 @@ class Column:
     header: str
     example: object
     width: int
-    text: bool = False  # formatted as text, so that what is typed in later keeps its digits
+    number_format: str | None = None  # TEXT, DATE, or none (General)
 
 
 def template_workbook(title: str, columns: Sequence[Column], notes_title: str, notes: Sequence[str]) -> bytes:
@@ -75,9 +77,9 @@ def template_workbook(title: str, columns: Sequence[Column], notes_title: str, n
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
         sheet.cell(row=1, column=index).font = Font(bold=True)
-        if column.text:
-            sheet.column_dimensions[letter].number_format = "@"
-            sheet.cell(row=2, column=index).number_format = "@"
+        if column.number_format:
+            sheet.column_dimensions[letter].number_format = column.number_format
+            sheet.cell(row=2, column=index).number_format = column.number_format
     sheet.freeze_panes = "A2"
     how = book.create_sheet(notes_title)
     for line in notes:

@@ -15,7 +15,7 @@ from tests.conftest import AuthActions
 from training.attendance import checkin
 from training.extensions import db
 from training.jobs.services import create_job
-from training.models import CohortStatus, EnrollmentStatus, Role, utcnow
+from training.models import Cohort, CohortStatus, EnrollmentStatus, Role, utcnow
 
 HOME = "610924"  # 紫阳县: the signed-in users' county
 OTHER = "610902"  # 汉滨区: where every record the URLs name lives
@@ -121,6 +121,10 @@ def world(app, make) -> World:
     w = World()
     w.ids = _county_records(app, make, OTHER, "汉滨")
     w.second = _county_records(app, make, SECOND, "白河")
+    standard = make.standard()  # of the catalogue, frozen by the class of OTHER (so it cannot be deleted)
+    cohort = db.session.get(Cohort, w.ids["cohort_id"])
+    cohort.standard, cohort.standard_yuan, cohort.standard_min_hours = standard, standard.yuan, standard.min_hours
+    w.ids["standard_id"] = standard.id
     coordinator = w.ids.pop("coordinator")
     w.second.pop("coordinator")
     job = create_job("certificates_issue", {"cohort_id": w.ids["cohort_id"], "enrollment_ids": []}, coordinator.id)

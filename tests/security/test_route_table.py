@@ -45,6 +45,7 @@ STAFF_LIST = _a("admin", "city", "county")  # coordinators and admins, county-fi
 STAFF_RECORD = _a(*STAFF, scoped={"county"})  # a record of another county
 ADMIN = _a("admin")
 CITY_LEVEL = _a("admin", "city", scoped={"county"}, note="courses are changed at city level only")
+KEEPERS = _a("admin", "city", note="the catalogue of standards is kept at city level")
 OWNER_ONLY = _a(scoped={"admin", "city", "county"}, note="another user's upload or export: refused to all")
 # POSTs that change something with no more than a CSRF token; every other POST, sent with nothing
 # else and naming another county's records, must leave the database as it was.
@@ -133,6 +134,16 @@ TABLE: dict[str, Access] = {
     "reports.monthly_pdf": STAFF_LIST,
     "reports.start_export": STAFF_LIST,
     "reports.tables": STAFF_LIST,
+    # The catalogue of subsidy standards: every coordinator reads it, admins and the city keep it.
+    "standards.create": KEEPERS,
+    "standards.delete": _a("admin", "city", note="reached, then refused: a cohort froze the world's standard"),
+    "standards.edit": KEEPERS,
+    "standards.import_commit": OWNER_ONLY,
+    "standards.import_discard": _a("admin", "city", note="answers a redirect and discards nothing of another's"),
+    "standards.import_show": OWNER_ONLY,
+    "standards.import_template": KEEPERS,
+    "standards.index": STAFF_LIST,
+    "standards.upload": KEEPERS,
     "trainees.create": STAFF_LIST,
     "trainees.edit": STAFF_RECORD,
     "trainees.find_by_id_number": STAFF_LIST,

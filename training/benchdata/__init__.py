@@ -5,9 +5,10 @@ Never run this against a production database. It refuses when any trainee or any
 bench_coord_<county>, bench_trainer_<n>, bench_trainee_<n>) shares one password,
 BENCH_PASSWORD unless told otherwise: acceptable only because the data are synthetic.
 
-For N trainees: a dozen courses; cohorts of at most 60 in every county (about 1.3
-enrollments per trainee, so about 1.3 N / 60 cohorts), mostly finished or closed, some
-running around today, some open, a few drafts; 16 four-hour sessions per cohort;
+For N trainees: a dozen courses, each with its subsidy standard (项目制); cohorts of at most
+60 in every county (about 1.3 enrollments per trainee, so about 1.3 N / 60 cohorts), mostly
+finished or closed, some running around today, some open, a few drafts (all but the drafts
+with their standard frozen); 16 four-hour sessions per cohort;
 attendance for every session that has ended; scores and completed / failed for finished
 cohorts; placements with 3/6/12-month follow-ups for about 60 % of completions.
 The same seed on the same day gives the same rows; dates are relative to today.
@@ -17,7 +18,7 @@ keys assigned here so nothing needs RETURNING and the ORM unit of work stays out
 
 BenchData plans the whole set and writes it table by table; what each table holds is planned
 in the module named for it: people (accounts, trainees and their categories), catalog
-(courses, cohorts, sessions), enrollment (enrollments, attendance) and placements
+(courses, standards, cohorts, sessions), enrollment (enrollments, attendance) and placements
 (employers, placements, follow-ups). They share BenchData's state and its random stream, all
 declared in state.BenchState, and load() calls them in a fixed order, so the same seed still
 gives the same rows.
@@ -51,6 +52,7 @@ from training.models import (
     Enrollment,
     FollowUp,
     Placement,
+    SubsidyStandard,
     Trainee,
     TraineeCategory,
     User,
@@ -112,6 +114,7 @@ class BenchData(PeopleRows, CatalogRows, EnrollmentRows, PlacementRows):
         self.plan_enrollments()
         self.write(table_of(User), self.staff_rows)
         self.write(table_of(Course), self.course_rows)
+        self.write(table_of(SubsidyStandard), self.standard_rows)
         self.write(table_of(Employer), self.employer_rows)
         self.write(table_of(Cohort), self.cohort_rows())
         self.write(cohort_trainer, ({"cohort_id": c.id, "user_id": u} for c in self.cohorts for u in c.trainers))
@@ -156,10 +159,23 @@ class BenchData(PeopleRows, CatalogRows, EnrollmentRows, PlacementRows):
         """Accounts, courses and employers: small tables, planned as rows."""
         self.plan_accounts()
         self.plan_courses()
+        self.plan_standards()
         self.plan_employers()
 
 
 _ID_TABLES = [
     table_of(t)
-    for t in (User, Course, Employer, Cohort, ClassSession, Trainee, Enrollment, Attendance, Placement, FollowUp)
+    for t in (
+        User,
+        Course,
+        SubsidyStandard,
+        Employer,
+        Cohort,
+        ClassSession,
+        Trainee,
+        Enrollment,
+        Attendance,
+        Placement,
+        FollowUp,
+    )
 ]

@@ -1,4 +1,5 @@
-"""Bench catalog: courses, cohorts in every county with their trainers and members, and their sessions.
+"""Bench catalog: courses and their subsidy standards, cohorts in every county with their trainers and
+members, and their sessions. Every cohort past draft has frozen its course's standard, as opening it would.
 
 CatalogRows is the part of BenchData that plans and writes them; it relies on the shared
 state (training.benchdata.state): the random stream, ids(), counties, trainers and employers.
@@ -16,29 +17,30 @@ from flask import current_app
 
 from training.benchdata.state import BenchState
 from training.catalog.schedule import Slot, plan_sessions
-from training.models import ClassSession, Cohort, CohortStatus, Course, Trainee
+from training.models import ClassSession, Cohort, CohortStatus, Course, SubsidyStandard, Trainee, TrainingType
 from training.orm import table_of
 
 COHORT_SIZE = 60
 REPEAT_SHARE = 0.3  # trainees enrolled in a second cohort
 SLOTS = [Slot(time(8, 0), time(12, 0), "theory"), Slot(time(14, 0), time(18, 0), "practice")]
 SESSION_DAYS = 8  # two slots a day: 16 sessions, 64 hours
+STANDARD_MIN_HOURS = 60
 # Share of cohort blocks (one cohort per county) in each status; the rest are finished.
 STATUS_SHARES = [(CohortStatus.RUNNING, 0.08), (CohortStatus.OPEN, 0.06), (CohortStatus.CLOSED, 0.16)]
 
-COURSES = [  # code, name, occupation, level, labour brand, subsidy
-    ("BN-ZBXH-5", "足部修护师（五级）", "足部修护师", 5, "紫阳修脚", 1800),
-    ("BN-ZBXH-4", "足部修护师（四级）", "足部修护师", 4, "紫阳修脚", 2200),
-    ("BN-MYHL-5", "母婴护理员（五级）", "母婴护理员", 5, "安康月嫂", 1500),
-    ("BN-MYHL-4", "母婴护理员（四级）", "母婴护理员", 4, "安康月嫂", 2000),
-    ("BN-YYY-5", "育婴员（五级）", "育婴员", 5, "安康月嫂", 1500),
-    ("BN-YLHL-5", "养老护理员（五级）", "养老护理员", 5, "", 1500),
-    ("BN-CYS-5", "茶艺师（五级）", "茶艺师", 5, "紫阳富硒茶", 1200),
-    ("BN-PCY-5", "评茶员（五级）", "评茶员", 5, "紫阳富硒茶", 1200),
-    ("BN-GJG-5", "钢筋工（五级）", "钢筋工", 5, "旬阳建工", 1500),
-    ("BN-DG-5", "电工（五级）", "电工", 5, "", 1600),
-    ("BN-ZSPT-5", "中式烹调师（五级）", "中式烹调师", 5, "", 1500),
-    ("BN-HLWYX-5", "互联网营销师（五级）", "互联网营销师", 5, "", 1200),
+COURSES = [  # code, name, occupation, level, labour brand, subsidy standard (项目制, yuan per person)
+    ("BN-ZBXH-5", "足部修护师（五级）", "足部修护师", 5, "紫阳修脚", 4500),
+    ("BN-ZBXH-4", "足部修护师（四级）", "足部修护师", 4, "紫阳修脚", 5000),
+    ("BN-MYHL-5", "母婴护理员（五级）", "母婴护理员", 5, "安康月嫂", 4000),
+    ("BN-MYHL-4", "母婴护理员（四级）", "母婴护理员", 4, "安康月嫂", 4500),
+    ("BN-YYY-5", "育婴员（五级）", "育婴员", 5, "安康月嫂", 3500),
+    ("BN-YLHL-5", "养老护理员（五级）", "养老护理员", 5, "", 3500),
+    ("BN-CYS-5", "茶艺师（五级）", "茶艺师", 5, "紫阳富硒茶", 3000),
+    ("BN-PCY-5", "评茶员（五级）", "评茶员", 5, "紫阳富硒茶", 3000),
+    ("BN-GJG-5", "钢筋工（五级）", "钢筋工", 5, "旬阳建工", 3500),
+    ("BN-DG-5", "电工（五级）", "电工", 5, "", 3500),
+    ("BN-ZSPT-5", "中式烹调师（五级）", "中式烹调师", 5, "", 3000),
+    ("BN-HLWYX-5", "互联网营销师（五级）", "互联网营销师", 5, "", 2500),
 ]
 SITES = [
     ("新社区工厂", "community_factory"),
@@ -85,11 +87,30 @@ class CatalogRows(BenchState):
                 total_hours=len(SLOTS) * SESSION_DAYS * 4,
                 min_attendance_pct=80,
                 pass_score=60,
-                subsidy_yuan=Decimal(subsidy),
                 active=True,
                 created_at=created,
             )
-            for i, (code, name, occupation, level, brand, subsidy) in zip(self.course_ids, COURSES, strict=False)
+            for i, (code, name, occupation, level, brand, _yuan) in zip(self.course_ids, COURSES, strict=False)
+        ]
+
+    def plan_standards(self) -> None:
+        """One 项目制 standard per course, in force since before the oldest cohort, with no end."""
+        since = date(self.today.year - 5, 1, 1)  # the oldest cohorts start some 1,100 days ago
+        self.standard_ids = list(self.ids(table_of(SubsidyStandard), len(COURSES)))
+        self.standard_rows = [
+            dict(
+                id=i,
+                occupation=occupation,
+                level=level,
+                training_type=str(TrainingType.PROJECT),
+                yuan=Decimal(yuan),
+                min_hours=STANDARD_MIN_HOURS,
+                valid_from=since,
+                valid_to=None,
+                created_at=self.now,
+                updated_at=self.now,
+            )
+            for i, (_code, _name, occupation, level, _brand, yuan) in zip(self.standard_ids, COURSES, strict=True)
         ]
 
     def plan_cohorts(self) -> None:
@@ -182,6 +203,7 @@ class CatalogRows(BenchState):
             town = self.rng.choice(TOWNS)
             site, kind = SITES[c.index % len(SITES)]
             code = f"BN{c.start:%Y}-{c.county[-3:]}-{c.index + 1:05d}"
+            standard = None if c.status == CohortStatus.DRAFT else self.standard_rows[c.course]
             yield dict(
                 id=c.id,
                 code=code,
@@ -195,6 +217,10 @@ class CatalogRows(BenchState):
                 status=str(c.status),
                 employer_id=c.employer_id,
                 committed_placements=20 if c.employer_id else None,
+                training_type=str(TrainingType.PROJECT),
+                standard_id=standard["id"] if standard else None,
+                standard_yuan=standard["yuan"] if standard else None,
+                standard_min_hours=standard["min_hours"] if standard else None,
                 created_at=self.opened(c),
             )
 

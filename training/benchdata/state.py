@@ -53,6 +53,8 @@ class BenchState:
     # Planned by CatalogRows.
     course_ids: list[int]
     course_rows: list[dict]
+    standard_ids: list[int]  # by course index
+    standard_rows: list[dict]  # by course index
     cohorts: list[CohortPlan]
     trainee_county: list[str]  # by trainee index
     trainee_course: list[int]  # by trainee index

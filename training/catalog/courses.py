@@ -7,7 +7,6 @@ commit. Every change is audited. A course that ever had a cohort is retired, nev
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
@@ -28,7 +27,6 @@ class CourseDetails:
     total_hours: int
     min_attendance_pct: int
     pass_score: int
-    subsidy_yuan: Decimal
 
 
 def _course_snapshot(course: Course) -> dict:
@@ -41,7 +39,6 @@ def _course_snapshot(course: Course) -> dict:
         "total_hours": course.total_hours,
         "min_attendance_pct": course.min_attendance_pct,
         "pass_score": course.pass_score,
-        "subsidy_yuan": str(course.subsidy_yuan),
         "active": course.active,
     }
 

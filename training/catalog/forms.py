@@ -30,15 +30,9 @@ from training.catalog.schedule import Slot
 from training.catalog.services import CohortChoices, CohortDetails
 from training.catalog.timetable import SessionDetails
 from training.choices import SelectChoice, choices
-from training.labels import COHORT_STATUSES, SITE_KINDS
+from training.labels import COHORT_STATUSES, SITE_KINDS, TRAINING_TYPES, VOCATIONAL_LEVELS
 
-LEVELS = {
-    5: _l("Level 5 (junior worker)"),
-    4: _l("Level 4 (intermediate worker)"),
-    3: _l("Level 3 (senior worker)"),
-    2: _l("Level 2 (technician)"),
-    1: _l("Level 1 (senior technician)"),
-}
+LEVELS = VOCATIONAL_LEVELS
 SESSION_KINDS = {"theory": _l("Theory"), "practice": _l("Practice")}
 WEEKDAYS = {0: _l("Mon"), 1: _l("Tue"), 2: _l("Wed"), 3: _l("Thu"), 4: _l("Fri"), 5: _l("Sat"), 6: _l("Sun")}
 
@@ -99,12 +93,6 @@ class CourseForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=1, max=100)],
     )
     pass_score = IntegerField(_l("Pass score"), default=60, validators=[InputRequired(), NumberRange(min=0, max=100)])
-    subsidy_yuan = DecimalField(
-        _l("Subsidy per trainee (yuan)"),
-        places=2,
-        default=Decimal("0"),
-        validators=[InputRequired(), NumberRange(min=0, max=100000)],
-    )
 
     def details(self) -> CourseDetails:
         return CourseDetails(
@@ -116,7 +104,6 @@ class CourseForm(FlaskForm):
             total_hours=_validated(self.total_hours.data),
             min_attendance_pct=_validated(self.min_attendance_pct.data),
             pass_score=_validated(self.pass_score.data),
-            subsidy_yuan=_validated(self.subsidy_yuan.data),
         )
 
 
@@ -126,6 +113,12 @@ class CohortForm(FlaskForm):
     code = StringField(_l("Cohort code"), validators=[DataRequired(), Length(max=30)], filters=[_strip])
     site_name = StringField(_l("Training site"), validators=[DataRequired(), Length(max=100)], filters=[_strip])
     site_kind = SelectField(_l("Kind of site"), choices=_choices(SITE_KINDS))
+    training_type = SelectField(
+        _l("Training type"),
+        choices=_choices(TRAINING_TYPES),
+        default="project",
+        description=_l("With the course's occupation and level, it chooses the subsidy standard."),
+    )
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
     end_date = DateField(_l("End date"), validators=[InputRequired()])
     capacity = IntegerField(_l("Capacity"), default=30, validators=[InputRequired(), NumberRange(min=1, max=500)])
@@ -163,6 +156,7 @@ class CohortForm(FlaskForm):
             trainer_ids=list(self.trainer_ids.data or []),
             employer_id=self.employer_id.data,
             committed_placements=self.committed_placements.data,
+            training_type=self.training_type.data,
         )
 
 

@@ -33,10 +33,12 @@ from training.models import (
     Employer,
     Enrollment,
     Role,
+    TrainingType,
     User,
 )
 from training.permissions import cohort_scope, sees_everything
 from training.search import contains
+from training.standards import freezing
 
 NEXT_STATUS: dict[str, CohortStatus] = {  # keyed by the stored text, which a StrEnum equals
     CohortStatus.DRAFT: CohortStatus.OPEN,
@@ -74,6 +76,7 @@ class CohortDetails:
     trainer_ids: list[int]
     employer_id: int | None = None
     committed_placements: int | None = None
+    training_type: str = TrainingType.PROJECT
 
 
 @dataclass
@@ -99,6 +102,7 @@ def _cohort_snapshot(cohort: Cohort) -> dict:
         "status": cohort.status,
         "employer_id": cohort.employer_id,
         "committed_placements": cohort.committed_placements,
+        "training_type": cohort.training_type,
         "trainer_ids": sorted(t.id for t in cohort.trainers),
     }
 
@@ -211,6 +215,8 @@ def _check_cohort(user: User, details: CohortDetails, cohort: Cohort | None) -> 
         raise CatalogRefused(_("The cohort code %(code)s is already used.", code=details.code))
     if details.end_date < details.start_date:
         raise CatalogRefused(_("The end date is before the start date."))
+    if details.training_type not in set(TrainingType):
+        raise CatalogRefused(_("Unknown training type."))
     if details.employer_id is not None and db.session.get(Employer, details.employer_id) is None:
         raise CatalogRefused(_("Unknown employer."))
     if details.committed_placements and details.employer_id is None:
@@ -295,7 +301,8 @@ def _has_sessions(cohort_id: int) -> bool:
 
 
 def change_status(cohort: Cohort, new_status: str) -> None:
-    """The one way a cohort's status changes: one step along the path, audited."""
+    """The one way a cohort's status changes: one step along the path, audited. Opening freezes the
+    subsidy standard in force on the start date (standards.freezing); back to draft lets it go."""
     if new_status not in COHORT_STATUSES:
         raise StatusChangeRefused(_("Unknown status."))
     taken = places_held(cohort.id) > 0
@@ -317,6 +324,10 @@ def change_status(cohort: Cohort, new_status: str) -> None:
     before = cohort.status
     cohort.status = new_status
     audit.record("cohort_status_changed", "cohort", cohort.id, before={"status": before}, after={"status": new_status})
+    if new_status == CohortStatus.OPEN:
+        freezing.freeze(cohort)
+    elif new_status == CohortStatus.DRAFT:
+        freezing.release(cohort)
 
 
 # ---- the cohort page -------------------------------------------------------------------------
@@ -331,6 +342,7 @@ class CohortPage:
     marked: dict[int, int]  # session id → attendance rows
     employer: Employer | None
     next_statuses: list[str]
+    standard: freezing.CohortStandard
 
     @property
     def scheduled_hours(self) -> Decimal:
@@ -348,6 +360,7 @@ def cohort_page(cohort_id: int) -> CohortPage:
         .options(
             joinedload(Cohort.course),
             joinedload(Cohort.county),
+            joinedload(Cohort.standard),
             selectinload(Cohort.trainers),
             selectinload(Cohort.sessions),
         )
@@ -365,4 +378,5 @@ def cohort_page(cohort_id: int) -> CohortPage:
         marked=dict(marked.tuples().all()),
         employer=db.session.get(Employer, cohort.employer_id) if cohort.employer_id else None,
         next_statuses=allowed_transitions(cohort.status, places_held(cohort.id) > 0),
+        standard=freezing.cohort_standard(cohort),
     )

@@ -27,7 +27,7 @@ from training.exceptions import InvalidValue
 from training.extensions import db
 from training.imports.sheets import HEADERS, ImportRefused, Sheet, read_sheet
 from training.models import County, Trainee, User, utcnow
-from training.spreadsheets import blank, cell_text, checked_cell, id_number_cell, refuse_too_large
+from training.sheets import blank, cell_text, check_size, checked_cell, id_number_cell
 from training.trainees import rules, services
 from training.trainees.services import TraineeData
 
@@ -277,7 +277,7 @@ def _lookup_limit() -> int:
 
 def preview(path: Path, scope: ImportScope) -> Preview:
     """Step 1: what importing this file would do, row by row; nothing is written."""
-    refuse_too_large(path)
+    check_size(path)
     try:
         if scope.only_county:
             services.guard_lookups(scope.user_id, limit=_lookup_limit(), now=utcnow())

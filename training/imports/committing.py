@@ -21,7 +21,7 @@ from training.imports.checking import ImportScope, PlannedRow, Preview, preview
 from training.imports.sheets import ImportRefused
 from training.models import Cohort, EnrollmentStatus, User
 from training.permissions import cohort_scope
-from training.spreadsheets import PreviewChanged
+from training.sheets import PreviewChanged
 from training.trainees import services
 
 

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from training.identity import make_id_number
 from training.imports.sheets import HEADERS
-from training.sheet_downloads import Column, template_workbook
+from training.sheet_downloads import TEXT, Column, template_workbook
 from training.trainees.rules import CATEGORY_WORDS
 
 FIELDS = ("name", "id_number", "phone", "county", "town", "village", "categories", "education")
@@ -56,7 +56,9 @@ def _category_words() -> list[str]:
 def roster_template(county_code: str, county_name: str) -> bytes:
     """The template workbook, with an example row of this county."""
     example = example_row(county_code, county_name)
-    columns = [Column(HEADERS[name][0], example[name], WIDTHS[name], text=name in TEXT_FIELDS) for name in FIELDS]
+    columns = [
+        Column(HEADERS[name][0], example[name], WIDTHS[name], TEXT if name in TEXT_FIELDS else None) for name in FIELDS
+    ]
     notes = (
         _("Delete the example row (row 2) and write one person per row, from row 2 down."),
         _("Keep the header row as it is. 姓名 (name) and 身份证号 (ID number) are required."),

@@ -1,18 +1,21 @@
-"""The roster's columns, read by training/spreadsheets.py (which refuses what cannot be read,
-within its limits on rows, cells and unpacked size)."""
+"""The roster's sheet: the headers county offices write, and the two that mark the header row.
+
+Reading the file (its kind, limits, formulas, the header row) is training/sheets.py's, shared
+with every import; ImportRefused, the base of every import refusal, is defined there too.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from training import spreadsheets
-from training.spreadsheets import Formula, ImportRefused, Sheet
+from flask_babel import gettext as _
 
-__all__ = ["HEADERS", "MAX_ROWS", "Formula", "ImportRefused", "Sheet", "read_sheet"]
+from training.sheets import MAX_ROWS, Formula, ImportRefused, Sheet, SheetKind, blank
+from training.sheets import read_sheet as _read_sheet
 
-MAX_ROWS = spreadsheets.MAX_ROWS
+__all__ = ["HEADERS", "MAX_ROWS", "ROSTER", "Formula", "ImportRefused", "Sheet", "blank", "read_sheet"]
 
-# Header text (NFKC, lower case, no spaces or asterisks) → field.
+# Header text (compared as sheets.header_key gives it) → field.
 HEADERS = {
     "name": ("姓名", "学员姓名", "name"),
     "id_number": ("身份证号", "身份证号码", "公民身份号码", "id_number", "idnumber"),
@@ -25,6 +28,16 @@ HEADERS = {
 }
 
 
+def _no_header(rows: int) -> str:
+    return _(
+        "No header row found: one of the first %(n)d rows must name the columns 姓名 (name) and 身份证号 (ID number).",
+        n=rows,
+    )
+
+
+ROSTER = SheetKind(HEADERS, ("name", "id_number"), _no_header)
+
+
 def read_sheet(path: Path) -> Sheet:
     """The header row and the data rows of a roster, .xlsx or .csv, whatever its name says."""
-    return spreadsheets.read_sheet(path, HEADERS, max_rows=MAX_ROWS)
+    return _read_sheet(path, ROSTER)

@@ -1,9 +1,9 @@
-"""Uploads waiting between preview and commit, the rows in error as a workbook, large imports in the background.
+"""Rosters waiting between preview and commit, the rows in error as a workbook, large imports in the background.
 
-An uploaded roster is kept under instance/imports/ until it is committed or 24 hours pass
-(training/pending_uploads.py); after a commit only its rows in error stay, as a workbook to
-download. A file with more than LARGE_IMPORT_ROWS rows is committed by the
-`trainee_import` job in the worker instead of in the request.
+An uploaded roster is kept under instance/imports/ (training/uploads.py: mode 0600, a random
+token for a name) until it is committed or 24 hours pass; after a commit only its rows in
+error stay, as a workbook to download. A file with more than LARGE_IMPORT_ROWS rows is
+committed by the `trainee_import` job in the worker instead of in the request.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from training.imports.committing import commit
 from training.imports.sheets import ImportRefused
 from training.jobs.services import Step, handler
 from training.models import Cohort, Job, User
-from training.pending_uploads import UPLOAD_MAX_AGE_SECONDS, PendingUpload
+from training.uploads import UPLOAD_MAX_AGE_SECONDS, Upload, UploadFolder
+
+__all__ = ["UPLOAD_MAX_AGE_SECONDS", "RosterUpload"]
 
 LARGE_IMPORT_ROWS = 2_000
 
@@ -30,13 +32,13 @@ LARGE_IMPORT_ROWS = 2_000
 
 
 @dataclass
-class Upload(PendingUpload):
-    """A roster with the upload form's choices; its rows, counted at upload, choose between now and the background."""
-
-    FOLDER = "imports"
-
+class RosterUpload(Upload):
     default_county: str | None = None
     cohort_id: int | None = None
+    rows: int = 0  # counted by the preview at upload, to choose between now and the background
+
+
+ROSTERS = UploadFolder("imports", RosterUpload)
 
 
 def store_upload(
@@ -46,29 +48,32 @@ def store_upload(
     filename: str,
     default_county: str | None = None,
     cohort_id: int | None = None,
-) -> Upload:
+) -> RosterUpload:
     """Keep an uploaded roster (mode 0600) under a random token until it is committed or 24 hours pass."""
-    return Upload.store(
+    return ROSTERS.store(
         content, owner_id=owner_id, filename=filename, default_county=default_county, cohort_id=cohort_id
     )
 
 
-def find_upload(token: str, owner_id: int | None) -> Upload | None:
-    """The stored upload, if the token is well-formed, fresh and this user's."""
-    return Upload.find(token, owner_id)
+def find_upload(token: str, owner_id: int | None) -> RosterUpload | None:
+    """The stored roster, if the token is well-formed, fresh and this user's."""
+    return ROSTERS.find(token, owner_id)
 
 
-def finish_upload(upload: Upload, plan: Preview | None = None) -> None:
+def finish_upload(upload: RosterUpload, plan: Preview | None = None) -> None:
     """After a commit: the file goes; its rows in error stay as a workbook to download, if there are any."""
-    upload.finish(error_rows_workbook(plan) if plan is not None and plan.of("error") else None)
+    ROSTERS.finish(upload, error_rows_workbook(plan) if plan is not None and plan.of("error") else None)
 
 
-def discard_upload(upload: Upload) -> None:
-    upload.discard()
+def discard_upload(upload: RosterUpload) -> None:
+    ROSTERS.discard(upload)
 
 
 def purge_stale_uploads(max_age: float = UPLOAD_MAX_AGE_SECONDS) -> None:
-    Upload.purge_stale(max_age)
+    ROSTERS.purge_stale(max_age)
+
+
+# ---------------------------------------------------------------- the rows to fix, as a workbook
 
 
 def error_rows_workbook(plan: Preview) -> bytes:

@@ -27,7 +27,7 @@ navigation.add([Role.COORDINATOR, Role.ADMIN], "imports.upload", _l("Import"), o
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _upload_or_404(token: str) -> uploads.Upload:
+def _upload_or_404(token: str) -> uploads.RosterUpload:
     """This user's upload still waiting for its commit, or 404."""
     upload = uploads.find_upload(token, current_user.id)
     if upload is None or upload.committed:
@@ -35,7 +35,7 @@ def _upload_or_404(token: str) -> uploads.Upload:
     return upload
 
 
-def _scope(upload: uploads.Upload) -> checking.ImportScope:
+def _scope(upload: uploads.RosterUpload) -> checking.ImportScope:
     return checking.ImportScope.of(current_user, upload.default_county)
 
 

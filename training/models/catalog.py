@@ -85,7 +85,6 @@ class Course(Model):
     total_hours: Mapped[int]
     min_attendance_pct: Mapped[int] = mapped_column(default=80)
     pass_score: Mapped[int] = mapped_column(default=60)
-    subsidy_yuan: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -18,8 +18,8 @@ from flask_babel import lazy_gettext as _l
 from training.exceptions import InvalidValue
 from training.identity import make_id_number
 from training.models import ExternalCertificateKind as Kind
-from training.sheet_downloads import Column, template_workbook
-from training.spreadsheets import cell_text
+from training.sheet_downloads import TEXT, Column, template_workbook
+from training.sheets import SheetKind, cell_text
 from training.trainees.rules import safe_text
 
 # field → header texts (the first is the template's); "name" and "id_number" find the header row.
@@ -31,6 +31,16 @@ HEADERS = {
     "level": ("等级", "职业技能等级", "证书等级", "鉴定等级", "级别", "level"),
     "issued_on": ("发证日期", "颁证日期", "发证时间", "取证日期", "issued_on", "date"),
 }
+
+
+def _no_header(rows: int) -> str:
+    return _(
+        "No header row found: one of the first %(n)d rows must name the columns 姓名 (name) and 身份证号 (ID number).",
+        n=rows,
+    )
+
+
+RESULT_SHEET = SheetKind(HEADERS, ("name", "id_number"), _no_header)  # the import sets its row limit
 DEFAULT_KIND = Kind.SKILL_LEVEL
 KIND_LABELS = {
     Kind.SKILL_LEVEL: _l("Skill level certificate (职业技能等级证书)"),
@@ -181,7 +191,12 @@ def results_template(today: date) -> bytes:
     }
     widths = {"name": 12, "id_number": 22, "kind": 20, "number": 26, "level": 14, "issued_on": 14}
     columns = [
-        Column(HEADERS[name][0], example[name], widths[name], text=name in ("id_number", "number", "issued_on"))
+        Column(
+            HEADERS[name][0],
+            example[name],
+            widths[name],
+            TEXT if name in ("id_number", "number", "issued_on") else None,
+        )
         for name in HEADERS
     ]
     notes = (

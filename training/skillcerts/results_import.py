@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -35,11 +35,11 @@ from training.exceptions import InvalidValue
 from training.extensions import db
 from training.labels import COHORT_STATUSES, ENROLLMENT_STATUSES
 from training.models import SEATED, Cohort, CohortStatus, Enrollment, ExternalCertificate, User, utcnow
-from training.pending_uploads import PendingUpload
 from training.permissions import cohort_scope
+from training.sheets import ImportRefused, PreviewChanged, Sheet, checked_cell, id_number_cell, read_sheet
 from training.skillcerts import results_cells as cells
 from training.skillcerts.numbers import check_number
-from training.spreadsheets import ImportRefused, PreviewChanged, Sheet, checked_cell, id_number_cell, read_sheet
+from training.uploads import Upload, UploadFolder
 
 T = TypeVar("T")
 
@@ -49,13 +49,14 @@ _CHUNK = 500
 
 
 @dataclass
-class ResultUpload(PendingUpload):
+class ResultUpload(Upload):
     """A result sheet waiting for its commit, with the class and the issuer chosen on the form."""
-
-    FOLDER = "result_sheets"
 
     cohort_id: int = 0
     issuer: str = ""
+
+
+RESULT_SHEETS = UploadFolder("result_sheets", ResultUpload)
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,7 @@ def preview(path: Path, *, cohort: Cohort, issuer: str, today: date) -> ResultsP
                 status=COHORT_STATUSES[cohort.status],
             )
         )
-    sheet = read_sheet(path, cells.HEADERS, max_rows=MAX_RESULT_ROWS)
+    sheet = read_sheet(path, replace(cells.RESULT_SHEET, max_rows=MAX_RESULT_ROWS))
     missing = [cells.HEADERS[name][0] for name in ("number", "issued_on") if name not in sheet.columns]
     if missing:
         raise ImportRefused(_("The sheet has no column %(columns)s.", columns="、".join(missing)))

@@ -20,10 +20,10 @@ from training.errors import too_large_message, when_too_large
 from training.extensions import db
 from training.models import Role
 from training.permissions import require_cohort, roles_required
+from training.sheets import ImportRefused, PreviewChanged
 from training.skillcerts import results_cells, results_import
 from training.skillcerts.results_forms import ResultsCommitForm, ResultsUploadForm, cohort_choices
-from training.skillcerts.results_import import ResultUpload
-from training.spreadsheets import ImportRefused, PreviewChanged
+from training.skillcerts.results_import import RESULT_SHEETS, ResultUpload
 
 bp = Blueprint("skillcert_results", __name__, url_prefix="/skillcerts/results")
 navigation.add([Role.COORDINATOR, Role.ADMIN], "skillcert_results.upload", _l("Result sheets"), order=37)
@@ -38,7 +38,7 @@ def result_labels() -> dict:
 
 def _upload_or_404(token: str) -> ResultUpload:
     """This user's result sheet still waiting for its commit, or 404."""
-    upload = ResultUpload.find(token, current_user.id)
+    upload = RESULT_SHEETS.find(token, current_user.id)
     if upload is None or upload.committed:
         abort(404)
     return upload
@@ -56,7 +56,7 @@ def _preview_page(upload: ResultUpload, plan=None, refusal: str | None = None):
         try:
             plan = _preview(upload)
         except ImportRefused as problem:
-            upload.discard()
+            RESULT_SHEETS.discard(upload)
             return render_template("skillcerts/results_refused.html", message=str(problem))
     form = ResultsCommitForm(formdata=None, fingerprint=plan.fingerprint)
     return render_template("skillcerts/results_preview.html", plan=plan, form=form, upload=upload, refusal=refusal)
@@ -73,7 +73,7 @@ def upload():
     form = _upload_form(ResultsUploadForm())
     if form.validate_on_submit():
         assert form.cohort_id.data and form.issuer.data  # DataRequired; the cohort is one of the choices
-        stored = ResultUpload.store(
+        stored = RESULT_SHEETS.store(
             form.file.data.read(),
             owner_id=current_user.id,
             filename=form.file.data.filename,
@@ -83,14 +83,12 @@ def upload():
         try:
             plan = _preview(stored)
         except ImportRefused as problem:
-            stored.discard()
+            RESULT_SHEETS.discard(stored)
             form.file.errors.append(str(problem))
         except BaseException:  # an error, or the worker's timeout (SystemExit): no file stays behind
-            stored.discard()
+            RESULT_SHEETS.discard(stored)
             raise
         else:
-            stored.rows = len(plan.rows)
-            stored.save()
             return _preview_page(stored, plan)
     return render_template("skillcerts/results_upload.html", form=form)
 
@@ -143,7 +141,7 @@ def commit(token: str):
         db.session.rollback()  # all or nothing, whatever failed
         raise
     db.session.commit()
-    upload.finish(_error_rows(plan) if plan.of("error") else None)
+    RESULT_SHEETS.finish(upload, _error_rows(plan) if plan.of("error") else None)
     return render_template("skillcerts/results_done.html", result=result, upload=upload, plan=plan)
 
 
@@ -155,7 +153,7 @@ def _error_rows(plan: results_import.ResultsPreview) -> bytes:
 @bp.get("/<token>/errors.xlsx")
 @roles_required(*STAFF)
 def error_rows(token: str):
-    upload = ResultUpload.find(token, current_user.id)
+    upload = RESULT_SHEETS.find(token, current_user.id)
     if upload is None:
         abort(404)
     if upload.committed:
@@ -172,7 +170,7 @@ def error_rows(token: str):
 @bp.post("/<token>/discard")
 @roles_required(*STAFF)
 def discard(token: str):
-    upload = ResultUpload.find(token, current_user.id)  # CSRFProtect has checked the form's token
+    upload = RESULT_SHEETS.find(token, current_user.id)  # CSRFProtect has checked the form's token
     if upload is not None:
-        upload.discard()
+        RESULT_SHEETS.discard(upload)
     return redirect(url_for(".upload"))

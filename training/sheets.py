@@ -1,17 +1,21 @@
-"""Sheets of people that offices keep (a roster, an evaluation body's result sheet), .xlsx or .csv:
-reading them into a header row and data rows, and reading their cells. Each import names its own
-columns (training/imports/sheets.py, training/skillcerts/results_cells.py); writing workbooks
-back is sheet_downloads.py's.
+"""Reading an uploaded sheet, .xlsx or .csv, into a header row and data rows: the roster
+(training/imports), the subsidy standards (training/standards), any sheet a feature imports.
 
 Whatever the file's name says, its first bytes decide how it is read: a zip is read as a
 workbook (with defusedxml, within limits on entries and unpacked size, formulas never
 evaluated), an old .xls or a binary file is refused, anything else is read as CSV in UTF-8
-or GB18030. The header row is the first of the first rows that names 姓名 and 身份证号, under a
-merged heading if need be; blank rows are left out. A file that cannot be read is refused whole
-with ImportRefused, the base of every import refusal.
+or GB18030. The header row is looked for in the first rows, under a merged heading if need
+be; blank rows are left out. What a kind of sheet calls its columns, which of them mark the
+header row and how many rows it may have, is its SheetKind. A file that cannot be read is
+refused whole with ImportRefused, the base of every import refusal; PreviewChanged is the
+refusal of a commit whose plan is no longer the preview the user saw.
+
+Each import reads its cells with its own rules; checked_cell refuses a formula for all of them,
+cell_text and id_number_cell read a cell as text and as an ID number. Writing workbooks back
+(the rows to fix, a template) is training/sheet_downloads.py's.
 
 Reading time is bounded whatever the file's shape, before any cell is parsed: blank rows are
-not counted as people, so a row limit alone let a workbook of a million rows filled only in
+not counted as people, so MAX_ROWS alone let a workbook of a million rows filled only in
 columns we ignore run for half a minute. Every XML element of a workbook (each cell is at
 least one) is counted in one pass over the unpacked parts, and every row read, blank or not,
 counts towards MAX_SHEET_ROWS (a row numbered far down makes openpyxl yield every row above it).
@@ -26,7 +30,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -51,10 +55,9 @@ MAX_ZIP_ENTRIES = 1_000
 # A 50,000-row roster of 9 columns is about 1.35 million elements, read in some 10 s.
 MAX_CELLS = 1_500_000
 MAX_SHEET_ROWS = 2 * MAX_ROWS  # blank rows included
-_EXCEL_NUMBER = "6.1E+17"  # what identity.normalize_id_number recognises as an ID Excel turned into a number
 
-# field → the header texts that name it (NFKC, lower case, no spaces or asterisks)
-Headers = Mapping[str, Sequence[str]]
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # when the app sets no MAX_CONTENT_LENGTH
+_EXCEL_NUMBER = "6.1E+17"  # what identity.normalize_id_number recognises as an ID Excel turned into a number
 
 
 class ImportRefused(DomainError):
@@ -67,6 +70,36 @@ class PreviewChanged(ImportRefused, Generic[P]):
     def __init__(self, message: str, preview: P):
         super().__init__(message)
         self.preview = preview
+
+
+def header_key(value) -> str:
+    """A header cell as it is compared: NFKC (full-width brackets are ASCII ones), lower case,
+    without spaces or asterisks (the mark of a required column)."""
+    return re.sub(r"[\s*＊]+", "", unicodedata.normalize("NFKC", str(value or ""))).lower()
+
+
+@dataclass(frozen=True)
+class SheetKind:
+    """What one kind of sheet calls its columns, and which of them mark its header row."""
+
+    headers: Mapping[str, tuple[str, ...]]  # field → the header texts it goes by, the first as written in templates
+    required: tuple[str, ...]  # fields that the header row must name
+    no_header: Callable[[int], str]  # the refusal when none of the first n rows names them
+    max_rows: int | None = None  # the most data rows a file may have; None: MAX_ROWS
+
+    def field_of(self, header) -> str | None:
+        return self._fields.get(header_key(header))
+
+    @property
+    def _fields(self) -> dict[str, str]:
+        return {header_key(alias): name for name, aliases in self.headers.items() for alias in aliases}
+
+
+def check_size(path: Path) -> None:
+    """Refuse a file larger than the upload limit (a file given on the command line too)."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or DEFAULT_MAX_BYTES
+    if os.path.getsize(path) > limit:
+        raise ImportRefused(_("The file is larger than %(mb)d MB. Split it into smaller files.", mb=limit // 2**20))
 
 
 @dataclass(frozen=True)
@@ -95,30 +128,19 @@ class Sheet:
     rows: list[tuple[int, tuple]]  # (row number in the sheet, cell values), blank rows left out
 
 
-def refuse_too_large(path: Path) -> None:
-    """Refuse a file over the upload limit (one from the command line, too)."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 10 * 1024 * 1024
-    if os.path.getsize(path) > limit:
-        raise ImportRefused(_("The file is larger than %(mb)d MB. Split it into smaller files.", mb=limit // 2**20))
-
-
-def read_sheet(path: Path, headers: Headers, *, max_rows: int = MAX_ROWS) -> Sheet:
-    """The header row and the data rows of an .xlsx or .csv file, whatever its name says.
-
-    `headers` names the fields of this kind of sheet; it must have "name" and "id_number",
-    which find the header row."""
+def read_sheet(path: Path, kind: SheetKind) -> Sheet:
+    """The header row and the data rows of an .xlsx or .csv file, whatever its name says."""
     with open(path, "rb") as handle:
         start = handle.read(8192)
-    fields = {_header_key(alias): name for name, aliases in headers.items() for alias in aliases}
     if start.startswith(b"PK\x03\x04"):
-        return _from_rows(_xlsx_rows(path), fields, max_rows)
+        return _from_rows(_xlsx_rows(path), kind)
     if start.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportRefused(
             _("This is an old Excel file (.xls). Save it as .xlsx in Excel or WPS and upload it again.")
         )
     if b"\x00" in start:
         raise ImportRefused(_("This file is not a spreadsheet. Upload an Excel workbook (.xlsx) or a CSV file."))
-    return _from_rows(_csv_rows(path), fields, max_rows)
+    return _from_rows(_csv_rows(path), kind)
 
 
 def _check_zip(path: Path) -> None:
@@ -135,7 +157,7 @@ def _check_zip(path: Path) -> None:
     # zipfile never inflates an entry beyond its declared size, so the declared sizes bound the work.
     if len(entries) > MAX_ZIP_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
         raise ImportRefused(
-            _("This workbook is too large once unpacked. Copy the roster into a new workbook and upload that.")
+            _("This workbook is too large once unpacked. Copy its table into a new workbook and upload that.")
         )
     _count_elements(path, entries)
 
@@ -144,7 +166,7 @@ def _too_many_cells() -> ImportRefused:
     return ImportRefused(
         _(
             "The file holds more than %(n)s cells (empty ones with a format included). Split it "
-            "into smaller files, or copy only the roster's rows and columns into a new workbook.",
+            "into smaller files, or copy only the table's rows and columns into a new workbook.",
             n=f"{MAX_CELLS:,}",
         )
     )
@@ -249,29 +271,25 @@ def _csv_rows(path: Path):
         yield number, tuple(cells[:MAX_COLUMNS])
 
 
-def _header_key(value) -> str:
-    return re.sub(r"[\s*＊]+", "", unicodedata.normalize("NFKC", str(value or ""))).lower()
-
-
 def blank(cells: tuple) -> bool:
-    """Whether every cell is empty or only spaces."""
+    """Every cell empty or only spaces."""
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in cells)
 
 
-def _header_fields(cells: tuple, fields: dict[str, str]) -> dict[str, int]:
-    found = {}
+def _header_fields(cells: tuple, kind: SheetKind) -> dict[str, int]:
+    fields: dict[str, int] = {}
     for index, value in enumerate(cells):
-        name = None if isinstance(value, Formula) else fields.get(_header_key(value))
-        if name and name not in found:
-            found[name] = index
-    return found
+        name = None if isinstance(value, Formula) else kind.field_of(value)
+        if name and name not in fields:
+            fields[name] = index
+    return fields
 
 
-def _sub_header(headers: list[str], columns: dict[str, int], cells: tuple, fields: dict[str, str]) -> list[str] | None:
+def _sub_header(headers: list[str], columns: dict[str, int], cells: tuple, kind: SheetKind) -> list[str] | None:
     """Under a merged heading (户籍地址 over 乡镇 | 村), a second header row: the headers with its names added."""
-    if any(index < len(cells) and not blank((cells[index],)) for index in (columns["name"], columns["id_number"])):
-        return None  # a person
-    extra = {name: i for name, i in _header_fields(cells, fields).items() if name not in columns}
+    if any(columns[name] < len(cells) and not blank((cells[columns[name]],)) for name in kind.required):
+        return None  # a data row
+    extra = {name: i for name, i in _header_fields(cells, kind).items() if name not in columns}
     if not extra:
         return None
     columns.update(extra)
@@ -282,7 +300,7 @@ def _sub_header(headers: list[str], columns: dict[str, int], cells: tuple, field
     ]
 
 
-def _from_rows(numbered_rows, fields: dict[str, str], max_rows: int) -> Sheet:
+def _from_rows(numbered_rows, kind: SheetKind) -> Sheet:
     headers: list[str] | None = None
     columns: dict[str, int] = {}
     rows: list[tuple[int, tuple]] = []
@@ -292,34 +310,29 @@ def _from_rows(numbered_rows, fields: dict[str, str], max_rows: int) -> Sheet:
             raise ImportRefused(
                 _(
                     "The sheet goes on past row %(n)d (blank rows and rows filled in only in other "
-                    "columns included). Split it into smaller files, or copy only the roster into a "
+                    "columns included). Split it into smaller files, or copy only the table into a "
                     "new workbook.",
                     n=MAX_SHEET_ROWS,
                 )
             )
         if headers is None:
-            columns = _header_fields(cells, fields)
-            if "name" in columns and "id_number" in columns:
+            columns = _header_fields(cells, kind)
+            if all(name in columns for name in kind.required):
                 header_row, width = number, max(i for i, v in enumerate(cells) if not blank((v,))) + 1
                 headers = [str(value or "").strip() for value in cells[:width]]
             elif number >= HEADER_SEARCH_ROWS:
                 break
             continue
-        if number == header_row + 1 and (merged := _sub_header(headers, columns, cells, fields)):
+        if number == header_row + 1 and (merged := _sub_header(headers, columns, cells, kind)):
             headers = merged
             continue
         if blank(tuple(cells[index] for index in columns.values() if index < len(cells))):
-            continue  # rosters come with 序号 filled in down the page, ahead of the people
-        if len(rows) >= max_rows:
-            raise ImportRefused(_("The file has more than %(n)d rows. Split it into smaller files.", n=max_rows))
+            continue  # sheets come with 序号 filled in down the page, ahead of the rows
+        if len(rows) >= (limit := kind.max_rows or MAX_ROWS):
+            raise ImportRefused(_("The file has more than %(n)d rows. Split it into smaller files.", n=limit))
         rows.append((number, cells[: len(headers)]))
     if headers is None:
-        raise ImportRefused(
-            _(
-                "No header row found: one of the first %(n)d rows must name the columns 姓名 (name) and 身份证号 (ID number).",
-                n=HEADER_SEARCH_ROWS,
-            )
-        )
+        raise ImportRefused(kind.no_header(HEADER_SEARCH_ROWS))
     return Sheet(headers, columns, rows)
 
 
