@@ -357,6 +357,17 @@ def test_a_file_that_cannot_be_read_is_refused_on_the_upload_form(app, client, a
     assert list(UPLOADS.directory().iterdir()) == []
 
 
+def test_a_file_over_the_upload_limit_shows_the_form_again_with_the_limit(app, client, auth):
+    app.config["MAX_CONTENT_LENGTH"] = 2048
+    auth.login("coordinator")
+
+    response = upload(client, b"x" * 4096, name="目录.csv")
+
+    assert response.status_code == 413
+    assert "The file is larger than the limit of 2 KB." in response.get_data(as_text=True)
+    assert "Split the catalogue into smaller files" in response.get_data(as_text=True)
+
+
 def test_another_users_upload_is_not_found(client, auth, make):
     owner = make.user("coordinator")
     stored = UPLOADS.store(sheet(FOOT), owner_id=owner.id, filename="目录.xlsx")

@@ -45,6 +45,11 @@ def _employers(make, cohort):
         make.employer(name=marker)
 
 
+def _standards(make, cohort):
+    for marker in MARKERS.values():
+        make.standard(occupation=marker)
+
+
 # (search box, the page, records holding the markers, a role that reaches the page)
 BOXES = {
     "trainees/index.html": ("/trainees", _trainees, "coordinator"),
@@ -52,6 +57,7 @@ BOXES = {
     "catalog/cohorts.html": ("/cohorts", _cohorts, "coordinator"),
     "admin/users.html": ("/admin/users", _users, "admin"),
     "placement/employers.html": ("/employers", _employers, "coordinator"),
+    "standards/index.html": ("/standards/", _standards, "coordinator"),
 }
 
 

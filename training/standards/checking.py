@@ -213,35 +213,41 @@ def _changed_columns(standard: SubsidyStandard, details: StandardDetails, plan: 
 
 def _mark_overlaps(plan: Preview, existing: list[SubsidyStandard]) -> None:
     """Rows whose period overlaps another's of the same standard, with the catalogue as the file would leave it."""
-    matched = {row.standard.id: row for row in plan.rows if row.standard is not None}
-    periods: list[tuple[tuple, rules.Period, PlannedRow | None]] = [
-        (StandardDetails.of(s).group, rules.Period(s.valid_from, s.valid_to), None)
-        for s in existing
-        if s.id not in matched
-    ]
-    periods += [
-        (row.valid_details().group, row.valid_details().period, row) for row in plan.rows if row.action != "error"
-    ]
-    column = plan.header("valid_from")
+    matched = {row.standard.id for row in plan.rows if row.standard is not None}
+    groups: dict[tuple, list[tuple[rules.Period, PlannedRow | None]]] = {}
+    for standard in existing:
+        if standard.id not in matched:  # else the row that matched it says what it becomes
+            period = rules.Period(standard.valid_from, standard.valid_to)
+            groups.setdefault(StandardDetails.of(standard).group, []).append((period, None))
+    for planned in plan.rows:
+        if planned.action != "error":
+            groups.setdefault(planned.valid_details().group, []).append((planned.valid_details().period, planned))
     told: set[int] = set()  # rows already told of an overlap: once is enough
-    for index, (group, period, row) in enumerate(periods):
-        for other_group, other_period, other_row in periods[index + 1 :]:
-            if group != other_group or not period.overlaps(other_period):
-                continue
-            for mine, theirs, theirs_period in ((row, other_row, other_period), (other_row, row, period)):
-                if mine is None or mine.row in told:
-                    continue
-                told.add(mine.row)
-                where = _("row %(row)d", row=theirs.row) if theirs is not None else _("the catalogue")
-                mine.fail(
-                    column,
-                    _(
-                        "In force on the same days as the standard %(period)s in %(where)s: two standards of the "
-                        "same occupation, level and training type may not overlap.",
-                        period=services.describe_period(theirs_period),
-                        where=where,
-                    ),
-                )
+    for periods in groups.values():
+        for index, (period, row) in enumerate(periods):
+            for other_period, other_row in periods[index + 1 :]:
+                if period.overlaps(other_period):
+                    _tell(plan, row, other_row, other_period, told)
+                    _tell(plan, other_row, row, period, told)
+
+
+def _tell(
+    plan: Preview, row: PlannedRow | None, other: PlannedRow | None, period: rules.Period, told: set[int]
+) -> None:
+    """Put the overlap on the row (not on a standard of the catalogue), once."""
+    if row is None or row.row in told:
+        return
+    told.add(row.row)
+    where = _("row %(row)d", row=other.row) if other is not None else _("the catalogue")
+    row.fail(
+        plan.header("valid_from"),
+        _(
+            "In force on the same days as the standard %(period)s in %(where)s: two standards of the "
+            "same occupation, level and training type may not overlap.",
+            period=services.describe_period(period),
+            where=where,
+        ),
+    )
 
 
 def preview(path: Path) -> Preview:
