@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     check_settings(app)
     register_logging(app)
+    register_settings(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -45,6 +46,13 @@ def register_logging(app: Flask) -> None:
     from training import logs
 
     logs.configure(app.config["LOG_LEVEL"])
+
+
+def register_settings(app: Flask) -> None:
+    """Settings parsed once, at start-up: a wrong one stops the app with a message naming it."""
+    from training.trainees import category_evidence
+
+    category_evidence.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -84,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from training.placement import evidence_views as placement_evidence
     from training.placement import views as placement
     from training.reports import views as reports
+    from training.skillcerts import results_views as skillcert_results
     from training.skillcerts import views as skillcerts
     from training.standards import views as standards
     from training.trainees import views as trainees
@@ -110,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
         claims,
         skillcerts,
         placement_evidence,
+        skillcert_results,
     ):
         app.register_blueprint(feature.bp)
     # Subsidy claims: the documents and evidence pack (issue 13).

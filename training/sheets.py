@@ -5,9 +5,14 @@ Whatever the file's name says, its first bytes decide how it is read: a zip is r
 workbook (with defusedxml, within limits on entries and unpacked size, formulas never
 evaluated), an old .xls or a binary file is refused, anything else is read as CSV in UTF-8
 or GB18030. The header row is looked for in the first rows, under a merged heading if need
-be; blank rows are left out. What a kind of sheet calls its columns, and which of them mark
-the header row, is its SheetKind. A file that cannot be read is refused whole with
-ImportRefused, the base of every import refusal.
+be; blank rows are left out. What a kind of sheet calls its columns, which of them mark the
+header row and how many rows it may have, is its SheetKind. A file that cannot be read is
+refused whole with ImportRefused, the base of every import refusal; PreviewChanged is the
+refusal of a commit whose plan is no longer the preview the user saw.
+
+Each import reads its cells with its own rules; checked_cell refuses a formula for all of them,
+cell_text and id_number_cell read a cell as text and as an ID number. Writing workbooks back
+(the rows to fix, a template) is training/sheet_downloads.py's.
 
 Reading time is bounded whatever the file's shape, before any cell is parsed: blank rows are
 not counted as people, so MAX_ROWS alone let a workbook of a million rows filled only in
@@ -28,6 +33,7 @@ import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import openpyxl
 from defusedxml import DefusedXmlException
@@ -35,7 +41,11 @@ from flask import current_app
 from flask_babel import gettext as _
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from training.exceptions import DomainError
+from training import identity
+from training.exceptions import DomainError, InvalidValue
+
+T = TypeVar("T")
+P = TypeVar("P")
 
 MAX_ROWS = 50_000
 MAX_COLUMNS = 100
@@ -47,10 +57,19 @@ MAX_CELLS = 1_500_000
 MAX_SHEET_ROWS = 2 * MAX_ROWS  # blank rows included
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # when the app sets no MAX_CONTENT_LENGTH
+_EXCEL_NUMBER = "6.1E+17"  # what identity.normalize_id_number recognises as an ID Excel turned into a number
 
 
 class ImportRefused(DomainError):
     """The file as a whole cannot be imported, or the commit was refused; nothing was written."""
+
+
+class PreviewChanged(ImportRefused, Generic[P]):
+    """What a commit would write is no longer what the user's preview showed; carries the new preview."""
+
+    def __init__(self, message: str, preview: P):
+        super().__init__(message)
+        self.preview = preview
 
 
 def header_key(value) -> str:
@@ -66,6 +85,7 @@ class SheetKind:
     headers: Mapping[str, tuple[str, ...]]  # field → the header texts it goes by, the first as written in templates
     required: tuple[str, ...]  # fields that the header row must name
     no_header: Callable[[int], str]  # the refusal when none of the first n rows names them
+    max_rows: int | None = None  # the most data rows a file may have; None: MAX_ROWS
 
     def field_of(self, header) -> str | None:
         return self._fields.get(header_key(header))
@@ -308,9 +328,42 @@ def _from_rows(numbered_rows, kind: SheetKind) -> Sheet:
             continue
         if blank(tuple(cells[index] for index in columns.values() if index < len(cells))):
             continue  # sheets come with 序号 filled in down the page, ahead of the rows
-        if len(rows) >= MAX_ROWS:
-            raise ImportRefused(_("The file has more than %(n)d rows. Split it into smaller files.", n=MAX_ROWS))
+        if len(rows) >= (limit := kind.max_rows or MAX_ROWS):
+            raise ImportRefused(_("The file has more than %(n)d rows. Split it into smaller files.", n=limit))
         rows.append((number, cells[: len(headers)]))
     if headers is None:
         raise ImportRefused(kind.no_header(HEADER_SEARCH_ROWS))
     return Sheet(headers, columns, rows)
+
+
+# ---------------------------------------------------------------- reading a cell
+
+
+def checked_cell(value: object, rule: Callable[[object], T]) -> T:
+    """The cell's value by its rule; InvalidValue for a formula (never evaluated) or what the rule refuses."""
+    if isinstance(value, Formula):
+        raise InvalidValue(_("Formulas are not accepted: copy the column and paste it as values."))
+    return rule(value)
+
+
+def cell_text(value) -> str:
+    """A cell as text: a date as 2026-03-15, a whole number as Excel wrote it (13800138000.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(value)  # kept as "13800138000.0": the rules recognise a number cell
+    return value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)
+
+
+def id_number_cell(value) -> str:
+    """An ID number from a text cell, or from a number cell only if its digits cannot have been rounded."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return identity.normalize_id_number(cell_text(value))
+    # Excel keeps 15 significant digits in a double: a number cell that a double can hold, or that
+    # ends in 000, may have lost its last digits even when the check character happens to fit.
+    if isinstance(value, int) and int(float(value)) != value and not str(value).endswith("000"):
+        try:
+            return identity.normalize_id_number(str(value))
+        except InvalidValue:
+            pass
+    return identity.normalize_id_number(_EXCEL_NUMBER)

@@ -183,6 +183,16 @@ TABLE: dict[str, Access] = {
     "claims.preview": _a("city", scoped={"county"}, note="coordinators prepare their county's claims"),
     "claims.prepare": _a("city", scoped={"county"}, note="coordinators prepare their county's claims"),
     "claims.notice": _a(*ALL, public=True, note="the public notice, by its unguessable address"),
+    # results (issue 13): the result-sheet import, and the proof of a trainee's household categories
+    "skillcert_results.commit": OWNER_ONLY,
+    "skillcert_results.discard": _a(
+        "admin", "city", "county", note="answers a redirect and discards nothing of another's"
+    ),
+    "skillcert_results.error_rows": OWNER_ONLY,
+    "skillcert_results.show": OWNER_ONLY,
+    "skillcert_results.template": STAFF_LIST,
+    "skillcert_results.upload": STAFF_LIST,
+    "trainees.record_category_evidence": STAFF_RECORD,
 }
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 
-from training.models import ExternalCertificateKind, HouseholdCategory, TrainingType
+from training.models import ExternalCertificateKind, TrainingType
+from training.trainees import category_evidence
 
 OWN = "own"  # our own 结业证书 (models/certificates.Certificate)
 CERTIFICATE_KINDS = (OWN, *(kind.value for kind in ExternalCertificateKind))
@@ -89,13 +90,13 @@ def parse_certificates(text: str, name: str = "CLAIM_CERTIFICATES") -> dict[str,
     return counting
 
 
-def parse_categories(text: str, name: str = "CLAIM_EVIDENCE_CATEGORIES") -> frozenset[str]:
-    """ "poverty_alleviated,disabled" → the household categories whose proof a line needs."""
-    named = {c.strip() for c in str(text or "").split(",") if c.strip()}
-    unknown = sorted(named - set(HouseholdCategory))
-    if unknown:
-        raise SettingRefused(f"{name}: unknown categories {unknown}; known: {[c.value for c in HouseholdCategory]}")
-    return frozenset(named)
+def parse_categories(text: str) -> frozenset[str]:
+    """ "poverty_alleviated,disabled" → the household categories whose proof a line needs (the trainee
+    page's reading of the same setting, which marks the proof missing)."""
+    try:
+        return category_evidence.parse_categories_needing_evidence(text)
+    except ValueError as error:
+        raise SettingRefused(str(error)) from None
 
 
 def _months(config: Mapping, name: str, highest: int) -> int:

@@ -25,15 +25,13 @@ from sqlalchemy.orm import selectinload
 from training import identity
 from training.exceptions import InvalidValue
 from training.extensions import db
-from training.imports.sheets import HEADERS, Formula, ImportRefused, Sheet, blank, read_sheet
+from training.imports.sheets import HEADERS, ImportRefused, Sheet, read_sheet
 from training.models import County, Trainee, User, utcnow
-from training.sheets import check_size
+from training.sheets import blank, cell_text, check_size, checked_cell, id_number_cell
 from training.trainees import rules, services
 from training.trainees.services import TraineeData
 
 T = TypeVar("T")
-
-_EXCEL_NUMBER = "6.1E+17"  # what identity.normalize_id_number recognises as an ID Excel turned into a number
 
 
 @dataclass
@@ -114,33 +112,11 @@ class Preview:
         return digest.hexdigest()
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(value)  # kept as "13800138000.0": the rules recognise a number cell
-    return value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)
-
-
 def _name(value) -> str:
-    name = rules.safe_text(_text(value), 50)
+    name = rules.safe_text(cell_text(value), 50)
     if not name:
         raise InvalidValue(_("The name is missing."))
     return name
-
-
-def _id_number(value) -> str:
-    """An ID number from a text cell, or from a number cell only if its digits cannot have been rounded."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return identity.normalize_id_number(_text(value))
-    # Excel keeps 15 significant digits in a double: a number cell that a double can hold, or that
-    # ends in 000, may have lost its last digits even when the check character happens to fit.
-    if isinstance(value, int) and int(float(value)) != value and not str(value).endswith("000"):
-        try:
-            return identity.normalize_id_number(str(value))
-        except InvalidValue:
-            pass
-    return identity.normalize_id_number(_EXCEL_NUMBER)
 
 
 def _county_lookup() -> dict[str, County]:
@@ -153,7 +129,7 @@ def _county_lookup() -> dict[str, County]:
 
 
 def _county(value, scope: ImportScope, counties: dict[str, County]) -> str:
-    text = rules.safe_text(_text(value), 40).replace(" ", "")
+    text = rules.safe_text(cell_text(value), 40).replace(" ", "")
     if not text:
         if scope.default_county:
             return scope.default_county
@@ -176,24 +152,21 @@ def _check_row(number: int, cells: tuple, sheet: Sheet, scope: ImportScope, coun
         index = sheet.columns.get(name)
         value = row.cell(index)
         column = sheet.headers[index] if index is not None else HEADERS[name][0]
-        if isinstance(value, Formula):
-            row.errors.append((column, _("Formulas are not accepted: copy the column and paste it as values.")))
-            return None
         if index is not None and not blank((value,)):
             row.given.add(name)
         try:
-            return rule(value)
+            return checked_cell(value, rule)
         except InvalidValue as problem:
             row.errors.append((column, str(problem)))
             return None
 
     name = check("name", _name)
-    id_number = check("id_number", _id_number)
-    phone = check("phone", lambda value: identity.normalize_phone(_text(value)))
-    town = check("town", lambda value: rules.safe_text(_text(value), 50))
-    village = check("village", lambda value: rules.safe_text(_text(value), 50))
-    education = check("education", lambda value: rules.safe_text(_text(value), 20))
-    categories = check("categories", lambda value: rules.parse_categories(_text(value)))
+    id_number = check("id_number", id_number_cell)
+    phone = check("phone", lambda value: identity.normalize_phone(cell_text(value)))
+    town = check("town", lambda value: rules.safe_text(cell_text(value), 50))
+    village = check("village", lambda value: rules.safe_text(cell_text(value), 50))
+    education = check("education", lambda value: rules.safe_text(cell_text(value), 20))
+    categories = check("categories", lambda value: rules.parse_categories(cell_text(value)))
     county = check("county", lambda value: _county(value, scope, counties))
     row.id_number = id_number
     if row.errors:

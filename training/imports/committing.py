@@ -21,15 +21,8 @@ from training.imports.checking import ImportScope, PlannedRow, Preview, preview
 from training.imports.sheets import ImportRefused
 from training.models import Cohort, EnrollmentStatus, User
 from training.permissions import cohort_scope
+from training.sheets import PreviewChanged
 from training.trainees import services
-
-
-class PreviewChanged(ImportRefused):
-    """The data changed since the coordinator's preview; carries the new preview."""
-
-    def __init__(self, message: str, preview: Preview):
-        super().__init__(message)
-        self.preview = preview
 
 
 @dataclass

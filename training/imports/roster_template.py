@@ -9,17 +9,13 @@ first sheet is ever read.
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
-import openpyxl
 from flask_babel import gettext as _
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from training.identity import make_id_number
 from training.imports.sheets import HEADERS
+from training.sheet_downloads import TEXT, Column, template_workbook
 from training.trainees.rules import CATEGORY_WORDS
 
 FIELDS = ("name", "id_number", "phone", "county", "town", "village", "categories", "education")
@@ -59,23 +55,11 @@ def _category_words() -> list[str]:
 
 def roster_template(county_code: str, county_name: str) -> bytes:
     """The template workbook, with an example row of this county."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
-    sheet.title = "花名册"
-    sheet.append([HEADERS[name][0] for name in FIELDS])
     example = example_row(county_code, county_name)
-    sheet.append([example[name] for name in FIELDS])
-    for index, name in enumerate(FIELDS, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = WIDTHS[name]
-        sheet.cell(row=1, column=index).font = Font(bold=True)
-        if name in TEXT_FIELDS:
-            sheet.column_dimensions[letter].number_format = "@"  # what is typed in later stays text
-            sheet.cell(row=2, column=index).number_format = "@"
-    sheet.freeze_panes = "A2"
-    notes = book.create_sheet(_("How to fill in"))
-    for line in (
+    columns = [
+        Column(HEADERS[name][0], example[name], WIDTHS[name], TEXT if name in TEXT_FIELDS else None) for name in FIELDS
+    ]
+    notes = (
         _("Delete the example row (row 2) and write one person per row, from row 2 down."),
         _("Keep the header row as it is. 姓名 (name) and 身份证号 (ID number) are required."),
         _("The ID number and phone columns are formatted as text: paste numbers as values only."),
@@ -84,9 +68,5 @@ def roster_template(county_code: str, county_name: str) -> bytes:
             words="、".join(_category_words()),
         ),
         _("Only the first sheet is read."),
-    ):
-        notes.append([line])
-    notes.column_dimensions["A"].width = 100
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    )
+    return template_workbook("花名册", columns, _("How to fill in"), notes)

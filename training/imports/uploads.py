@@ -8,19 +8,17 @@ committed by the `trainee_import` job in the worker instead of in the request.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
-import openpyxl
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from training import audit
+from training import audit, sheet_downloads
 from training.extensions import db
 from training.imports.checking import ImportScope, Preview
 from training.imports.committing import commit
-from training.imports.sheets import Formula, ImportRefused
+from training.imports.sheets import ImportRefused
 from training.jobs.services import Step, handler
 from training.models import Cohort, Job, User
 from training.uploads import UPLOAD_MAX_AGE_SECONDS, Upload, UploadFolder
@@ -28,7 +26,6 @@ from training.uploads import UPLOAD_MAX_AGE_SECONDS, Upload, UploadFolder
 __all__ = ["UPLOAD_MAX_AGE_SECONDS", "RosterUpload"]
 
 LARGE_IMPORT_ROWS = 2_000
-REASON_HEADER = "错误原因/reason"
 
 
 # ---------------------------------------------------------------- uploads waiting between preview and commit
@@ -79,35 +76,10 @@ def purge_stale_uploads(max_age: float = UPLOAD_MAX_AGE_SECONDS) -> None:
 # ---------------------------------------------------------------- the rows to fix, as a workbook
 
 
-def _download_cell(sheet, value, text_column: bool):
-    cell = openpyxl.cell.WriteOnlyCell(sheet)
-    if isinstance(value, (str, Formula)):
-        cell.value = str(value)
-        cell.data_type = "s"  # a leading = stays a character: never written as a formula
-    else:
-        cell.value = value
-    if text_column:
-        cell.number_format = "@"  # typed again as text, the ID number keeps its digits
-    return cell
-
-
 def error_rows_workbook(plan: Preview) -> bytes:
     """The rows in error with their original columns and a column saying what to fix."""
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("errors")
-    width = len(plan.headers)
     text_columns = {plan.columns[name] for name in ("id_number", "phone") if name in plan.columns}
-    sheet.append([_download_cell(sheet, header, False) for header in [*plan.headers, REASON_HEADER]])
-    for row in plan.of("error"):
-        reason = "; ".join(f"{column}: {why}" for column, why in row.errors)
-        cells = [row.cell(index) for index in range(width)]
-        sheet.append(
-            [_download_cell(sheet, value, index in text_columns) for index, value in enumerate(cells)]
-            + [_download_cell(sheet, reason, False)]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return sheet_downloads.error_rows_workbook(plan.headers, plan.of("error"), text_columns)
 
 
 # ---------------------------------------------------------------- large files, in the background

@@ -16,17 +16,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from training import audit
-from training.sheets import ImportRefused
+from training.sheets import ImportRefused, PreviewChanged
 from training.standards import services
 from training.standards.checking import Preview, preview
-
-
-class PreviewChanged(ImportRefused):
-    """The catalogue changed since the preview the user saw; carries the new preview."""
-
-    def __init__(self, message: str, preview: Preview):
-        super().__init__(message)
-        self.preview = preview
 
 
 @dataclass

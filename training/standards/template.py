@@ -7,15 +7,11 @@ the dates are date cells. A second sheet says how to fill it in; only the first 
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
-import openpyxl
 from flask_babel import gettext as _
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
+from training.sheet_downloads import DATE, Column, template_workbook
 from training.standards.checking import HEADERS
 
 FIELDS = ("occupation", "level", "training_type", "yuan", "min_hours", "valid_from", "valid_to")
@@ -45,23 +41,11 @@ def example_row(year: int) -> dict[str, object]:
 
 def standards_template(year: int) -> bytes:
     """The template workbook, its example in force for this year."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
-    sheet.title = "培训需求目录"
-    sheet.append([HEADERS[name][0] for name in FIELDS])
     example = example_row(year)
-    sheet.append([example[name] for name in FIELDS])
-    for index, name in enumerate(FIELDS, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = WIDTHS[name]
-        sheet.cell(row=1, column=index).font = Font(bold=True)
-        if name in DATE_FIELDS:
-            sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
-            sheet.cell(row=2, column=index).number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    notes = book.create_sheet(_("How to fill in"))
-    for line in (
+    columns = [
+        Column(HEADERS[name][0], example[name], WIDTHS[name], DATE if name in DATE_FIELDS else None) for name in FIELDS
+    ]
+    notes = (
         _("Delete the example row (row 2) and write one standard per row, from row 2 down."),
         _("Keep the header row as it is. Every column but 培训类型 and 截止日期 is required."),
         _("职业等级: 五级 … 一级, or 初级工 … 高级技师, or 5 … 1."),
@@ -73,9 +57,5 @@ def standards_template(year: int) -> bytes:
             "changes its amount, hours or end date."
         ),
         _("Only the first sheet is read."),
-    ):
-        notes.append([line])
-    notes.column_dimensions["A"].width = 100
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    )
+    return template_workbook("培训需求目录", columns, _("How to fill in"), notes)

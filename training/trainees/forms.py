@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, ValidationError, widgets
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, ValidationError, widgets
 from wtforms.validators import DataRequired, Length, Optional
 
 from training.choices import SelectChoice, choices
@@ -75,3 +75,16 @@ class FindByIdForm(FlaskForm):
 
 class RevealIdForm(FlaskForm):
     reason = StringField(_l("Why do you need the full number?"), validators=[DataRequired(), Length(max=200)])
+
+
+class CategoryEvidenceForm(FlaskForm):
+    """The proof of one household category (category_evidence.record_evidence checks it again)."""
+
+    category = HiddenField(validators=[DataRequired()])
+    evidence = StringField(
+        _l("Proof and its number"),
+        validators=[
+            DataRequired(_l("Write what the proof is and its number, such as 脱贫户信息系统编号 6109240012.")),
+            Length(max=120),
+        ],
+    )

@@ -14,8 +14,15 @@ from training.exceptions import DomainError
 from training.extensions import db
 from training.models import County, Role, Trainee, utcnow
 from training.permissions import can_edit_trainee, deny, require_trainee, roles_required, trainee_scope
-from training.trainees import services
-from training.trainees.forms import FindByIdForm, RevealIdForm, TraineeFilterForm, TraineeForm, education_choices
+from training.trainees import category_evidence, services
+from training.trainees.forms import (
+    CategoryEvidenceForm,
+    FindByIdForm,
+    RevealIdForm,
+    TraineeFilterForm,
+    TraineeForm,
+    education_choices,
+)
 from training.web import add_error
 
 bp = Blueprint("trainees", __name__, url_prefix="/trainees")
@@ -123,15 +130,7 @@ def edit(trainee_id: int):
 @roles_required(*STAFF)
 def show(trainee_id: int):
     trainee = require_trainee(trainee_id)
-    history = services.enrollment_history(trainee.id)
-    return render_template(
-        "trainees/show.html",
-        trainee=trainee,
-        history=history,
-        reveal_form=RevealIdForm(),
-        full_id=None,
-        can_edit=can_edit_trainee(current_user, trainee),
-    )
+    return _show_page(trainee)
 
 
 @bp.post("/<int:trainee_id>/reveal")
@@ -145,12 +144,46 @@ def reveal(trainee_id: int):
         assert form.reason.data is not None  # DataRequired
         full_id = services.reveal_id_number(trainee, form.reason.data.strip())
         db.session.commit()
-    history = services.enrollment_history(trainee.id)
+    return _show_page(trainee, reveal_form=form, full_id=full_id)
+
+
+# ---------------------------------------------------------------- the person's page, and the proof of their categories
+
+
+def _show_page(trainee: Trainee, *, reveal_form=None, full_id=None, evidence_form=None):
+    """The person's page; a proof form that failed (evidence_form) is shown again with what was typed."""
+    can_edit = can_edit_trainee(current_user, trainee)
     return render_template(
         "trainees/show.html",
         trainee=trainee,
-        history=history,
-        reveal_form=form,
+        history=services.enrollment_history(trainee.id),
+        reveal_form=reveal_form or RevealIdForm(),
         full_id=full_id,
-        can_edit=can_edit_trainee(current_user, trainee),
+        can_edit=can_edit,
+        proofs=category_evidence.panel(trainee.id, may_see_proof=can_edit),
+        blank_evidence_form=CategoryEvidenceForm(formdata=None),
+        evidence_form=evidence_form,
     )
+
+
+@bp.post("/<int:trainee_id>/evidence")
+@roles_required(*STAFF)
+def record_category_evidence(trainee_id: int):
+    """Record the proof of one of the person's household categories (those who keep the record)."""
+    trainee = require_trainee(trainee_id)
+    if not can_edit_trainee(current_user, trainee):
+        deny("trainee", trainee_id)
+    form = CategoryEvidenceForm()
+    if form.validate_on_submit():
+        assert form.category.data and form.evidence.data  # DataRequired
+        try:
+            category_evidence.record_evidence(
+                trainee, form.category.data, form.evidence.data, user_id=current_user.id, now=utcnow()
+            )
+        except category_evidence.EvidenceRefused as refusal:
+            add_error(form.evidence, str(refusal))
+        else:
+            db.session.commit()
+            flash(_("The proof was recorded."), "success")
+            return redirect(url_for("trainees.show", trainee_id=trainee.id, _anchor="category-evidence"))
+    return _show_page(trainee, evidence_form=form)
