@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run the whole pytest suite twice, on SQLite and on PostgreSQL, with a Redis server
-# for both. PostgreSQL and Redis are throwaway servers on free loopback ports, in a
+# Run the whole pytest suite twice, on SQLite and on PostgreSQL side by side, with a Redis
+# server for both. PostgreSQL and Redis are throwaway servers on free loopback ports, in a
 # temporary folder that is removed afterwards whatever happens.
 # Then the static checks (bandit, pip-audit) and the scale-out test (two app servers, two
 # workers: tests/scale) on the same servers; JFW_SUITES picks steps (`make test-scale`: scale).
@@ -140,14 +140,32 @@ pg_url="postgresql+psycopg://postgres@127.0.0.1:$pg_port/postgres"
 reports=()
 
 case " $suites " in *" checks "*) timed checks run_checks ;; esac
+# The two suites run side by side, one core each (most of a test is Python in the pytest process),
+# each printing to its own log, shown whole when both are done; each has its own Redis database,
+# since tests flush their queue and counters there.
+suite_pids=()
+suite_names=()
+in_background() {
+    local name=$1; shift
+    suite_names+=("$name")
+    ( local start=$SECONDS; run_suite "$@"; echo $((SECONDS - start)) >"$work/$name.seconds"; [ ${#failed[@]} -eq 0 ] ) \
+        >"$work/$name.log" 2>&1 &
+    suite_pids+=("$!")
+    reports+=("$work/$name.xml")
+}
 case " $suites " in *" sqlite "*)
-    timed sqlite run_suite sqlite -u JFW_TEST_DB -u JFW_TEST_POSTGRES_URL JFW_TEST_REDIS_URL="$redis_url"
-    reports+=("$work/sqlite.xml") ;;
+    in_background sqlite sqlite -u JFW_TEST_DB -u JFW_TEST_POSTGRES_URL JFW_TEST_REDIS_URL="${redis_url%/0}/1" ;;
 esac
 case " $suites " in *" postgresql "*)
-    timed postgresql run_suite postgresql JFW_TEST_REDIS_URL="$redis_url" JFW_TEST_DB=postgresql JFW_TEST_POSTGRES_URL="$pg_url"
-    reports+=("$work/postgresql.xml") ;;
+    in_background postgresql postgresql JFW_TEST_REDIS_URL="$redis_url" JFW_TEST_DB=postgresql JFW_TEST_POSTGRES_URL="$pg_url" ;;
 esac
+for i in "${!suite_pids[@]}"; do
+    status=0
+    wait "${suite_pids[$i]}" || status=$?
+    cat "$work/${suite_names[$i]}.log"
+    [ "$status" -eq 0 ] || failed+=("${suite_names[$i]} (pytest exit $status)")
+    timings+=("${suite_names[$i]} $(cat "$work/${suite_names[$i]}.seconds" 2>/dev/null || echo '?') s")
+done
 # The scale-out test with a full run only: `make test PYTEST_ARGS=-k…` is for picking tests.
 case " $suites " in *" scale "*)
     if [ ${#pytest_args[@]} -eq 0 ] || [ "${JFW_SUITES:-}" = scale ]; then
