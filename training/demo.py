@@ -1,5 +1,6 @@
-"""Demo data: four Ankang counties, their courses and subsidy standards, cohorts, trainers and trainees
-(idempotent). The cohorts past draft hold the standard they froze when they opened.
+"""Demo data: four Ankang counties, their courses and subsidy standards, cohorts, trainers and trainees,
+and two finished classes with their subsidy claims (demo_claims.py) (idempotent). The cohorts past
+draft hold the standard they froze when they opened.
 
 Passwords of the demo accounts are random, generated on the first run and kept in
 instance/demo-logins.txt (mode 0600); no password is written in the code.
@@ -19,6 +20,7 @@ from flask import current_app
 from sqlalchemy import select
 from stdnum.cn import uscc
 
+from training import demo_claims
 from training.auth.services import hash_password
 from training.catalog.schedule import Slot, plan_sessions
 from training.certificates import services as certificates
@@ -115,6 +117,7 @@ def seed() -> list[tuple[str, str, str]]:
     trainers = {}
     _account(logins, "demo_admin", Role.ADMIN, None, "系统管理员")
     _account(logins, "demo_city", Role.COORDINATOR, None, "市就业服务中心")
+    _account(logins, "demo_reviewer", Role.REVIEWER, None, "市人社局审核员")
     for code, (slug, county) in COUNTIES.items():
         _account(logins, f"demo_coord_{slug}", Role.COORDINATOR, code, f"{county}协调员")
         trainers[code] = _account(logins, f"demo_trainer_{slug}", Role.TRAINER, code, f"{county}培训老师")
@@ -134,6 +137,8 @@ def seed() -> list[tuple[str, str, str]]:
     db.session.flush()
     # Real PDFs to open and scan: the finished cohort's certificates (idempotent).
     certificates.issue_now("ZY-2026-01")
+    # Two finished classes with their subsidy claims: a draft on a partial tier, and one paid.
+    demo_claims.seed(today, demo_claims.Builders(cohort=_cohort, person=_person, chain=employer))
     _write_logins(logins)
     return [(name, role, password) for name, (role, password) in logins.items()]
 

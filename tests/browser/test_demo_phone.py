@@ -18,7 +18,7 @@ from training.extensions import db
 from training.i18n import LANG_COOKIE
 
 NOT_PAGES = ("/logout", "/language", "/static/", ".pdf", ".xlsx", ".csv", ".json", "/export", "/download")
-ACCOUNTS = ["demo_admin", "demo_city", "demo_coord_baihe", "demo_trainer_baihe", "demo_trainee2"]
+ACCOUNTS = ["demo_admin", "demo_city", "demo_reviewer", "demo_coord_baihe", "demo_trainer_baihe", "demo_trainee2"]
 
 
 @pytest.fixture
