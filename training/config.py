@@ -104,4 +104,15 @@ def from_environment(instance_path: str) -> dict:
         "EVIDENCE_DIR": env.get("EVIDENCE_DIR") or str(Path(instance_path) / "evidence"),
         "EVIDENCE_MAX_MB": _int("EVIDENCE_MAX_MB", 5),
         "CLAIM_PACK_DIR": env.get("CLAIM_PACK_DIR") or str(Path(instance_path) / "claim_packs"),
+        # China's working-day calendar (training/workdays.py): the days off on weekdays and the make-up
+        # working days (调休) on weekends of a year the chinesecalendar package does not hold yet,
+        # as ISO dates separated by commas; they also correct the package.
+        "CALENDAR_HOLIDAYS": env.get("CALENDAR_HOLIDAYS", ""),
+        "CALENDAR_WORKDAYS": env.get("CALENDAR_WORKDAYS", ""),
+        # Class-opening filing (开班备案): filed this many working days before the class starts…
+        "FILING_WORKING_DAYS": _int("FILING_WORKING_DAYS", 5),
+        # …and approved before it may start (0: it may start without one).
+        "FILING_REQUIRED_TO_START": _int("FILING_REQUIRED_TO_START", 1),
+        # After this share of the class's hours has passed, no trainee is added (a fraction).
+        "FILING_ADD_TRAINEE_UNTIL": env.get("FILING_ADD_TRAINEE_UNTIL", "1/3"),
     }
