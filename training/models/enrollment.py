@@ -61,6 +61,9 @@ class Enrollment(Model):
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # Enrolled although the trainee's sessions in another cohort overlap this one's: the coordinator's
+    # reason, which the class-opening filing lists.
+    overlap_reason: Mapped[str | None] = mapped_column(Text)
 
     trainee: Mapped[Trainee] = relationship()
     cohort: Mapped[Cohort] = relationship()
