@@ -8,8 +8,15 @@ coordinator and as the 紫阳县 coordinator, and times GET /reports over the wh
 (every cohort, the heaviest report) and over the year to date (the page's default): median of
 --runs requests after 2 warm-ups, each asserted 200. Beside each page it times a hand-written
 SQL statement computing the same figures (the population, the jobs that count, and every
-table of the page as one UNION ALL) on one connection: page / bare is what the framework,
-the ORM, the form and the template add.
+table of the page as one UNION ALL), and the claims' money, on one connection: page / bare is
+what the framework, the ORM, the form and the template add.
+
+The bench data set holds no subsidy claims, so after seeding this adds them the way a city
+would have them: every class finished more than 2 months ago has a claim, a quarter of them
+submitted (on notice or in review), a quarter approved, half paid, at the 80 % tier of its
+standard; a line per completed subsidised trainee, one in ten rejected on review. The subsidy
+figures alone (queries.subsidy and the fold into the report's tables, as the page runs them)
+are then timed beside their bare SQL. Target: within 2x.
 
 Then, in a fresh subprocess (so its peak memory is its own), the city coordinator's trainee
 list of about --export-rows rows is exported as .xlsx and as .csv through the real job handler,
@@ -116,6 +123,114 @@ WHERE e.status IN ('enrolled', 'completed', 'failed', 'withdrawn') AND c.end_dat
 ORDER BY e.id"""
 
 
+SUBSIDY_SQL = """
+SELECT c.course_id, c.county_code, count(DISTINCT k.id), count(CASE WHEN l.amount_yuan > 0 THEN l.id END),
+       sum(l.amount_yuan),
+       count(CASE WHEN k.status IN ('approved', 'paid') AND l.decision = 'approved' AND l.amount_yuan > 0 THEN l.id END),
+       sum(CASE WHEN k.status IN ('approved', 'paid') AND l.decision = 'approved' THEN l.amount_yuan ELSE 0 END),
+       sum(CASE WHEN k.status = 'paid' AND l.decision = 'approved' THEN l.amount_yuan ELSE 0 END)
+FROM claim_line l JOIN subsidy_claim k ON k.id = l.claim_id JOIN enrollment e ON e.id = l.enrollment_id
+JOIN cohort c ON c.id = e.cohort_id
+WHERE l.standing AND k.status IN ('submitted', 'notice', 'review', 'approved', 'paid')
+  AND e.status IN ('enrolled', 'completed', 'failed', 'withdrawn') AND c.end_date BETWEEN :date_from AND :date_to{county}
+GROUP BY c.course_id, c.county_code"""
+
+# The claims a city would hold (see the docstring): one per class finished before :cutoff.
+CLAIMS_SQL = [
+    """INSERT INTO subsidy_claim (cohort_id, version, status, measured_on, completed_count, employed_count, tier_pct,
+       standard_yuan, total_yuan, prepared_by_id, prepared_at)
+SELECT c.id, 1, CASE c.id % 8 WHEN 0 THEN 'submitted' WHEN 1 THEN 'notice' WHEN 2 THEN 'review' WHEN 3 THEN 'approved'
+       WHEN 4 THEN 'approved' ELSE 'paid' END, c.end_date, 0, 0, 80, c.standard_yuan, 0, :preparer, :now
+FROM cohort c WHERE c.status IN ('finished', 'closed') AND c.end_date <= :cutoff AND c.standard_yuan IS NOT NULL""",
+    """INSERT INTO claim_line (claim_id, enrollment_id, position, standing, eligible, reasons, amount_yuan, snapshot,
+       decision)
+SELECT k.id, e.id, e.id, TRUE, TRUE, '[]', k.standard_yuan * 0.8, '{}',
+       CASE WHEN k.status IN ('approved', 'paid') THEN CASE WHEN e.id % 10 = 0 THEN 'rejected' ELSE 'approved' END END
+FROM subsidy_claim k JOIN enrollment e ON e.cohort_id = k.cohort_id WHERE e.status = 'completed' AND e.subsidised""",
+    """UPDATE subsidy_claim SET
+       total_yuan = (SELECT coalesce(sum(amount_yuan), 0) FROM claim_line WHERE claim_id = subsidy_claim.id),
+       completed_count = (SELECT count(*) FROM claim_line WHERE claim_id = subsidy_claim.id),
+       approved_yuan = CASE WHEN status IN ('approved', 'paid') THEN (SELECT coalesce(sum(amount_yuan), 0)
+           FROM claim_line WHERE claim_id = subsidy_claim.id AND decision = 'approved') END""",
+    "UPDATE subsidy_claim SET paid_yuan = approved_yuan, paid_on = measured_on WHERE status = 'paid'",
+]
+
+
+def add_claims(app, today: date) -> int:
+    """Write the claims of CLAIMS_SQL; return how many lines they hold."""
+    from sqlalchemy import bindparam, select, text
+
+    from training.extensions import db
+    from training.models import User, utcnow
+    from training.placement.rules import add_months
+
+    with app.app_context():
+        preparer = db.session.scalar(select(User.id).where(User.username == "bench_coord_610924"))
+        params = {"preparer": preparer, "now": utcnow(), "cutoff": add_months(today, -2)}
+        first = text(CLAIMS_SQL[0]).bindparams(
+            bindparam("cutoff", type_=db.Date()), bindparam("now", type_=db.DateTime(timezone=True))
+        )
+        db.session.execute(first, params)
+        for statement in CLAIMS_SQL[1:]:
+            db.session.execute(text(statement))
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("ANALYZE subsidy_claim; ANALYZE claim_line"))
+        db.session.commit()
+        return db.session.scalar(text("SELECT count(*) FROM claim_line"))
+
+
+def subsidy_rows(app, url: str, periods, args) -> list[list]:
+    """The subsidy figures as the page computes them, beside SUBSIDY_SQL, per coordinator and period."""
+    from sqlalchemy import bindparam, select, text
+
+    from training.extensions import db
+    from training.models import User
+    from training.permissions import cohort_scope
+    from training.reports import queries, services
+    from training.reports.definitions import Settings
+    from training.reports.queries import Criteria
+
+    rows = []
+    with app.app_context():
+        settings = Settings.from_config(app.config)
+        courses, counties = services.course_names(), services.county_names()
+        for who, username, county in (("city", "bench_city", None), ("紫阳县", "bench_coord_610924", "610924")):
+            user = db.session.scalar(select(User).where(User.username == username))
+            for label, start, end in periods:
+                criteria = Criteria(start, end)
+
+                def figures(user=user, criteria=criteria):
+                    report = services.Report(criteria, settings, None, "zh", "", [], {})
+                    rows = queries.subsidy(db.session.connection(), cohort_scope(user), criteria, settings)
+                    services.add_subsidy(report, rows, courses, counties)
+                    db.session.rollback()  # a request's session ends; the next starts afresh
+                    return report.subsidy
+
+                money = figures()
+                app_ms = common.median_ms(figures, WARMUP, args.runs)
+                statement = text(SUBSIDY_SQL.format(county=" AND c.county_code = :county" if county else ""))
+                statement = statement.bindparams(
+                    bindparam("date_from", type_=db.Date()), bindparam("date_to", type_=db.Date())
+                )
+                params = {"date_from": start, "date_to": end, **({"county": county} if county else {})}
+                with db.engine.connect() as connection:
+                    bare = connection.execute(statement, params).all()
+                    bare_ms = common.median_ms(
+                        lambda c=connection, s=statement, p=params: c.execute(s, p).all(), WARMUP, args.runs
+                    )
+                assert money.claims == sum(row[2] for row in bare), (money, bare)
+                rows.append(
+                    [
+                        f"{who}, {label}  subsidy figures",
+                        f"{money.claims:,} claims, {money.claimed:,.0f} yuan",
+                        f"{app_ms:.1f}",
+                        f"{bare_ms:.1f}",
+                        f"{app_ms / bare_ms:.2f}",
+                    ]
+                )
+    return rows
+
+
 def peak_mb() -> float:
     """This process's peak resident memory: VmHWM, which (unlike ru_maxrss) does not inherit the
     parent's peak across fork and exec."""
@@ -151,6 +266,7 @@ def run(url: str, args) -> None:
         url, args.trainees, args.seed, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False
     )
     today = local_now(utcnow(), app.config["BABEL_DEFAULT_TIMEZONE"]).date()
+    claim_lines = add_claims(app, today)
     periods = [("whole range", date(today.year - 4, 1, 1), today), ("year to date", date(today.year, 1, 1), today)]
     with app.app_context():
         engine = db.engine
@@ -173,13 +289,17 @@ def run(url: str, args) -> None:
                 bindparam("date_to", type_=db.Date()),
                 bindparam("as_of", type_=db.Date()),
             )
+            money = text(SUBSIDY_SQL.format(county=" AND c.county_code = :county" if county else "")).bindparams(
+                bindparam("date_from", type_=db.Date()), bindparam("date_to", type_=db.Date())
+            )
             params = {"date_from": start, "date_to": end, "as_of": today, **({"county": county} if county else {})}
+
+            def bare(statement=statement, money=money, params=params, connection=None):
+                connection.execute(statement, params).all()
+                connection.execute(money, {k: v for k, v in params.items() if k != "as_of"}).all()
+
             with app.app_context(), engine.connect() as connection:
-                bare_ms = common.median_ms(
-                    lambda statement=statement, params=params: connection.execute(statement, params).all(),
-                    WARMUP,
-                    args.runs,
-                )
+                bare_ms = common.median_ms(lambda bare=bare: bare(connection=connection), WARMUP, args.runs)
             rows.append(
                 [
                     f"{who}, {label}  GET /reports",
@@ -192,10 +312,15 @@ def run(url: str, args) -> None:
     print(f"machine:  {machine}")
     print(
         f"database: {database}; {args.trainees:,} bench trainees ({admissions:,} admissions) seeded in "
-        f"{seed_seconds:.1f} s"
+        f"{seed_seconds:.1f} s; {claim_lines:,} claim lines added"
     )
     print(f"median of {args.runs} after {WARMUP} warm-ups; statements = SQL sent by one page request\n")
     common.print_table(["report", "statements", "page ms", "bare SQL ms", "page / bare"], rows)
+    print()
+    common.print_table(
+        ["subsidy (target: within 2x)", "figures", "app ms", "bare SQL ms", "app / bare"],
+        subsidy_rows(app, url, periods, args),
+    )
     print()
     export_rows(app, url, args.export_rows)
 

@@ -180,7 +180,7 @@ def test_the_figures_come_from_a_fixed_number_of_statements(app, make, small_cit
     for _ in range(30):
         make.graduate(cohort=small_city.zy2)
     db.session.commit()
-    assert count() == few <= 4
+    assert count() == few <= 5  # the funnel, the claims' money, the names of courses and counties, the scope
 
 
 def test_the_quick_periods_are_whole_months_and_years():

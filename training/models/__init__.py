@@ -16,6 +16,7 @@ from training.models.catalog import (
 from training.models.certificates import Certificate, CertificateStatus, SerialCounter, SigningKey
 from training.models.claims import (
     FROZEN,
+    LINE_STANDS,
     STANDING,
     Claim,
     ClaimLine,
@@ -59,6 +60,7 @@ __all__ = [
     "ExternalCertificate",
     "ExternalCertificateKind",
     "FROZEN",
+    "LINE_STANDS",
     "LineDecision",
     "ObjectionOutcome",
     "PlacementEvidence",

@@ -8,7 +8,17 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.extensions import Model
@@ -234,3 +244,10 @@ class PlacementEvidence(Model):
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     placement: Mapped[Placement] = relationship()
+
+
+# "The line stands", written as the partial index uq_claim_line_standing_enrollment says it: SQLite
+# uses a partial index only for a query that repeats its WHERE term, and `standing IS 1` or
+# `standing = 1` (how SQLAlchemy writes ClaimLine.standing there) do not, so a query joining lines by
+# enrollment would scan them instead. Plain text: a typed Boolean would be written `= 1` again.
+LINE_STANDS = text("claim_line.standing")

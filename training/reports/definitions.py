@@ -120,6 +120,13 @@ WORDS = {
         "see": "口径见“口径说明”",
         "among_them": "其中：脱贫人口与易地搬迁",
         "more_in_exports": "此处列出 {shown} 个班（共 {total} 个），完整名单见导出表格。",
+        "subsidy": "职业培训补贴",
+        "claims": "申领笔数",
+        "claimed_people": "申领人数",
+        "claimed": "申领金额（元）",
+        "approved_people": "审核通过人数",
+        "approved": "审批金额（元）",
+        "paid": "拨付金额（元）",
     },
     "en": {
         "title": "Vocational training report",
@@ -152,6 +159,13 @@ WORDS = {
         "see": "Definitions: see the Definitions sheet",
         "among_them": "Among them: poverty-alleviated and relocated",
         "more_in_exports": "{shown} of {total} classes shown here; the exported tables list them all.",
+        "subsidy": "Training subsidy",
+        "claims": "Claims",
+        "claimed_people": "People claimed",
+        "claimed": "Claimed (yuan)",
+        "approved_people": "People approved",
+        "approved": "Approved (yuan)",
+        "paid": "Paid (yuan)",
     },
 }
 

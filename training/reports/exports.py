@@ -174,8 +174,22 @@ def report_tables(report: Report) -> list[Table]:
             [words["month"], labels["completed"], labels["placed"]],
             [list(point) for point in report.trend],
         ),
+        _subsidy_table(report, "subsidy_courses", words["course"], report.subsidy_by_course),
+        _subsidy_table(report, "subsidy_counties", words["county"], report.subsidy_by_county),
     ]
     return tables
+
+
+def _subsidy_table(report: Report, key: str, group: str, rows) -> Table:
+    """The claims' money by course or county, with the total as its last row."""
+    words = WORDS[report.language]
+    columns = ("claims", "people", "claimed", "approved_people", "approved", "paid")
+    return Table(
+        key,
+        f"{words['subsidy']} · {group}",
+        [group, words["claims"], words["claimed_people"], *(words[c] for c in columns[2:])],
+        [[name, *(getattr(money, c) for c in columns)] for name, money in [*rows, (words["total"], report.subsidy)]],
+    )
 
 
 def tables_csv(report: Report) -> bytes:

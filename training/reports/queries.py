@@ -1,5 +1,5 @@
-"""The report's figures in SQL: one statement for the whole dashboard whatever the data size
-(the trainee list's SQL is list_queries.py's).
+"""The report's figures in SQL: one statement for the whole dashboard's funnel whatever the data
+size, and one for the money of its subsidy claims (the trainee list's SQL is list_queries.py's).
 
 The population is the admissions to the classes in scope and period (see definitions.py);
 `jobs` are the placements of its completed trainees that count as employment (what counts is
@@ -36,19 +36,28 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from training import employment
 from training.models import (
+    FROZEN,
+    LINE_STANDS,
     Certificate,
     CertificateStatus,
+    Claim,
+    ClaimLine,
+    ClaimStatus,
     Cohort,
     Employer,
     Enrollment,
     EnrollmentStatus,
     FollowUp,
+    LineDecision,
     Placement,
     TraineeCategory,
 )
 from training.reports.definitions import Settings
 
 ADMITTED = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED, EnrollmentStatus.FAILED, EnrollmentStatus.WITHDRAWN)
+# The claims whose lines were approved, and those paid (their approved lines were paid).
+APPROVED_CLAIMS = (ClaimStatus.APPROVED, ClaimStatus.PAID)
+SUBSIDY_VALUES = ("claims", "people", "claimed", "approved_people", "approved", "paid")
 STAGE_VALUES = ("enrolled", "completed", "certified", "placed", "retained", "retention_due", "wage_sum", "jobs")
 
 
@@ -311,3 +320,39 @@ def figures(
 ) -> list[tuple]:
     statement = figures_statement(scope, criteria, settings, as_of, connection.dialect.name)
     return [tuple(row) for row in connection.execute(statement)]
+
+
+def subsidy_statement(scope: ColumnElement[bool], criteria: Criteria, settings: Settings) -> Select:
+    """The money of the subsidy claims of the report's population, per course and county of the class:
+    rows (course_id, county_code, *SUBSIDY_VALUES).
+
+    A line counts once its claim is submitted (FROZEN: drafts are still being prepared, a returned
+    version is replaced by the next); `standing` keeps a returned version's lines out, and the
+    admissions' filters (scope, period, county, course, class, category) apply to each line's
+    enrollment, so a category's figures are its own trainees' amounts. Read from the claim lines,
+    a small table beside the admissions, so the statement does not grow with the whole population."""
+    approved = and_(Claim.status.in_(APPROVED_CLAIMS), ClaimLine.decision == LineDecision.APPROVED)
+    paid = and_(Claim.status == ClaimStatus.PAID, ClaimLine.decision == LineDecision.APPROVED)
+    zero = literal_column("0", ClaimLine.amount_yuan.type)
+    return (
+        select(
+            Cohort.course_id,
+            Cohort.county_code,
+            func.count(func.distinct(Claim.id)),
+            func.count(case((ClaimLine.amount_yuan > 0, ClaimLine.id))),
+            func.sum(ClaimLine.amount_yuan),
+            func.count(case((and_(approved, ClaimLine.amount_yuan > 0), ClaimLine.id))),
+            func.sum(case((approved, ClaimLine.amount_yuan), else_=zero)),
+            func.sum(case((paid, ClaimLine.amount_yuan), else_=zero)),
+        )
+        .select_from(ClaimLine)
+        .join(Claim, Claim.id == ClaimLine.claim_id)
+        .join(Enrollment, Enrollment.id == ClaimLine.enrollment_id)
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .where(LINE_STANDS, Claim.status.in_(FROZEN), *admissions_where(scope, criteria, settings))
+        .group_by(Cohort.course_id, Cohort.county_code)
+    )
+
+
+def subsidy(connection: Connection, scope: ColumnElement[bool], criteria: Criteria, settings: Settings) -> list[tuple]:
+    return [tuple(row) for row in connection.execute(subsidy_statement(scope, criteria, settings))]

@@ -147,6 +147,14 @@ def _chinese(s: Settings, c: Context) -> list[Definition]:
             "月度趋势",
             "结业人数按培训班结业日期所在月份计，就业人数按就业开始日期所在月份计，均为统计范围内的学员。",
         ),
+        Definition(
+            "subsidy",
+            "职业培训补贴",
+            "申领金额 = 上述培训班已提交的补贴申领（已提交、公示中、审核中、已审批、已拨付；草稿和被退回的版本不计）"
+            "中各学员的申领金额之和，申领人数为其中金额大于零的学员人次；审批金额 = 已审批、已拨付的申领中审核通过的"
+            "学员金额之和；拨付金额 = 已拨付的申领中审核通过的学员金额之和（拨付时与审批总额核对一致）。"
+            "按培训班所在区县和培训项目归类，单位为元。",
+        ),
     ]
 
 
@@ -240,5 +248,14 @@ def _english(s: Settings, c: Context) -> list[Definition]:
             "Monthly trend",
             "Completions by the month of the class's end date, jobs by the month "
             "they started, for the trainees in scope.",
+        ),
+        Definition(
+            "subsidy",
+            "Training subsidy",
+            "Claimed = the amounts of these classes' trainees in their submitted subsidy claims (submitted, on "
+            "public notice, under review, approved or paid; drafts and returned versions do not count); people "
+            "claimed = those with an amount above zero. Approved = the amounts of the trainees approved in approved "
+            "or paid claims. Paid = the approved amounts of paid claims (the payment is checked against the "
+            "approved total). Yuan, by the county and the course of the class.",
         ),
     ]

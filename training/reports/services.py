@@ -1,5 +1,6 @@
 """The report as the pages and exports show it: figures from queries.py shaped into funnels,
-breakdowns and a trend, with their definitions; and starting the trainee-list export.
+breakdowns, a trend and the subsidy claims' money, with their definitions; and starting the
+trainee-list export.
 
 Plain functions over the session: no request, no current_user; the views pass the user,
 the settings read from app.config and the moment the figures are taken.
@@ -79,6 +80,26 @@ class Funnel:
 
 
 @dataclass
+class Subsidy:
+    """The money of one group's subsidy claims (see queries.subsidy_statement and the "subsidy" definition)."""
+
+    claims: int = 0
+    people: int = 0
+    claimed: Decimal = Decimal("0.00")
+    approved_people: int = 0
+    approved: Decimal = Decimal("0.00")
+    paid: Decimal = Decimal("0.00")
+
+    @classmethod
+    def from_values(cls, values) -> Subsidy:
+        claims, people, claimed, approved_people, approved, paid = values
+        return cls(_int(claims), _int(people), _yuan(claimed), _int(approved_people), _yuan(approved), _yuan(paid))
+
+    def __add__(self, other: Subsidy) -> Subsidy:
+        return Subsidy(*(getattr(self, f) + getattr(other, f) for f in vars(self)))
+
+
+@dataclass
 class Directed:
     cohort_code: str
     employer: str
@@ -112,6 +133,9 @@ class Report:
     trend: list[tuple[str, int | None, int]] = field(default_factory=list)  # see trend()
     directed: list[Directed] = field(default_factory=list)
     trend_counts: dict[str, list[int]] = field(default_factory=dict)  # YYYY-MM → [completions, jobs]
+    subsidy: Subsidy = field(default_factory=Subsidy)
+    subsidy_by_course: list[tuple[str, Subsidy]] = field(default_factory=list)
+    subsidy_by_county: list[tuple[str, Subsidy]] = field(default_factory=list)
 
     @property
     def definition(self) -> dict[str, Definition]:
@@ -145,6 +169,10 @@ def _int(value) -> int:
 
 def _decimal(value) -> Decimal:
     return Decimal(str(value or 0))
+
+
+def _yuan(value) -> Decimal:
+    return _decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def _money(value) -> Decimal | None:
@@ -210,8 +238,10 @@ def build_report(
     report = Report(
         criteria, settings, as_of, language, name, describe(settings, context), stage_labels(settings, language)
     )
-    rows = queries.figures(db.session.connection(), cohort_scope(user), criteria, settings, as_of.date())
-    _collect(report, rows, course_names(), county_names())
+    connection, scope = db.session.connection(), cohort_scope(user)
+    courses, counties = course_names(), county_names()
+    _collect(report, queries.figures(connection, scope, criteria, settings, as_of.date()), courses, counties)
+    add_subsidy(report, queries.subsidy(connection, scope, criteria, settings), courses, counties)
     last = min(as_of.date(), add_months(criteria.date_to, settings.employed_within_months))
     report.trend = trend(report.trend_counts, criteria.date_from, criteria.date_to, last)
     return report
@@ -253,6 +283,21 @@ def _collect(report: Report, rows: list[tuple], courses: dict[int, str], countie
     report.by_county = sorted(by_county.items(), key=lambda item: -item[1].enrolled)
     report.directed.sort(key=lambda d: (d.at_partner - d.committed, d.cohort_code))
     report.trend_counts = months
+
+
+def add_subsidy(report: Report, rows: list[tuple], courses: dict[int, str], counties: dict[str, str]) -> None:
+    """Fold queries.subsidy's rows (course, county, figures) into the total and the two breakdowns."""
+    by_course: dict[str, Subsidy] = {}
+    by_county: dict[str, Subsidy] = {}
+    for course_id, county_code, *values in rows:
+        money = Subsidy.from_values(values)
+        report.subsidy += money
+        course = courses.get(int(course_id), str(course_id))
+        by_course[course] = by_course.get(course, Subsidy()) + money
+        county = counties.get(county_code, county_code)
+        by_county[county] = by_county.get(county, Subsidy()) + money
+    report.subsidy_by_course = sorted(by_course.items(), key=lambda item: (-item[1].claimed, item[0]))
+    report.subsidy_by_county = sorted(by_county.items(), key=lambda item: (-item[1].claimed, item[0]))
 
 
 def charts_for(report: Report) -> dict:
