@@ -52,10 +52,10 @@ def claims(make):
             standard_min_hours=40,
         )
 
-    paid = build_claim(
-        make, cohort=cohort(x, ZIYANG, date(2026, 6, 20), "ZY-P"), trainees=3, ineligible=1, tier_pct=80
-    )
-    for line, decision in zip(paid.lines, (LineDecision.APPROVED, LineDecision.REJECTED, LineDecision.REJECTED)):
+    paid = build_claim(make, cohort=cohort(x, ZIYANG, date(2026, 6, 20), "ZY-P"), trainees=3, ineligible=1, tier_pct=80)
+    for line, decision in zip(
+        paid.lines, (LineDecision.APPROVED, LineDecision.REJECTED, LineDecision.REJECTED), strict=True
+    ):
         line.decision = decision
     paid.status, paid.approved_yuan, paid.paid_yuan = ClaimStatus.PAID, Decimal("3600.00"), Decimal("3600.00")
     build_claim(make, cohort=cohort(x, HANBIN, date(2026, 7, 10), "HB-S"), trainees=2, status=ClaimStatus.SUBMITTED)
@@ -139,7 +139,15 @@ def test_the_xlsx_export_holds_the_money_by_course_and_county_with_the_total(cli
     response = client.get("/reports/tables.xlsx", query_string=QUERY)
     workbook = openpyxl.load_workbook(io.BytesIO(response.get_data()), read_only=True)
     rows = [tuple(row) for row in workbook["职业培训补贴 · 区县"].iter_rows(values_only=True)]
-    assert rows[1] == ("区县", "申领笔数", "申领人数", "申领金额（元）", "审核通过人数", "审批金额（元）", "拨付金额（元）")
+    assert rows[1] == (
+        "区县",
+        "申领笔数",
+        "申领人数",
+        "申领金额（元）",
+        "审核通过人数",
+        "审批金额（元）",
+        "拨付金额（元）",
+    )
     assert rows[2:] == [
         ("汉滨区", 1, 2, 9000, 0, 0, 0),
         ("紫阳县", 1, 2, 7200, 1, 3600, 3600),
