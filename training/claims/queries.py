@@ -27,6 +27,7 @@ from training.claims.settings import OWN
 from training.enrollment.rules import PastTraining
 from training.extensions import db
 from training.models import (
+    LINE_STANDS,
     STANDING,
     Certificate,
     CertificateStatus,
@@ -257,7 +258,7 @@ def _standing_claims(cohort_id: int) -> dict[int, list[int]]:
         .join(Claim, Claim.id == ClaimLine.claim_id)
         .where(
             ClaimLine.enrollment_id.in_(_line_ids(cohort_id)),
-            ClaimLine.standing.is_(True),
+            LINE_STANDS,
             Claim.status.in_(STANDING),
         )
         .order_by(ClaimLine.claim_id)

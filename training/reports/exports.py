@@ -17,6 +17,7 @@ import openpyxl
 
 from training.reports.charts import percent
 from training.reports.definitions import NAMES, WORDS
+from training.reports.queries import SUBSIDY_VALUES
 from training.reports.sentences import Definition
 from training.reports.services import Report
 
@@ -183,12 +184,14 @@ def report_tables(report: Report) -> list[Table]:
 def _subsidy_table(report: Report, key: str, group: str, rows) -> Table:
     """The claims' money by course or county, with the total as its last row."""
     words = WORDS[report.language]
-    columns = ("claims", "people", "claimed", "approved_people", "approved", "paid")
     return Table(
         key,
         f"{words['subsidy']} · {group}",
-        [group, words["claims"], words["claimed_people"], *(words[c] for c in columns[2:])],
-        [[name, *(getattr(money, c) for c in columns)] for name, money in [*rows, (words["total"], report.subsidy)]],
+        [group, words["claims"], words["claimed_people"], *(words[c] for c in SUBSIDY_VALUES[2:])],
+        [
+            [name, *(getattr(money, c) for c in SUBSIDY_VALUES)]
+            for name, money in [*rows, (words["total"], report.subsidy)]
+        ],
     )
 
 
