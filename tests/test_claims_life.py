@@ -14,8 +14,10 @@ from sqlalchemy import select
 from tests.support.claimable import TODAY as CLAIMABLE_TODAY
 from tests.support.claimable import claimable_cohort
 from tests.support.claims import build_claim
-from training.claims import lifecycle, services
-from training.claims.lifecycle import ClaimStepRefused, LinesRefused, Payment, Step
+from training.claims import lifecycle, objections, review, services
+from training.claims.checks import ClaimStepRefused
+from training.claims.lifecycle import Payment, Step
+from training.claims.review import LinesRefused
 from training.extensions import db
 from training.models import AuditEvent, Claim, ClaimLine, ClaimStatus, utcnow
 
@@ -56,7 +58,7 @@ def claim_in(make, people, status: str, **fields) -> Claim:
 
 
 def decide_all(claim, user, decision="approved", reason=""):
-    return lifecycle.decide_lines(claim, {line.id: (decision, reason) for line in claim.lines}, user=user, now=utcnow())
+    return review.decide_lines(claim, {line.id: (decision, reason) for line in claim.lines}, user=user, now=utcnow())
 
 
 def events(action: str) -> list[AuditEvent]:
@@ -213,7 +215,7 @@ def test_nobody_approves_a_claim_they_prepared_or_submitted(make, people, who):
 def test_nobody_decides_an_objection_to_a_claim_they_prepared(make, people):
     city_preparer = make.user("coordinator")
     claim = build_claim(make, status="notice", prepared_by=city_preparer)
-    objection = lifecycle.record_objection(
+    objection = objections.record_objection(
         claim.lines[0],
         raised_by="村民",
         content="她在外地打工",
@@ -223,7 +225,7 @@ def test_nobody_decides_an_objection_to_a_claim_they_prepared(make, people):
     )
 
     with pytest.raises(ClaimStepRefused, match="You prepared this claim"):
-        lifecycle.decide_objection(objection, "upheld", "属实", user=city_preparer, now=utcnow())
+        objections.decide_objection(objection, "upheld", "属实", user=city_preparer, now=utcnow())
 
     assert objection.outcome == "pending"
 
@@ -261,7 +263,7 @@ def test_rejecting_a_line_needs_a_reason(make, people):
     line = claim.lines[0]
 
     with pytest.raises(LinesRefused) as refused:
-        lifecycle.decide_lines(claim, {line.id: ("rejected", " ")}, user=people.reviewer, now=utcnow())
+        review.decide_lines(claim, {line.id: ("rejected", " ")}, user=people.reviewer, now=utcnow())
 
     assert "reason for rejecting" in refused.value.errors[line.id]
     assert line.decision is None
@@ -272,7 +274,7 @@ def test_a_line_that_is_not_eligible_can_only_be_rejected(make, people):
     line = claim.lines[-1]
 
     with pytest.raises(LinesRefused) as refused:
-        lifecycle.decide_lines(claim, {line.id: ("approved", "")}, user=people.reviewer, now=utcnow())
+        review.decide_lines(claim, {line.id: ("approved", "")}, user=people.reviewer, now=utcnow())
 
     assert "can only be rejected" in refused.value.errors[line.id]
 
@@ -282,7 +284,7 @@ def test_one_refused_decision_saves_none_of_those_posted_with_it(make, people):
     first, second = claim.lines[0], claim.lines[1]
 
     with pytest.raises(LinesRefused) as refused:
-        lifecycle.decide_lines(
+        review.decide_lines(
             claim, {first.id: ("approved", ""), second.id: ("rejected", "")}, user=people.reviewer, now=utcnow()
         )
 
@@ -294,9 +296,9 @@ def test_one_refused_decision_saves_none_of_those_posted_with_it(make, people):
 def test_each_decision_is_audited_and_posting_it_again_changes_nothing(make, people):
     claim = claim_in(make, people, "review")
     line = claim.lines[0]
-    lifecycle.decide_lines(claim, {line.id: ("rejected", "证书查询不到")}, user=people.reviewer, now=utcnow())
+    review.decide_lines(claim, {line.id: ("rejected", "证书查询不到")}, user=people.reviewer, now=utcnow())
 
-    again = lifecycle.decide_lines(claim, {line.id: ("rejected", "证书查询不到")}, user=people.reviewer, now=utcnow())
+    again = review.decide_lines(claim, {line.id: ("rejected", "证书查询不到")}, user=people.reviewer, now=utcnow())
 
     assert again == 0
     [event] = events("claim_line_decided")
@@ -306,7 +308,7 @@ def test_each_decision_is_audited_and_posting_it_again_changes_nothing(make, peo
 
 def test_approval_needs_every_line_decided(make, people):
     claim = claim_in(make, people, "review")
-    lifecycle.decide_lines(claim, {claim.lines[0].id: ("approved", "")}, user=people.reviewer, now=utcnow())
+    review.decide_lines(claim, {claim.lines[0].id: ("approved", "")}, user=people.reviewer, now=utcnow())
 
     with pytest.raises(ClaimStepRefused, match="2 lines are not decided"):
         lifecycle.change_status(claim, "approved", step(people.reviewer))
@@ -317,7 +319,7 @@ def test_approval_needs_every_line_decided(make, people):
 def test_approval_freezes_the_total_of_the_approved_lines(make, people):
     claim = claim_in(make, people, "review", trainees=4, ineligible=1)
     lines = claim.lines
-    lifecycle.decide_lines(
+    review.decide_lines(
         claim,
         {
             lines[0].id: ("approved", ""),
@@ -343,7 +345,7 @@ def test_approval_freezes_the_total_of_the_approved_lines(make, people):
 
 
 def object_to(claim, people, position=1, by=None):
-    return lifecycle.record_objection(
+    return objections.record_objection(
         claim.lines[position - 1],
         raised_by="同村村民 李某",
         content="此人培训期间在外地打工，未参加培训。",
@@ -382,7 +384,7 @@ def test_an_objection_says_who_raised_it_and_what_it_says(make, people, raised_b
     claim = claim_in(make, people, "notice")
 
     with pytest.raises(ClaimStepRefused, match="who raised the objection"):
-        lifecycle.record_objection(
+        objections.record_objection(
             claim.lines[0], raised_by=raised_by, content=content, received_at=utcnow(), user=people.city, now=utcnow()
         )
 
@@ -391,7 +393,7 @@ def test_an_objection_cannot_be_received_in_the_future(make, people):
     claim = claim_in(make, people, "notice")
 
     with pytest.raises(ClaimStepRefused, match="in the future"):
-        lifecycle.record_objection(
+        objections.record_objection(
             claim.lines[0],
             raised_by="李某",
             content="内容",
@@ -412,7 +414,7 @@ def test_an_upheld_objection_excludes_its_line_with_the_objections_reason(make, 
     claim = claim_in(make, people, "notice")
     objection = object_to(claim, people)
 
-    lifecycle.decide_objection(objection, "upheld", "经核实，此人培训期间在外务工", user=people.reviewer, now=utcnow())
+    objections.decide_objection(objection, "upheld", "经核实，此人培训期间在外务工", user=people.reviewer, now=utcnow())
 
     line = claim.lines[0]
     assert (objection.outcome, objection.decided_by_id) == ("upheld", people.reviewer.id)
@@ -428,7 +430,7 @@ def test_a_dismissed_objection_leaves_its_line_to_the_review(make, people):
     claim = claim_in(make, people, "notice")
     objection = object_to(claim, people)
 
-    lifecycle.decide_objection(objection, "dismissed", "考勤与签到表一致", user=people.reviewer, now=utcnow())
+    objections.decide_objection(objection, "dismissed", "考勤与签到表一致", user=people.reviewer, now=utcnow())
 
     assert (objection.outcome, objection.outcome_reason, claim.lines[0].decision) == (
         "dismissed",
@@ -441,22 +443,22 @@ def test_an_objections_outcome_needs_a_reason_and_is_decided_once(make, people):
     claim = claim_in(make, people, "notice")
     objection = object_to(claim, people)
     with pytest.raises(ClaimStepRefused, match="reason for the outcome"):
-        lifecycle.decide_objection(objection, "dismissed", "", user=people.reviewer, now=utcnow())
-    lifecycle.decide_objection(objection, "dismissed", "不属实", user=people.reviewer, now=utcnow())
+        objections.decide_objection(objection, "dismissed", "", user=people.reviewer, now=utcnow())
+    objections.decide_objection(objection, "dismissed", "不属实", user=people.reviewer, now=utcnow())
 
     with pytest.raises(ClaimStepRefused, match="decided already"):
-        lifecycle.decide_objection(objection, "upheld", "属实", user=people.reviewer, now=utcnow())
+        objections.decide_objection(objection, "upheld", "属实", user=people.reviewer, now=utcnow())
 
     assert objection.outcome == "dismissed"
 
 
 def test_a_line_an_upheld_objection_excluded_cannot_be_approved_in_review(make, people):
     claim = claim_in(make, people, "notice")
-    lifecycle.decide_objection(object_to(claim, people), "upheld", "属实", user=people.reviewer, now=utcnow())
+    objections.decide_objection(object_to(claim, people), "upheld", "属实", user=people.reviewer, now=utcnow())
     claim.status = "review"
 
     with pytest.raises(LinesRefused) as refused:
-        lifecycle.decide_lines(claim, {claim.lines[0].id: ("approved", "")}, user=people.reviewer, now=utcnow())
+        review.decide_lines(claim, {claim.lines[0].id: ("approved", "")}, user=people.reviewer, now=utcnow())
 
     assert "upheld objection" in next(iter(refused.value.errors.values()))
 
@@ -465,7 +467,7 @@ def test_a_claim_with_an_objection_waiting_for_its_outcome_is_not_approved(make,
     claim = claim_in(make, people, "notice")
     object_to(claim, people, position=3)
     claim.status = "review"
-    lifecycle.decide_lines(
+    review.decide_lines(
         claim, {line.id: ("rejected", "待核实") for line in claim.lines}, user=people.reviewer, now=utcnow()
     )
 

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from tests.conftest import BACKEND
 from tests.support.claims import build_claim
 from tests.support.races import first_holds_second_waits
-from training.claims import lifecycle
-from training.claims.lifecycle import ClaimStepRefused, Step
+from training.claims import lifecycle, review
+from training.claims.checks import ClaimStepRefused
+from training.claims.lifecycle import Step
 from training.extensions import db
 from training.models import Claim, User, utcnow
 
@@ -56,7 +57,7 @@ def test_a_decision_posted_while_the_claim_is_being_returned_waits_and_is_refuse
         if index == 0:
             lifecycle.change_status(claim, "returned", Step(user=user, today=date.today(), now=utcnow(), reason="更正"))
         else:
-            lifecycle.decide_lines(claim, {claim.lines[0].id: ("approved", "")}, user=user, now=utcnow())
+            review.decide_lines(claim, {claim.lines[0].id: ("approved", "")}, user=user, now=utcnow())
         return "done"
 
     outcomes = first_holds_second_waits(app, act, refused=(ClaimStepRefused,))

@@ -47,6 +47,8 @@ from training.catalog import services as catalog
 from training.certificates import services as certificates
 from training.claims import lifecycle, rules
 from training.claims import services as claims
+from training.claims.objections import decide_objection, record_objection
+from training.claims.review import decide_lines
 from training.claims.settings import ClaimRules
 from training.demo_claim_classes import (
     ASSESSOR,
@@ -289,7 +291,7 @@ def _paid_claim(cohort: Cohort, seats: Seats, measured: date) -> None:
         for days, (line, outcome) in enumerate(disputed, start=2):
             raised_by, content, _reason = OBJECTIONS[outcome]
             received = _moment(min(published_on + DAY * days, notice_ends_on), 15)
-            objection = lifecycle.record_objection(
+            objection = record_objection(
                 line, raised_by=raised_by, content=content, received_at=received, user=coordinator, now=received
             )
             objections.append((objection, outcome))
@@ -298,11 +300,9 @@ def _paid_claim(cohort: Cohort, seats: Seats, measured: date) -> None:
     with _acting(reviewer):
         claim = _step(claim, ClaimStatus.REVIEW, reviewer, review_on)
         for objection, outcome in objections:
-            lifecycle.decide_objection(
-                objection, outcome, OBJECTIONS[outcome][2], user=reviewer, now=_moment(review_on, 10)
-            )
+            decide_objection(objection, outcome, OBJECTIONS[outcome][2], user=reviewer, now=_moment(review_on, 10))
         decisions = {line.id: _decision(line) for line in claim.lines if line.decision is None}
-        lifecycle.decide_lines(claim, decisions, user=reviewer, now=_moment(review_on + DAY, 11))
+        decide_lines(claim, decisions, user=reviewer, now=_moment(review_on + DAY, 11))
         claim = _step(claim, ClaimStatus.APPROVED, reviewer, review_on + DAY * 2)
     paid_on = review_on + DAY * 21
     payment = lifecycle.Payment(paid_on, claim.approved_yuan, f"国库集中支付 {paid_on:%Y%m%d}-0417")

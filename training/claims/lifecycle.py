@@ -1,11 +1,12 @@
-"""The life of a subsidy claim after it is prepared: submission, the public notice (公示) and the
-objections to it, the review line by line, approval, payment, or a return for a correction.
+"""The life of a subsidy claim after it is prepared: submission, the public notice (公示), the
+review, approval, payment, or a return for a correction.
 
     draft → submitted → notice → review → approved → paid
     submitted / notice / review → returned (kept as it was) + a new version, the draft
 
-One function changes a claim's status, change_status; objections and the decisions on lines are
-recorded beside it. Each step checks, here and not only in the page:
+One function changes a claim's status, change_status; objections (objections.py) and the decisions
+on lines (review.py) are recorded beside it, with the same checks (checks.py). Each step checks,
+here and not only in the page:
 - who may take it (access.may: role and scope);
 - four-eyes: who prepared or submitted a claim never decides its objections, its lines or its
   approval;
@@ -19,35 +20,30 @@ below the services, at every flush (claims/frozen.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import format_currency, format_date, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from training import audit
 from training.claims import (
     frozen,  # noqa: F401  (imported for the guard it installs on every flush)
     services,
 )
-from training.claims.access import Action, may
-from training.exceptions import DomainError
+from training.claims.access import Action
+from training.claims.checks import ClaimStepRefused, four_eyes, locked, reason_given, require, with_lines
 from training.extensions import db
 from training.labels import CLAIM_STATUSES
 from training.models import (
     Claim,
-    ClaimLine,
-    ClaimObjection,
     ClaimStatus,
     LineDecision,
     ObjectionOutcome,
     User,
 )
-from training.orm import lock_row
 
 NEXT = {
     ClaimStatus.DRAFT: (ClaimStatus.SUBMITTED,),
@@ -65,11 +61,6 @@ STEP: dict[str, Action] = {
     ClaimStatus.RETURNED: Action.RETURN,
 }
 CENT = Decimal("0.01")
-REASON_MAX = 500
-
-
-class ClaimStepRefused(DomainError):
-    """A step of a claim's life refused; str() is the user's message."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +89,7 @@ def next_statuses(claim: Claim) -> tuple[str, ...]:
 def change_status(claim: Claim, new_status: str, step: Step) -> Claim:
     """The one way a claim's status changes: one step along the path, checked and audited.
     Returns the claim, or after a return the new version that is the draft."""
-    _locked(claim)
+    locked(claim)
     if new_status not in next_statuses(claim):
         raise ClaimStepRefused(
             _(
@@ -107,7 +98,7 @@ def change_status(claim: Claim, new_status: str, step: Step) -> Claim:
                 new=_status_word(new_status),
             )
         )
-    _may(step.user, STEP[new_status], claim)
+    require(step.user, STEP[new_status], claim)
     before = {"status": claim.status}
     details = _CHECKS[ClaimStatus(new_status)](claim, step)
     claim.status = new_status
@@ -117,52 +108,12 @@ def change_status(claim: Claim, new_status: str, step: Step) -> Claim:
     return claim
 
 
-def _locked(claim: Claim) -> Claim:
-    """The claim's row locked until the transaction ends and read afresh: two reviewers acting at
-    the same moment (one approves, one returns) take their turns, and the second sees the first's step."""
-    return lock_row(db.session, Claim, claim.id)
-
-
 def _status_word(status: str) -> str:
     return str(CLAIM_STATUSES.get(status, status))
 
 
-def _may(user: User, action: Action, claim: Claim) -> None:
-    if may(user, action, claim):
-        return
-    if action == Action.SUBMIT:
-        raise ClaimStepRefused(_("Only a coordinator of the cohort's county or of the city submits its claim."))
-    if action == Action.RECORD_OBJECTION:
-        raise ClaimStepRefused(
-            _("Only a coordinator of the cohort's county or of the city, or a reviewer, records objections.")
-        )
-    raise ClaimStepRefused(_("Only a reviewer or a coordinator of the city may do this."))
-
-
-def _four_eyes(user: User, claim: Claim) -> None:
-    """Nobody reviews what they prepared or submitted."""
-    if user.id == claim.prepared_by_id:
-        raise ClaimStepRefused(_("You prepared this claim: someone else must review it."))
-    if user.id == claim.submitted_by_id:
-        raise ClaimStepRefused(_("You submitted this claim: someone else must review it."))
-
-
-def may_review(user: User, claim: Claim) -> bool:
-    """Whether the user may decide this claim's objections, lines and approval (role, scope, four-eyes)."""
-    return may(user, Action.DECIDE_LINE, claim) and user.id not in (claim.prepared_by_id, claim.submitted_by_id)
-
-
 def _money(amount: Decimal) -> str:
     return format_currency(amount, "CNY")
-
-
-def _reason(text: str | None, missing: str) -> str:
-    reason = (text or "").strip()
-    if not reason:
-        raise ClaimStepRefused(missing)
-    if len(reason) > REASON_MAX:
-        raise ClaimStepRefused(_("At most %(n)d characters.", n=REASON_MAX))
-    return reason
 
 
 # ---- the steps --------------------------------------------------------------------------------
@@ -207,19 +158,9 @@ def _start_review(claim: Claim, step: Step) -> dict:
     return {}
 
 
-def _with_lines(claim: Claim) -> Claim:
-    """The claim's lines and their objections loaded in two statements, not one per line."""
-    return db.session.scalars(
-        select(Claim)
-        .where(Claim.id == claim.id)
-        .options(selectinload(Claim.lines).selectinload(ClaimLine.objections))
-        .execution_options(populate_existing=True)
-    ).one()
-
-
 def _approve(claim: Claim, step: Step) -> dict:
-    _four_eyes(step.user, claim)
-    _with_lines(claim)
+    four_eyes(step.user, claim)
+    with_lines(claim)
     undecided = sum(1 for line in claim.lines if line.decision is None)
     if undecided:
         raise ClaimStepRefused(
@@ -266,7 +207,7 @@ def _pay(claim: Claim, step: Step) -> dict:
 
 
 def _return(claim: Claim, step: Step) -> dict:
-    reason = _reason(step.reason, _("Say why the claim is returned: what must be corrected."))
+    reason = reason_given(step.reason, _("Say why the claim is returned: what must be corrected."))
     claim.returned_by_id, claim.returned_at, claim.return_reason = step.user.id, step.now, reason
     for line in claim.lines:  # the enrollments go to the new version
         line.standing = False
@@ -301,123 +242,3 @@ def _new_version(returned: Claim, today: date) -> Claim:
         after={"version": draft.version, "previous_id": returned.id, "lines": len(draft.lines)},
     )
     return draft
-
-
-# ---- objections during the notice -------------------------------------------------------------
-
-
-def record_objection(
-    line: ClaimLine, *, raised_by: str, content: str, received_at: datetime, user: User, now: datetime
-) -> ClaimObjection:
-    """An objection to a line of the public notice, as received (who, what, when), while the notice runs."""
-    claim = _locked(line.claim)
-    if claim.status != ClaimStatus.NOTICE:
-        raise ClaimStepRefused(_("Objections are recorded while the claim's public notice runs."))
-    _may(user, Action.RECORD_OBJECTION, claim)
-    raised_by, content = (raised_by or "").strip(), (content or "").strip()
-    if not raised_by or not content:
-        raise ClaimStepRefused(_("Say who raised the objection and what it says."))
-    if received_at > now:
-        raise ClaimStepRefused(_("The objection cannot have been received in the future."))
-    objection = ClaimObjection(
-        line=line, raised_by=raised_by, content=content, received_at=received_at, recorded_by_id=user.id
-    )
-    db.session.add(objection)
-    db.session.flush()
-    audit.record(
-        "claim_objection_recorded",
-        "claim_objection",
-        objection.id,
-        after={"claim_id": claim.id, "line": line.position, "raised_by": raised_by, "content": content},
-    )
-    return objection
-
-
-def decide_objection(objection: ClaimObjection, outcome: str, reason: str, *, user: User, now: datetime) -> None:
-    """Upheld (the line is rejected, with the objection's reason) or dismissed, with the reason."""
-    line = objection.line
-    claim = _locked(line.claim)
-    if claim.status not in (ClaimStatus.NOTICE, ClaimStatus.REVIEW):
-        raise ClaimStepRefused(_("Objections are decided during the public notice or the review."))
-    _may(user, Action.DECIDE_OBJECTION, claim)
-    _four_eyes(user, claim)
-    if objection.outcome != ObjectionOutcome.PENDING:
-        raise ClaimStepRefused(_("This objection was decided already."))
-    if outcome not in (ObjectionOutcome.UPHELD, ObjectionOutcome.DISMISSED):
-        raise ClaimStepRefused(_("Choose whether the objection is upheld or dismissed."))
-    reason = _reason(reason, _("Give the reason for the outcome."))
-    objection.outcome, objection.outcome_reason = outcome, reason
-    objection.decided_by_id, objection.decided_at = user.id, now
-    after = {"outcome": outcome, "outcome_reason": reason, "line": line.position}
-    if outcome == ObjectionOutcome.UPHELD:
-        _set_decision(line, LineDecision.REJECTED, reason, user, now)
-        after["line_decision"] = LineDecision.REJECTED
-    audit.record("claim_objection_decided", "claim_objection", objection.id, before={"outcome": "pending"}, after=after)
-
-
-# ---- the review, line by line -----------------------------------------------------------------
-
-
-class LinesRefused(ClaimStepRefused):
-    """Some of the decisions posted together were refused: by line id, the reason; none was saved."""
-
-    def __init__(self, errors: dict[int, str]):
-        super().__init__(_("Some decisions could not be saved; see the lines marked below. Nothing was saved."))
-        self.errors = errors
-
-
-def decide_lines(claim: Claim, decisions: Mapping[int, tuple[str, str]], *, user: User, now: datetime) -> int:
-    """Approve or reject lines of a claim under review: line id → (decision, reason), all or none.
-    Returns how many lines changed (a decision posted again as it stands is not a change)."""
-    _locked(claim)
-    if claim.status != ClaimStatus.REVIEW:
-        raise ClaimStepRefused(_("Lines are decided during the review."))
-    _may(user, Action.DECIDE_LINE, claim)
-    _four_eyes(user, claim)
-    lines = {line.id: line for line in _with_lines(claim).lines}
-    errors, changes = {}, []
-    for line_id, (decision, reason) in decisions.items():
-        line = lines.get(line_id)
-        if line is None:
-            raise ClaimStepRefused(_("This line is not part of the claim."))
-        try:
-            reason = _check_decision(line, decision, reason)
-        except ClaimStepRefused as refusal:
-            errors[line_id] = str(refusal)
-            continue
-        if (line.decision, line.decision_reason or "") != (decision, reason):
-            changes.append((line, decision, reason))
-    if errors:
-        raise LinesRefused(errors)
-    for line, decision, reason in changes:
-        before = {"decision": line.decision, "decision_reason": line.decision_reason}
-        _set_decision(line, decision, reason, user, now)
-        audit.record(
-            "claim_line_decided",
-            "claim_line",
-            line.id,
-            before=before,
-            after={"claim_id": claim.id, "line": line.position, "decision": decision, "decision_reason": reason},
-        )
-    return len(changes)
-
-
-def _check_decision(line: ClaimLine, decision: str, reason: str) -> str:
-    """The reason to store, or the refusal of this decision on this line."""
-    objections = [o.outcome for o in line.objections]
-    if ObjectionOutcome.UPHELD in objections:
-        raise ClaimStepRefused(_("An upheld objection excluded this line."))
-    if decision == LineDecision.APPROVED:
-        if not line.eligible:
-            raise ClaimStepRefused(_("This line is not eligible: it can only be rejected."))
-        if ObjectionOutcome.PENDING in objections:
-            raise ClaimStepRefused(_("An objection to this line is waiting for its outcome."))
-        return (reason or "").strip()[:REASON_MAX]
-    if decision == LineDecision.REJECTED:
-        return _reason(reason, _("Give the reason for rejecting this line."))
-    raise ClaimStepRefused(_("Choose approve or reject."))
-
-
-def _set_decision(line: ClaimLine, decision: str, reason: str, user: User, now: datetime) -> None:
-    line.decision, line.decision_reason = decision, reason or None
-    line.decided_by_id, line.decided_at = user.id, now

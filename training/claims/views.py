@@ -16,8 +16,9 @@ from werkzeug.routing import BuildError
 
 from training import navigation
 from training.catalog.forms import LEVELS
-from training.claims import access, lifecycle, pages, services
+from training.claims import access, lifecycle, objections, pages, services
 from training.claims import notice as public
+from training.claims.checks import ClaimStepRefused, may_review
 from training.claims.forms import (
     ButtonForm,
     ClaimFilterForm,
@@ -26,8 +27,9 @@ from training.claims.forms import (
     StepForm,
     posted_decisions,
 )
-from training.claims.lifecycle import ClaimStepRefused, LinesRefused, Payment, Step
+from training.claims.lifecycle import Payment, Step
 from training.claims.reasons import describe
+from training.claims.review import LinesRefused, decide_lines
 from training.extensions import db
 from training.labels import CLAIM_STATUSES
 from training.models import Claim, ClaimObjection, Cohort, Role, utcnow
@@ -161,7 +163,7 @@ def _claim_page(claim: Claim, **forms):
         objection_form=objection_form,
         outcome_forms=outcome_forms,
         review_form=ButtonForm(formdata=None, prefix="review"),
-        reviews=lifecycle.may_review(current_user, claim),
+        reviews=may_review(current_user, claim),
         records_objections=claim.status == "notice" and access.may(current_user, access.Action.RECORD_OBJECTION, claim),
         review_opens_on=lifecycle.review_opens_on(claim),
         notice_url=_notice_url(claim),
@@ -213,7 +215,7 @@ def record_objection(claim_id: int):
         assert form.received_at.data is not None  # InputRequired
         line = next(line for line in claim.lines if line.id == form.line_id.data)  # one of the choices
         try:
-            lifecycle.record_objection(
+            objections.record_objection(
                 line,
                 raised_by=form.raised_by.data or "",
                 content=form.content.data or "",
@@ -241,7 +243,7 @@ def decide_objection(claim_id: int, objection_id: int):
     form = ObjectionOutcomeForm(prefix=f"objection-{objection.id}")
     if form.validate_on_submit():
         try:
-            lifecycle.decide_objection(
+            objections.decide_objection(
                 objection, form.outcome.data or "", form.reason.data or "", user=current_user, now=utcnow()
             )
         except ClaimStepRefused as refusal:
@@ -261,7 +263,7 @@ def review(claim_id: int):
     if ButtonForm(prefix="review").validate_on_submit():
         decisions = posted_decisions(request.form, [line.id for line in claim.lines])
         try:
-            changed = lifecycle.decide_lines(claim, decisions, user=current_user, now=utcnow())
+            changed = decide_lines(claim, decisions, user=current_user, now=utcnow())
         except LinesRefused as refusal:
             db.session.rollback()
             return _claim_page(claim, review_errors=refusal.errors, review_message=str(refusal), posted=request.form)
