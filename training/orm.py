@@ -55,6 +55,15 @@ def lock_row(session: Session | scoped_session[SessionT], model: type[M], row_id
     return session.get_one(model, row_id, with_for_update=True, populate_existing=True)
 
 
+def begin_on_sqlite(session: Session | scoped_session[SessionT]) -> None:
+    """Open the transaction now on SQLite, before a SAVEPOINT: pysqlite opens its transaction only
+    before a write, and a SAVEPOINT taken outside one is released as a COMMIT, so what the
+    savepoint holds would outlive the caller's rollback. PostgreSQL is always in its transaction."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]  # a live pool connection has its DB-API connection
+        connection.exec_driver_sql("BEGIN")
+
+
 def conflict_insert(dialect_name: str, table: Table | type[Base]) -> postgresql.Insert | sqlite.Insert:
     """An INSERT that can say ON CONFLICT: SQLAlchemy spells it PostgreSQL's way or SQLite's."""
     return (postgresql.insert if dialect_name == "postgresql" else sqlite.insert)(table)

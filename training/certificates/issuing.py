@@ -24,6 +24,7 @@ from training.certificates import pdf, serials, signing, storage
 from training.exceptions import DomainError
 from training.extensions import db
 from training.identity import mask_id_number
+from training.localtime import local_today
 from training.models import (
     Certificate,
     CertificateStatus,
@@ -31,7 +32,6 @@ from training.models import (
     CohortStatus,
     Enrollment,
     EnrollmentStatus,
-    utcnow,
 )
 
 log = logging.getLogger(__name__)
@@ -60,12 +60,6 @@ class BatchOutcome:
     issued: list[Certificate] = field(default_factory=list)
     skipped: int = 0  # already had a valid certificate
     refused: list[dict] = field(default_factory=list)  # {"item", "reason"} for the job page
-
-
-def local_today() -> date:
-    from zoneinfo import ZoneInfo
-
-    return utcnow().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def chinese_date(iso: str) -> str:

@@ -15,6 +15,7 @@ from training.certificates import issuing, jobs, serials
 from training.certificates.issuing import ISSUABLE_COHORTS, CertificateRefused
 from training.extensions import db
 from training.jobs.services import create_job
+from training.localtime import local_today
 from training.models import (
     Certificate,
     CertificateStatus,
@@ -183,7 +184,7 @@ def reissue(certificate_id: int, reason: str, user_id: int | None) -> Certificat
         raise CertificateRefused(_("Say what the new certificate corrects."))
     old = db.session.get_one(Certificate, certificate_id)
     cohort = old.enrollment.cohort
-    issued_on = issuing.local_today()
+    issued_on = local_today()
     serials.lock_counter(issued_on.year, cohort.county_code)
     old = lock_row(db.session, Certificate, certificate_id)
     if old.status != CertificateStatus.VALID:

@@ -7,7 +7,6 @@ writes the draft claim."""
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import click
 from flask import current_app
@@ -21,16 +20,11 @@ from training.claims.export_cli import export_command
 from training.claims.services import ClaimPreview, ClaimRefused
 from training.extensions import db
 from training.identity import mask_id_number
-from training.models import Cohort, User, utcnow
+from training.localtime import local_today
+from training.models import Cohort, User
 
 claims_cli = AppGroup("claims", help="Subsidy claims: prepare a cohort's claim, export its documents.")
 claims_cli.add_command(export_command)
-
-
-def _local_today() -> date:
-    from zoneinfo import ZoneInfo
-
-    return utcnow().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 @claims_cli.command("prepare")
@@ -58,7 +52,7 @@ def prepare(cohort_code: str, as_json: bool, do_commit: bool, username: str | No
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
             raise click.BadParameter(f"no account {username}", param_hint="--as")
-    day = today.date() if today else _local_today()
+    day = today.date() if today else local_today()
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         try:
             preview = services.preview(cohort.id, today=day)

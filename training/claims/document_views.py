@@ -24,6 +24,7 @@ from training.claims.access import can_see_claim
 from training.extensions import db
 from training.jobs.views import way_back
 from training.jobs.worker import enqueue
+from training.localtime import local_today
 from training.models import Claim, Job, Role
 from training.permissions import deny, roles_required
 from training.web import client_ip
@@ -87,7 +88,7 @@ def document(claim_id: int, name: str):
     if name not in documents.DOCUMENTS:
         abort(404)
     try:
-        content = documents.render(claim, name, pack_job.local_today())
+        content = documents.render(claim, name, local_today())
     except documents.DocumentNotReady:
         flash(_("The review report is made once the claim is approved."), "warning")
         return redirect(url_for(".index", claim_id=claim.id))

@@ -15,6 +15,7 @@ import click
 from training import audit
 from training.claims import documents, pack, pack_job
 from training.extensions import db
+from training.localtime import local_today
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -44,7 +45,7 @@ def export_command(claim_id: int, out_dir: Path, with_pack: bool) -> None:
     if claim is None:
         raise click.BadParameter(f"no claim {claim_id}", param_hint="ID")
     out_dir.mkdir(parents=True, exist_ok=True)
-    today = pack_job.local_today()
+    today = local_today()
     written = []
     for name in documents.available(claim):
         path = out_dir / documents.file_name(claim, name)

@@ -8,8 +8,6 @@ judge who may read the pack: the file is served only through the claim's scoped 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale
@@ -24,7 +22,8 @@ from training.claims.pack import PackWriter, build, folder_of, pack_path, purge_
 from training.claims.pack_contents import Missing
 from training.extensions import db
 from training.jobs.services import Step, create_job, handler
-from training.models import Claim, ClaimLine, Cohort, Job, JobStatus, User, utcnow
+from training.localtime import local_today
+from training.models import Claim, ClaimLine, Cohort, Job, JobStatus, User
 
 KIND = "claim_pack"
 MISSING_MESSAGES = {
@@ -34,10 +33,6 @@ MISSING_MESSAGES = {
     "file_missing": _l("A file is missing: %(file)s."),
     "hash_mismatch": _l("A file does not match the SHA-256 it was stored with: %(file)s."),
 }
-
-
-def local_today() -> date:
-    return utcnow().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def current_job(claim_id: int) -> Job | None:

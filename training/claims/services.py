@@ -32,6 +32,7 @@ from training.exceptions import DomainError
 from training.extensions import db
 from training.labels import COHORT_STATUSES
 from training.models import STANDING, Claim, ClaimLine, ClaimStatus, Cohort, CohortStatus, Role, User
+from training.orm import begin_on_sqlite
 from training.reports.definitions import Settings
 
 CLAIMABLE = (CohortStatus.FINISHED, CohortStatus.CLOSED)
@@ -224,7 +225,7 @@ def prepare(cohort_id: int, *, user_id: int, today: date) -> Claim:
         total_yuan=preview.total_yuan,
         prepared_by_id=user_id,
     )
-    _begin_on_sqlite()
+    begin_on_sqlite(db.session)
     try:
         with db.session.begin_nested():
             db.session.add(claim)
@@ -255,14 +256,6 @@ def _insert_lines(claim: Claim, lines: list[PreviewLine]) -> None:
             for line in lines
         ],
     )
-
-
-def _begin_on_sqlite() -> None:
-    """pysqlite opens its transaction only before a write, and a SAVEPOINT taken outside one is
-    released as a COMMIT: the claim would outlive the caller's rollback. Open it first."""
-    connection = db.session.connection()
-    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]  # a live pool connection has its DB-API connection
-        connection.exec_driver_sql("BEGIN")
 
 
 def _lost_the_race(cohort: Cohort) -> str:

@@ -4,13 +4,13 @@ page with the steps of its life, objections and the review line by line, and the
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -32,6 +32,7 @@ from training.claims.reasons import describe
 from training.claims.review import LinesRefused, decide_lines
 from training.extensions import db
 from training.labels import CLAIM_STATUSES
+from training.localtime import local_today
 from training.models import Claim, ClaimObjection, Cohort, Role, utcnow
 from training.permissions import deny, require_cohort, roles_required
 
@@ -58,13 +59,13 @@ def notice_not_for_search_engines(response):
     return response
 
 
-def _today() -> date:
-    return utcnow().astimezone(get_timezone()).date()
-
-
 def _step(**typed) -> Step:
     return Step(
-        user=current_user, today=_today(), now=utcnow(), notice_days=current_app.config["CLAIM_NOTICE_DAYS"], **typed
+        user=current_user,
+        today=local_today(),
+        now=utcnow(),
+        notice_days=current_app.config["CLAIM_NOTICE_DAYS"],
+        **typed,
     )
 
 
@@ -101,7 +102,7 @@ def _cohort_to_prepare(cohort_id: int) -> Cohort:
 def preview(cohort_id: int):
     cohort = _cohort_to_prepare(cohort_id)
     try:
-        found, refused = services.preview(cohort.id, today=_today()), None
+        found, refused = services.preview(cohort.id, today=local_today()), None
     except services.ClaimRefused as refusal:
         found, refused = None, str(refusal)
     return render_template("claims/preview.html", cohort=cohort, preview=found, refused=refused, form=ButtonForm())
@@ -114,7 +115,7 @@ def prepare(cohort_id: int):
     if not ButtonForm().validate_on_submit():
         return redirect(url_for("claims.preview", cohort_id=cohort.id))
     try:
-        claim = services.prepare(cohort.id, user_id=current_user.id, today=_today())
+        claim = services.prepare(cohort.id, user_id=current_user.id, today=local_today())
     except services.ClaimRefused as refusal:
         db.session.rollback()
         flash(str(refusal), "danger")

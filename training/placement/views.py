@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from training import navigation
 from training.choices import choices
 from training.exceptions import DomainError
 from training.extensions import db
-from training.models import Employer, FollowUp, Placement, Role, utcnow
+from training.localtime import local_today
+from training.models import Employer, FollowUp, Placement, Role
 from training.permissions import can_manage_cohort, deny, require_cohort, require_trainee, roles_required, trainee_scope
 from training.placement import queries, rules, services
 from training.placement.forms import (
@@ -54,10 +55,6 @@ def trainee_jobs(trainee):
 def cohort_jobs(cohort):
     """Committed vs placed and graduates with a job (templates/placement/_cohort_directed.html)."""
     return queries.cohort_jobs(cohort), can_manage_cohort(current_user, cohort)
-
-
-def _today():
-    return utcnow().astimezone(get_timezone()).date()
 
 
 def _max_wage():
@@ -219,7 +216,7 @@ def _job_page(placement, end_form: EndPlacementForm, status: int = 200):
         "placement/show.html",
         placement=placement,
         end_form=end_form,
-        today=_today(),
+        today=local_today(),
         follow_up_opens=rules.follow_up_opens,
     ), status
 
@@ -296,7 +293,7 @@ def graduates(cohort_id: int):
 @bp.get("/follow-ups")
 @roles_required(*STAFF)
 def follow_ups():
-    today = _today()
+    today = local_today()
     scope = trainee_scope(current_user)
     page = db.paginate(queries.due_follow_ups(scope, today), per_page=50)
     overdue, this_week = queries.due_counts(scope, today)
@@ -321,7 +318,7 @@ def follow_up(follow_up_id: int):
             note=form.note.data or "",
         )
         try:
-            services.record_follow_up(record, answer, current_user.id, _max_wage(), today=_today())
+            services.record_follow_up(record, answer, current_user.id, _max_wage(), today=local_today())
         except DomainError as refusal:
             db.session.rollback()
             form.form_errors.append(str(refusal))
@@ -334,6 +331,6 @@ def follow_up(follow_up_id: int):
         record=record,
         placement=record.placement,
         form=form,
-        today=_today(),
+        today=local_today(),
         opens=rules.follow_up_opens(record.due_date),
     )

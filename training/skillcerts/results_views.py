@@ -15,10 +15,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from training import navigation, sheet_downloads
-from training.certificates.issuing import LEVEL_NAMES, local_today
+from training.certificates.issuing import LEVEL_NAMES
 from training.errors import too_large_message, when_too_large
 from training.extensions import db
 from training.labels import EXTERNAL_CERTIFICATE_KINDS
+from training.localtime import local_today
 from training.models import Role
 from training.permissions import require_cohort, roles_required
 from training.sheets import ImportRefused, PreviewChanged

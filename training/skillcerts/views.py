@@ -6,7 +6,6 @@ themself; trainers see neither the certificates nor the scans."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +14,7 @@ from training.catalog.forms import LEVELS
 from training.choices import choices
 from training.errors import render_error, when_too_large
 from training.extensions import db
+from training.localtime import local_today
 from training.models import Enrollment, ExternalCertificate, Role, Trainee, User, utcnow
 from training.permissions import can_manage_cohort, can_see_trainee, deny, require_trainee, roles_required
 from training.skillcerts import queries, services
@@ -35,10 +35,6 @@ def skill_certificate_labels() -> dict:
 def trainee_skill_certificates(trainee: Trainee) -> queries.TraineeCertificates:
     """The panel of a trainee's page (templates/skillcerts/_trainee_certificates.html)."""
     return queries.trainee_certificates(trainee.id, current_user)
-
-
-def _today():
-    return utcnow().astimezone(get_timezone()).date()
 
 
 def may_see_scan(user: User, certificate: ExternalCertificate) -> bool:
@@ -98,7 +94,7 @@ def new(trainee_id: int):
                 form.details(),
                 scan=form.scan.checked,
                 user_id=current_user.id,
-                today=_today(),
+                today=local_today(),
             )
         except CertificateRefused as refusal:
             _refused(form, refusal)

@@ -4,10 +4,8 @@ or from the province's sheet (upload, preview, commit all or nothing)."""
 from __future__ import annotations
 
 import io
-from datetime import date
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,7 +14,8 @@ from training import permissions
 from training.errors import too_large_message, when_too_large
 from training.exceptions import DomainError
 from training.extensions import db
-from training.models import Role, SubsidyStandard, utcnow
+from training.localtime import local_today
+from training.models import Role, SubsidyStandard
 from training.permissions import roles_required
 from training.sheets import ImportRefused
 from training.standards import checking, committing, services, template
@@ -27,10 +26,6 @@ bp = Blueprint("standards", __name__, url_prefix="/standards")
 READERS = (Role.COORDINATOR, Role.ADMIN)
 UPLOADS = UploadFolder("standard-imports", Upload)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _today() -> date:
-    return utcnow().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def _may_keep(standard_id: int | None = None) -> None:
@@ -51,7 +46,7 @@ def _standard_for_keeping(standard_id: int) -> SubsidyStandard:
 @roles_required(*READERS)
 def index():
     filters = CatalogueFilterForm(request.args)
-    today = _today()
+    today = local_today()
     query = services.catalogue_query(
         filters.q.data, filters.training_type.data or None, today if filters.current.data else None
     )
@@ -180,7 +175,7 @@ def _upload_too_large(fields):
 @roles_required(*READERS)
 def import_template():
     _may_keep()
-    content = template.standards_template(_today().year)
+    content = template.standards_template(local_today().year)
     return send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name="subsidy-standards.xlsx")
 
 
