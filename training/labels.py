@@ -89,6 +89,14 @@ CLAIM_STATUSES = {
     "returned": _l("Returned for correction"),
 }
 
+# A class-opening filing's steps (models.FilingStatus).
+FILING_STATUSES = {
+    "draft": _l("Draft"),
+    "submitted": _l("Awaiting review"),
+    "returned": _l("Returned for correction"),
+    "approved": _l("Approved"),
+}
+
 LINE_DECISIONS = {
     "approved": lazy_pgettext("claim line", "Approved"),
     "rejected": lazy_pgettext("claim line", "Rejected"),
@@ -125,6 +133,7 @@ def template_labels() -> dict:
         "category_labels": HOUSEHOLD_CATEGORIES,
         "site_kind_labels": SITE_KINDS,
         "claim_status_labels": CLAIM_STATUSES,
+        "filing_status_labels": FILING_STATUSES,
         "line_decision_labels": LINE_DECISIONS,
         "objection_outcome_labels": OBJECTION_OUTCOMES,
         "external_certificate_kind_labels": EXTERNAL_CERTIFICATE_KINDS,
