@@ -71,6 +71,8 @@ TRAINING_TYPES = {
     "individual": _l("Self-enrolled individuals"),  # 个人自主
 }
 
+SESSION_KINDS = {"theory": _l("Theory"), "practice": _l("Practice")}
+
 SITE_KINDS = {
     "community_factory": _l("Community factory"),
     "resettlement_community": _l("Resettlement community"),
@@ -132,6 +134,7 @@ def template_labels() -> dict:
         "attendance_status_labels": ATTENDANCE_STATUSES,
         "category_labels": HOUSEHOLD_CATEGORIES,
         "site_kind_labels": SITE_KINDS,
+        "session_kind_labels": SESSION_KINDS,
         "claim_status_labels": CLAIM_STATUSES,
         "filing_status_labels": FILING_STATUSES,
         "line_decision_labels": LINE_DECISIONS,
