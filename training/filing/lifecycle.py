@@ -76,6 +76,13 @@ def may_review(user: User, filing: Filing) -> bool:
     return may(user, Action.REVIEW, filing.cohort) and user.id not in (filing.prepared_by_id, filing.submitted_by_id)
 
 
+def steps_for(user: User, filing: Filing) -> list[str]:
+    """The next steps this user may take: submitting is the coordinators', the review four-eyes."""
+    submits = may(user, Action.SUBMIT, filing.cohort)
+    reviews = may_review(user, filing)
+    return [to for to in next_statuses(filing) if (submits if to == FilingStatus.SUBMITTED else reviews)]
+
+
 def reason(text: str | None, missing: str) -> str:
     """The reason typed, stripped; refused when empty or too long."""
     typed = (text or "").strip()
