@@ -71,7 +71,7 @@ def facts(filing: Filing, people: dict[int, User], today: date) -> dict:
         "deadline": day(filing.deadline),
         "late": filing.late_reason if filing.late else "",
         "preparer": _name(people.get(filing.prepared_by_id)),
-        "reviewer": _name(people.get(filing.reviewed_by_id)) if filing.status == FilingStatus.APPROVED else "",
+        "reviewer": _name(people.get(filing.reviewed_by_id or 0)) if filing.status == FilingStatus.APPROVED else "",
         "reviewed_on": day(filing.reviewed_at.date()) if filing.reviewed_at and filing.status == "approved" else "",
         "printed_on": day(today),
         "snapshot": s,
@@ -135,8 +135,8 @@ def application_xlsx(filing: Filing, people: dict[int, User], today: date) -> by
     head = facts(filing, people, today)
     s = head["snapshot"]
     book = Workbook()
-    sheet = book.active
-    sheet.title = TITLE
+    sheet = book.create_sheet(TITLE, 0)
+    book.remove(book.worksheets[1])  # the empty sheet a new workbook starts with
     bold = Font(bold=True)
     sheet.append(neutralised_row([f"{head['centre']} {TITLE}"]))
     sheet["A1"].font = bold
