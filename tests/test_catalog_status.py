@@ -32,6 +32,8 @@ def test_allowed_transitions(status, places_taken, allowed):
 )
 def test_a_cohort_moves_one_step(make, before, after):
     cohort = make.cohort(status=before, sessions=1)
+    if after == "running":
+        make.approved_filing(cohort)
     services.change_status(cohort, after)
     assert cohort.status == after
 
@@ -132,3 +134,18 @@ def test_the_cohort_page_offers_only_the_allowed_next_steps(client, auth, make, 
     page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
     shown = [part.split("</button>")[0] for part in page.split('status-action">')[1:]]
     assert shown == buttons
+
+
+def test_an_open_cohort_starts_only_once_its_filing_is_approved_and_the_refusal_says_so(client, auth, make):
+    cohort = make.cohort(status="open", sessions=1)
+    auth.login("coordinator", county="610924")
+    response = client.submit(
+        f"/cohorts/{cohort.id}/status", {"status": "running"}, page=f"/cohorts/{cohort.id}", follow_redirects=True
+    )
+    assert "This cohort has no class-opening filing" in response.get_data(as_text=True)
+    assert cohort.status == "open"
+    make.approved_filing(cohort)
+    db.session.commit()
+    client.submit(f"/cohorts/{cohort.id}/status", {"status": "running"}, page=f"/cohorts/{cohort.id}")
+    db.session.expire_all()
+    assert cohort.status == "running"

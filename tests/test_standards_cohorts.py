@@ -164,6 +164,7 @@ def test_a_standard_added_after_a_cohort_opened_without_one_is_not_taken(make, c
     cohort = draft(make, course)
     catalog.change_status(cohort, "open")
     make.standard(course=course)
+    make.approved_filing(cohort)
 
     catalog.change_status(cohort, "running")
 

@@ -88,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from training.certificates import views as certificates
     from training.claims import views as claims
     from training.enrollment import views as enrollment
+    from training.filing import views as filing
     from training.imports import views as imports
     from training.jobs import views as jobs
     from training.main import views as main
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
         reports,
         auditlog,
         claims,
+        filing,
         skillcerts,
         placement_evidence,
         skillcert_results,

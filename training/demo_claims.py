@@ -10,7 +10,8 @@ one that went all the way to paid:
 
 Nothing here writes a claim, a status or a figure itself: the classes open through
 catalog.services.change_status (which freezes their standard), take trainees through
-enrollment.services.enroll (their categories' proof by trainees.category_evidence), are marked
+enrollment.services.enroll (their categories' proof by trainees.category_evidence), are filed
+(filing.lifecycle: prepared by the county, approved by demo_reviewer) before they start, are marked
 by their trainer (attendance.services.save_marks), scored and finalised (assessment.services),
 certified (certificates.issue_now, or skillcerts.services: recorded, then looked up by someone
 else), placed (placement.services.record_placement); the claims come from
@@ -65,6 +66,9 @@ from training.demo_claim_classes import (
 )
 from training.enrollment import services as enrollment
 from training.extensions import db
+from training.filing import lifecycle as filing_lifecycle
+from training.filing.deadline import deadline_of
+from training.filing.snapshot import FilingDetails
 from training.models import (
     AttendanceStatus,
     Claim,
@@ -77,6 +81,7 @@ from training.models import (
     Enrollment,
     EnrollmentStatus,
     ExternalCertificateKind,
+    FilingStatus,
     LineDecision,
     Role,
     Trainee,
@@ -165,6 +170,7 @@ def _finished_class(build: Builders, rng: random.Random, code: str, end: date) -
         catalog.change_status(cohort, CohortStatus.OPEN)
         people = [(_person(build, rng, cohort, fate, coordinator), fate) for fate in fates]
         seats = [(enrollment.enroll(person.id, cohort.id, coordinator.id), fate) for person, fate in people]
+        _file(cohort, coordinator, trainer)
         catalog.change_status(cohort, CohortStatus.RUNNING)
     with _acting(trainer):
         _mark(cohort, seats, trainer)
@@ -175,6 +181,23 @@ def _finished_class(build: Builders, rng: random.Random, code: str, end: date) -
         assessment.record_scores(cohort.id, scores)
         assessment.finalise(cohort.id, coordinator.id, _moment(cohort.end_date, 19))
     return cohort, seats
+
+
+def _file(cohort: Cohort, coordinator: User, trainer: User) -> None:
+    """The class-opening filing: prepared and submitted by the county's coordinator three days before its
+    deadline, approved by demo_reviewer the next day (the class may then start: filing/gate.py)."""
+    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    filed_on = deadline_of(cohort.start_date).day - DAY * 3
+    site = CLASSES[cohort.code][2]
+    method = "理论笔试＋实操考核" if cohort.code == PAID_CLASS else "理论笔试＋实操考核（母婴护理员五级）"
+    typed = FilingDetails(site, method, ASSESSOR, {trainer.id: f"{cohort.course.occupation}二级/技师，从业八年"})
+    filing = filing_lifecycle.prepare(cohort, typed, user=coordinator, now=_moment(filed_on, 10), timezone=zone)
+    step = filing_lifecycle.Step(user=coordinator, today=filed_on, now=_moment(filed_on, 11), timezone=zone)
+    filing = filing_lifecycle.change_status(filing, FilingStatus.SUBMITTED, step)
+    reviewer = _user("demo_reviewer")
+    with _acting(reviewer):
+        step = filing_lifecycle.Step(user=reviewer, today=filed_on + DAY, now=_moment(filed_on + DAY, 9), timezone=zone)
+        filing_lifecycle.change_status(filing, FilingStatus.APPROVED, step)
 
 
 def _person(build: Builders, rng: random.Random, cohort: Cohort, fate: Fate, coordinator: User) -> Trainee:

@@ -71,6 +71,8 @@ TRAINING_TYPES = {
     "individual": _l("Self-enrolled individuals"),  # 个人自主
 }
 
+SESSION_KINDS = {"theory": _l("Theory"), "practice": _l("Practice")}
+
 SITE_KINDS = {
     "community_factory": _l("Community factory"),
     "resettlement_community": _l("Resettlement community"),
@@ -87,6 +89,14 @@ CLAIM_STATUSES = {
     "approved": _l("Approved"),
     "paid": _l("Paid"),
     "returned": _l("Returned for correction"),
+}
+
+# A class-opening filing's steps (models.FilingStatus).
+FILING_STATUSES = {
+    "draft": _l("Draft"),
+    "submitted": _l("Awaiting review"),
+    "returned": _l("Returned for correction"),
+    "approved": _l("Approved"),
 }
 
 LINE_DECISIONS = {
@@ -124,7 +134,9 @@ def template_labels() -> dict:
         "attendance_status_labels": ATTENDANCE_STATUSES,
         "category_labels": HOUSEHOLD_CATEGORIES,
         "site_kind_labels": SITE_KINDS,
+        "session_kind_labels": SESSION_KINDS,
         "claim_status_labels": CLAIM_STATUSES,
+        "filing_status_labels": FILING_STATUSES,
         "line_decision_labels": LINE_DECISIONS,
         "objection_outcome_labels": OBJECTION_OUTCOMES,
         "external_certificate_kind_labels": EXTERNAL_CERTIFICATE_KINDS,

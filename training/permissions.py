@@ -49,6 +49,17 @@ def sees_everything(user: User) -> bool:
     return user.role == Role.ADMIN or (user.role == Role.COORDINATOR and user.county_code is None)
 
 
+def is_reviewer(user: User) -> bool:
+    """Who reviews what coordinators prepare (a claim, a filing): a reviewer account, or a coordinator
+    of the city (no county). Never what they prepared themselves: each lifecycle checks that."""
+    return user.role == Role.REVIEWER or (user.role == Role.COORDINATOR and user.county_code is None)
+
+
+def coordinates(user: User, cohort: Cohort) -> bool:
+    """A coordinator of the cohort's county or of the city: who prepares its filing and its claims."""
+    return user.role == Role.COORDINATOR and user.county_code in (None, cohort.county_code)
+
+
 def cohort_scope(user: User) -> ColumnElement[bool]:
     """A WHERE clause on Cohort limiting it to what the user may see."""
     if sees_everything(user):

@@ -147,6 +147,21 @@ def _claim_records(app, make, coordinator) -> dict:
     }
 
 
+def _filing_records(make, cohort) -> dict:
+    """The approved filing of the class of OTHER, with a change its coordinator recorded and nobody acknowledged."""
+    from training.models import FilingChange
+
+    filing = make.approved_filing(cohort)
+    change = FilingChange(filing=filing, reason="更换授课老师", changes={}, prepared_by_id=filing.prepared_by_id)
+    db.session.add(change)
+    db.session.flush()
+    return {
+        "change_id": change.id,
+        "filing.change_status:to": "returned",  # a step that needs a reason: an empty form changes nothing
+        "filing.document:name": "application.pdf",
+    }
+
+
 @pytest.fixture
 def world(app, make) -> World:
     from training.imports import uploads
@@ -171,6 +186,7 @@ def world(app, make) -> World:
     upload = uploads.store_upload("姓名,身份证号\n".encode(), owner_id=coordinator.id, filename="other.csv")
     home_class = make.cohort(county_code=HOME, status=CohortStatus.FINISHED, start_date=utcnow().date().replace(day=1))
     w.ids.update(_claim_records(app, make, coordinator) | {"name": "roster.pdf"})
+    w.ids.update(_filing_records(make, cohort))
     w.own = _trainee_records(make, home_class, "本人学员", "own_trainee")
     w.classmate = _trainee_records(make, home_class, "同班学员", "classmate_trainee")
     db.session.commit()

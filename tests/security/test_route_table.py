@@ -55,6 +55,7 @@ CHANGES_WITH_AN_EMPTY_FORM = {
     "main.set_language",  # no language given: the default one, stored on the account
     "reports.start_export",  # an export of the default criteria, a job of the user's own
     "claim_documents.start_pack",  # the claim's evidence pack, built in the background
+    "filing.acknowledge",  # a reviewer has seen the change named in the URL
 }
 VERIFY = _a(*ALL, public=True, query=(("t", "certificate_token"),))
 
@@ -183,6 +184,15 @@ TABLE: dict[str, Access] = {
     "claims.preview": _a("city", scoped={"county"}, note="coordinators prepare their county's claims"),
     "claims.prepare": _a("city", scoped={"county"}, note="coordinators prepare their county's claims"),
     "claims.notice": _a(*ALL, public=True, note="the public notice, by its unguessable address"),
+    # Class-opening filings (issue 14): read by admins, the city and reviewers, county coordinators in
+    # their county; steps and acknowledgements are reached (and refused by the services to whom they do not fall).
+    "filing.index": _a("admin", "city", "county", "reviewer", note="county coordinators: their county's filings"),
+    "filing.show": CLAIM_RECORD,
+    "filing.change_status": CLAIM_RECORD,
+    "filing.acknowledge": CLAIM_RECORD,
+    "filing.document": CLAIM_RECORD,
+    "filing.prepare": _a("city", scoped={"county"}, note="coordinators prepare their county's filings"),
+    "filing.record_change": _a("city", scoped={"county"}, note="coordinators record their county's changes"),
     # results (issue 13): the result-sheet import, and the proof of a trainee's household categories
     "skillcert_results.commit": OWNER_ONLY,
     "skillcert_results.discard": _a(

@@ -30,10 +30,9 @@ from training.catalog.schedule import Slot
 from training.catalog.services import CohortChoices, CohortDetails
 from training.catalog.timetable import SessionDetails
 from training.choices import SelectChoice, choices
-from training.labels import COHORT_STATUSES, SITE_KINDS, TRAINING_TYPES, VOCATIONAL_LEVELS
+from training.labels import COHORT_STATUSES, SESSION_KINDS, SITE_KINDS, TRAINING_TYPES, VOCATIONAL_LEVELS
 
 LEVELS = VOCATIONAL_LEVELS
-SESSION_KINDS = {"theory": _l("Theory"), "practice": _l("Practice")}
 WEEKDAYS = {0: _l("Mon"), 1: _l("Tue"), 2: _l("Wed"), 3: _l("Thu"), 4: _l("Fri"), 5: _l("Sat"), 6: _l("Sun")}
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from training import audit
 from training.exceptions import DomainError
 from training.extensions import db
+from training.filing import gate
 from training.labels import COHORT_STATUSES
 from training.models import (
     HOLDING_A_PLACE,
@@ -321,6 +322,9 @@ def change_status(cohort: Cohort, new_status: str) -> None:
         raise StatusChangeRefused(
             _("This cohort has no sessions yet. Schedule its sessions before it opens or starts.")
         )
+    refusal = gate.start_refusal(cohort) if new_status == CohortStatus.RUNNING else None
+    if refusal:
+        raise StatusChangeRefused(refusal)
     before = cohort.status
     cohort.status = new_status
     audit.record("cohort_status_changed", "cohort", cohort.id, before={"status": before}, after={"status": new_status})

@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, false, true
 
 from training.extensions import db
 from training.models import Claim, ClaimStatus, Cohort, Role, User
-from training.permissions import deny
+from training.permissions import coordinates, deny, is_reviewer
 
 
 class Action(enum.StrEnum):
@@ -51,11 +51,6 @@ REVIEWING = frozenset(
 )
 
 
-def is_reviewer(user: User) -> bool:
-    """A reviewer account, or a coordinator of the city (no county)."""
-    return user.role == Role.REVIEWER or (user.role == Role.COORDINATOR and user.county_code is None)
-
-
 def sees_every_claim(user: User) -> bool:
     return user.role == Role.ADMIN or is_reviewer(user)
 
@@ -77,7 +72,7 @@ def can_see_claim(user: User, claim: Claim) -> bool:
 
 def may_prepare(user: User, cohort: Cohort) -> bool:
     """Coordinators prepare their county's claims (the city's coordinators every county's)."""
-    return user.role == Role.COORDINATOR and user.county_code in (None, cohort.county_code)
+    return coordinates(user, cohort)
 
 
 def may(user: User, action: Action, claim: Claim) -> bool:

@@ -21,8 +21,9 @@ from flask import current_app
 from flask_babel import force_locale
 
 from training.certificates import pdf
-from training.certificates.issuing import LEVEL_NAMES
 from training.claims.review_facts import claimed_lines, review_facts
+from training.document_words import SEXES, TRAINING_TYPES, occupation_and_level
+from training.document_words import day as _day
 from training.identity import mask_id_number, mask_name_public
 from training.models import Claim, ClaimStatus
 from training.reports.definitions import NAMES
@@ -42,14 +43,12 @@ DOCUMENTS = {
 FULL_ID_DOCUMENTS = frozenset({"roster.xlsx"})
 # The 审核报告 reports a review that has ended in an approval.
 REVIEWED = (ClaimStatus.APPROVED, ClaimStatus.PAID)
-SEXES = {"M": "男", "F": "女"}
 CERTIFICATE_KINDS = {
     "own": "结业证书",
     "skill_level": "职业技能等级证书",
     "special_ability": "专项职业能力证书",
     "special_operation": "特种作业操作证",
 }
-TRAINING_TYPES = {"project": "项目制培训", "employee": "企业职工培训", "individual": "个人自主培训"}
 STATUS_NAMES = {
     "draft": "草稿",
     "submitted": "已提交",
@@ -139,10 +138,6 @@ class Heading:
     printed_on: str
 
 
-def occupation_and_level(occupation: str, level) -> str:
-    return f"{occupation}（{LEVEL_NAMES.get(level, level)}）" if level not in (None, "") else occupation
-
-
 def roster_rows(claim: Claim) -> list[RosterRow]:
     kinds, categories = NAMES["zh"]["kind"], NAMES["zh"]["category"]
     rows = []
@@ -179,10 +174,6 @@ def local_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return f"{moment.astimezone(ZoneInfo(current_app.config['BABEL_DEFAULT_TIMEZONE'])):%Y-%m-%d %H:%M}"
-
-
-def _day(value: date | None) -> str:
-    return f"{value:%Y年%m月%d日}" if value else ""
 
 
 def heading(claim: Claim, today: date) -> Heading:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from training.certificates import storage
 from training.certificates.serials import is_serial
+from training.document_words import SESSION_KINDS
 from training.extensions import db
 from training.files import evidence_path
 from training.models import (
@@ -42,7 +43,6 @@ from training.reports.exports import BOM, neutralised_row
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 STATUSES = {"present": "出勤", "late": "迟到", "absent": "缺勤", "excused": "请假"}
 METHODS = {"roster": "点名册", "qr": "扫码签到", "code": "签到码", "correction": "更正"}
-SESSION_KINDS = {"theory": "理论", "practice": "实操"}
 EVIDENCE_KINDS = {
     "contract": "劳动合同",
     "agreement": "就业协议",

@@ -30,6 +30,7 @@ from training.models.claims import (
     PlacementEvidence,
 )
 from training.models.enrollment import HOLDING_A_PLACE, SEATED, Enrollment, EnrollmentStatus
+from training.models.filing import PREPARABLE, Filing, FilingChange, FilingStatus
 from training.models.jobs import Job, JobStatus
 from training.models.people import (
     ActivationCode,
@@ -64,6 +65,7 @@ __all__ = [
     "LineDecision",
     "ObjectionOutcome",
     "PlacementEvidence",
+    "PREPARABLE",
     "STANDING",
     "SubsidyStandard",
     "TrainingType",
@@ -76,6 +78,9 @@ __all__ = [
     "Employer",
     "Enrollment",
     "EnrollmentStatus",
+    "Filing",
+    "FilingChange",
+    "FilingStatus",
     "FollowUp",
     "HouseholdCategory",
     "Job",
