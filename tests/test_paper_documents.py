@@ -257,7 +257,7 @@ def test_the_zip_holds_every_document(app, klass, settings):
 @pytest.mark.parametrize("size", [3, 12])
 def test_the_records_cost_the_same_statements_whatever_the_class_size(app, make, size):
     cohort = make.cohort(sessions=3)
-    for n in range(size):
+    for _ in range(size):
         enrollment = make.enrollment(cohort=cohort)
         make.attendance(enrollment, cohort.sessions[0])
         make.certificate(enrollment)

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, send_file, url_for
 from flask_login import current_user
 
 from training.models import Role, utcnow
-from training.paper import documents, queries, sheets
+from training.paper import contents, documents, queries, sheets
 from training.permissions import can_manage_cohort, deny, require_cohort, roles_required
 
 bp = Blueprint("paper", __name__)
@@ -31,18 +31,27 @@ def _download(content: bytes, name: str, mimetype: str):
     return response
 
 
-@bp.get("/sessions/<int:session_id>/sign-in.pdf", defaults={"extension": "pdf"})
-@bp.get("/sessions/<int:session_id>/sign-in.xlsx", defaults={"extension": "xlsx"})
+@bp.get("/sessions/<int:session_id>/sign-in.pdf")
 @roles_required(*SHEET_READERS)
-def session_sheet(session_id: int, extension: str):
+def session_pdf(session_id: int):
+    sheet = _session_sheet(session_id)
+    return _download(documents.sign_in_pdf(sheet), documents.session_file_name(sheet, None, "pdf"), documents.PDF)
+
+
+@bp.get("/sessions/<int:session_id>/sign-in.xlsx")
+@roles_required(*SHEET_READERS)
+def session_xlsx(session_id: int):
+    sheet = _session_sheet(session_id)
+    return _download(sheets.sign_in_xlsx([sheet]), documents.session_file_name(sheet, None, "xlsx"), documents.XLSX)
+
+
+def _session_sheet(session_id: int) -> contents.SignInSheet:
+    """The session's 签到表, if the current user marks its roster; else 404 / 403."""
     records = queries.session_records(session_id)
     if records is None:
         abort(404)
     require_cohort(records.session.cohort_id)
-    sheet = documents.session_sign_in(records, _settings(), utcnow())
-    content = documents.sign_in_pdf(sheet) if extension == "pdf" else sheets.sign_in_xlsx([sheet])
-    name = documents.session_file_name(sheet, None, extension)
-    return _download(content, name, documents.mimetype(name))
+    return documents.session_sign_in(records, _settings(), utcnow())
 
 
 def _cohort_records(cohort_id: int) -> queries.CohortRecords:
