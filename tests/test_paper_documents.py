@@ -140,16 +140,16 @@ def test_the_attendance_grid_marks_each_session_and_judges_the_minimum_as_the_co
     rows = {row.name: row for row in grid.rows}
 
     assert [c.held for c in grid.columns] == [True, True, True, False]
-    assert rows["王秀英"].marks == ["√", "√", "√", ""]
+    assert rows["王秀英"].marks == ["到", "到", "到", "　"]
     assert (rows["王秀英"].attended, rows["王秀英"].scheduled, rows["王秀英"].percent, rows["王秀英"].meets) == (
         "12",
         "12",
         "100%",
         "是",
     )
-    assert rows["欧阳明月"].marks == ["迟", "×", "假", ""]
+    assert rows["欧阳明月"].marks == ["迟", "缺", "假", "　"]
     assert (rows["欧阳明月"].percent, rows["欧阳明月"].meets) == ("33.3%", "否")
-    assert rows["李娜"].marks == ["√", "√", "—", ""] and rows["李娜"].meets == "否"  # 66.6 % < 75 %
+    assert rows["李娜"].marks == ["到", "到", "－", "　"] and rows["李娜"].meets == "否"  # 66.6 % < 75 %
 
 
 def test_the_attendance_pdf_holds_every_name_masked_id_and_mark(app, klass, settings):
@@ -159,8 +159,21 @@ def test_the_attendance_pdf_holds_every_name_masked_id_and_mark(app, klass, sett
     for enrollment in people:
         assert enrollment.trainee.name in text and mask_id_number(enrollment.trainee.id_number) in text
     assert FULL_ID.search(text) is None
-    assert re.search(r"欧阳明月\s+\S+\s+迟\s+×\s+假\s+4\s+12\s+33\.3%\s+否", text)
-    assert "达到 75%" in text
+    assert re.search(r"欧阳明月\s+\S+\s+迟\s+缺\s+假\s+4\s+12\s+33\.3%\s+否", text)
+    assert "不低于应到课时的 75%" in text
+
+
+def test_a_cohort_of_many_sessions_prints_its_grid_in_tables_of_at_most_twenty(app, make, settings):
+    cohort = make.cohort()
+    start = datetime(2026, 3, 2, 0, 30, tzinfo=UTC)
+    for n in range(25):
+        make.session(cohort, starts_at=start + timedelta(days=n))
+    make.enrollment(cohort=cohort, trainee=make.trainee(name="王秀英"))
+    db.session.commit()
+    text = pdftotext(documents.cohort_document(queries.cohort_records(cohort.id), "attendance.pdf", settings, NOW))
+
+    assert "第 1–13 次课（共 25 次）" in text and "第 14–25 次课（共 25 次）" in text
+    assert text.count("王秀英") == 2 and text.count("出勤率") == 1
 
 
 @pytest.mark.parametrize("count, tables", [(16, [16]), (20, [20]), (25, [13, 12]), (41, [14, 14, 13])])

@@ -27,10 +27,13 @@ from training.trainees.category_evidence import mask_evidence
 
 WEEKDAYS = "一二三四五六日"
 SESSION_KINDS = {"theory": "理论", "practice": "实操"}
-# A mark as the 考勤汇总表 prints it; a held session without a mark counts as not attended.
-MARKS = {"present": "√", "late": "迟", "absent": "×", "excused": "假"}
-UNMARKED = "—"
-LEGEND = "√ 出勤　迟 迟到　× 缺勤　假 请假　— 未记录　空白 尚未上课"
+# A mark as the 考勤汇总表 prints it; a held session without a mark counts as not attended. Every
+# one is a full-width character, one em wide, so that a row's marks print as one line of text in
+# even columns (documents.GridTable).
+MARKS = {"present": "到", "late": "迟", "absent": "缺", "excused": "假"}
+UNMARKED = "－"
+NOT_HELD = "　"
+LEGEND = "到 出勤　迟 迟到　缺 缺勤　假 请假　－ 未记录　空白 尚未上课"
 # Sessions side by side in one table of the 考勤汇总表: more go into a further table (the names again).
 SESSIONS_PER_TABLE = 20
 
@@ -169,7 +172,7 @@ class GridRow:
     number: int
     name: str
     masked_id: str
-    marks: list[str]  # one per session, in the order of the columns
+    marks: list[str]  # one per session, in the order of the columns (NOT_HELD for those to come)
     attended: str
     scheduled: str
     percent: str
@@ -217,7 +220,7 @@ def attendance_grid(records: CohortRecords, *, centre: str, zone: ZoneInfo, now:
                 name=person.trainee.name,
                 masked_id=mask_id_number(person.trainee.id_number),
                 marks=[
-                    MARKS.get(m.status or "", UNMARKED) if was_held else ""
+                    MARKS.get(m.status or "", UNMARKED) if was_held else NOT_HELD
                     for m, was_held in zip(marks, held, strict=True)
                 ],
                 attended=hours_text(hours.attended),

@@ -66,9 +66,67 @@ def sign_in_pdf(sheet: SignInSheet) -> bytes:
     return _render("paper/sign_in.html", sheet=sheet, headers=contents.SIGN_IN_HEADERS, qr=qr_src(sheet.checkin_url))
 
 
+# The 考勤汇总表's geometry, in mm of the 273 between the margins of A4 landscape: 序号, 姓名, 身份证号码,
+# then the sessions' columns sharing what is left, then the four totals in the last table.
+GRID_MM = 273
+IDENTITY_MM = (7, 18, 29)
+TOTAL_MM = 11
+MARK_PT = 7  # the marks' font size: one em of a full-width mark, in pt
+
+
+@dataclass(frozen=True)
+class GridTable:
+    """One table of the 考勤汇总表: some sessions' columns, and each row's marks in them as one line.
+
+    Laying out a table cell costs WeasyPrint about a millisecond (its style, its line, its borders,
+    and more for a background), so a row's marks are one cell, not one per session: full-width
+    characters spaced one column apart, the column lines drawn by one gradient of the table's.
+    That lays out 60 × 16 in a third of the time, looking the same and reading the same in text."""
+
+    grid: AttendanceGrid
+    sessions: range
+    last: bool
+
+    @property
+    def mark_mm(self) -> float:
+        rest = GRID_MM - sum(IDENTITY_MM) - (4 * TOTAL_MM if self.last else 0)
+        return round(rest / max(len(self.sessions), 1), 3)
+
+    @property
+    def marks_style(self) -> str:
+        em = MARK_PT * 25.4 / 72
+        gap = self.mark_mm - em
+        return f"font-size: {MARK_PT}pt; letter-spacing: {gap:.3f}mm; padding-left: {gap / 2:.3f}mm"
+
+    @property
+    def lines_style(self) -> str:
+        """The lines between the sessions' columns, as the table's background."""
+        start = sum(IDENTITY_MM)
+        stops = ["transparent 0"]
+        for k in range(1, len(self.sessions)):
+            x = start + k * self.mark_mm
+            stops.append(
+                f"transparent {x - 0.125:.3f}mm, #52606d {x - 0.125:.3f}mm, #52606d {x + 0.125:.3f}mm, "
+                f"transparent {x + 0.125:.3f}mm"
+            )
+        return f"background: linear-gradient(to right, {', '.join(stops)}) no-repeat"
+
+    def marks(self, row: contents.GridRow) -> str:
+        return "".join(row.marks[i] for i in self.sessions)
+
+
 def attendance_pdf(grid: AttendanceGrid) -> bytes:
     """The 考勤汇总表: A4 landscape, up to SESSIONS_PER_TABLE sessions a table, the names repeated."""
-    return _render("paper/attendance.html", grid=grid, legend=contents.LEGEND)
+    parts = grid.parts
+    tables = [GridTable(grid, part, n == len(parts) - 1) for n, part in enumerate(parts)]
+    return _render(
+        "paper/attendance.html",
+        grid=grid,
+        tables=tables,
+        legend=contents.LEGEND,
+        identity_mm=IDENTITY_MM,
+        total_mm=TOTAL_MM,
+    )
 
 
 def results_pdf(records: CohortRecords, head: contents.ClassHeading) -> bytes:

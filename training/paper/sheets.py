@@ -134,7 +134,11 @@ def attendance_xlsx(grid: AttendanceGrid) -> bytes:
         [*_class_facts(grid.head), f"已上 {grid.held} 次课；{contents.LEGEND}"],
         len(headers),
     )
-    rows = [[r.number, r.name, r.masked_id, *r.marks, r.attended, r.scheduled, r.percent, r.meets] for r in grid.rows]
+    rows = [
+        [r.number, r.name, r.masked_id, *[m.replace(contents.NOT_HELD, "") for m in r.marks]]
+        + [r.attended, r.scheduled, r.percent, r.meets]
+        for r in grid.rows
+    ]
     widths = [6, 10, 21, *[7] * len(grid.columns), 9, 9, 9, 9]
     _table(page, top, headers, rows, widths)
     _page(page, landscape=True)
