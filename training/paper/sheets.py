@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from training.paper import contents
@@ -61,7 +62,7 @@ def _table(sheet: Worksheet, top: int, headers: Sequence[str], rows: Sequence[Se
     for column, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.print_title_rows = f"{top}:{top}"
-    sheet.freeze_panes = sheet.cell(row=top + 1, column=1)
+    sheet.freeze_panes = f"A{top + 1}"
 
 
 def _page(sheet: Worksheet, landscape: bool) -> None:
@@ -69,8 +70,17 @@ def _page(sheet: Worksheet, landscape: bool) -> None:
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    footer = sheet.oddFooter
+    assert footer is not None  # openpyxl makes every sheet's
+    footer.center.text = "第 &P 页 共 &N 页"
+
+
+def _book(title: str) -> tuple[openpyxl.Workbook, Worksheet]:
+    """A workbook of one sheet of this title."""
+    book = openpyxl.Workbook()
+    book.remove(book.worksheets[0])
+    return book, book.create_sheet(title)
 
 
 def _saved(book: openpyxl.Workbook) -> bytes:
@@ -89,7 +99,7 @@ def _class_facts(head: ClassHeading) -> list[str]:
 def sign_in_xlsx(sheets: Sequence[SignInSheet]) -> bytes:
     """One worksheet per session (in the order given), each to print on A4 portrait."""
     book = openpyxl.Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     for number, sheet in enumerate(sheets, 1):
         page = book.create_sheet(f"{number:02d} {sheet.day.split('（')[0]}"[:31])
         head = sheet.head
@@ -115,9 +125,7 @@ def sign_in_xlsx(sheets: Sequence[SignInSheet]) -> bytes:
 
 def attendance_xlsx(grid: AttendanceGrid) -> bytes:
     """Every trainee × every session on one worksheet (a spreadsheet has no page width to keep to)."""
-    book = openpyxl.Workbook()
-    page = book.active
-    page.title = "考勤汇总表"
+    book, page = _book("考勤汇总表")
     headers = [
         "序号",
         "姓名",
@@ -146,9 +154,7 @@ def attendance_xlsx(grid: AttendanceGrid) -> bytes:
 
 
 def results_xlsx(rows: Sequence[ResultRow], head: ClassHeading) -> bytes:
-    book = openpyxl.Workbook()
-    page = book.active
-    page.title = "成绩单及颁证花名册"
+    book, page = _book("成绩单及颁证花名册")
     top = _title(
         page, f"{head.centre} 职业技能培训成绩单及颁证花名册", _class_facts(head), len(contents.RESULTS_HEADERS)
     )
@@ -173,9 +179,7 @@ def results_xlsx(rows: Sequence[ResultRow], head: ClassHeading) -> bytes:
 
 
 def roster_xlsx(rows: Sequence[Sequence], head: ClassHeading) -> bytes:
-    book = openpyxl.Workbook()
-    page = book.active
-    page.title = "学员花名册"
+    book, page = _book("学员花名册")
     top = _title(page, f"{head.centre} 职业技能培训学员花名册", _class_facts(head), len(contents.ROSTER_HEADERS))
     _table(page, top, contents.ROSTER_HEADERS, rows, ROSTER_WIDTHS)
     _page(page, landscape=True)
