@@ -130,6 +130,10 @@ def register_blueprints(app: Flask) -> None:
     from training.claims import document_views as claim_documents
 
     app.register_blueprint(claim_documents.bp)
+    # The class's paper: 签到表, 考勤汇总表, 成绩单, 花名册 (issue 14).
+    from training.paper import views as paper
+
+    app.register_blueprint(paper.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

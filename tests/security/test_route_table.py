@@ -203,6 +203,12 @@ TABLE: dict[str, Access] = {
     "skillcert_results.template": STAFF_LIST,
     "skillcert_results.upload": STAFF_LIST,
     "trainees.record_category_evidence": STAFF_RECORD,
+    # The class's paper (issue 14): a session's sign-in sheet for whoever marks its roster, a cohort's
+    # documents and their ZIP for those who coordinate it.
+    "paper.session_pdf": _a(*STAFF, scoped={"county", "trainer"}, note="the trainers of the session's class"),
+    "paper.session_xlsx": _a(*STAFF, scoped={"county", "trainer"}, note="the trainers of the session's class"),
+    "paper.cohort_document": STAFF_RECORD,
+    "paper.cohort_zip": STAFF_RECORD,
 }
 
 
