@@ -31,7 +31,7 @@ def test_allowed_transitions(status, places_taken, allowed):
     [("draft", "open"), ("open", "running"), ("running", "finished"), ("finished", "closed"), ("open", "draft")],
 )
 def test_a_cohort_moves_one_step(make, before, after):
-    cohort = make.cohort(status=before, sessions=1)
+    cohort = make.cohort(status=before, timetable=True)
     services.change_status(cohort, after)
     assert cohort.status == after
 
@@ -96,7 +96,7 @@ def test_opening_a_cohort_without_sessions_is_refused_on_its_page_with_the_reaso
 
 
 def test_coordinator_opens_a_draft_cohort_and_the_change_is_audited(client, auth, make):
-    cohort = make.cohort(status="draft", sessions=1)
+    cohort = make.cohort(status="draft", timetable=True)
     auth.login("coordinator", county="610924")
     response = client.submit(f"/cohorts/{cohort.id}/status", {"status": "open"}, page=f"/cohorts/{cohort.id}")
     assert response.status_code == 302
