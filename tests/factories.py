@@ -53,7 +53,9 @@ class Factories:
         values.update(fields)
         return self._add(Course(**values))
 
-    def cohort(self, course=None, county_code="610924", trainers=(), sessions=0, **fields) -> Cohort:
+    def cohort(self, course=None, county_code="610924", trainers=(), sessions=0, timetable=False, **fields) -> Cohort:
+        """A running cohort from today, with `sessions` four-hour sessions (one a day at 09:00) or, with
+        timetable=True, a timetable covering its course's hours (make.timetable)."""
         n = next(_counter)
         start = fields.pop("start_date", date.today())
         values = dict(
@@ -73,7 +75,24 @@ class Factories:
         base = datetime.combine(start, datetime.min.time(), tzinfo=UTC) + timedelta(hours=1)
         for day in range(sessions):
             self.session(cohort, starts_at=base + timedelta(days=day))
+        if timetable:
+            self.timetable(cohort)
         return cohort
+
+    def timetable(self, cohort, start=None) -> list[ClassSession]:
+        """Sessions covering the course's total hours from `start` (the cohort's start date), two a day
+        at 09:00 and 14:00 in Shanghai, four hours each but the last (the end date moves to the last day if it
+        came earlier): a timetable the opening checks pass."""
+        first = datetime.combine(start or cohort.start_date, datetime.min.time(), tzinfo=UTC) + timedelta(hours=1)
+        left, sessions = Decimal(cohort.course.total_hours), []
+        while left > 0:
+            n, hours = len(sessions), min(left, Decimal(4))
+            starts_at = first + timedelta(days=n // 2, hours=5 * (n % 2))
+            sessions.append(self.session(cohort, starts_at=starts_at, hours=hours))
+            left -= hours
+        cohort.end_date = max(cohort.end_date, (first + timedelta(days=(len(sessions) - 1) // 2)).date())
+        db.session.flush()
+        return sessions
 
     def session(self, cohort, starts_at=None, hours=4, **fields) -> ClassSession:
         starts_at = starts_at or datetime.now(UTC) + timedelta(hours=1)
@@ -81,7 +100,7 @@ class Factories:
             ClassSession(
                 cohort=cohort,
                 starts_at=starts_at,
-                ends_at=starts_at + timedelta(hours=hours),
+                ends_at=starts_at + timedelta(hours=float(hours)),
                 hours=Decimal(hours),
                 topic=fields.pop("topic", "理论授课"),
                 **fields,

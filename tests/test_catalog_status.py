@@ -31,7 +31,7 @@ def test_allowed_transitions(status, places_taken, allowed):
     [("draft", "open"), ("open", "running"), ("running", "finished"), ("finished", "closed"), ("open", "draft")],
 )
 def test_a_cohort_moves_one_step(make, before, after):
-    cohort = make.cohort(status=before, sessions=1)
+    cohort = make.cohort(status=before, timetable=True)
     if after == "running":
         make.approved_filing(cohort)
     services.change_status(cohort, after)
@@ -98,7 +98,7 @@ def test_opening_a_cohort_without_sessions_is_refused_on_its_page_with_the_reaso
 
 
 def test_coordinator_opens_a_draft_cohort_and_the_change_is_audited(client, auth, make):
-    cohort = make.cohort(status="draft", sessions=1)
+    cohort = make.cohort(status="draft", timetable=True)
     auth.login("coordinator", county="610924")
     response = client.submit(f"/cohorts/{cohort.id}/status", {"status": "open"}, page=f"/cohorts/{cohort.id}")
     assert response.status_code == 302
@@ -137,7 +137,7 @@ def test_the_cohort_page_offers_only_the_allowed_next_steps(client, auth, make, 
 
 
 def test_an_open_cohort_starts_only_once_its_filing_is_approved_and_the_refusal_says_so(client, auth, make):
-    cohort = make.cohort(status="open", sessions=1)
+    cohort = make.cohort(status="open", timetable=True)
     auth.login("coordinator", county="610924")
     response = client.submit(
         f"/cohorts/{cohort.id}/status", {"status": "running"}, page=f"/cohorts/{cohort.id}", follow_redirects=True

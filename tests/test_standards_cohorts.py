@@ -25,7 +25,7 @@ def course(make):
 
 
 def draft(make, course, start=START, **fields) -> Cohort:
-    return make.cohort(course=course, status="draft", start_date=start, sessions=1, **fields)
+    return make.cohort(course=course, status="draft", start_date=start, timetable=True, **fields)
 
 
 def frozen(cohort: Cohort) -> tuple:
@@ -178,6 +178,8 @@ def test_back_to_draft_lets_the_standard_go_and_opening_again_takes_the_one_then
     catalog.change_status(cohort, "draft")
     released = frozen(cohort)
     cohort.start_date, cohort.end_date = date(2027, 3, 1), date(2027, 3, 31)
+    cohort.sessions.clear()  # the timetable moves with the dates
+    make.timetable(cohort)
     second = make.standard(course=course, yuan=Decimal("4500"), valid_from=date(2027, 1, 1))
 
     catalog.change_status(cohort, "open")

@@ -13,11 +13,13 @@ from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from training import audit
+from training.catalog import opening
 from training.exceptions import DomainError
 from training.extensions import db
 from training.filing import gate
@@ -54,7 +56,11 @@ class CatalogRefused(DomainError):
 
 
 class StatusChangeRefused(CatalogRefused):
-    pass
+    """str() is every problem in one message; problems lists them one by one, for the page."""
+
+    def __init__(self, message, problems: list[str] | None = None):
+        super().__init__(str(message))
+        self.problems = problems or [str(message)]
 
 
 class ScheduleRefused(CatalogRefused):
@@ -297,13 +303,11 @@ def allowed_transitions(status: str, places_taken: bool) -> list[str]:
     return steps
 
 
-def _has_sessions(cohort_id: int) -> bool:
-    return db.session.scalar(select(ClassSession.id).where(ClassSession.cohort_id == cohort_id).limit(1)) is not None
-
-
-def change_status(cohort: Cohort, new_status: str) -> None:
-    """The one way a cohort's status changes: one step along the path, audited. Opening freezes the
-    subsidy standard in force on the start date (standards.freezing); back to draft lets it go."""
+def change_status(cohort: Cohort, new_status: str, timezone: str | None = None) -> None:
+    """The one way a cohort's status changes: one step along the path, audited. Opening or starting
+    is refused with every problem the opening checks find (catalog.opening; session days in
+    `timezone`, the app's by default). Opening freezes the subsidy standard in force on the start
+    date (standards.freezing); back to draft lets it go."""
     if new_status not in COHORT_STATUSES:
         raise StatusChangeRefused(_("Unknown status."))
     taken = places_held(cohort.id) > 0
@@ -317,14 +321,12 @@ def change_status(cohort: Cohort, new_status: str) -> None:
                 new=COHORT_STATUSES[new_status],
             )
         )
-    if new_status in (CohortStatus.OPEN, CohortStatus.RUNNING) and not _has_sessions(cohort.id):
-        # Trainees would apply to a class with no timetable, and it could never be attended or finalised.
-        raise StatusChangeRefused(
-            _("This cohort has no sessions yet. Schedule its sessions before it opens or starts.")
-        )
-    refusal = gate.start_refusal(cohort) if new_status == CohortStatus.RUNNING else None
-    if refusal:
-        raise StatusChangeRefused(refusal)
+    if new_status in (CohortStatus.OPEN, CohortStatus.RUNNING):
+        problems = opening.refusals(cohort, timezone or current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        if new_status == CohortStatus.RUNNING:
+            problems += filter(None, [gate.start_refusal(cohort)])
+        if problems:
+            raise StatusChangeRefused(" ".join(problems), problems)
     before = cohort.status
     cohort.status = new_status
     audit.record("cohort_status_changed", "cohort", cohort.id, before={"status": before}, after={"status": new_status})

@@ -230,10 +230,12 @@ def change_status(cohort_id: int):
     if form.validate_on_submit():
         assert form.status.data is not None  # DataRequired
         try:
-            services.change_status(cohort, form.status.data)
+            services.change_status(cohort, form.status.data, _timezone())
         except DomainError as refusal:
             db.session.rollback()
-            flash(str(refusal), "danger")
+            # the opening checks give every problem they found, each flashed on its own
+            for problem in refusal.problems if isinstance(refusal, services.StatusChangeRefused) else [str(refusal)]:
+                flash(problem, "danger")
         else:
             db.session.commit()
             flash(_("Cohort %(code)s: %(status)s.", code=cohort.code, status=COHORT_STATUSES[cohort.status]), "success")

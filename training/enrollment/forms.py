@@ -8,6 +8,14 @@ from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
+def overlap_reason_field(label=None) -> TextAreaField:
+    """The reason to enroll although the trainee's other class has sessions at the same times."""
+    return TextAreaField(
+        label or _l("Overlapping sessions: written reason to enroll anyway (only if asked)"),
+        validators=[Optional(), Length(max=500)],
+    )
+
+
 class EnrollOneForm(FlaskForm):
     person = StringField(
         _l("Full ID number or name of the trainee"),
@@ -21,12 +29,14 @@ class EnrollOneForm(FlaskForm):
     override_reason = TextAreaField(
         _l("Subsidy rule override: written reason (only if a rule refuses)"), validators=[Optional(), Length(max=500)]
     )
+    overlap_reason = overlap_reason_field()
 
 
 class EnrollManyForm(FlaskForm):
     override_reason = TextAreaField(
         _l("Subsidy rule override: written reason (only if a rule refuses)"), validators=[Optional(), Length(max=500)]
     )
+    overlap_reason = overlap_reason_field()
 
 
 class DecisionForm(FlaskForm):
@@ -34,6 +44,7 @@ class DecisionForm(FlaskForm):
     override_reason = TextAreaField(
         _l("Subsidy rule override: written reason"), validators=[Optional(), Length(max=500)]
     )
+    overlap_reason = overlap_reason_field(_l("Overlapping sessions: reason"))
 
 
 class WithdrawForm(FlaskForm):

@@ -8,7 +8,7 @@ from sqlalchemy import exists, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from training.enrollment import services
-from training.enrollment.services import EnrollmentRefused
+from training.enrollment.checks import EnrollmentRefused
 from training.extensions import db
 from training.labels import ENROLLMENT_STATUSES
 from training.models import SEATED, Cohort, CohortStatus, Enrollment, EnrollmentStatus, Role, Trainee, User
@@ -88,7 +88,9 @@ class TickResult:
     refusal: EnrollmentRefused | None
 
 
-def enroll_ticked(cohort: Cohort, trainee_ids: list[int], user: User, override_reason: str | None) -> list[TickResult]:
+def enroll_ticked(
+    cohort: Cohort, trainee_ids: list[int], user: User, override_reason: str | None, overlap_reason: str | None = None
+) -> list[TickResult]:
     """Enroll each ticked trainee in scope; a refusal for one leaves the others enrolled.
 
     No savepoints are needed: enroll() refuses before it writes anything.
@@ -99,7 +101,7 @@ def enroll_ticked(cohort: Cohort, trainee_ids: list[int], user: User, override_r
     results = []
     for trainee in trainees:
         try:
-            enrollment = services.enroll(trainee.id, cohort.id, user.id, override_reason)
+            enrollment = services.enroll(trainee.id, cohort.id, user.id, override_reason, overlap_reason)
         except EnrollmentRefused as refusal:
             results.append(TickResult(trainee, None, refusal))
         else:

@@ -3,6 +3,9 @@
 Every operation locks the rows it decides on (the trainee for the subsidy count, the
 cohort for its seats) so two requests at once cannot both take the last slot.
 
+A coordinator's enrollment is also checked against the trainee's other classes at the same times
+(a written reason goes on) and a running class too far along to join (nothing goes on): checks.py.
+
 A subsidy rule's refusal is overridden by two people (nobody approves what they prepared): the
 first writes the reason, and the enrollment waits as an application marked with its preparer;
 another coordinator (of the county or the city) accepts it, and only then does it take a place.
@@ -14,8 +17,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from training import audit
+from training.enrollment.checks import EnrollmentRefused, Overlap, check_not_too_late, check_overlaps
 from training.enrollment.rules import PastTraining, SubsidyConflict, subsidy_conflicts
-from training.exceptions import DomainError
 from training.extensions import db
 from training.models import (
     HOLDING_A_PLACE,
@@ -31,12 +34,6 @@ from training.models import (
 from training.orm import lock_row
 
 ENROLLABLE_COHORTS = (CohortStatus.OPEN, CohortStatus.RUNNING)
-
-
-class EnrollmentRefused(DomainError):
-    def __init__(self, message, conflicts: list[SubsidyConflict] | None = None):
-        super().__init__(str(message))
-        self.conflicts = conflicts or []
 
 
 class OverrideNeedsAnotherPerson(EnrollmentRefused):
@@ -114,9 +111,14 @@ def _audit(action: str, enrollment: Enrollment, before: str | None, **extra) -> 
 
 
 def enroll(
-    trainee_id: int, cohort_id: int, decided_by_id: int | None, override_reason: str | None = None
+    trainee_id: int,
+    cohort_id: int,
+    decided_by_id: int | None,
+    override_reason: str | None = None,
+    overlap_reason: str | None = None,
 ) -> Enrollment:
-    """A coordinator's enrollment: subsidy rules, then a seat or the waiting list.
+    """A coordinator's enrollment: not too late, subsidy rules, other classes at the same times (with
+    overlap_reason the coordinator goes on, stored and audited), then a seat or the waiting list.
 
     With a written reason, a rule's refusal becomes an override prepared by decided_by_id: the
     enrollment is returned as an application awaiting another person's approval (accept()).
@@ -133,17 +135,40 @@ def enroll(
         EnrollmentStatus.APPLIED,
     ):
         raise EnrollmentRefused(_("%(name)s is already in this cohort.", name=trainee.name))
+    check_not_too_late(cohort)
     conflicts = check_subsidy(trainee, cohort, override_reason)
     if conflicts and decided_by_id is None:
         raise EnrollmentRefused(_("A subsidy override needs the coordinator who prepares it."), conflicts)
+    found = check_overlaps(trainee, cohort, overlap_reason)
     before = enrollment.status if enrollment else None
     if enrollment is None:
         enrollment = Enrollment(trainee=trainee, cohort=cohort)
         db.session.add(enrollment)
+    enrollment.overlap_reason = (overlap_reason or "").strip() if found else None
     if conflicts:
-        return _prepare_override(enrollment, before, conflicts, decided_by_id, override_reason or "")
-    enrollment.subsidy_override_reason = enrollment.override_prepared_by_id = None
-    return _seat(enrollment, cohort, before, decided_by_id)
+        placed = _prepare_override(enrollment, before, conflicts, decided_by_id, override_reason or "")
+    else:
+        enrollment.subsidy_override_reason = enrollment.override_prepared_by_id = None
+        placed = _seat(enrollment, cohort, before, decided_by_id)
+    if found:
+        _audit_overlap(placed, found, decided_by_id)
+    return placed
+
+
+def _audit_overlap(enrollment: Enrollment, found: list[Overlap], decided_by_id: int | None) -> None:
+    audit.record(
+        "enrollment_overlap_accepted",
+        "enrollment",
+        enrollment.id,
+        after={
+            "reason": enrollment.overlap_reason,
+            "cohorts": [o.cohort_code for o in found],
+            "first": found[0].first.isoformat(),
+            "trainee_id": enrollment.trainee_id,
+            "cohort_id": enrollment.cohort_id,
+        },
+        actor_id=decided_by_id,
+    )
 
 
 def _seat(enrollment: Enrollment, cohort: Cohort, before: str | None, decided_by_id: int | None) -> Enrollment:
@@ -201,6 +226,7 @@ def approve_override(enrollment_id: int, approved_by_id: int) -> Enrollment:
         )
     if cohort.status not in ENROLLABLE_COHORTS:
         raise EnrollmentRefused(_("This cohort does not take enrollments now."))
+    check_not_too_late(cohort)  # the overlaps were checked when the override was prepared
     conflicts = check_subsidy(trainee, cohort, enrollment.subsidy_override_reason)
     _seat(enrollment, cohort, EnrollmentStatus.APPLIED, approved_by_id)
     if conflicts:
@@ -242,14 +268,16 @@ def apply(trainee_id: int, cohort_id: int) -> Enrollment:
     return enrollment
 
 
-def accept(enrollment_id: int, decided_by_id: int, override_reason: str | None = None) -> Enrollment:
-    """Accept an application: the same rules as enroll(); a prepared override is approved."""
+def accept(
+    enrollment_id: int, decided_by_id: int, override_reason: str | None = None, overlap_reason: str | None = None
+) -> Enrollment:
+    """Accept an application: the same checks as enroll(); a prepared override is approved."""
     enrollment = db.session.get(Enrollment, enrollment_id)
     if enrollment is None or enrollment.status != EnrollmentStatus.APPLIED:
         raise EnrollmentRefused(_("Only applications can be accepted."))
     if enrollment.awaits_override_approval:
         return approve_override(enrollment.id, decided_by_id)
-    return enroll(enrollment.trainee_id, enrollment.cohort_id, decided_by_id, override_reason)
+    return enroll(enrollment.trainee_id, enrollment.cohort_id, decided_by_id, override_reason, overlap_reason)
 
 
 def decline(enrollment_id: int, decided_by_id: int, reason: str) -> Enrollment:

@@ -17,8 +17,8 @@ from training.catalog.views import catalog_labels
 from training.catalog.views import cohort as cohort_page
 from training.choices import choices
 from training.enrollment import queries, services
+from training.enrollment.checks import EnrollmentRefused, OverlapNeedsReason
 from training.enrollment.forms import ApplyForm, DecisionForm, EnrollManyForm, EnrollOneForm, WithdrawForm
-from training.enrollment.services import EnrollmentRefused
 from training.errors import render_error
 from training.exceptions import InvalidValue
 from training.extensions import db
@@ -127,7 +127,13 @@ def enroll_one(cohort_id: int):
     if trainee is None:
         return _typed_again(cohort, form, matches)
     try:
-        enrollment = services.enroll(trainee.id, cohort.id, current_user.id, form.override_reason.data)
+        enrollment = services.enroll(
+            trainee.id, cohort.id, current_user.id, form.override_reason.data, form.overlap_reason.data
+        )
+    except OverlapNeedsReason as refusal:  # a warning: the reason's box opens under it
+        db.session.rollback()
+        add_error(form.overlap_reason, str(refusal))
+        return _typed_again(cohort, form, matches)
     except EnrollmentRefused as refusal:
         db.session.rollback()
         form.form_errors.append(_("%(name)s: %(message)s", name=trainee.name, message=_refusal_message(refusal)))
@@ -163,7 +169,9 @@ def enroll_many(cohort_id: int):
     ticked = [int(i) for i in request.form.getlist("trainee_id") if i.isdigit()]
     results = None
     if form.validate_on_submit() and ticked:
-        results = queries.enroll_ticked(cohort, ticked, current_user, form.override_reason.data)
+        results = queries.enroll_ticked(
+            cohort, ticked, current_user, form.override_reason.data, form.overlap_reason.data
+        )
         db.session.commit()
         ticked = [r.trainee.id for r in results if r.refusal]
     page = db.paginate(
@@ -188,7 +196,9 @@ def accept(enrollment_id: int):
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            accepted = services.accept(enrollment.id, current_user.id, form.override_reason.data)
+            accepted = services.accept(
+                enrollment.id, current_user.id, form.override_reason.data, form.overlap_reason.data
+            )
         except EnrollmentRefused as refusal:
             db.session.rollback()
             flash(_refusal_message(refusal), "danger")

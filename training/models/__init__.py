@@ -3,6 +3,7 @@
 from training.models.attendance import ATTENDED, Attendance, AttendanceStatus, MarkMethod
 from training.models.audit import AuditEvent
 from training.models.catalog import (
+    TIMETABLE_COMMITTED,
     ClassSession,
     Cohort,
     CohortStatus,
@@ -101,6 +102,7 @@ __all__ = [
     "User",
     "SEATED",
     "HOLDING_A_PLACE",
+    "TIMETABLE_COMMITTED",
     "ATTENDED",
     "cohort_trainer",
     "utcnow",

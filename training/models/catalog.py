@@ -27,6 +27,11 @@ class CohortStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
+# Cohorts whose timetable is committed: a trainer or a trainee booked in one of them is not free at
+# its sessions' times. A draft's timetable may still change, and a closed cohort's is only history.
+TIMETABLE_COMMITTED = (CohortStatus.OPEN, CohortStatus.RUNNING, CohortStatus.FINISHED)
+
+
 class SiteKind(enum.StrEnum):
     COMMUNITY_FACTORY = "community_factory"  # 新社区工厂
     RESETTLEMENT_COMMUNITY = "resettlement_community"  # 安置社区
