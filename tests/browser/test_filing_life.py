@@ -27,7 +27,7 @@ def served(database_url, tmp_path_factory):
         make.user("reviewer", username="reviewer_filing")
         trainer = make.user("trainer", county_code="610924", display_name="刘老师")
         start = date.today() + timedelta(days=30)
-        cohort = make.cohort(status=CohortStatus.OPEN, start_date=start, sessions=2, trainers=[trainer])
+        cohort = make.cohort(status=CohortStatus.OPEN, start_date=start, timetable=True, trainers=[trainer])
         for name in ("王秀英", "欧阳娜"):
             make.enrollment(cohort=cohort, trainee=make.trainee(name=name))
         db.session.commit()
