@@ -85,6 +85,22 @@ def test_editing_a_course_saves_and_audits_the_change(client, auth, make):
     assert (event.before["total_hours"], event.after["total_hours"]) == (80, 96)
 
 
+def test_a_course_is_switched_to_sign_in_and_sign_out_on_its_form_and_audited(client, auth, make):
+    course = make.course(code="CYS-5")
+    auth.login("admin")
+    assert 'name="marks_per_session"' in client.get(f"/courses/{course.id}").get_data(as_text=True)
+    response = client.submit(f"/courses/{course.id}", course_form(code="CYS-5", marks_per_session="2"))
+    assert response.status_code == 302
+    db.session.refresh(course)
+    assert (course.marks_per_session, course.signs_out) == (2, True)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "course_updated"))
+    assert (event.before["marks_per_session"], event.after["marks_per_session"]) == (1, 2)
+    refused = client.submit(f"/courses/{course.id}", course_form(code="CYS-5", marks_per_session="3"))
+    assert refused.status_code == 200
+    db.session.refresh(course)
+    assert course.marks_per_session == 2
+
+
 def test_a_course_keeps_its_own_code_when_edited(client, auth, make):
     course = make.course(code="CYS-5")
     auth.login("admin")

@@ -37,9 +37,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def check_settings(app: Flask) -> None:
     """Refuse to start on a setting that cannot work; the message names it."""
+    from training.attendance.rules import CheckinTimes
     from training.claims.settings import ClaimRules
 
     ClaimRules.from_config(app.config)
+    CheckinTimes.from_config(app.config)
 
 
 def register_logging(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """The completion rule (DESIGN.md), as pure functions: no Flask request, no database.
 
-A trainee completes a cohort when the hours they attended (present or late) are at least
+A trainee completes a cohort when the hours they attended (present or late, and under a
+two-mark course signed out or the sign-out confirmed: models.Attendance.counts_hours) are at least
 the course's minimum share of the hours of the sessions HELD so far, and both scores are
 at least the pass score. A session is held once it has started: sessions still in the
 future neither count against the trainee nor for them. When a trainee is not eligible,
@@ -19,7 +20,7 @@ from decimal import ROUND_FLOOR, Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BindParameter, ColumnElement
 
-from training.models.attendance import ATTENDED
+from training.models.attendance import counts_hours
 from training.models.catalog import ClassSession
 
 
@@ -44,11 +45,18 @@ def meets_minimum(attended_hours: Decimal, scheduled_hours: Decimal, min_attenda
 
 @dataclass(frozen=True)
 class SessionMark:
-    """One session as one trainee saw it: when, how long, and their attendance (None: unmarked)."""
+    """One session as one trainee saw it: when, how long, and their attendance (None: unmarked);
+    a mark made under the two-mark rule counts once signed out."""
 
     starts_at: datetime
     hours: Decimal
     status: str | None
+    signout_required: bool = False
+    signed_out: bool = False
+
+    @property
+    def counts(self) -> bool:
+        return counts_hours(self.status, self.signout_required, self.signed_out)
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,7 @@ def tally(marks: Iterable[SessionMark], now: datetime) -> Hours:
     """Attended and scheduled hours over the sessions held by `now`."""
     held = [m for m in marks if is_held(m.starts_at, now)]
     return Hours(
-        attended=sum((Decimal(m.hours) for m in held if m.status in ATTENDED), Decimal(0)),
+        attended=sum((Decimal(m.hours) for m in held if m.counts), Decimal(0)),
         scheduled=sum((Decimal(m.hours) for m in held), Decimal(0)),
     )
 

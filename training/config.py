@@ -50,6 +50,10 @@ def from_environment(instance_path: str) -> dict:
         "CHECKIN_OPENS_MINUTES": _int("CHECKIN_OPENS_MINUTES", 30),
         "CHECKIN_ROTATE_SECONDS": _int("CHECKIN_ROTATE_SECONDS", 30),
         "CHECKIN_CODE_LIMIT": env.get("CHECKIN_CODE_LIMIT", "10 per 10 minutes"),
+        # Courses with two marks (签到 / 签退): trainees sign out in the session's last this-many minutes…
+        "SIGNOUT_WINDOW_MINUTES": _int("SIGNOUT_WINDOW_MINUTES", 30),
+        # …and up to this many minutes after its end (a class that runs a little over).
+        "SIGNOUT_GRACE_MINUTES": _int("SIGNOUT_GRACE_MINUTES", 15),
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 5 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 5 minutes"),
         # Counters every worker and server shares: Redis when there is one, else the database.

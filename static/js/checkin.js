@@ -12,6 +12,8 @@
   var image = screen.querySelector(".checkin-qr");
   var code = screen.querySelector(".checkin-code");
   var clock = screen.querySelector(".checkin-time");
+  var saysIn = screen.querySelector(".checkin-says-in");
+  var saysOut = screen.querySelector(".checkin-says-out");
   var window_ = null;
   var left = clock ? Number(clock.value) : 0;
   var timer = null;
@@ -21,6 +23,9 @@
     closedBox.hidden = state.open;
     notYet.hidden = state.ended;
     ended.hidden = !state.ended;
+    // A two-mark class turns to sign-out in its last minutes (the server decides).
+    saysIn.hidden = state.phase === "sign_out";
+    saysOut.hidden = state.phase !== "sign_out";
     if (state.open && state.window !== window_) {
       window_ = state.window;
       image.src = state.svg;

@@ -72,6 +72,7 @@ TABLE: dict[str, Access] = {
     "attendance.checkin_qr": _a(*STAFF, scoped={"county", "trainer"}),
     "attendance.checkin_qr_json": _a(*STAFF, scoped={"county", "trainer"}),
     "attendance.checkin_token": _a("trainee", note="reached, then refused with 400: not on that class's list"),
+    "attendance.confirm_signouts": _a(*STAFF, scoped={"county", "trainer"}),
     "attendance.roster": _a(*STAFF, scoped={"county", "trainer"}),
     "attendance.roster_json": _a(*STAFF, scoped={"county", "trainer"}),
     "auditlog.index": STAFF_LIST,

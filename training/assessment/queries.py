@@ -16,7 +16,6 @@ from sqlalchemy.orm import joinedload
 from training.completion import Verdict, completion_verdict, held
 from training.extensions import db
 from training.models import (
-    ATTENDED,
     SEATED,
     Attendance,
     ClassSession,
@@ -54,11 +53,11 @@ def scheduled_hours(cohort_id: int, now: datetime) -> Decimal:
 
 
 def attended_hours(cohort_id: int, now: datetime) -> dict[int, Decimal]:
-    """Enrollment id → hours attended (present or late) in held sessions."""
+    """Enrollment id → hours attended (present or late; signed out under two marks) in held sessions."""
     rows = db.session.execute(
         select(Attendance.enrollment_id, func.sum(ClassSession.hours))
         .join(ClassSession, ClassSession.id == Attendance.session_id)
-        .where(_held(cohort_id, now), Attendance.status.in_(ATTENDED))
+        .where(_held(cohort_id, now), Attendance.counts_hours)
         .group_by(Attendance.enrollment_id)
     )
     return {enrollment_id: Decimal(hours or 0) for enrollment_id, hours in rows}

@@ -21,6 +21,20 @@ class RosterForm(FlaskForm):
     reason = TextAreaField(_l("Reason for the correction"), validators=[Optional(), Length(max=500)])
 
 
+class SignoutConfirmForm(FlaskForm):
+    """The trainer confirms the sign-out of the trainees ticked (enrollment=<id> checkboxes)."""
+
+    reason = TextAreaField(
+        _l("Why you confirm their sign-out"),
+        validators=[Optional(), Length(max=500)],
+        render_kw={"placeholder": _l("e.g. their phone's battery ran out; they stayed to the end")},
+    )
+
+
+def ticked_enrollments(formdata) -> list[int]:
+    return [int(v) for v in formdata.getlist("enrollment")[:MAX_ROWS] if v.isdigit() and len(v) < 10]
+
+
 class CheckinCodeForm(FlaskForm):
     code = StringField(
         _l("The 6-digit number on the trainer's screen"),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, bindparam, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from training.attendance import rules
 from training.extensions import db
@@ -24,7 +24,20 @@ class RosterRow:
     version: int  # 0 when not marked yet
     method: str | None
     by: str | None
-    at: datetime | None
+    at: datetime | None  # under two marks: the sign-in
+    signout_required: bool = False
+    signed_out_at: datetime | None = None
+    signout_method: str | None = None
+    signout_by: str | None = None
+    signout_reason: str | None = None
+
+    @property
+    def awaits_signout(self) -> bool:
+        """Signed in under the two-mark rule and not out yet: the hours do not count so far."""
+        return self.signout_required and self.status in ATTENDED and self.signed_out_at is None
+
+
+SIGNED_OUT_BY = aliased(User)
 
 
 @prepared
@@ -55,6 +68,11 @@ def _roster():
             User.display_name,
             User.username,
             Attendance.marked_at,
+            Attendance.signout_required,
+            Attendance.signed_out_at,
+            Attendance.signout_method,
+            func.coalesce(SIGNED_OUT_BY.display_name, SIGNED_OUT_BY.username),
+            Attendance.signout_reason,
         )
         .join(Trainee, Trainee.id == Enrollment.trainee_id)
         .outerjoin(
@@ -62,6 +80,7 @@ def _roster():
             and_(Attendance.enrollment_id == Enrollment.id, Attendance.session_id == bindparam("session_id")),
         )
         .outerjoin(User, User.id == Attendance.marked_by_id)
+        .outerjoin(SIGNED_OUT_BY, SIGNED_OUT_BY.id == Attendance.signout_by_id)
         .where(Enrollment.cohort_id == bindparam("cohort_id"), Enrollment.status.in_(SEATED))
         .order_by(Trainee.name, Enrollment.id)
     )
@@ -74,8 +93,10 @@ def roster_rows(session: ClassSession, enrollment_ids=None) -> list[RosterRow]:
         query = query.where(Enrollment.id.in_(enrollment_ids))
     rows = db.session.execute(query, {"session_id": session.id, "cohort_id": session.cohort_id})
     return [
-        RosterRow(eid, name, id_number, aid, status, version or 0, method, display or username, at)
-        for eid, name, id_number, aid, status, version, method, display, username, at in rows
+        RosterRow(
+            eid, name, id_number, aid, status, version or 0, method, display or username, at, bool(required), *out
+        )
+        for eid, name, id_number, aid, status, version, method, display, username, at, required, *out in rows
     ]
 
 
@@ -87,6 +108,7 @@ def row_json(row: RosterRow) -> dict:
         "method": row.method,
         "by": row.by,
         "at": row.at.isoformat() if row.at else None,
+        "signed_out_at": row.signed_out_at.isoformat() if row.signed_out_at else None,
     }
 
 
@@ -107,18 +129,23 @@ def tally(session: ClassSession) -> tuple[int, int]:
     return row[0], row[1]
 
 
-def open_sessions_for(trainee_id: int, now: datetime, opens_minutes: int) -> list[ClassSession]:
-    """The trainee's sessions open for check-in now."""
+def open_sessions_for(trainee_id: int, now: datetime, times: rules.CheckinTimes) -> list[ClassSession]:
+    """The trainee's sessions open now for a sign-in or (two marks) a sign-out."""
     sessions = db.session.scalars(
         select(ClassSession)
         .join(Enrollment, Enrollment.cohort_id == ClassSession.cohort_id)
         .where(
             Enrollment.trainee_id == trainee_id,
             Enrollment.status.in_(SEATED),
-            ClassSession.starts_at <= now + timedelta(minutes=opens_minutes),
-            ClassSession.ends_at >= now,
+            ClassSession.starts_at <= now + timedelta(minutes=times.opens_minutes),
+            ClassSession.ends_at >= now - timedelta(minutes=times.grace_minutes),
         )
         .options(joinedload(ClassSession.cohort).joinedload(Cohort.course))
         .order_by(ClassSession.starts_at)
     ).all()
-    return [s for s in sessions if rules.checkin_open(s.starts_at, s.ends_at, now, opens_minutes)]
+    return [s for s in sessions if phase_of(s, now, times) != rules.CheckinPhase.CLOSED]
+
+
+def phase_of(session: ClassSession, now: datetime, times: rules.CheckinTimes) -> rules.CheckinPhase:
+    """What a scan or a code does in this session now (its course says how many marks)."""
+    return rules.checkin_phase(session.starts_at, session.ends_at, now, times, session.cohort.course.marks_per_session)

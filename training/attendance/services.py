@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 
 from training import audit
-from training.attendance import checkin, queries, rules
+from training.attendance import queries, rules
 from training.attendance.queries import RosterRow
 from training.attendance.rules import Decision, Phase, PostedMark
 from training.exceptions import DomainError
@@ -72,7 +72,8 @@ def status_label(status: str | None) -> str:
     return str(ATTENDANCE_STATUSES.get(status, status)) if status else "—"
 
 
-def _method_for(session: ClassSession, role: str, now: datetime, lock_hours: int) -> str:
+def marking_method(session: ClassSession, role: str, now: datetime, lock_hours: int) -> str:
+    """How a mark made now is recorded (roster, or correction after the lock); MarkingRefused if it may not be."""
     phase = rules.marking_phase(session.starts_at, session.ends_at, now, lock_hours)
     if phase == Phase.NOT_STARTED:
         raise MarkingRefused(
@@ -104,7 +105,7 @@ def save_marks(
     reason: str | None = None,
 ) -> SaveOutcome:
     """Save what changed on a roster page; report the marks someone else changed first."""
-    method = _method_for(session, role, now, lock_hours)
+    method = marking_method(session, role, now, lock_hours)
     outcome = SaveOutcome(method)
     writes = _classify(posted, {row.enrollment_id: row for row in queries.roster_rows(session)}, outcome)
     if not writes:
@@ -114,7 +115,12 @@ def save_marks(
         raise MarkingRefused(_("Attendance for this class is locked: give a reason for the correction."))
     stamp = {"method": method, "marked_by_id": user_id, "marked_at": now}
     updated = _update([(m, r) for m, r in writes if r.attendance_id is not None], stamp)
-    written = _insert(session.id, [m for m, r in writes if r.attendance_id is None], stamp)
+    written = _insert(
+        session.id,
+        [m for m, r in writes if r.attendance_id is None],
+        stamp,
+        signout_required=session.cohort.course.signs_out,
+    )
     written |= {r.enrollment_id: r.attendance_id for _m, r in writes if r.attendance_id in updated}
     lost = [(m, r) for m, r in writes if m.enrollment_id not in written]
     if lost:
@@ -191,18 +197,40 @@ def _update(changes: list[tuple[PostedMark, RosterRow]], stamp: dict) -> set[int
     )
 
 
-def _insert(session_id: int, marks: list[PostedMark], stamp: dict) -> dict[int, int]:
-    """One INSERT of every new mark, skipping any inserted meanwhile; {enrollment id: attendance id} written."""
+def _insert(session_id: int, marks: list[PostedMark], stamp: dict, *, signout_required: bool) -> dict[int, int]:
+    """One INSERT of every new mark, skipping any inserted meanwhile; {enrollment id: attendance id} written.
+    signout_required: the course's two-mark rule, kept on the row as it was when the mark was made."""
     if not marks:
         return {}
     statement = insert_ignoring_conflicts(
         db.session, TABLE, index_elements=[TABLE.c.enrollment_id, TABLE.c.session_id]
     ).returning(TABLE.c.enrollment_id, TABLE.c.id)
     rows = [
-        {"enrollment_id": m.enrollment_id, "session_id": session_id, "status": m.status, "version": 1, **stamp}
+        {
+            "enrollment_id": m.enrollment_id,
+            "session_id": session_id,
+            "status": m.status,
+            "version": 1,
+            "signout_required": signout_required,
+            **stamp,
+        }
         for m in marks
     ]
     return {enrollment_id: attendance_id for enrollment_id, attendance_id in db.session.execute(statement, rows)}
+
+
+def seated_enrollment_id(session: ClassSession, trainee_id: int) -> int:
+    """The trainee's place in the session's cohort; CheckinRefused if they hold none."""
+    enrollment_id = db.session.scalar(
+        select(Enrollment.id).where(
+            Enrollment.trainee_id == trainee_id,
+            Enrollment.cohort_id == session.cohort_id,
+            Enrollment.status.in_(SEATED),
+        )
+    )
+    if enrollment_id is None:
+        raise CheckinRefused(_("You are not on the list of this class, so you cannot check in to it."))
+    return enrollment_id
 
 
 def check_in(
@@ -217,17 +245,14 @@ def check_in(
                 end=format_time(session.ends_at, "short"),
             )
         )
-    enrollment_id = db.session.scalar(
-        select(Enrollment.id).where(
-            Enrollment.trainee_id == trainee_id,
-            Enrollment.cohort_id == session.cohort_id,
-            Enrollment.status.in_(SEATED),
-        )
-    )
-    if enrollment_id is None:
-        raise CheckinRefused(_("You are not on the list of this class, so you cannot check in to it."))
+    enrollment_id = seated_enrollment_id(session, trainee_id)
     stamp = {"method": method, "marked_by_id": user_id, "marked_at": now}
-    inserted = _insert(session.id, [PostedMark(enrollment_id, AttendanceStatus.PRESENT, None, 0)], stamp)
+    inserted = _insert(
+        session.id,
+        [PostedMark(enrollment_id, AttendanceStatus.PRESENT, None, 0)],
+        stamp,
+        signout_required=session.cohort.course.signs_out,
+    )
     if not inserted:
         status = db.session.scalar(
             select(Attendance.status).where(
@@ -254,17 +279,3 @@ def check_in(
             "session_id": session.id,
         },
     )
-
-
-def check_in_by_code(
-    trainee_id: int, user_id: int, code: str, now: datetime, *, secret_key: str, window: int, opens_minutes: int
-) -> ClassSession:
-    """Check in to whichever of the trainee's sessions open now the typed code belongs to."""
-    sessions = queries.open_sessions_for(trainee_id, now, opens_minutes)
-    if not sessions:
-        raise CheckinRefused(_("None of your classes is open for check-in right now."))
-    for session in sessions:
-        if checkin.code_matches(secret_key, session.id, code, window):
-            check_in(session, trainee_id, user_id, MarkMethod.CODE, now, opens_minutes)
-            return session
-    raise CheckinRefused(_("This code is not right. Look at the number on the trainer's screen and try again."))

@@ -14,9 +14,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from training import navigation
-from training.attendance import checkin, queries, rules, services
-from training.attendance.forms import CheckinCodeForm, RosterForm, posted_marks
+from training.attendance import checkin, queries, rules, services, signout
+from training.attendance.forms import CheckinCodeForm, RosterForm, SignoutConfirmForm, posted_marks, ticked_enrollments
 from training.attendance.services import AlreadyCheckedIn, CheckinRefused, MarkingRefused, status_label
+from training.attendance.signout import SelfMark
 from training.extensions import db, limiter
 from training.models import ClassSession, MarkMethod, Role, utcnow
 from training.permissions import require_cohort, roles_required
@@ -38,6 +39,16 @@ def _session_in_scope(session_id: int) -> ClassSession:
 
 def _window() -> int:
     return checkin.window_at(utcnow(), current_app.config["CHECKIN_ROTATE_SECONDS"])
+
+
+def _times() -> rules.CheckinTimes:
+    return rules.CheckinTimes.from_config(current_app.config)
+
+
+def _done_message(mark: SelfMark) -> str:
+    if mark == SelfMark.SIGNED_OUT:
+        return _("You are signed out. Thank you, see you next class!")
+    return _("You are checked in. Welcome!")
 
 
 def _conflict_message(conflict: services.Conflict) -> str:
@@ -83,6 +94,36 @@ def roster(session_id: int):
     return render_template("attendance/roster.html", **_roster_context(session, form))
 
 
+@bp.post("/sessions/<int:session_id>/signouts")
+@roles_required(*MARKERS)
+def confirm_signouts(session_id: int):
+    """The trainer confirms, with a reason, the sign-out of trainees who signed in but not out."""
+    session = _session_in_scope(session_id)
+    form = SignoutConfirmForm()
+    if form.validate_on_submit():
+        try:
+            confirmed = signout.confirm_sign_outs(
+                session,
+                ticked_enrollments(request.form),
+                user_id=current_user.id,
+                role=current_user.role,
+                now=utcnow(),
+                lock_hours=current_app.config["ATTENDANCE_LOCK_HOURS"],
+                times=_times(),
+                reason=form.reason.data,
+            )
+        except MarkingRefused as refusal:
+            db.session.rollback()
+            add_error(form.reason, str(refusal))
+        else:
+            session_id = session.id  # read before the commit expires it
+            db.session.commit()
+            flash(_("Sign-out confirmed: %(n)d trainee(s).", n=confirmed), "success")
+            return redirect(url_for(".roster", session_id=session_id))
+    context = _roster_context(session, RosterForm(formdata=None)) | {"signout_form": form}
+    return render_template("attendance/roster.html", **context), 400
+
+
 def _flash_outcome(outcome: services.SaveOutcome) -> None:
     flash(_("Saved: %(n)d change(s).", n=outcome.saved) if outcome.saved else _("Nothing changed."), "success")
     for conflict in outcome.conflicts:
@@ -95,13 +136,14 @@ def _roster_context(session: ClassSession, form: RosterForm, posted: Sequence[ru
     lock_hours, now = current_app.config["ATTENDANCE_LOCK_HOURS"], utcnow()
     phase = rules.marking_phase(session.starts_at, session.ends_at, now, lock_hours)
     correcting = phase == rules.Phase.LOCKED and rules.may_correct(current_user.role)
-    return dict(
+    editable = phase == rules.Phase.OPEN or correcting
+    return _signout_context(session, rows, now, editable) | dict(
         session=session,
         rows=rows,
         form=form,
         phase=phase,
         correcting=correcting,
-        editable=phase == rules.Phase.OPEN or correcting,
+        editable=editable,
         chosen=chosen,
         loaded={mark.enrollment_id: (mark.loaded_status, mark.loaded_version) for mark in posted},
         counts=rules.counts(chosen.get(r.enrollment_id, r.status) for r in rows),
@@ -112,6 +154,25 @@ def _roster_context(session: ClassSession, form: RosterForm, posted: Sequence[ru
         labels={status: status_label(status) for status in rules.STATUSES},
         conflicts={int(i) for i in request.args.getlist("conflict") if i.isdigit()},
     )
+
+
+def _signout_context(session: ClassSession, rows: list[queries.RosterRow], now, editable: bool) -> dict:
+    """Under two marks: each line's late sign-in and early sign-out, and who may still be confirmed."""
+    if not session.cohort.course.signs_out:
+        return {"signs_out": False}
+    opens = rules.signout_opens(session.starts_at, session.ends_at, _times().signout_minutes)
+    self_marked = (MarkMethod.QR, MarkMethod.CODE)
+    return {
+        "signs_out": True,
+        "late": {r.enrollment_id: rules.minutes_late(session.starts_at, r.at) for r in rows if r.method in self_marked},
+        "early": {
+            r.enrollment_id: rules.minutes_early(session.ends_at, r.signed_out_at)
+            for r in rows
+            if r.signout_method in self_marked
+        },
+        "awaiting": [r for r in rows if r.awaits_signout] if editable and now >= opens else [],
+        "signout_form": SignoutConfirmForm(formdata=None),
+    }
 
 
 @bp.get("/sessions/<int:session_id>/roster.json")
@@ -127,9 +188,15 @@ def roster_json(session_id: int):
 @roles_required(*MARKERS)
 def checkin_qr(session_id: int):
     session = _session_in_scope(session_id)
-    opens_before = timedelta(minutes=current_app.config["CHECKIN_OPENS_MINUTES"])
+    times = _times()
     return render_template(
-        "attendance/checkin_qr.html", session=session, qr=_qr_state(session), opens_before=opens_before, plain_page=True
+        "attendance/checkin_qr.html",
+        session=session,
+        qr=_qr_state(session),
+        opens_before=timedelta(minutes=times.opens_minutes),
+        signout_opens=rules.signout_opens(session.starts_at, session.ends_at, times.signout_minutes),
+        signout_closes=rules.signout_closes(session.ends_at, times.grace_minutes),
+        plain_page=True,
     )
 
 
@@ -143,12 +210,15 @@ def checkin_qr_json(session_id: int):
 
 def _qr_state(session: ClassSession) -> dict[str, object]:
     """The QR and code of the current window, while check-in is open, whether the class is over, and the counter."""
-    now, config = utcnow(), current_app.config
-    is_open = rules.checkin_open(session.starts_at, session.ends_at, now, config["CHECKIN_OPENS_MINUTES"])
+    now, config, times = utcnow(), current_app.config, _times()
+    phase = queries.phase_of(session, now, times)
+    is_open = phase != rules.CheckinPhase.CLOSED
+    closes = rules.signout_closes(session.ends_at, times.grace_minutes) if session.cohort.course.signs_out else None
     attended, total = queries.tally(session)
     state: dict[str, object] = {
         "open": is_open,
-        "ended": now > session.ends_at,
+        "phase": phase.value,
+        "ended": now > (closes or session.ends_at),
         "attended": attended,
         "total": total,
         "seconds_left": checkin.seconds_left(now, config["CHECKIN_ROTATE_SECONDS"]),
@@ -189,21 +259,14 @@ def checkin_token(token: str):
     if session is None:
         return _checkin_result(None, TOKEN_MESSAGES[checkin.TokenProblem.INVALID](), 400)
     try:
-        services.check_in(
-            session,
-            current_user.trainee_id,
-            current_user.id,
-            MarkMethod.QR,
-            utcnow(),
-            current_app.config["CHECKIN_OPENS_MINUTES"],
-        )
+        mark = signout.mark_self(session, current_user.trainee_id, current_user.id, MarkMethod.QR, utcnow(), _times())
     except AlreadyCheckedIn as already:
         return _checkin_result(session, str(already), 200, ok=True)
     except CheckinRefused as refusal:
         db.session.rollback()
         return _checkin_result(None, str(refusal), 400)
     db.session.commit()
-    return _checkin_result(session, _("You are checked in. Welcome!"), 200, ok=True)
+    return _checkin_result(session, _done_message(mark), 200, ok=True)
 
 
 def _checkin_result(session: ClassSession | None, message: str, status: int, ok: bool = False):
@@ -227,24 +290,31 @@ def checkin_code():
     """For a camera that cannot read the QR: type the number shown beside it."""
     form = CheckinCodeForm()
     if not form.validate_on_submit():
-        return render_template("attendance/checkin_code.html", form=form), 400 if form.errors else 200
-    config = current_app.config
+        return _code_page(form, 400 if form.errors else 200)
     assert form.code.data is not None  # DataRequired
     try:
-        session = services.check_in_by_code(
+        session, mark = signout.mark_self_by_code(
             current_user.trainee_id or 0,
             current_user.id,
             form.code.data,
             utcnow(),
-            secret_key=config["SECRET_KEY"],
+            secret_key=current_app.config["SECRET_KEY"],
             window=_window(),
-            opens_minutes=config["CHECKIN_OPENS_MINUTES"],
+            times=_times(),
         )
     except AlreadyCheckedIn as already:
         return _checkin_result(None, str(already), 200, ok=True)
     except CheckinRefused as refusal:
         db.session.rollback()
         add_error(form.code, str(refusal))
-        return render_template("attendance/checkin_code.html", form=form), 400
+        return _code_page(form, 400)
     db.session.commit()
-    return _checkin_result(session, _("You are checked in. Welcome!"), 200, ok=True)
+    return _checkin_result(session, _done_message(mark), 200, ok=True)
+
+
+def _code_page(form: CheckinCodeForm, status: int):
+    """The code form, worded for signing out when one of the trainee's classes is in its last minutes."""
+    now, times = utcnow(), _times()
+    sessions = queries.open_sessions_for(current_user.trainee_id or 0, now, times)
+    signing_out = any(queries.phase_of(s, now, times) == rules.CheckinPhase.SIGN_OUT for s in sessions)
+    return render_template("attendance/checkin_code.html", form=form, signing_out=signing_out), status

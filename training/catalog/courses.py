@@ -27,6 +27,7 @@ class CourseDetails:
     total_hours: int
     min_attendance_pct: int
     pass_score: int
+    marks_per_session: int = 1  # 2: sign-in and sign-out (签到 / 签退)
 
 
 def _course_snapshot(course: Course) -> dict:
@@ -39,6 +40,7 @@ def _course_snapshot(course: Course) -> dict:
         "total_hours": course.total_hours,
         "min_attendance_pct": course.min_attendance_pct,
         "pass_score": course.pass_score,
+        "marks_per_session": course.marks_per_session,
         "active": course.active,
     }
 
@@ -51,6 +53,8 @@ def _check_course(details: CourseDetails, course_id: int | None = None) -> None:
         raise CatalogRefused(_("The course code %(code)s is already used.", code=details.code))
     if details.level not in range(1, 6):
         raise CatalogRefused(_("The level is one of the national levels 5 to 1."))
+    if details.marks_per_session not in (1, 2):
+        raise CatalogRefused(_("A session takes one mark or two (sign-in and sign-out)."))
 
 
 def _apply_course(course: Course, details: CourseDetails) -> None:

@@ -92,6 +92,15 @@ class CourseForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=1, max=100)],
     )
     pass_score = IntegerField(_l("Pass score"), default=60, validators=[InputRequired(), NumberRange(min=0, max=100)])
+    marks_per_session = SelectField(
+        _l("Attendance marks per session"),
+        coerce=int,
+        choices=_choices({1: _l("One mark per session"), 2: _l("Two marks (sign-in and sign-out)")}),
+        default=1,
+        description=_l(
+            "With two marks, trainees also sign out at the end of each session, and its hours count only once they have."
+        ),
+    )
 
     def details(self) -> CourseDetails:
         return CourseDetails(
@@ -103,6 +112,7 @@ class CourseForm(FlaskForm):
             total_hours=_validated(self.total_hours.data),
             min_attendance_pct=_validated(self.min_attendance_pct.data),
             pass_score=_validated(self.pass_score.data),
+            marks_per_session=self.marks_per_session.data,
         )
 
 

@@ -27,7 +27,6 @@ from training.document_words import SESSION_KINDS
 from training.extensions import db
 from training.files import evidence_path
 from training.models import (
-    ATTENDED,
     Attendance,
     Certificate,
     ClaimLine,
@@ -121,7 +120,7 @@ def attendance_summary(line: ClaimLine, sessions: Sequence[ClassSession]) -> byt
     attended = Decimal(0)
     for number, session in enumerate(sessions, 1):
         mark, marker = marks.get(session.id, (None, None))
-        if mark is not None and mark.status in ATTENDED:
+        if mark is not None and mark.counts_hours:
             attended += session.hours
         rows.append(
             [

@@ -14,7 +14,6 @@ from training.attendance.rules import checkin_open as checkin_is_open
 from training.completion import Verdict, completion_verdict, held, meets_minimum
 from training.extensions import db
 from training.models import (
-    ATTENDED,
     SEATED,
     Attendance,
     Certificate,
@@ -166,7 +165,7 @@ def _hours_of_trainee():
     # One row per enrollment and length of session (a cohort has few lengths): the sums, and how
     # many sessions of that length have no mark yet, which /me turns into classes still to attend.
     hours = func.coalesce(func.sum(ClassSession.hours), 0)
-    attended = Attendance.status.in_(ATTENDED)
+    attended = Attendance.counts_hours
     started = held(bindparam("now"))
 
     def total(*conditions):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text, UniqueConstraint, and_, false, or_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.extensions import Model
@@ -23,6 +24,7 @@ class AttendanceStatus(enum.StrEnum):
 
 
 # The marks whose hours count as attended (the completion rule); absent and excused do not.
+# A mark made under a course's two-mark rule counts only once signed out too: Attendance.counts_hours.
 ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
 
 
@@ -33,11 +35,32 @@ class MarkMethod(enum.StrEnum):
     CORRECTION = "correction"
 
 
+# How a sign-out was made: the trainee's own scan or code, or the trainer's confirmation on the roster.
+SIGNOUT_METHODS = (MarkMethod.QR, MarkMethod.CODE, MarkMethod.ROSTER)
+
+
 class Attendance(Model):
+    """One mark per enrollment and session. Under a two-mark course (Course.marks_per_session = 2)
+    the mark is the sign-in (marked_at) and the row also holds the sign-out: signed_out_at, its
+    method, who made it and, for the trainer's confirmation, why. signout_required is the course's
+    rule when the row was first written, so changing the course's setting never recounts past marks."""
+
     __table_args__ = (
         UniqueConstraint("enrollment_id", "session_id"),
         one_of("status", AttendanceStatus),
         one_of("method", MarkMethod),
+        CheckConstraint(
+            "signout_method IN ('qr', 'code', 'roster')",
+            name="signout_method_valid",
+        ),
+        CheckConstraint(
+            "signout_method IS NULL OR signed_out_at IS NOT NULL",
+            name="signout_has_time",
+        ),
+        CheckConstraint(
+            "signout_method IS NULL OR signout_method <> 'roster' OR signout_reason IS NOT NULL",
+            name="signout_confirmation_has_reason",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,7 +72,28 @@ class Attendance(Model):
     marked_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Bumped on every change: a roster page posts the versions it loaded (optimistic check).
     version: Mapped[int] = mapped_column(default=1)
+    signout_required: Mapped[bool] = mapped_column(default=False, server_default=false())
+    signed_out_at: Mapped[datetime | None]
+    signout_method: Mapped[str | None] = mapped_column(String(12))
+    signout_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    signout_reason: Mapped[str | None] = mapped_column(Text)
 
     enrollment: Mapped[Enrollment] = relationship()
     session: Mapped[ClassSession] = relationship()
-    marked_by: Mapped[User | None] = relationship()
+    marked_by: Mapped[User | None] = relationship(foreign_keys=[marked_by_id])
+    signout_by: Mapped[User | None] = relationship(foreign_keys=[signout_by_id])
+
+    @hybrid_property
+    def counts_hours(self) -> bool:
+        """The session's hours count as attended: present or late, and signed out when the rule asks it."""
+        return counts_hours(self.status, self.signout_required, self.signed_out_at is not None)
+
+    @counts_hours.inplace.expression
+    @classmethod
+    def _counts_hours_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.status.in_(ATTENDED), or_(cls.signout_required.is_(False), cls.signed_out_at.is_not(None)))
+
+
+def counts_hours(status: str | None, signout_required: bool, signed_out: bool) -> bool:
+    """Attendance.counts_hours for a mark held in hand (the completion rule's tally)."""
+    return status in ATTENDED and (not signout_required or signed_out)

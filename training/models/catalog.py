@@ -79,6 +79,7 @@ class Course(Model):
         CheckConstraint("min_attendance_pct BETWEEN 1 AND 100", name="min_attendance_range"),
         CheckConstraint("pass_score BETWEEN 0 AND 100", name="pass_score_range"),
         CheckConstraint("total_hours > 0", name="total_hours_positive"),
+        CheckConstraint("marks_per_session IN (1, 2)", name="marks_per_session_valid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,8 +91,15 @@ class Course(Model):
     total_hours: Mapped[int]
     min_attendance_pct: Mapped[int] = mapped_column(default=80)
     pass_score: Mapped[int] = mapped_column(default=60)
+    # 1: one mark per session (the trainer's roster or a check-in); 2: sign-in and sign-out (签到 / 签退).
+    marks_per_session: Mapped[int] = mapped_column(default=1, server_default="1")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def signs_out(self) -> bool:
+        """Whether its sessions take a sign-out besides the sign-in."""
+        return self.marks_per_session == 2
 
 
 cohort_trainer = Table(

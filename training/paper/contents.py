@@ -207,7 +207,10 @@ def attendance_grid(records: CohortRecords, *, centre: str, zone: ZoneInfo, now:
     held = [is_held(s.starts_at, now) for s in sessions]
     rows = []
     for number, person in enumerate(records.people, 1):
-        marks = [SessionMark(s.starts_at, s.hours, person.marks.get(s.id)) for s in sessions]
+        marks = [
+            SessionMark(s.starts_at, s.hours, person.marks.get(s.id), signout_required=s.id in person.awaiting_signout)
+            for s in sessions
+        ]
         hours = tally_hours(marks, now)
         if hours.scheduled:
             percent = format_percent(attendance_rate(hours.attended, hours.scheduled)) + "%"

@@ -44,6 +44,7 @@ class Person:
     enrollment: Enrollment
     trainee: Trainee
     marks: dict[int, str] = field(default_factory=dict)  # session id → attendance status
+    awaiting_signout: set[int] = field(default_factory=set)  # sessions signed in under two marks, not out
     certificates: list[IssuedCertificate] = field(default_factory=list)
     subsidised_this_year: int = 0
 
@@ -121,12 +122,20 @@ def cohort_records(cohort_id: int) -> CohortRecords | None:
         return None
     people = _roster(cohort.id, categories=True)
     by_enrollment = {person.enrollment.id: person for person in people}
-    for enrollment_id, session_id, status in db.session.execute(
-        select(Attendance.enrollment_id, Attendance.session_id, Attendance.status)
+    for enrollment_id, session_id, status, signout_required, signed_out_at in db.session.execute(
+        select(
+            Attendance.enrollment_id,
+            Attendance.session_id,
+            Attendance.status,
+            Attendance.signout_required,
+            Attendance.signed_out_at,
+        )
         .join(Enrollment, Enrollment.id == Attendance.enrollment_id)
         .where(_seated(cohort.id))
     ):
         by_enrollment[enrollment_id].marks[session_id] = status
+        if signout_required and signed_out_at is None:
+            by_enrollment[enrollment_id].awaiting_signout.add(session_id)
     for enrollment_id, certificate in _certificates(cohort.id):
         by_enrollment[enrollment_id].certificates.append(certificate)
     counts = _subsidised_in_year(cohort.id, cohort.start_date.year)
