@@ -51,12 +51,14 @@ def register_logging(app: Flask) -> None:
 def register_settings(app: Flask) -> None:
     """Settings parsed once, at start-up: a wrong one stops the app with a message naming it."""
     from training import workdays
+    from training.attendance import warnings as absence_warnings
     from training.enrollment import checks as enrollment_checks
     from training.trainees import category_evidence
 
     category_evidence.init_app(app)
     enrollment_checks.init_app(app)
     workdays.init_app(app)
+    absence_warnings.init_app(app)  # ABSENCE_WARNING_IN_A_ROW; the warning lists of the templates
 
 
 def register_extensions(app: Flask) -> None:
