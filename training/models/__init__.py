@@ -45,7 +45,7 @@ from training.models.people import (
 )
 from training.models.placement import Employer, FollowUp, Placement, PlacementKind, PlacementScope
 from training.models.ratelimit import RateLimitCounter
-from training.models.sampling import SampleCall, SampleOutcome
+from training.models.sampling import SAMPLED, SampleCall, SampleOutcome
 from training.orm import Base, utcnow
 
 __all__ = [
@@ -94,6 +94,7 @@ __all__ = [
     "PlacementScope",
     "RateLimitCounter",
     "Role",
+    "SAMPLED",
     "SampleCall",
     "SampleOutcome",
     "SerialCounter",

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.extensions import Model
-from training.models.catalog import Cohort
+from training.models.catalog import Cohort, CohortStatus
 from training.models.enrollment import Enrollment
 from training.models.people import User
 from training.orm import one_of, utcnow
@@ -19,6 +19,10 @@ class SampleOutcome(enum.StrEnum):
     CONFIRMED = "confirmed"  # reached, and they confirmed attending the class
     DENIED = "denied"  # reached, and they denied attending it: the cohort is marked for review
     UNREACHABLE = "unreachable"
+
+
+# The cohorts phone sampling covers: those that run or ran (the "running or finished").
+SAMPLED = (CohortStatus.RUNNING, CohortStatus.FINISHED)
 
 
 class SampleCall(Model):
