@@ -53,12 +53,16 @@ def register_logging(app: Flask) -> None:
 def register_settings(app: Flask) -> None:
     """Settings parsed once, at start-up: a wrong one stops the app with a message naming it."""
     from training import workdays
+    from training.attendance import warnings as absence_warnings
     from training.enrollment import checks as enrollment_checks
+    from training.sampling import sample as sampling
     from training.trainees import category_evidence
 
     category_evidence.init_app(app)
     enrollment_checks.init_app(app)
     workdays.init_app(app)
+    absence_warnings.init_app(app)  # ABSENCE_WARNING_IN_A_ROW; the warning lists of the templates
+    sampling.init_app(app)  # SAMPLING_SHARE
 
 
 def register_extensions(app: Flask) -> None:
@@ -138,6 +142,10 @@ def register_blueprints(app: Flask) -> None:
     from training.paper import views as paper
 
     app.register_blueprint(paper.bp)
+    # Phone sampling (电话抽查) of each class's trainees (issue 15).
+    from training.sampling import views as sampling
+
+    app.register_blueprint(sampling.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -119,4 +119,10 @@ def from_environment(instance_path: str) -> dict:
         "FILING_REQUIRED_TO_START": _int("FILING_REQUIRED_TO_START", 1),
         # After this share of the class's hours has passed, no trainee is added (a fraction).
         "FILING_ADD_TRAINEE_UNTIL": env.get("FILING_ADD_TRAINEE_UNTIL", "1/3"),
+        # Absence warnings: a trainee who missed this many sessions in a row is listed for the trainer
+        # and told on /me (training/attendance/warnings.py).
+        "ABSENCE_WARNING_IN_A_ROW": env.get("ABSENCE_WARNING_IN_A_ROW", "2"),
+        # Phone sampling (电话抽查): at least this share of each cohort's trainees is called, at least
+        # one person (as 10%, 1/10 or 0.1; training/sampling/sample.py).
+        "SAMPLING_SHARE": env.get("SAMPLING_SHARE", "10%"),
     }

@@ -17,6 +17,7 @@ from training.attendance import checkin
 from training.extensions import db
 from training.jobs.services import create_job
 from training.models import Cohort, CohortStatus, EnrollmentStatus, Role, utcnow
+from training.sampling import sample
 
 HOME = "610924"  # 紫阳县: the signed-in users' county
 OTHER = "610902"  # 汉滨区: where every record the URLs name lives
@@ -82,6 +83,9 @@ def _county_records(app, make, county: str, place: str) -> dict:
     )
     db.session.flush()
     window = checkin.window_at(utcnow(), app.config["CHECKIN_ROTATE_SECONDS"])
+    [sampled] = sample.draw(
+        app.config["SECRET_KEY"], cohort.id, [graduate.id, certificate.enrollment_id], sample.share()
+    )
     return {
         "coordinator": coordinator,
         "place": place,
@@ -98,6 +102,9 @@ def _county_records(app, make, county: str, place: str) -> dict:
         "attendance.checkin_token:token": checkin.make_token(app.config["SECRET_KEY"], session.id, window),
         "certificate_token": certificate.token,
         "graduate_enrollment_id": graduate.id,
+        # The one of the two graduates the class's phone sample holds (the applicant holds no place).
+        "sampling.show_number:enrollment_id": sampled,
+        "sampling.record_call:enrollment_id": sampled,
         "external_certificate_id": external.id,
         "evidence_id": evidence.id,
     }

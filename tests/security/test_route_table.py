@@ -210,6 +210,12 @@ TABLE: dict[str, Access] = {
     "paper.session_xlsx": _a(*STAFF, scoped={"county", "trainer"}, note="the trainers of the session's class"),
     "paper.cohort_document": STAFF_RECORD,
     "paper.cohort_zip": STAFF_RECORD,
+    # Phone sampling (issue 15): read by admins, the city and reviewers, county coordinators in their
+    # county; a number shown and a call recorded by a coordinator in scope (the world's graduate).
+    "sampling.index": _a("admin", "city", "county", "reviewer", note="county coordinators: their county's classes"),
+    "sampling.cohort": CLAIM_RECORD,
+    "sampling.show_number": _a("city", scoped={"county"}, note="coordinators phone their county's samples"),
+    "sampling.record_call": _a("city", scoped={"county"}, note="coordinators phone their county's samples"),
 }
 
 

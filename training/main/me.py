@@ -10,6 +10,7 @@ from decimal import ROUND_CEILING, Decimal
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from training.attendance import warnings as absence
 from training.attendance.rules import checkin_open as checkin_is_open
 from training.completion import Verdict, completion_verdict, held, meets_minimum
 from training.extensions import db
@@ -20,6 +21,7 @@ from training.models import (
     CertificateStatus,
     ClassSession,
     Cohort,
+    CohortStatus,
     Enrollment,
     EnrollmentStatus,
 )
@@ -95,6 +97,8 @@ class Training:
     enrollment: Enrollment
     progress: AttendanceProgress | None  # None unless the trainee holds a place
     verdict: Verdict | None  # the completion rule's reasons, for a training not passed
+    # Absences that warn, in a running class the trainee is enrolled in (attendance/warnings.py).
+    absence: absence.TraineeWarning | None = None
 
     @property
     def holds_place(self) -> bool:
@@ -158,15 +162,19 @@ class _Hours:
     held: Decimal
     attended_held: Decimal
     unmarked_sessions: tuple[Decimal, ...]
+    missed_in_a_row: int = 0
 
 
 @prepared
 def _hours_of_trainee():
     # One row per enrollment and length of session (a cohort has few lengths): the sums, and how
-    # many sessions of that length have no mark yet, which /me turns into classes still to attend.
+    # many sessions of that length have no mark yet, which /me turns into classes still to attend;
+    # and the sessions of that length missed since the latest one not missed (absence warnings).
     hours = func.coalesce(func.sum(ClassSession.hours), 0)
     attended = Attendance.counts_hours
     started = held(bindparam("now"))
+    of_trainee = select(Enrollment.id).where(Enrollment.trainee_id == bindparam("trainee_id"))
+    last = absence.last_not_missed(Attendance.enrollment_id.in_(of_trainee))
 
     def total(*conditions):
         return func.coalesce(func.sum(ClassSession.hours).filter(*conditions), 0)
@@ -180,13 +188,15 @@ def _hours_of_trainee():
             total(started),
             total(started, attended),
             func.count().filter(Attendance.id.is_(None)),
+            absence.missed_in_a_row_sql(last, bindparam("now")),
         )
         .join(ClassSession, ClassSession.cohort_id == Enrollment.cohort_id)
         .outerjoin(
             Attendance, and_(Attendance.session_id == ClassSession.id, Attendance.enrollment_id == Enrollment.id)
         )
+        .outerjoin(last, last.c.enrollment_id == Enrollment.id)
         .where(Enrollment.trainee_id == bindparam("trainee_id"))
-        .group_by(Enrollment.id, ClassSession.hours)
+        .group_by(Enrollment.id, ClassSession.hours, last.c.starts_at)
     )
 
 
@@ -195,23 +205,25 @@ def _tenths(value) -> Decimal:
 
 
 def enrollment_hours(trainee_id: int, now: datetime) -> dict[int, _Hours]:
-    """Enrollment id → its cohort's hours: all, attended, held by `now`, attended of those, and the
-    hours of each session not marked yet."""
+    """Enrollment id → its cohort's hours: all, attended, held by `now`, attended of those, the
+    hours of each session not marked yet; and the sessions missed in a row."""
     sums: dict[int, list[Decimal]] = {}
     unmarked: dict[int, list[Decimal]] = {}
-    for enrollment_id, length, *values, unmarked_count in db.session.execute(
+    missed: dict[int, int] = {}
+    for enrollment_id, length, *values, unmarked_count, missed_count in db.session.execute(
         _hours_of_trainee(), {"trainee_id": trainee_id, "now": now}
     ):
         totals = sums.setdefault(enrollment_id, [Decimal(0)] * 4)
         sums[enrollment_id] = [a + _tenths(b) for a, b in zip(totals, values, strict=True)]
         unmarked.setdefault(enrollment_id, []).extend([_tenths(length)] * unmarked_count)
+        missed[enrollment_id] = missed.get(enrollment_id, 0) + missed_count
     return {
-        key: _Hours(scheduled, attended, held, attended_held, tuple(unmarked[key]))
+        key: _Hours(scheduled, attended, held, attended_held, tuple(unmarked[key]), missed[key])
         for key, (scheduled, attended, held, attended_held) in sums.items()
     }
 
 
-def _training(enrollment: Enrollment, hours: _Hours | None) -> Training:
+def _training(enrollment: Enrollment, hours: _Hours | None, warn_after: int) -> Training:
     if enrollment.status not in SEATED:
         return Training(enrollment, None, None)
     course = enrollment.cohort.course
@@ -227,7 +239,17 @@ def _training(enrollment: Enrollment, hours: _Hours | None) -> Training:
             enrollment.practical_score,
             course.pass_score,
         )
-    return Training(enrollment, progress, verdict)
+    warning = None
+    if enrollment.status == EnrollmentStatus.ENROLLED and enrollment.cohort.status == CohortStatus.RUNNING:
+        warning = absence.trainee_warning(
+            progress.attended,
+            progress.unmarked,
+            progress.scheduled,
+            progress.min_pct,
+            hours.missed_in_a_row,
+            warn_after,
+        )
+    return Training(enrollment, progress, verdict, warning)
 
 
 @prepared
@@ -296,11 +318,12 @@ def trainee_certificates(trainee_id: int) -> list[Certificate]:
     return list(db.session.scalars(_certificates_of_trainee(), {"trainee_id": trainee_id}))
 
 
-def trainee_page(trainee_id: int, now: datetime, checkin_opens_minutes: int) -> TraineePage:
-    """Everything the trainee's own page shows, for this trainee only."""
+def trainee_page(trainee_id: int, now: datetime, checkin_opens_minutes: int, absence_in_a_row: int = 2) -> TraineePage:
+    """Everything the trainee's own page shows, for this trainee only (absences warn after
+    `absence_in_a_row` sessions missed in a row)."""
     enrollments = trainee_enrollments(trainee_id)
     hours = enrollment_hours(trainee_id, now) if enrollments else {}
-    trainings = [_training(e, hours.get(e.id)) for e in enrollments]
+    trainings = [_training(e, hours.get(e.id), absence_in_a_row) for e in enrollments]
     current_one = current_enrollment(enrollments)
     current = next((t for t in trainings if t.enrollment is current_one), None)
     upcoming = (

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from training import navigation
+from training.attendance import warnings as absence
 from training.claims.pages import waiting_for_review
 from training.completion import format_score
 from training.extensions import db
@@ -59,7 +60,8 @@ def home():
 def me():
     """The trainee's own page: no ids in the URL, nothing but their own records."""
     trainee, now = current_user.trainee, utcnow()
-    page = me_page.trainee_page(trainee.id, now, current_app.config["CHECKIN_OPENS_MINUTES"]) if trainee else None
+    opens = current_app.config["CHECKIN_OPENS_MINUTES"]
+    page = me_page.trainee_page(trainee.id, now, opens, absence.in_a_row()) if trainee else None
     upcoming = page.next_session if page else None
     return render_template(
         "main/me.html",

@@ -1,6 +1,6 @@
 """All models, importable from one place: `from training.models import Trainee`."""
 
-from training.models.attendance import ATTENDED, Attendance, AttendanceStatus, MarkMethod
+from training.models.attendance import ATTENDED, NOT_MISSED, Attendance, AttendanceStatus, MarkMethod
 from training.models.audit import AuditEvent
 from training.models.catalog import (
     TIMETABLE_COMMITTED,
@@ -45,6 +45,7 @@ from training.models.people import (
 )
 from training.models.placement import Employer, FollowUp, Placement, PlacementKind, PlacementScope
 from training.models.ratelimit import RateLimitCounter
+from training.models.sampling import SAMPLED, SampleCall, SampleOutcome
 from training.orm import Base, utcnow
 
 __all__ = [
@@ -93,6 +94,9 @@ __all__ = [
     "PlacementScope",
     "RateLimitCounter",
     "Role",
+    "SAMPLED",
+    "SampleCall",
+    "SampleOutcome",
     "SerialCounter",
     "SessionKind",
     "SigningKey",
@@ -104,6 +108,7 @@ __all__ = [
     "HOLDING_A_PLACE",
     "TIMETABLE_COMMITTED",
     "ATTENDED",
+    "NOT_MISSED",
     "cohort_trainer",
     "utcnow",
 ]

@@ -26,6 +26,9 @@ class AttendanceStatus(enum.StrEnum):
 # The marks whose hours count as attended (the completion rule); absent and excused do not.
 # A mark made under a course's two-mark rule counts only once signed out too: Attendance.counts_hours.
 ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
+# The marks of a session the trainee did not miss: attended, or excused (leave the trainer granted).
+# Absence warnings count the sessions ended since the last of these (training/attendance/warnings.py).
+NOT_MISSED = ATTENDED | {AttendanceStatus.EXCUSED}
 
 
 class MarkMethod(enum.StrEnum):
