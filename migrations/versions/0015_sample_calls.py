@@ -1,11 +1,8 @@
 """sample_call: the calls of phone sampling (电话抽查) and their outcomes
 
-Revision ID: 0015_sample_calls
-Revises: 0013
-Create Date: 2026-12-10 09:00:00
-
-Chained onto 0013 while 0014 (sign-in and sign-out) is written beside it: the merge re-chains this
-revision onto 0014 (down_revision = "0014…").
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-03 16:00:00
 """
 
 import sqlalchemy as sa
@@ -14,8 +11,8 @@ from alembic import op
 import training.orm
 
 # revision identifiers, used by Alembic.
-revision = "0015_sample_calls"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -27,7 +27,6 @@ from sqlalchemy import ColumnElement, Subquery, and_, func, or_, select
 from training.completion import meets_minimum
 from training.extensions import db
 from training.models import (
-    ATTENDED,
     NOT_MISSED,
     SEATED,
     Attendance,
@@ -143,7 +142,7 @@ def absence_warnings(cohorts: ColumnElement[bool], now: datetime, warn_after: in
             Course.name,
             Course.min_attendance_pct,
             Trainee.name,
-            hours_where(Attendance.status.in_(ATTENDED)),
+            hours_where(Attendance.counts_hours),
             hours_where(Attendance.id.is_(None)),
             hours,
             missed_in_a_row_sql(last, now),
