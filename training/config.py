@@ -50,6 +50,9 @@ def from_environment(instance_path: str) -> dict:
         "CHECKIN_OPENS_MINUTES": _int("CHECKIN_OPENS_MINUTES", 30),
         "CHECKIN_ROTATE_SECONDS": _int("CHECKIN_ROTATE_SECONDS", 30),
         "CHECKIN_CODE_LIMIT": env.get("CHECKIN_CODE_LIMIT", "10 per 10 minutes"),
+        # Self check-in's position: a new cohort's radius round its site, and how long raw coordinates stay.
+        "CHECKIN_RADIUS_METRES": _int("CHECKIN_RADIUS_METRES", 300),
+        "CHECKIN_POSITION_KEEP_DAYS": _int("CHECKIN_POSITION_KEEP_DAYS", 90),
         # Courses with two marks (签到 / 签退): trainees sign out in the session's last this-many minutes…
         "SIGNOUT_WINDOW_MINUTES": _int("SIGNOUT_WINDOW_MINUTES", 30),
         # …and up to this many minutes after its end (a class that runs a little over).

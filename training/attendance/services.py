@@ -235,8 +235,8 @@ def seated_enrollment_id(session: ClassSession, trainee_id: int) -> int:
 
 def check_in(
     session: ClassSession, trainee_id: int, user_id: int, method: str, now: datetime, opens_minutes: int
-) -> None:
-    """Mark a trainee present by their own scan or code; never over a mark already there."""
+) -> int:
+    """Mark a trainee present by their own scan or code; never over a mark already there. The mark's id."""
     if not rules.checkin_open(session.starts_at, session.ends_at, now, opens_minutes):
         raise CheckinRefused(
             _(
@@ -279,3 +279,4 @@ def check_in(
             "session_id": session.id,
         },
     )
+    return inserted[enrollment_id]

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from flask_babel import format_datetime, format_time
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from training import audit
-from training.attendance import checkin, queries, rules, services
+from training.attendance import checkin, position, queries, rules, services
+from training.attendance.position import SelfMarkContext
 from training.attendance.rules import CheckinPhase, CheckinTimes
 from training.attendance.services import AlreadyCheckedIn, CheckinRefused, MarkingRefused, status_label
 from training.extensions import db
-from training.models import ATTENDED, Attendance, ClassSession, MarkMethod
+from training.models import ATTENDED, Attendance, CheckinKind, ClassSession, MarkMethod
 
 
 class AlreadySignedOut(AlreadyCheckedIn):
@@ -38,13 +40,22 @@ class SelfMark(enum.StrEnum):
 
 
 def mark_self(
-    session: ClassSession, trainee_id: int, user_id: int, method: str, now: datetime, times: CheckinTimes
+    session: ClassSession,
+    trainee_id: int,
+    user_id: int,
+    method: str,
+    now: datetime,
+    times: CheckinTimes,
+    context: SelfMarkContext | None = None,
 ) -> SelfMark:
-    """A trainee's own scan or code: a sign-in, or in a two-mark session's last minutes a sign-out."""
+    """A trainee's own scan or code: a sign-in, or in a two-mark session's last minutes a sign-out.
+    With a context (the views always give one), the mark gets its check-in record: position, device."""
     course = session.cohort.course
     phase = queries.phase_of(session, now, times)
     if phase == CheckinPhase.SIGN_OUT:
-        sign_out(session, trainee_id, user_id, method, now)
+        mark_id = sign_out(session, trainee_id, user_id, method, now)
+        if context is not None:
+            position.record_self_mark(mark_id, session, CheckinKind.SIGN_OUT, method, now, context)
         return SelfMark.SIGNED_OUT
     if phase == CheckinPhase.CLOSED and course.signs_out:
         opens = rules.signout_opens(session.starts_at, session.ends_at, times.signout_minutes)
@@ -56,12 +67,22 @@ def mark_self(
                 end=format_time(rules.signout_closes(session.ends_at, times.grace_minutes), "short"),
             )
         )
-    services.check_in(session, trainee_id, user_id, method, now, times.opens_minutes)
+    mark_id = services.check_in(session, trainee_id, user_id, method, now, times.opens_minutes)
+    if context is not None:
+        position.record_self_mark(mark_id, session, CheckinKind.SIGN_IN, method, now, context)
     return SelfMark.SIGNED_IN
 
 
 def mark_self_by_code(
-    trainee_id: int, user_id: int, code: str, now: datetime, *, secret_key: str, window: int, times: CheckinTimes
+    trainee_id: int,
+    user_id: int,
+    code: str,
+    now: datetime,
+    *,
+    secret_key: str,
+    window: int,
+    times: CheckinTimes,
+    context: SelfMarkContext | None = None,
 ) -> tuple[ClassSession, SelfMark]:
     """mark_self in whichever of the trainee's sessions open now the typed code belongs to."""
     sessions = queries.open_sessions_for(trainee_id, now, times)
@@ -69,12 +90,12 @@ def mark_self_by_code(
         raise CheckinRefused(_("None of your classes is open for check-in right now."))
     for session in sessions:
         if checkin.code_matches(secret_key, session.id, code, window):
-            return session, mark_self(session, trainee_id, user_id, MarkMethod.CODE, now, times)
+            return session, mark_self(session, trainee_id, user_id, MarkMethod.CODE, now, times, context)
     raise CheckinRefused(_("This code is not right. Look at the number on the trainer's screen and try again."))
 
 
-def sign_out(session: ClassSession, trainee_id: int, user_id: int, method: str, now: datetime) -> None:
-    """Record the trainee's own sign-out, once, over their sign-in; CheckinRefused says why not."""
+def sign_out(session: ClassSession, trainee_id: int, user_id: int, method: str, now: datetime) -> int:
+    """Record the trainee's own sign-out, once, over their sign-in; CheckinRefused says why not. The mark's id."""
     enrollment_id = services.seated_enrollment_id(session, trainee_id)
     mark_id = db.session.scalar(
         update(Attendance)
@@ -102,9 +123,10 @@ def sign_out(session: ClassSession, trainee_id: int, user_id: int, method: str, 
             "session_id": session.id,
         },
     )
+    return mark_id
 
 
-def _refuse_sign_out(enrollment_id: int, session_id: int) -> None:
+def _refuse_sign_out(enrollment_id: int, session_id: int) -> NoReturn:
     row = db.session.execute(
         select(Attendance.status, Attendance.signed_out_at).where(
             Attendance.enrollment_id == enrollment_id, Attendance.session_id == session_id

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
+    FloatField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -136,6 +137,13 @@ class CohortForm(FlaskForm):
     committed_placements = IntegerField(
         _l("Committed placements"), validators=[Optional(), NumberRange(min=1, max=500)]
     )
+    site_latitude = FloatField(_l("Site latitude"), validators=[Optional(), NumberRange(min=-90, max=90)])
+    site_longitude = FloatField(_l("Site longitude"), validators=[Optional(), NumberRange(min=-180, max=180)])
+    checkin_radius_m = IntegerField(
+        _l("Check-in radius (metres)"),
+        validators=[Optional(), NumberRange(min=10, max=50000)],
+        description=_l("A self check-in farther than this from the site still counts, and is flagged."),
+    )
 
     def set_choices(self, choices: CohortChoices) -> None:
         self.course_id.choices = _choices({c.id: f"{c.code} · {c.name}" for c in choices.courses})
@@ -152,6 +160,10 @@ class CohortForm(FlaskForm):
         if field.data and self.start_date.data and field.data < self.start_date.data:
             raise ValidationError(_l("The end date is before the start date."))
 
+    def validate_site_longitude(self, field) -> None:
+        if (field.data is None) != (self.site_latitude.data is None):
+            raise ValidationError(_l("Give both the latitude and the longitude of the site, or neither."))
+
     def details(self) -> CohortDetails:
         return CohortDetails(
             code=_validated(self.code.data),
@@ -166,6 +178,9 @@ class CohortForm(FlaskForm):
             employer_id=self.employer_id.data,
             committed_placements=self.committed_placements.data,
             training_type=self.training_type.data,
+            site_latitude=self.site_latitude.data,
+            site_longitude=self.site_longitude.data,
+            checkin_radius_m=self.checkin_radius_m.data,
         )
 
 

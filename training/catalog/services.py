@@ -84,6 +84,10 @@ class CohortDetails:
     employer_id: int | None = None
     committed_placements: int | None = None
     training_type: str = TrainingType.PROJECT
+    # The site's position for self check-in (both or neither) and the radius round it.
+    site_latitude: float | None = None
+    site_longitude: float | None = None
+    checkin_radius_m: int | None = None  # None: keep the cohort's (a new one: CHECKIN_RADIUS_METRES)
 
 
 @dataclass
@@ -110,6 +114,9 @@ def _cohort_snapshot(cohort: Cohort) -> dict:
         "employer_id": cohort.employer_id,
         "committed_placements": cohort.committed_placements,
         "training_type": cohort.training_type,
+        "site_latitude": cohort.site_latitude,
+        "site_longitude": cohort.site_longitude,
+        "checkin_radius_m": cohort.checkin_radius_m,
         "trainer_ids": sorted(t.id for t in cohort.trainers),
     }
 
@@ -230,11 +237,15 @@ def _check_cohort(user: User, details: CohortDetails, cohort: Cohort | None) -> 
         raise CatalogRefused(_("Committed placements need a partner employer."))
     if details.committed_placements and details.committed_placements > details.capacity:
         raise CatalogRefused(_("More placements are committed than the cohort has seats."))
+    if (details.site_latitude is None) != (details.site_longitude is None):
+        raise CatalogRefused(_("Give both the latitude and the longitude of the site, or neither."))
     return _trainers(details.trainer_ids, details.county_code, cohort.trainers if cohort else [])
 
 
 def _apply_cohort(cohort: Cohort, details: CohortDetails, trainers: list[User]) -> None:
     for name, value in vars(details).items():
+        if name == "checkin_radius_m" and value is None:
+            continue
         if name != "trainer_ids":
             setattr(cohort, name, value.strip() if isinstance(value, str) else value)
     if not details.employer_id:
@@ -242,10 +253,10 @@ def _apply_cohort(cohort: Cohort, details: CohortDetails, trainers: list[User]) 
     cohort.trainers = trainers
 
 
-def create_cohort(user: User, details: CohortDetails) -> Cohort:
+def create_cohort(user: User, details: CohortDetails, *, default_radius_m: int = 300) -> Cohort:
     """A new cohort in draft; a county coordinator only creates in their own county."""
     trainers = _check_cohort(user, details, None)
-    cohort = Cohort(status=CohortStatus.DRAFT)
+    cohort = Cohort(status=CohortStatus.DRAFT, checkin_radius_m=default_radius_m)
     _apply_cohort(cohort, details, trainers)
     db.session.add(cohort)
     db.session.flush()

@@ -168,11 +168,12 @@ def cohorts():
 @bp.route("/cohorts/new", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def create_cohort():
-    form = CohortForm()
+    default_radius = current_app.config["CHECKIN_RADIUS_METRES"]
+    form = CohortForm(checkin_radius_m=default_radius)
     form.set_choices(services.cohort_choices(current_user))
     if form.validate_on_submit():
         try:
-            cohort = services.create_cohort(current_user, form.details())
+            cohort = services.create_cohort(current_user, form.details(), default_radius_m=default_radius)
         except DomainError as refusal:
             db.session.rollback()
             form.form_errors.append(str(refusal))

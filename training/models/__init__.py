@@ -1,6 +1,16 @@
 """All models, importable from one place: `from training.models import Trainee`."""
 
-from training.models.attendance import ATTENDED, NOT_MISSED, Attendance, AttendanceStatus, MarkMethod
+from training.models.attendance import (
+    ATTENDED,
+    NOT_MISSED,
+    POSITION_FLAGGED,
+    Attendance,
+    AttendanceStatus,
+    CheckinKind,
+    CheckinRecord,
+    MarkMethod,
+    PositionState,
+)
 from training.models.audit import AuditEvent
 from training.models.catalog import (
     TIMETABLE_COMMITTED,
@@ -49,6 +59,10 @@ from training.models.sampling import SAMPLED, SampleCall, SampleOutcome
 from training.orm import Base, utcnow
 
 __all__ = [
+    "POSITION_FLAGGED",
+    "CheckinKind",
+    "CheckinRecord",
+    "PositionState",
     "ActivationCode",
     "Attendance",
     "AttendanceStatus",

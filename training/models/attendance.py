@@ -100,3 +100,53 @@ class Attendance(Model):
 def counts_hours(status: str | None, signout_required: bool, signed_out: bool) -> bool:
     """Attendance.counts_hours for a mark held in hand (the completion rule's tally)."""
     return status in ATTENDED and (not signout_required or signed_out)
+
+
+class CheckinKind(enum.StrEnum):
+    SIGN_IN = "sign_in"
+    SIGN_OUT = "sign_out"
+
+
+class PositionState(enum.StrEnum):
+    """What a self check-in's position says, worked out by attendance/position.judge."""
+
+    INSIDE = "inside"  # within the cohort's radius of its site
+    OUTSIDE = "outside"
+    REFUSED = "refused"  # the trainee consented, then the browser was refused the position
+    UNAVAILABLE = "unavailable"  # no fix, no JavaScript, or a timeout
+    NO_CONSENT = "no_consent"  # never asked: the trainee has not consented (or withdrew)
+    IMPLAUSIBLE = "implausible"  # absurd coordinates or accuracy: stored as such, never an error
+    NO_SITE = "no_site"  # a position, but the cohort's site has none to measure from
+
+
+# The states the supervisor's view flags: anything but a position inside the radius.
+POSITION_FLAGGED = frozenset(PositionState) - {PositionState.INSIDE}
+
+
+class CheckinRecord(Model):
+    """One row per self-mark (a trainee's own sign-in or sign-out by QR or code): where and from
+    which phone, so the supervisor's view can drill down. latitude and longitude are removed after
+    CHECKIN_POSITION_KEEP_DAYS (attendance/position.forget_old_positions); the distance, the
+    accuracy and the state stay."""
+
+    __table_args__ = (
+        one_of("kind", CheckinKind),
+        one_of("position_state", PositionState),
+        CheckConstraint("method IN ('qr', 'code')", name="method_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attendance_id: Mapped[int] = mapped_column(ForeignKey("attendance.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    method: Mapped[str] = mapped_column(String(12))
+    position_state: Mapped[str] = mapped_column(String(12))
+    distance_m: Mapped[int | None]
+    accuracy_m: Mapped[int | None]
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    device_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    # The phone sent a device cookie whose signature did not hold: it was replaced by a new id.
+    device_forged: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    attendance: Mapped[Attendance] = relationship()

@@ -117,6 +117,7 @@ class Cohort(Model):
         one_of("training_type", TrainingType),
         CheckConstraint("capacity > 0", name="capacity_positive"),
         CheckConstraint("end_date >= start_date", name="dates_ordered"),
+        CheckConstraint("checkin_radius_m > 0", name="checkin_radius_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,6 +137,10 @@ class Cohort(Model):
     standard_id: Mapped[int | None] = mapped_column(ForeignKey("subsidy_standard.id"))
     standard_yuan: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     standard_min_hours: Mapped[int | None]
+    # The site's position for self check-in (not personal information); no position, no distance.
+    site_latitude: Mapped[float | None]
+    site_longitude: Mapped[float | None]
+    checkin_radius_m: Mapped[int] = mapped_column(default=300, server_default="300")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     course: Mapped[Course] = relationship()

@@ -55,6 +55,9 @@ class User(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # A trainee's separate consent to their position at self check-in (PIPL art. 29): when given;
+    # None when never given or withdrawn (each change is in the audit log).
+    position_consent_at: Mapped[datetime | None]
 
     county: Mapped[County | None] = relationship()
     trainee: Mapped[Trainee | None] = relationship(back_populates="account")

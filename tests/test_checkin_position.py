@@ -1,0 +1,108 @@
+"""Position at self check-in: the haversine distance, how a posted position is judged, the record
+each self-mark leaves, the trainee's consent, and the removal of old raw coordinates."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from training.attendance import position, signout
+from training.attendance.position import SelfMarkContext, haversine_m, judge
+from training.attendance.rules import CheckinTimes
+from training.extensions import db
+from training.models import CheckinRecord, MarkMethod, PositionState
+
+STARTS = datetime(2026, 5, 12, 1, 0, tzinfo=UTC)
+TIMES = CheckinTimes(opens_minutes=30, signout_minutes=30, grace_minutes=15)
+SITE = (32.6849, 109.0293)  # 安康, the cohort's site
+NEAR = {"latitude": "32.6858", "longitude": "109.0293", "accuracy": "12"}  # 100 m north
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "metres"),
+    [
+        ((0, 0), (0, 0), 0),
+        ((0, 0), (0, 1), 111_195),  # one degree of longitude on the equator
+        ((32.6849, 109.0293), (32.6858, 109.0293), 100),
+        ((90, 0), (-90, 0), 20_015_087),  # pole to pole: half the circumference
+    ],
+)
+def test_haversine_gives_the_great_circle_distance_in_metres(a, b, metres):
+    assert haversine_m(*a, *b) == pytest.approx(metres, abs=1)
+
+
+@pytest.mark.parametrize(
+    ("consented", "posted", "state", "distance"),
+    [
+        (True, NEAR, PositionState.INSIDE, 100),
+        (True, {**NEAR, "latitude": "32.6900"}, PositionState.OUTSIDE, 567),
+        (True, {"position_error": "denied"}, PositionState.REFUSED, None),
+        (True, {"position_error": "unavailable"}, PositionState.UNAVAILABLE, None),
+        (True, {}, PositionState.UNAVAILABLE, None),
+        (False, NEAR, PositionState.NO_CONSENT, None),
+        (True, {**NEAR, "latitude": "91"}, PositionState.IMPLAUSIBLE, None),
+        (True, {**NEAR, "longitude": "-180.5"}, PositionState.IMPLAUSIBLE, None),
+        (True, {**NEAR, "accuracy": "-1"}, PositionState.IMPLAUSIBLE, None),
+        (True, {**NEAR, "accuracy": "10001"}, PositionState.IMPLAUSIBLE, None),
+        (True, {**NEAR, "latitude": "north"}, PositionState.IMPLAUSIBLE, None),
+        (True, {**NEAR, "latitude": "nan"}, PositionState.IMPLAUSIBLE, None),
+        (True, {**NEAR, "accuracy": ""}, PositionState.IMPLAUSIBLE, None),
+    ],
+)
+def test_a_posted_position_is_judged_against_the_site(consented, posted, state, distance):
+    reading = judge(consented, posted, SITE, 300)
+    assert (reading.state, reading.distance_m) == (state, distance)
+
+
+def test_a_position_without_a_site_position_is_kept_without_a_distance():
+    reading = judge(True, NEAR, (None, None), 300)
+    assert (reading.state, reading.distance_m, reading.accuracy_m) == (PositionState.NO_SITE, None, 12)
+
+
+@pytest.fixture
+def lesson(make):
+    trainer = make.user("trainer", county_code="610924")
+    cohort = make.cohort(trainers=[trainer], site_latitude=SITE[0], site_longitude=SITE[1], checkin_radius_m=300)
+    session = make.session(cohort, starts_at=STARTS, hours=3)
+    enrollment = make.enrollment(trainee=make.trainee(name="陈小红"), cohort=cohort)
+    user = make.trainee_user(enrollment.trainee)
+    db.session.commit()
+    return SimpleNamespace(cohort=cohort, session=session, enrollment=enrollment, user=user)
+
+
+def check_in(lesson, context: SelfMarkContext) -> CheckinRecord:
+    now = STARTS + timedelta(minutes=3)
+    signout.mark_self(lesson.session, lesson.enrollment.trainee_id, lesson.user.id, MarkMethod.QR, now, TIMES, context)
+    db.session.commit()
+    return db.session.scalars(select(CheckinRecord)).one()
+
+
+def test_a_check_in_outside_the_radius_counts_and_is_flagged(lesson):
+    record = check_in(lesson, SelfMarkContext(True, {**NEAR, "latitude": "32.7000"}, "d" * 32))
+    assert record.attendance.status == "present"
+    assert (record.position_state, record.distance_m, record.kind, record.device_id) == (
+        "outside",
+        1679,
+        "sign_in",
+        "d" * 32,
+    )
+
+
+def test_an_absurd_position_is_stored_as_implausible_and_the_check_in_counts(lesson):
+    record = check_in(lesson, SelfMarkContext(True, {"latitude": "1e308", "longitude": "x", "accuracy": "-5"}))
+    assert record.attendance.status == "present"
+    assert (record.position_state, record.latitude, record.distance_m) == ("implausible", None, None)
+
+
+def test_the_retention_job_removes_old_coordinates_and_keeps_distance_and_state(lesson):
+    record = check_in(lesson, SelfMarkContext(True, NEAR))
+    removed_early = position.forget_old_positions(record.at + timedelta(days=89), keep_days=90)
+    removed = position.forget_old_positions(record.at + timedelta(days=91), keep_days=90)
+    db.session.commit()
+    db.session.expire_all()
+    assert (removed_early, removed) == (0, 1)
+    assert (record.latitude, record.longitude) == (None, None)
+    assert (record.position_state, record.distance_m, record.accuracy_m) == ("inside", 100, 12)
