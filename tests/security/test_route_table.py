@@ -73,6 +73,10 @@ TABLE: dict[str, Access] = {
     "attendance.checkin_qr_json": _a(*STAFF, scoped={"county", "trainer"}),
     "attendance.checkin_token": _a("trainee", note="reached, then refused with 400: not on that class's list"),
     "attendance.confirm_signouts": _a(*STAFF, scoped={"county", "trainer"}),
+    "attendance.position_consent": _a("trainee"),
+    "attendance.withdraw_position_consent": _a(
+        "trainee", note="nothing to withdraw: the world's trainee never consented"
+    ),
     "attendance.roster": _a(*STAFF, scoped={"county", "trainer"}),
     "attendance.roster_json": _a(*STAFF, scoped={"county", "trainer"}),
     "auditlog.index": STAFF_LIST,

@@ -7,7 +7,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from training.attendance import rules
@@ -35,7 +35,32 @@ def ticked_enrollments(formdata) -> list[int]:
     return [int(v) for v in formdata.getlist("enrollment")[:MAX_ROWS] if v.isdigit() and len(v) < 10]
 
 
-class CheckinCodeForm(FlaskForm):
+class PositionForm(FlaskForm):
+    """What the check-in page's script fills in from the browser's position (only with consent);
+    read as plain text and judged by attendance/position.judge, so nothing here is ever an error."""
+
+    latitude = HiddenField()
+    longitude = HiddenField()
+    accuracy = HiddenField()
+    position_error = HiddenField()
+
+    def posted_position(self) -> dict[str, str]:
+        fields = (self.latitude, self.longitude, self.accuracy, self.position_error)
+        return {f.name: str(f.data or "")[:40] for f in fields}
+
+
+class ConsentForm(FlaskForm):
+    agree = BooleanField(
+        _l("I agree that my position is checked at each self check-in, as described above."),
+        validators=[DataRequired(_l("Tick the box to agree, or leave this page: check-in works without it."))],
+    )
+
+
+class ConsentWithdrawForm(FlaskForm):
+    """One button on /me: only its CSRF token."""
+
+
+class CheckinCodeForm(PositionForm):
     code = StringField(
         _l("The 6-digit number on the trainer's screen"),
         filters=[lambda value: re.sub(r"\s", "", value or "")],

@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
+from training import audit
 from training.extensions import db
-from training.models import CheckinRecord, ClassSession, PositionState
+from training.models import CheckinRecord, ClassSession, PositionState, User
 
 EARTH_RADIUS_M = 6_371_000
 MAX_ACCURACY_M = 10_000
@@ -116,6 +117,30 @@ def record_self_mark(
     )
     db.session.add(record)
     return record
+
+
+def give_consent(user: User, now: datetime) -> None:
+    """The trainee's separate consent to their position at self check-in, from now (audited)."""
+    if user.position_consent_at is not None:
+        return
+    user.position_consent_at = now
+    audit.record(
+        "position_consent_given", "user", user.id, before={"position_consent_at": None}, after={"at": now.isoformat()}
+    )
+
+
+def withdraw_consent(user: User, now: datetime) -> None:
+    """From now on no position is asked; records already made keep theirs until the retention removes it."""
+    if user.position_consent_at is None:
+        return
+    given, user.position_consent_at = user.position_consent_at, None
+    audit.record(
+        "position_consent_withdrawn",
+        "user",
+        user.id,
+        before={"position_consent_at": given.isoformat()},
+        after={"at": now.isoformat()},
+    )
 
 
 def forget_old_positions(now: datetime, keep_days: int) -> int:

@@ -7,15 +7,37 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import segno
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from training import navigation
-from training.attendance import checkin, queries, rules, services, signout
-from training.attendance.forms import CheckinCodeForm, RosterForm, SignoutConfirmForm, posted_marks, ticked_enrollments
+from training.attendance import checkin, devices, position, queries, rules, services, signout
+from training.attendance.devices import Device
+from training.attendance.forms import (
+    CheckinCodeForm,
+    ConsentForm,
+    ConsentWithdrawForm,
+    PositionForm,
+    RosterForm,
+    SignoutConfirmForm,
+    posted_marks,
+    ticked_enrollments,
+)
+from training.attendance.position import SelfMarkContext
 from training.attendance.services import AlreadyCheckedIn, CheckinRefused, MarkingRefused, status_label
 from training.attendance.signout import SelfMark
 from training.extensions import db, limiter
@@ -245,32 +267,74 @@ TOKEN_MESSAGES = {
 }
 
 
-@bp.get("/checkin/<token>")
+@bp.route("/checkin/<token>", methods=["GET", "POST"])
 @login_required
 def checkin_token(token: str):
-    """Where the QR leads: a trainee who holds a place is marked present."""
+    """Where the QR leads: a trainee who holds a place is marked present. With their consent to the
+    position, the GET is a page whose script asks the browser for it and posts it back here."""
+    device = _device()
     if current_user.role != Role.TRAINEE or current_user.trainee_id is None:
-        return _checkin_result(None, _("Only trainees check in. Sign in with the trainee's own account."), 403)
+        return _checkin_result(None, _("Only trainees check in. Sign in with the trainee's own account."), 403, device)
     try:
         session_id = checkin.read_token(current_app.config["SECRET_KEY"], token, _window())
     except checkin.TokenRejected as rejected:
-        return _checkin_result(None, TOKEN_MESSAGES[rejected.problem](), 400)
+        return _checkin_result(None, TOKEN_MESSAGES[rejected.problem](), 400, device)
     session = queries.class_session(session_id)
     if session is None:
-        return _checkin_result(None, TOKEN_MESSAGES[checkin.TokenProblem.INVALID](), 400)
+        return _checkin_result(None, TOKEN_MESSAGES[checkin.TokenProblem.INVALID](), 400, device)
+    form = PositionForm()
+    if _consented() and not form.validate_on_submit():
+        return _with_device(render_template("attendance/checkin_locate.html", form=form, token=token), device)
     try:
-        mark = signout.mark_self(session, current_user.trainee_id, current_user.id, MarkMethod.QR, utcnow(), _times())
+        mark = signout.mark_self(
+            session, current_user.trainee_id, current_user.id, MarkMethod.QR, utcnow(), _times(), _context(form, device)
+        )
     except AlreadyCheckedIn as already:
-        return _checkin_result(session, str(already), 200, ok=True)
+        return _checkin_result(session, str(already), 200, device, ok=True)
     except CheckinRefused as refusal:
         db.session.rollback()
-        return _checkin_result(None, str(refusal), 400)
+        return _checkin_result(None, str(refusal), 400, device)
     db.session.commit()
-    return _checkin_result(session, _done_message(mark), 200, ok=True)
+    return _checkin_result(session, _done_message(mark), 200, device, ok=True)
 
 
-def _checkin_result(session: ClassSession | None, message: str, status: int, ok: bool = False):
-    return render_template("attendance/checkin_result.html", session=session, message=message, ok=ok), status
+def _consented() -> bool:
+    return current_user.position_consent_at is not None
+
+
+def _device() -> Device:
+    return devices.read_device(current_app.config["SECRET_KEY"], request.cookies.get(devices.COOKIE_NAME))
+
+
+def _context(form: PositionForm, device: Device) -> SelfMarkContext:
+    consented = _consented()
+    return SelfMarkContext(consented, form.posted_position() if consented else {}, device.id, device.forged)
+
+
+def _with_device(page, device: Device, status: int = 200):
+    """The response, setting the phone's device cookie when it had none (or a forged one)."""
+    response = make_response(page, status)
+    if device.new:
+        response.set_cookie(
+            devices.COOKIE_NAME,
+            devices.device_cookie(current_app.config["SECRET_KEY"], device),
+            max_age=devices.COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE") or request.is_secure),
+        )
+    return response
+
+
+def _checkin_result(session: ClassSession | None, message: str, status: int, device: Device, ok: bool = False):
+    page = render_template(
+        "attendance/checkin_result.html",
+        session=session,
+        message=message,
+        ok=ok,
+        ask_consent=ok and current_user.position_consent_at is None,
+    )
+    return _with_device(page, device, status)
 
 
 def _checkin_failed(response) -> bool:
@@ -288,9 +352,9 @@ def _per_user() -> str:
 @roles_required(Role.TRAINEE)
 def checkin_code():
     """For a camera that cannot read the QR: type the number shown beside it."""
-    form = CheckinCodeForm()
+    form, device = CheckinCodeForm(), _device()
     if not form.validate_on_submit():
-        return _code_page(form, 400 if form.errors else 200)
+        return _code_page(form, 400 if form.errors else 200, device)
     assert form.code.data is not None  # DataRequired
     try:
         session, mark = signout.mark_self_by_code(
@@ -301,20 +365,48 @@ def checkin_code():
             secret_key=current_app.config["SECRET_KEY"],
             window=_window(),
             times=_times(),
+            context=_context(form, device),
         )
     except AlreadyCheckedIn as already:
-        return _checkin_result(None, str(already), 200, ok=True)
+        return _checkin_result(None, str(already), 200, device, ok=True)
     except CheckinRefused as refusal:
         db.session.rollback()
         add_error(form.code, str(refusal))
-        return _code_page(form, 400)
+        return _code_page(form, 400, device)
     db.session.commit()
-    return _checkin_result(session, _done_message(mark), 200, ok=True)
+    return _checkin_result(session, _done_message(mark), 200, device, ok=True)
 
 
-def _code_page(form: CheckinCodeForm, status: int):
+def _code_page(form: CheckinCodeForm, status: int, device: Device):
     """The code form, worded for signing out when one of the trainee's classes is in its last minutes."""
     now, times = utcnow(), _times()
     sessions = queries.open_sessions_for(current_user.trainee_id or 0, now, times)
     signing_out = any(queries.phase_of(s, now, times) == rules.CheckinPhase.SIGN_OUT for s in sessions)
-    return render_template("attendance/checkin_code.html", form=form, signing_out=signing_out), status
+    page = render_template(
+        "attendance/checkin_code.html", form=form, signing_out=signing_out, ask_position=_consented()
+    )
+    return _with_device(page, device, status)
+
+
+@bp.route("/me/position-consent", methods=["GET", "POST"])
+@roles_required(Role.TRAINEE)
+def position_consent():
+    """The one-time consent page: why the position is asked, what is kept and for how long."""
+    form = ConsentForm()
+    if form.validate_on_submit():
+        position.give_consent(current_user, utcnow())
+        db.session.commit()
+        flash(_("Thank you. Your position will be checked at your next self check-in."), "success")
+        return redirect(url_for("main.me"))
+    keep_days = current_app.config["CHECKIN_POSITION_KEEP_DAYS"]
+    return render_template("attendance/position_consent.html", form=form, keep_days=keep_days)
+
+
+@bp.post("/me/position-consent/withdraw")
+@roles_required(Role.TRAINEE)
+def withdraw_position_consent():
+    if ConsentWithdrawForm().validate_on_submit():
+        position.withdraw_consent(current_user, utcnow())
+        db.session.commit()
+        flash(_("Your position will no longer be asked at check-in."), "success")
+    return redirect(url_for("main.me"))
