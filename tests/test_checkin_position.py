@@ -9,11 +9,11 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from training.attendance import position, signout
+from training.attendance import checkin, position, signout
 from training.attendance.position import SelfMarkContext, haversine_m, judge
 from training.attendance.rules import CheckinTimes
 from training.extensions import db
-from training.models import CheckinRecord, MarkMethod, PositionState
+from training.models import AuditEvent, CheckinRecord, MarkMethod, PositionState
 
 STARTS = datetime(2026, 5, 12, 1, 0, tzinfo=UTC)
 TIMES = CheckinTimes(opens_minutes=30, signout_minutes=30, grace_minutes=15)
@@ -106,3 +106,106 @@ def test_the_retention_job_removes_old_coordinates_and_keeps_distance_and_state(
     assert (removed_early, removed) == (0, 1)
     assert (record.latitude, record.longitude) == (None, None)
     assert (record.position_state, record.distance_m, record.accuracy_m) == ("inside", 100, 12)
+
+
+# ---- over HTTP: consent, and the position posted with the QR and the code --------------------
+
+NOW = STARTS + timedelta(minutes=10, seconds=7)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from training.attendance import views
+
+    monkeypatch.setattr(views, "utcnow", lambda: NOW)
+
+
+def token_for(app, lesson) -> str:
+    return checkin.make_token(app.config["SECRET_KEY"], lesson.session.id, checkin.window_at(NOW, 30))
+
+
+def records() -> list[CheckinRecord]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(CheckinRecord).order_by(CheckinRecord.id)))
+
+
+def consent(client, auth, lesson):
+    auth.login(lesson.user)
+    return client.submit("/me/position-consent", {"agree": "y"})
+
+
+def test_consent_is_given_on_its_page_with_the_time_and_audited(client, auth, lesson, clock):
+    response = consent(client, auth, lesson)
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert lesson.user.position_consent_at == NOW
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "position_consent_given"))
+    assert (event.entity_type, event.entity_id) == ("user", str(lesson.user.id))
+
+
+def test_the_consent_page_says_what_is_kept_and_for_how_long(client, auth, lesson):
+    auth.login(lesson.user)
+    page = client.get("/me/position-consent").get_data(as_text=True)
+    assert "90" in page and "roster" in page
+
+
+def test_consent_needs_the_box_ticked(client, auth, lesson):
+    auth.login(lesson.user)
+    response = client.submit("/me/position-consent", {})
+    db.session.expire_all()
+    assert (response.status_code, lesson.user.position_consent_at) == (200, None)
+
+
+def test_consent_is_withdrawn_on_the_trainees_page_and_audited(client, auth, lesson, clock):
+    consent(client, auth, lesson)
+    assert "Withdraw my consent" in client.get("/me").get_data(as_text=True)
+
+    client.submit("/me/position-consent/withdraw", {}, page="/me")
+
+    db.session.expire_all()
+    assert lesson.user.position_consent_at is None
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "position_consent_withdrawn"))
+
+
+def test_without_consent_the_qr_checks_in_at_once_flagged_no_consent(app, client, auth, lesson, clock):
+    auth.login(lesson.user)
+    response = client.get(f"/checkin/{token_for(app, lesson)}")
+    assert response.status_code == 200
+    assert [(r.position_state, r.method, r.latitude) for r in records()] == [("no_consent", "qr", None)]
+
+
+def test_with_consent_the_qr_page_asks_the_position_and_the_post_records_it_inside(app, client, auth, lesson, clock):
+    consent(client, auth, lesson)
+    url = f"/checkin/{token_for(app, lesson)}"
+    page = client.get(url).get_data(as_text=True)
+    assert "data-ask-position" in page and records() == []
+
+    client.submit(url, NEAR)
+
+    [record] = records()
+    assert (record.position_state, record.distance_m, record.accuracy_m, record.attendance.status) == (
+        "inside",
+        100,
+        12,
+        "present",
+    )
+
+
+def test_a_refused_position_still_checks_in_with_the_code_flagged_refused(app, client, auth, lesson, clock):
+    consent(client, auth, lesson)
+    code = checkin.make_code(app.config["SECRET_KEY"], lesson.session.id, checkin.window_at(NOW, 30))
+
+    response = client.submit("/checkin", {"code": code, "position_error": "denied"})
+
+    assert response.status_code == 200
+    assert [(r.position_state, r.method) for r in records()] == [("refused", "code")]
+
+
+def test_absurd_input_over_http_is_implausible_never_an_error_page(app, client, auth, lesson, clock):
+    consent(client, auth, lesson)
+    response = client.submit(
+        f"/checkin/{token_for(app, lesson)}", {"latitude": "<script>", "longitude": "1" * 500, "accuracy": "-3"}
+    )
+    assert response.status_code == 200
+    assert [r.position_state for r in records()] == ["implausible"]

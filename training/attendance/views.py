@@ -175,6 +175,8 @@ def _roster_context(session: ClassSession, form: RosterForm, posted: Sequence[ru
         # Plain strings: a lazy label would be translated again for each of the 4 × 60 radios.
         labels={status: status_label(status) for status in rules.STATUSES},
         conflicts={int(i) for i in request.args.getlist("conflict") if i.isdigit()},
+        # One statement for the whole roster: trainees whose self-mark came from a phone used for another.
+        shared_phone=set().union(*devices.shared_devices(session.id).values()),
     )
 
 
