@@ -209,3 +209,17 @@ def test_absurd_input_over_http_is_implausible_never_an_error_page(app, client, 
     )
     assert response.status_code == 200
     assert [r.position_state for r in records()] == ["implausible"]
+
+
+def test_the_periodic_job_removes_coordinates_past_the_keep_days(app, lesson, monkeypatch):
+    from training.jobs import worker
+
+    record = check_in(lesson, SelfMarkContext(True, NEAR))
+    record.at = datetime.now(UTC) - timedelta(days=app.config["CHECKIN_POSITION_KEEP_DAYS"] + 1)
+    db.session.commit()
+    monkeypatch.setattr(worker, "worker_app", lambda: app)
+
+    worker.forget_old_checkin_positions.call_local()
+
+    db.session.expire_all()
+    assert (record.latitude, record.distance_m, record.position_state) == (None, 100, "inside")

@@ -14,7 +14,15 @@ from huey import crontab
 
 from training.jobs.queue import huey
 
-__all__ = ["enqueue", "forget_expired_rate_limits", "huey", "put_back_stale", "requeue_stale_jobs", "run_job"]
+__all__ = [
+    "enqueue",
+    "forget_expired_rate_limits",
+    "forget_old_checkin_positions",
+    "huey",
+    "put_back_stale",
+    "requeue_stale_jobs",
+    "run_job",
+]
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +67,20 @@ def forget_expired_rate_limits() -> None:
 
     with worker_app().app_context():
         ratelimit.forget_expired(db.engine, time.time())
+
+
+@huey.periodic_task(crontab(minute="17", hour="*"))
+def forget_old_checkin_positions() -> None:
+    """Every hour: raw check-in coordinates older than CHECKIN_POSITION_KEEP_DAYS are removed
+    (the distance, the accuracy and the state stay). Idempotent: any consumer may run it."""
+    from training.attendance import position
+    from training.extensions import db
+    from training.models import utcnow
+
+    app = worker_app()
+    with app.app_context():
+        position.forget_old_positions(utcnow(), app.config["CHECKIN_POSITION_KEEP_DAYS"])
+        db.session.commit()
 
 
 def put_back_stale(stale_minutes: int) -> list[str]:
