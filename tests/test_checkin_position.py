@@ -9,11 +9,12 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from tests.test_catalog_cohorts import cohort_form
 from training.attendance import checkin, position, signout
 from training.attendance.position import SelfMarkContext, haversine_m, judge
 from training.attendance.rules import CheckinTimes
 from training.extensions import db
-from training.models import AuditEvent, CheckinRecord, MarkMethod, PositionState
+from training.models import AuditEvent, CheckinRecord, Cohort, MarkMethod, PositionState
 
 STARTS = datetime(2026, 5, 12, 1, 0, tzinfo=UTC)
 TIMES = CheckinTimes(opens_minutes=30, signout_minutes=30, grace_minutes=15)
@@ -223,3 +224,38 @@ def test_the_periodic_job_removes_coordinates_past_the_keep_days(app, lesson, mo
 
     db.session.expire_all()
     assert (record.latitude, record.distance_m, record.position_state) == (None, 100, "inside")
+
+
+# ---- the site's position on the cohort form --------------------------------------------------
+
+
+def test_the_cohort_form_stores_the_site_position_and_radius_audited(client, auth, make):
+    course = make.course()
+    auth.login("coordinator", county="610924")
+    page = client.get("/cohorts/new").get_data(as_text=True)
+    assert 'name="checkin_radius_m"' in page and 'value="300"' in page and "js/site_position.js" in page
+
+    client.submit(
+        "/cohorts/new", cohort_form(course, site_latitude="32.6849", site_longitude="109.0293", checkin_radius_m="500")
+    )
+
+    cohort = db.session.scalar(select(Cohort))
+    assert (cohort.site_latitude, cohort.site_longitude, cohort.checkin_radius_m) == (32.6849, 109.0293, 500)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "cohort_created"))
+    assert event.after["checkin_radius_m"] == 500
+
+
+def test_a_new_cohort_takes_the_default_radius_from_the_setting(app, client, auth, make):
+    app.config["CHECKIN_RADIUS_METRES"] = 800
+    course = make.course()
+    auth.login("coordinator", county="610924")
+    client.submit("/cohorts/new", cohort_form(course))
+    assert db.session.scalar(select(Cohort.checkin_radius_m)) == 800
+
+
+def test_a_latitude_without_a_longitude_is_refused_on_the_form(client, auth, make):
+    course = make.course()
+    auth.login("coordinator", county="610924")
+    response = client.submit("/cohorts/new", cohort_form(course, site_latitude="32.68"))
+    assert "Give both the latitude and the longitude" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Cohort)) is None

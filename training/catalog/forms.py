@@ -160,10 +160,6 @@ class CohortForm(FlaskForm):
         if field.data and self.start_date.data and field.data < self.start_date.data:
             raise ValidationError(_l("The end date is before the start date."))
 
-    def validate_site_longitude(self, field) -> None:
-        if (field.data is None) != (self.site_latitude.data is None):
-            raise ValidationError(_l("Give both the latitude and the longitude of the site, or neither."))
-
     def details(self) -> CohortDetails:
         return CohortDetails(
             code=_validated(self.code.data),
