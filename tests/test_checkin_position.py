@@ -259,3 +259,21 @@ def test_a_latitude_without_a_longitude_is_refused_on_the_form(client, auth, mak
     response = client.submit("/cohorts/new", cohort_form(course, site_latitude="32.68"))
     assert "Give both the latitude and the longitude" in response.get_data(as_text=True)
     assert db.session.scalar(select(Cohort)) is None
+
+
+def test_a_self_sign_out_leaves_its_own_record(make):
+    cohort = make.cohort(course=make.course(marks_per_session=2), site_latitude=SITE[0], site_longitude=SITE[1])
+    session = make.session(cohort, starts_at=STARTS, hours=3)
+    enrollment = make.enrollment(trainee=make.trainee(), cohort=cohort)
+    user = make.trainee_user(enrollment.trainee)
+    db.session.commit()
+    for minutes in (3, 170):  # signs in, then out in the last 30 minutes
+        now = STARTS + timedelta(minutes=minutes)
+        context = SelfMarkContext(True, NEAR, "e" * 32)
+        signout.mark_self(session, enrollment.trainee_id, user.id, MarkMethod.CODE, now, TIMES, context)
+    db.session.commit()
+    rows = db.session.scalars(select(CheckinRecord).order_by(CheckinRecord.at)).all()
+    assert [(r.kind, r.position_state, r.attendance_id) for r in rows] == [
+        ("sign_in", "inside", rows[0].attendance_id),
+        ("sign_out", "inside", rows[0].attendance_id),
+    ]
