@@ -193,6 +193,19 @@ def test_with_consent_the_qr_page_asks_the_position_and_the_post_records_it_insi
     )
 
 
+def test_a_post_without_its_csrf_token_is_refused_and_the_page_never_posts_itself_again(
+    app, client, auth, lesson, clock
+):
+    consent(client, auth, lesson)
+    url = f"/checkin/{token_for(app, lesson)}"
+
+    response = client.post(url, data=NEAR)  # no CSRF token: the phone lost its cookies
+
+    assert response.status_code == 400
+    assert "data-ask-position" not in response.get_data(as_text=True)
+    assert records() == []
+
+
 def test_a_refused_position_still_checks_in_with_the_code_flagged_refused(app, client, auth, lesson, clock):
     consent(client, auth, lesson)
     code = checkin.make_code(app.config["SECRET_KEY"], lesson.session.id, checkin.window_at(NOW, 30))

@@ -285,11 +285,20 @@ def checkin_token(token: str):
     if session is None:
         return _checkin_result(None, TOKEN_MESSAGES[checkin.TokenProblem.INVALID](), 400, device)
     form = PositionForm()
-    if _consented() and not form.validate_on_submit():
+    if _consented() and request.method == "GET":
         return _with_device(render_template("attendance/checkin_locate.html", form=form, token=token), device)
+    # A post the form refuses (its CSRF token lost with the cookies, say) checks in without a
+    # position rather than asking again: the page would post itself over and over.
+    posted = form.validate_on_submit()
     try:
         mark = signout.mark_self(
-            session, current_user.trainee_id, current_user.id, MarkMethod.QR, utcnow(), _times(), _context(form, device)
+            session,
+            current_user.trainee_id,
+            current_user.id,
+            MarkMethod.QR,
+            utcnow(),
+            _times(),
+            _context(form if posted else None, device),
         )
     except AlreadyCheckedIn as already:
         return _checkin_result(session, str(already), 200, device, ok=True)
@@ -308,9 +317,11 @@ def _device() -> Device:
     return devices.read_device(current_app.config["SECRET_KEY"], request.cookies.get(devices.COOKIE_NAME))
 
 
-def _context(form: PositionForm, device: Device) -> SelfMarkContext:
+def _context(form: PositionForm | None, device: Device) -> SelfMarkContext:
+    """What the check-in record keeps: the position posted with a valid form, with consent only."""
     consented = _consented()
-    return SelfMarkContext(consented, form.posted_position() if consented else {}, device.id, device.forged)
+    posted = form.posted_position() if consented and form is not None else {}
+    return SelfMarkContext(consented, posted, device.id, device.forged)
 
 
 def _with_device(page, device: Device, status: int = 200):
