@@ -17,7 +17,7 @@ from training import demo
 from training.extensions import db
 from training.i18n import LANG_COOKIE
 
-NOT_PAGES = ("/logout", "/language", "/static/", ".pdf", ".xlsx", ".csv", ".json", "/export", "/download")
+NOT_PAGES = ("/logout", "/language", "/static/", ".pdf", ".xlsx", ".csv", ".json", ".zip", "/export", "/download")
 ACCOUNTS = ["demo_admin", "demo_city", "demo_reviewer", "demo_coord_baihe", "demo_trainer_baihe", "demo_trainee2"]
 
 
