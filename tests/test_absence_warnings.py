@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import AuthActions, base_config, translated_app
 from tests.factories import Factories
@@ -16,7 +17,7 @@ from tests.support.translations import compiled_translations
 from training import create_app
 from training.attendance import warnings
 from training.extensions import db
-from training.models import Cohort, CohortStatus, utcnow
+from training.models import Attendance, Cohort, CohortStatus, utcnow
 
 E, M = True, False  # a session that has ended, one still going on
 
@@ -93,6 +94,24 @@ def test_a_trainee_who_can_no_longer_reach_the_minimum_is_listed(make):
 
     assert warning.unreachable and not warning.missed_too_many
     assert (warning.attended, warning.still_open, warning.scheduled) == (Decimal(8), Decimal(4), Decimal(16))
+
+
+def test_a_class_signed_in_and_not_out_yet_still_counts_as_open_here_and_on_me(client, make):
+    # A two-mark course whose last class waits for its sign-out (or the trainer's confirmation): its
+    # hours may yet count, so 8 signed out + 4 waiting + 4 to come reach 12.8; without it, 12 do not.
+    setup = in_class(make, held=3, to_come=1, marks=["present", "present", "present"])
+    rows = {
+        r.session_id: r
+        for r in db.session.scalars(select(Attendance).where(Attendance.enrollment_id == setup.enrollment.id))
+    }
+    for row in rows.values():
+        row.signout_required, row.signed_out_at = True, utcnow()
+    rows[setup.held[-1].id].signed_out_at = None
+    db.session.commit()
+
+    assert _warned(setup.cohort) == {}
+    AuthActions(client, make).login(setup.user)
+    assert "me-absence-unreachable" not in client.get("/me").get_data(as_text=True)
 
 
 def test_a_class_held_and_not_marked_yet_still_counts_as_open(make):

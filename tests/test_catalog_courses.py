@@ -101,6 +101,17 @@ def test_a_course_is_switched_to_sign_in_and_sign_out_on_its_form_and_audited(cl
     assert course.marks_per_session == 2
 
 
+def test_the_marks_per_session_do_not_change_while_a_class_of_the_course_runs(client, auth, make):
+    course = make.course(code="CYS-5")
+    make.cohort(course=course, status="running")
+    auth.login("admin")
+    refused = client.submit(f"/courses/{course.id}", course_form(code="CYS-5", marks_per_session="2"))
+    assert refused.status_code == 200
+    assert "the number of marks per session changes once it has finished" in refused.get_data(as_text=True)
+    db.session.refresh(course)
+    assert course.marks_per_session == 1
+
+
 def test_a_course_keeps_its_own_code_when_edited(client, auth, make):
     course = make.course(code="CYS-5")
     auth.login("admin")

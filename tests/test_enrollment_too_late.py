@@ -101,12 +101,15 @@ def test_an_open_class_is_never_too_late(make):
     assert services.enroll(make.trainee().id, cohort.id, None).status == EnrollmentStatus.ENROLLED
 
 
-def test_promotion_from_the_waiting_list_is_of_someone_already_in(make):
-    cohort = running_class(make, ended=3, to_come=1)
+@pytest.mark.parametrize(("ended", "promoted"), [(1, True), (3, False)])  # 4 of 20 hours passed; 12 of 20
+def test_the_waiting_list_moves_up_only_before_the_share_has_passed(make, ended, promoted):
+    cohort = running_class(make, ended=ended, to_come=5 - ended)
     cohort.capacity = 1
     seated = make.enrollment(cohort=cohort, status=EnrollmentStatus.ENROLLED)
     waiting = make.enrollment(cohort=cohort, status=EnrollmentStatus.WAITLISTED, waitlisted_at=utcnow())
-    assert services.withdraw(seated.id, None, "搬家") == waiting
+
+    assert services.withdraw(seated.id, None, "搬家") == (waiting if promoted else None)
+    assert waiting.status == (EnrollmentStatus.ENROLLED if promoted else EnrollmentStatus.WAITLISTED)
 
 
 def test_the_share_is_a_setting(app, make):

@@ -116,7 +116,7 @@ class AbsenceWarning:
     course_name: str
     name: str
     attended: Decimal
-    still_open: Decimal  # hours of the sessions not marked yet
+    still_open: Decimal  # hours of the sessions not marked yet, or signed in and not out yet
     scheduled: Decimal
     min_pct: int
     missed: int  # sessions missed in a row
@@ -143,7 +143,7 @@ def absence_warnings(cohorts: ColumnElement[bool], now: datetime, warn_after: in
             Course.min_attendance_pct,
             Trainee.name,
             hours_where(Attendance.counts_hours),
-            hours_where(Attendance.id.is_(None)),
+            hours_where(or_(Attendance.id.is_(None), Attendance.awaits_signout)),  # not marked, or not out yet
             hours,
             missed_in_a_row_sql(last, now),
         )

@@ -14,7 +14,7 @@ from sqlalchemy import Select, func, select
 from training import audit
 from training.catalog.services import CatalogRefused
 from training.extensions import db
-from training.models import Cohort, Course
+from training.models import Cohort, CohortStatus, Course
 
 
 @dataclass
@@ -87,6 +87,14 @@ def create_course(details: CourseDetails) -> Course:
 
 def update_course(course: Course, details: CourseDetails) -> None:
     _check_course(details, course.id)
+    if details.marks_per_session != course.marks_per_session and db.session.scalar(
+        select(Cohort.id).where(Cohort.course_id == course.id, Cohort.status == CohortStatus.RUNNING).limit(1)
+    ):
+        # The marks of a running class were made under the rule it started with: a switch would
+        # leave signed-in trainees with no sign-out to give, or count hours the rule did not.
+        raise CatalogRefused(
+            _("A class of this course is running: the number of marks per session changes once it has finished.")
+        )
     before = _course_snapshot(course)
     _apply_course(course, details)
     if _course_snapshot(course) != before:

@@ -17,7 +17,15 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from training import audit
-from training.enrollment.checks import EnrollmentRefused, Overlap, check_not_too_late, check_overlaps
+from training.enrollment.checks import (
+    EnrollmentRefused,
+    Overlap,
+    add_trainee_until,
+    check_not_too_late,
+    check_overlaps,
+    hours_passed,
+    is_too_late,
+)
 from training.enrollment.rules import PastTraining, SubsidyConflict, subsidy_conflicts
 from training.extensions import db
 from training.models import (
@@ -309,8 +317,12 @@ def withdraw(enrollment_id: int, decided_by_id: int | None, reason: str) -> Enro
 
 
 def promote_from_waitlist(cohort: Cohort) -> Enrollment | None:
-    """Give a free seat to the longest-waiting trainee, if any."""
+    """Give a free seat to the longest-waiting trainee, if any; none once the running class is past
+    the share of its hours after which nobody joins (checks.check_not_too_late): the waiting trainee
+    never attended it, and keeps their place on the list."""
     if seats_taken(cohort.id) >= cohort.capacity:
+        return None
+    if cohort.status == CohortStatus.RUNNING and is_too_late(*hours_passed(cohort.id, utcnow()), add_trainee_until()):
         return None
     first = db.session.scalar(
         select(Enrollment)

@@ -168,7 +168,8 @@ class _Hours:
 @prepared
 def _hours_of_trainee():
     # One row per enrollment and length of session (a cohort has few lengths): the sums, and how
-    # many sessions of that length have no mark yet, which /me turns into classes still to attend;
+    # many sessions of that length have no mark yet (or wait for the sign-out), which /me turns into
+    # classes still to attend;
     # and the sessions of that length missed since the latest one not missed (absence warnings).
     hours = func.coalesce(func.sum(ClassSession.hours), 0)
     attended = Attendance.counts_hours
@@ -187,7 +188,7 @@ def _hours_of_trainee():
             total(attended),
             total(started),
             total(started, attended),
-            func.count().filter(Attendance.id.is_(None)),
+            func.count().filter(or_(Attendance.id.is_(None), Attendance.awaits_signout)),
             absence.missed_in_a_row_sql(last, bindparam("now")),
         )
         .join(ClassSession, ClassSession.cohort_id == Enrollment.cohort_id)

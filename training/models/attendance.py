@@ -96,6 +96,17 @@ class Attendance(Model):
     def _counts_hours_expression(cls) -> ColumnElement[bool]:
         return and_(cls.status.in_(ATTENDED), or_(cls.signout_required.is_(False), cls.signed_out_at.is_not(None)))
 
+    @hybrid_property
+    def awaits_signout(self) -> bool:
+        """Signed in under the two-mark rule and not out yet: the hours may still count (a sign-out
+        or the trainer's confirmation), so the session is still open, neither attended nor missed."""
+        return self.status in ATTENDED and self.signout_required and self.signed_out_at is None
+
+    @awaits_signout.inplace.expression
+    @classmethod
+    def _awaits_signout_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.status.in_(ATTENDED), cls.signout_required.is_(True), cls.signed_out_at.is_(None))
+
 
 def counts_hours(status: str | None, signout_required: bool, signed_out: bool) -> bool:
     """Attendance.counts_hours for a mark held in hand (the completion rule's tally)."""
